@@ -1,0 +1,106 @@
+import { createWebSocketError, type WebSocketError } from './WebSocketError.js';
+
+/** The outcome of a check: the value, or why it failed. */
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WebSocketError };
+
+/** Options of {@link resolveWebSocketUrl}. */
+export interface ResolveUrlOptions {
+  /**
+   * What relative URLs resolve against, and whose scheme decides mixed content: the page (or
+   * worker) URL. Default: `globalThis.location.href` when there is one.
+   */
+  baseUrl?: string | undefined;
+}
+
+const LOOPBACK_HOST = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The URL of the running page or worker, if this realm has one. */
+export function currentLocationHref(): string | undefined {
+  const location = (globalThis as { location?: { href?: unknown } }).location;
+  return typeof location?.href === 'string' ? location.href : undefined;
+}
+
+/**
+ * Resolve and check a WebSocket URL the way the `WebSocket` constructor does, without throwing:
+ * relative URLs resolve against the base, `http:`/`https:` map to `ws:`/`wss:`, any other scheme
+ * or a fragment (even a bare `#`) is a `syntax` error, and a `ws:` URL from an `https:` page is a
+ * `security` error (mixed content), except to a loopback host, which browsers trust.
+ *
+ * @example
+ * ```ts
+ * resolveWebSocketUrl('/chat', { baseUrl: 'https://example.com/app' });
+ * // { ok: true, value: 'wss://example.com/chat' }
+ * ```
+ */
+export function resolveWebSocketUrl(input: string | URL, options: ResolveUrlOptions = {}): Checked<string> {
+  const base = options.baseUrl ?? currentLocationHref();
+  const text = String(input);
+  let url: URL;
+  try {
+    url = base === undefined ? new URL(text) : new URL(text, base);
+  } catch (cause) {
+    const looksRelative = !/^[a-z][a-z\d+.-]*:/i.test(text);
+    const hint = base === undefined && looksRelative ? ' (relative URLs need a base URL, and there is none here)' : '';
+    return fail('syntax', `The URL '${text}' is invalid${hint}.`, cause);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    return fail('syntax', `The URL's scheme must be 'ws', 'wss', 'http' or 'https'; '${url.protocol.slice(0, -1)}' is not allowed.`);
+  }
+  // The URL API drops an empty fragment from `hash` but keeps the '#' in `href`.
+  if (url.href.includes('#')) {
+    return fail('syntax', `The URL contains a fragment identifier ('${url.hash || '#'}'); fragments are not allowed in WebSocket URLs.`);
+  }
+  if (url.protocol === 'ws:' && base !== undefined && isHttpsPage(base) && !LOOPBACK_HOST.test(url.hostname)) {
+    return fail(
+      'security',
+      `Mixed content: an insecure WebSocket connection to '${url.href}' may not be made from a page loaded over HTTPS; use 'wss:'.`,
+    );
+  }
+  return { ok: true, value: url.href };
+}
+
+function isHttpsPage(base: string): boolean {
+  try {
+    return new URL(base).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+// RFC 7230 token characters: U+0021..U+007E except the separators.
+const SEPARATORS = '()<>@,;:\\"/[]?={}';
+
+/** Whether `value` is a valid sub-protocol name (an RFC 7230 token). */
+export function isProtocolToken(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x21 || code > 0x7e || SEPARATORS.includes(value[i] as string)) return false;
+  }
+  return true;
+}
+
+/**
+ * Normalize and check sub-protocols as the `WebSocket` constructor does: one string or an array,
+ * each a token, none repeated. `undefined` means none.
+ */
+export function normalizeProtocols(protocols: string | readonly string[] | undefined): Checked<readonly string[]> {
+  const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+  const seen = new Set<string>();
+  for (const protocol of list) {
+    if (typeof protocol !== 'string' || !isProtocolToken(protocol)) {
+      return fail('syntax', `The sub-protocol '${String(protocol)}' is invalid: it must be a non-empty token without spaces or separators.`);
+    }
+    if (seen.has(protocol)) {
+      return fail('syntax', `The sub-protocol '${protocol}' is duplicated.`);
+    }
+    seen.add(protocol);
+  }
+  return { ok: true, value: Object.freeze(list) };
+}
+
+function fail(kind: 'syntax' | 'security', message: string, cause?: unknown): Checked<never> {
+  return { ok: false, error: createWebSocketError(kind, message, cause === undefined ? {} : { cause }) };
+}

@@ -1,0 +1,80 @@
+import { useEffect, useInsertionEffect, useMemo } from 'react';
+import {
+  WebSocketClient,
+  type CloseInfo,
+  type IncomingData,
+  type OpenInfo,
+  type Resolvable,
+  type WebSocketClientOptions,
+  type WebSocketError,
+} from '../core/index.js';
+import { useLatest } from './useLatest.js';
+import { useWebSocketCallbacks } from './useWebSocketCallbacks.js';
+
+/** Callbacks of {@link useWebSocket}; changing them never reconnects. */
+export interface WebSocketCallbacks<In> {
+  onOpen?: (info: OpenInfo) => void;
+  /** Called for every message, in order, however many arrive at once. */
+  onMessage?: (message: In, raw: IncomingData) => void;
+  onError?: (error: WebSocketError) => void;
+  onClose?: (info: CloseInfo) => void;
+}
+
+/** Options of {@link useWebSocket}: the core's options, minus `url`, plus callbacks. */
+export interface UseWebSocketOptions<In = unknown> extends Omit<WebSocketClientOptions<In>, 'url'>, WebSocketCallbacks<In> {}
+
+/** A URL, or a function giving one (sync or async, evaluated on every attempt), or null for "not connected". */
+export type WebSocketUrl = Resolvable<string | URL> | null;
+
+/**
+ * Keep one {@link WebSocketClient} for `url` and `protocols`, connected while the component is
+ * mounted. A new URL (or new protocols) closes the old connection and opens a new one; other
+ * option changes apply in place. Functions for `url` and `protocols` may change identity freely:
+ * the latest one is called on each attempt.
+ *
+ * @returns the client, or null when `url` is null.
+ */
+export function useWebSocketClient<In = unknown, Out = unknown>(
+  url: WebSocketUrl,
+  options: UseWebSocketOptions<In> = {},
+): WebSocketClient<In, Out> | null {
+  const latestUrl = useLatest(url);
+  const latest = useLatest(options);
+  const key = url === null ? null : `${sourceKey(url)}\u0000${sourceKey(options.protocols)}`;
+
+  const client = useMemo(() => {
+    if (key === null || url === null) return null;
+    return new WebSocketClient<In, Out>({
+      ...options,
+      url: typeof url === 'function' ? () => (latestUrl.current as () => string | URL | PromiseLike<string | URL>)() : url,
+      protocols:
+        typeof options.protocols === 'function'
+          ? () => (latest.current.protocols as () => string | readonly string[] | undefined)()
+          : options.protocols,
+    });
+    // Only the key defines the connection; everything else is applied below without reconnecting.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  useInsertionEffect(() => {
+    if (!client) return;
+    // `url` and `protocols` are the connection's identity (handled by the key); the rest applies live.
+    const live: Partial<WebSocketClientOptions<In>> = { ...options };
+    delete live.url;
+    delete live.protocols;
+    client.setOptions(live);
+  });
+
+  // Declared before acquiring, so that listeners are in place when the connection starts.
+  useWebSocketCallbacks(client, options);
+  useEffect(() => client?.acquire(), [client]);
+
+  return client;
+}
+
+/** A key that changes when a value that defines the connection changes; functions count as one. */
+function sourceKey(source: unknown): string {
+  if (typeof source === 'function') return 'function';
+  if (source instanceof URL) return source.href;
+  return JSON.stringify(source ?? null);
+}

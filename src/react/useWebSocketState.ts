@@ -1,0 +1,122 @@
+import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import {
+  ReadyState,
+  assertValidCloseArguments,
+  createCloseInfo,
+  type CloseInfo,
+  type OutgoingData,
+  type SendResult,
+  type WebSocketClient,
+  type WebSocketSnapshot,
+} from '../core/index.js';
+import { useLatest } from './useLatest.js';
+
+/** The functions of {@link useWebSocket}: stable for the life of the component. */
+export interface WebSocketActions<Out = unknown> {
+  /** Send data now, or queue it until the connection opens. */
+  send: (data: OutgoingData) => SendResult;
+  /** Send `JSON.stringify(value)`. */
+  sendJson: (value: Out) => SendResult;
+  /** Close and stop reconnecting; throws the browser's `DOMException` for a bad code or reason. */
+  close: (code?: number, reason?: string) => Promise<CloseInfo>;
+  /** Drop the connection, if any, and connect again now. */
+  reconnect: () => void;
+}
+
+/** What {@link useWebSocket} returns: the connection's state and its actions. */
+export type UseWebSocketResult<In = unknown, Out = unknown> = WebSocketSnapshot<In> & WebSocketActions<Out>;
+
+const SNAPSHOT_KEYS = [
+  'readyState',
+  'url',
+  'protocol',
+  'extensions',
+  'bufferedAmount',
+  'queued',
+  'lastMessage',
+  'messageCount',
+  'error',
+  'closeInfo',
+  'reconnectAttempt',
+  'nextReconnectAt',
+  'online',
+] as const satisfies readonly (keyof WebSocketSnapshot)[];
+
+/** The state shown when there is no connection at all (`url === null`). */
+const NOT_CONNECTED: WebSocketSnapshot<never> = Object.freeze({
+  readyState: ReadyState.CLOSED,
+  url: null,
+  protocol: '',
+  extensions: '',
+  bufferedAmount: 0,
+  queued: 0,
+  lastMessage: null,
+  messageCount: 0,
+  error: null,
+  closeInfo: null,
+  reconnectAttempt: 0,
+  nextReconnectAt: null,
+  online: true,
+});
+
+const getNotConnected = () => NOT_CONNECTED;
+const noSubscription = () => () => {};
+
+/**
+ * Read a client's state in React. Fields are tracked: once a component has read some fields, it
+ * re-renders only when one of those changes (reading `readyState` alone is not re-rendered by each
+ * message), in the manner of TanStack Query's tracked results. Until it reads any, every change
+ * re-renders it.
+ */
+export function useWebSocketState<In = unknown, Out = unknown>(client: WebSocketClient<In, Out> | null): UseWebSocketResult<In, Out> {
+  const tracked = useRef(new Set<keyof WebSocketSnapshot>());
+
+  const subscribe = useCallback(
+    (onChange: () => void) =>
+      client
+        ? client.subscribe((next, previous) => {
+            // Nothing read yet (e.g. a test reading `result.current` later): notify on every change.
+            if (tracked.current.size === 0) return onChange();
+            for (const key of tracked.current) {
+              if (!Object.is(next[key], previous[key])) return onChange();
+            }
+          })
+        : noSubscription(),
+    [client],
+  );
+  const getSnapshot = client ? client.getSnapshot : (getNotConnected as () => WebSocketSnapshot<In>);
+  const snapshot = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+  const actions = useWebSocketActions<In, Out>(client);
+
+  return useMemo(() => {
+    const result = { ...actions } as UseWebSocketResult<In, Out>;
+    for (const key of SNAPSHOT_KEYS) {
+      Object.defineProperty(result, key, {
+        enumerable: true,
+        get() {
+          tracked.current.add(key);
+          return snapshot[key];
+        },
+      });
+    }
+    return result;
+  }, [snapshot, actions]);
+}
+
+function useWebSocketActions<In, Out>(client: WebSocketClient<In, Out> | null): WebSocketActions<Out> {
+  const current = useLatest(client);
+  return useMemo<WebSocketActions<Out>>(
+    () => ({
+      send: (data) => current.current?.send(data) ?? 'rejected',
+      sendJson: (value) => current.current?.sendJson(value) ?? 'rejected',
+      close: (code, reason) => {
+        const target = current.current;
+        if (target) return target.close(code, reason);
+        assertValidCloseArguments(code, reason);
+        return Promise.resolve(createCloseInfo(code ?? 1005, reason ?? '', true));
+      },
+      reconnect: () => current.current?.reconnect(),
+    }),
+    [current],
+  );
+}

@@ -1,0 +1,690 @@
+// @vitest-environment node
+// The core must run with no `window` or `document`: these tests run in plain Node to prove it.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ClientCloseCode,
+  ReadyState,
+  WebSocketClient,
+  type CloseInfo,
+  type NetworkMonitor,
+  type WebSocketClientOptions,
+  type WebSocketError,
+} from '../../src/core/index.js';
+import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
+
+/** mock-socket delivers every event after a 4 ms timer. */
+const tick = (ms = 5) => vi.advanceTimersByTimeAsync(ms);
+
+function setup<In = unknown>(options: Partial<WebSocketClientOptions<In>> = {}, serverOptions = {}) {
+  const mock = createMockServer(serverOptions);
+  const factory = createSocketFactory();
+  const client = new WebSocketClient<In>({ url: mock.url, WebSocket: factory.WebSocket, ...options });
+  const errors: WebSocketError[] = [];
+  const closes: CloseInfo[] = [];
+  const messages: In[] = [];
+  const order: string[] = [];
+  client.on('error', (e) => {
+    errors.push(e);
+    order.push(`error:${e.kind}`);
+  });
+  client.on('close', (c) => {
+    closes.push(c);
+    order.push(`close:${c.code}`);
+  });
+  client.on('open', () => order.push('open'));
+  client.on('message', (m) => messages.push(m));
+  cleanups.push(() => {
+    client.dispose();
+    mock.stop();
+  });
+  return { mock, client, created: factory.created, errors, closes, messages, order };
+}
+
+/** A network monitor the test switches on and off. */
+function fakeNetwork(initial = true) {
+  let online = initial;
+  const listeners = new Set<(online: boolean) => void>();
+  const monitor: NetworkMonitor = {
+    isOnline: () => online,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return {
+    monitor,
+    listeners,
+    set(value: boolean) {
+      online = value;
+      for (const listener of listeners) listener(value);
+    },
+  };
+}
+
+let cleanups: (() => void)[] = [];
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+});
+afterEach(() => {
+  for (const cleanup of cleanups) cleanup();
+  cleanups = [];
+  vi.useRealTimers();
+});
+
+describe('state', () => {
+  it('reports CONNECTING, then OPEN with the negotiated protocol, which reads empty until open', async () => {
+    const { client } = setup({ protocols: ['json', 'text'] }, { selectProtocol: () => 'text' });
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CONNECTING);
+    client.connect();
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CONNECTING, protocol: '', extensions: '' });
+    await tick();
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, protocol: 'text', error: null });
+  });
+
+  it('gives a new frozen snapshot on each change and the same one otherwise', async () => {
+    const { client } = setup();
+    const seen: unknown[] = [];
+    client.subscribe((snapshot, previous) => seen.push([snapshot, previous]));
+    const first = client.getSnapshot();
+    expect(client.getSnapshot()).toBe(first);
+    client.connect();
+    await tick();
+    const open = client.getSnapshot();
+    expect(open).not.toBe(first);
+    expect(Object.isFrozen(open)).toBe(true);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(client.getSnapshot()).toBe(open);
+  });
+
+  it('mirrors CLOSING and CLOSED around a close', async () => {
+    const { client } = setup();
+    client.connect();
+    await tick();
+    const closing = client.close(1000, 'bye');
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSING);
+    await tick(50);
+    const info = await closing;
+    expect(info).toMatchObject({ code: 1000, reason: 'bye', wasClean: true, meaning: 'Normal closure' });
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, closeInfo: info });
+  });
+});
+
+describe('errors as values, found before any socket is made', () => {
+  const cases: [string, Partial<WebSocketClientOptions>, string][] = [
+    ['an unparsable URL', { url: 'ws://exa mple.com:99999' }, 'syntax'],
+    ['a scheme that is not ws, wss, http or https', { url: 'ftp://example.com/' }, 'syntax'],
+    ['a fragment', { url: 'ws://example.com/#room' }, 'syntax'],
+    ['a bare #', { url: 'ws://example.com/#' }, 'syntax'],
+    ['a relative URL without a base', { url: '/chat' }, 'syntax'],
+    ['a repeated protocol', { protocols: ['json', 'json'] }, 'syntax'],
+    ['a protocol that is not a token', { protocols: 'a b' }, 'syntax'],
+    ['ws: from an https: page', { url: 'ws://example.com/', baseUrl: 'https://app.example/' }, 'security'],
+  ];
+  it.each(cases)('%s', async (_name, options, kind) => {
+    const { client, created, errors } = setup(options);
+    expect(() => client.connect()).not.toThrow();
+    await tick(100);
+    expect(created).toHaveLength(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.kind).toBe(kind);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, error: errors[0], nextReconnectAt: null });
+  });
+
+  it('resolves relative URLs against the base and maps https to wss', async () => {
+    const { client, created } = setup({ url: '/chat?room=1', baseUrl: 'https://app.example/page' });
+    client.connect();
+    expect(created[0]?.url).toBe('wss://app.example/chat?room=1');
+    expect(client.getSnapshot().url).toBe('wss://app.example/chat?room=1');
+  });
+
+  it('maps a constructor exception to an error of the same kind', async () => {
+    class Refusing {
+      constructor() {
+        throw new DOMException('blocked', 'SecurityError');
+      }
+    }
+    const { client, errors } = setup({ WebSocket: Refusing as unknown as WebSocketClientOptions['WebSocket'] });
+    client.connect();
+    expect(errors.map((e) => e.kind)).toEqual(['security']);
+  });
+});
+
+describe('sub-protocol negotiation', () => {
+  it('offers one string as one protocol', async () => {
+    const offered: string[][] = [];
+    const { client } = setup({ protocols: 'json' }, { selectProtocol: (p: string[]) => (offered.push(p), 'json') });
+    client.connect();
+    await tick();
+    expect(offered).toEqual([['json']]);
+    expect(client.getSnapshot().protocol).toBe('json');
+  });
+
+  it('treats a server that selects none as a protocol error, closes with 4001 and does not reconnect', async () => {
+    const { client, errors, closes, created, mock } = setup({ protocols: ['json'] }, { selectProtocol: () => '' });
+    client.connect();
+    await tick(50);
+    expect(errors.map((e) => e.kind)).toEqual(['protocol']);
+    expect(errors[0]?.message).toContain('json');
+    expect(closes[0]?.code).toBe(ClientCloseCode.PROTOCOL_NOT_NEGOTIATED);
+    await tick(120_000);
+    expect(created).toHaveLength(1);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, nextReconnectAt: null });
+    expect(mock.connections).toHaveLength(1);
+  });
+
+  it('accepts no protocol when requireProtocol is false', async () => {
+    const { client, errors } = setup({ protocols: ['json'], requireProtocol: false }, { selectProtocol: () => '' });
+    client.connect();
+    await tick();
+    expect(errors).toEqual([]);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, protocol: '' });
+  });
+});
+
+describe('parsing and validation', () => {
+  it('parses JSON by default and reports a bad frame with its data, then carries on', async () => {
+    const { client, mock, messages, errors } = setup();
+    client.connect();
+    await tick();
+    mock.send('{"a":1}');
+    mock.send('{not json');
+    mock.send('{"a":2}');
+    await tick();
+    expect(messages).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ kind: 'parse', data: '{not json' });
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, lastMessage: { a: 2 }, messageCount: 2 });
+  });
+
+  it('skips and reports a message that fails validation, never substituting a value', async () => {
+    const isPoint = (v: unknown): v is { x: number } => typeof (v as { x?: unknown } | null)?.x === 'number';
+    const { client, mock, messages, errors } = setup<{ x: number }>({ validate: isPoint });
+    client.connect();
+    await tick();
+    mock.send('{"x":"no"}');
+    mock.send('null');
+    await tick();
+    expect(messages).toEqual([]);
+    expect(errors.map((e) => [e.kind, e.data])).toEqual([
+      ['validation', '{"x":"no"}'],
+      ['validation', 'null'],
+    ]);
+    expect(client.getSnapshot()).toMatchObject({ lastMessage: null, messageCount: 0 });
+  });
+
+  it("passes raw text with parse: 'text' and uses a custom parser", async () => {
+    const text = setup<string>({ parse: 'text' });
+    text.client.connect();
+    const custom = setup<number>({ parse: (data) => Number.parseInt(String(data), 16) });
+    custom.client.connect();
+    await tick();
+    text.mock.send('{not json');
+    custom.mock.send('ff');
+    await tick();
+    expect(text.messages).toEqual(['{not json']);
+    expect(custom.messages).toEqual([255]);
+  });
+
+  it('reports a binary frame where text is expected', async () => {
+    const { client, mock, errors, messages } = setup();
+    client.connect();
+    await tick();
+    mock.socket.send(new ArrayBuffer(4) as unknown as string);
+    await tick();
+    expect(messages).toEqual([]);
+    expect(errors[0]?.kind).toBe('parse');
+    expect(errors[0]?.message).toMatch(/binary/);
+  });
+
+  it('reports a parser that throws as a parse error with its cause', async () => {
+    const boom = new Error('boom');
+    const { client, mock, errors } = setup({
+      parse: () => {
+        throw boom;
+      },
+    });
+    client.connect();
+    await tick();
+    mock.send('x');
+    await tick();
+    expect(errors[0]).toMatchObject({ kind: 'parse', data: 'x', cause: boom });
+  });
+});
+
+describe('every message delivered', () => {
+  it('delivers 500 messages sent in one tick to every listener, in order', async () => {
+    const { client, mock, messages } = setup();
+    const second: unknown[] = [];
+    client.on('message', (m) => second.push(m));
+    client.connect();
+    await tick();
+    for (let i = 0; i < 500; i++) mock.send(JSON.stringify(i));
+    await tick();
+    const expected = Array.from({ length: 500 }, (_, i) => i);
+    expect(messages).toEqual(expected);
+    expect(second).toEqual(expected);
+    expect(client.getSnapshot()).toMatchObject({ messageCount: 500, lastMessage: 499 });
+  });
+
+  it('keeps delivering to other listeners when one throws', async () => {
+    const { client, mock, messages } = setup();
+    const thrown: unknown[] = [];
+    const onUncaught = (error: unknown) => thrown.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      client.on('message', () => {
+        throw new Error('listener bug');
+      });
+      client.connect();
+      await tick();
+      mock.send('1');
+      await tick();
+      expect(messages).toEqual([1]);
+    } finally {
+      await Promise.resolve();
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+});
+
+describe('sending', () => {
+  it('queues while connecting and flushes in order on open, before what an open listener sends', async () => {
+    const { client, mock } = setup();
+    client.on('open', () => client.send('from onOpen'));
+    client.connect();
+    expect(client.send('one')).toBe('queued');
+    expect(client.sendJson({ n: 2 })).toBe('queued');
+    expect(client.getSnapshot().queued).toBe(2);
+    await tick(20);
+    expect(mock.received).toEqual(['one', '{"n":2}', 'from onOpen']);
+    expect(client.getSnapshot().queued).toBe(0);
+    expect(client.send('three')).toBe('sent');
+    await tick();
+    expect(mock.received.at(-1)).toBe('three');
+  });
+
+  it('rejects past the outbox limit and reports an overflow', async () => {
+    const { client, errors } = setup({ maxQueue: 2 });
+    expect(client.send('a')).toBe('queued');
+    expect(client.send('b')).toBe('queued');
+    expect(client.send('c')).toBe('rejected');
+    expect(errors[0]).toMatchObject({ kind: 'overflow', data: 'c' });
+    expect(client.getSnapshot().queued).toBe(2);
+  });
+
+  it('sends binary data of every kind and sets binaryType on the socket', async () => {
+    const { client, mock, created } = setup({ binaryType: 'arraybuffer' });
+    client.connect();
+    await tick();
+    expect(created[0]?.binaryType).toBe('arraybuffer');
+    expect(client.send(new Uint8Array([1, 2]))).toBe('sent');
+    expect(client.send(new ArrayBuffer(3))).toBe('sent');
+    expect(client.send(new Blob(['x']))).toBe('sent');
+    client.setBinaryType('blob');
+    expect(created[0]?.binaryType).toBe('blob');
+    await tick();
+    expect(mock.received).toHaveLength(3);
+  });
+
+  it('rejects a value JSON cannot encode, as a send error', async () => {
+    const { client, errors } = setup();
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(client.sendJson(cyclic)).toBe('rejected');
+    expect(client.sendJson(undefined)).toBe('rejected');
+    expect(errors.map((e) => e.kind)).toEqual(['send', 'send']);
+  });
+});
+
+describe('closing', () => {
+  it('throws the browser DOMException synchronously for a bad code or reason', () => {
+    const { client } = setup();
+    expect(() => client.close(1001)).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }));
+    expect(() => client.close(1000, 'x'.repeat(124))).toThrow(expect.objectContaining({ name: 'SyntaxError' }));
+    let caught: unknown;
+    try {
+      client.close(2000);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DOMException);
+  });
+
+  it('waits for queued messages to go out before closing', async () => {
+    const { client, mock } = setup();
+    client.connect();
+    client.send('queued before close');
+    const closed = client.close(1000, 'done');
+    client.send('sent after close');
+    await tick(100);
+    const info = await closed;
+    expect(mock.received).toEqual(['queued before close']);
+    expect(info.code).toBe(1000);
+    expect(client.getSnapshot().queued).toBe(1);
+  });
+
+  it('waits for bufferedAmount to drain, bounded by closeTimeout', async () => {
+    const { client, created } = setup({ closeTimeout: 300 });
+    client.connect();
+    await tick();
+    const socket = created[0] as WebSocket;
+    let buffered = 1000;
+    Object.defineProperty(socket, 'bufferedAmount', { get: () => buffered });
+    const closeSpy = vi.spyOn(socket, 'close');
+    void client.close();
+    await tick(100);
+    expect(closeSpy).not.toHaveBeenCalled();
+    buffered = 0;
+    await tick(30);
+    expect(closeSpy).toHaveBeenCalledTimes(1);
+
+    const stuck = setup({ closeTimeout: 300 });
+    stuck.client.connect();
+    await tick();
+    const stuckSocket = stuck.created[0] as WebSocket;
+    Object.defineProperty(stuckSocket, 'bufferedAmount', { get: () => 5 });
+    const stuckClose = vi.spyOn(stuckSocket, 'close');
+    void stuck.client.close();
+    await tick(280);
+    expect(stuckClose).not.toHaveBeenCalled();
+    await tick(50);
+    expect(stuckClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('resolves at once when nothing is connected', async () => {
+    const { client, created } = setup();
+    await expect(client.close(4000, 'never')).resolves.toMatchObject({ code: 4000, reason: 'never' });
+    expect(created).toHaveLength(0);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
+  });
+
+  it('gives close info with the code meaning, and keeps the browser order: error, then close 1006', async () => {
+    const { client, mock, order, closes } = setup({ reconnect: false });
+    client.connect();
+    await tick();
+    mock.server.simulate('error');
+    await tick();
+    expect(order).toEqual(['open', 'error:connection', 'close:1006']);
+    expect(closes[0]).toMatchObject({ code: 1006, wasClean: false, meaning: expect.stringMatching(/Abnormal/) });
+  });
+});
+
+describe('reconnecting', () => {
+  it('retries after an abnormal close after a jittered delay within the backoff bounds', async () => {
+    const { client, mock, created } = setup({ reconnect: { initialDelay: 1000, random: () => 0.5 } });
+    client.connect();
+    await tick();
+    mock.server.close({ code: 1006, reason: '', wasClean: false });
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 1 });
+    expect(client.getSnapshot().nextReconnectAt).toBe(Date.now() + 500);
+    await tick(499);
+    expect(created).toHaveLength(1);
+    await tick(1);
+    expect(created).toHaveLength(2);
+  });
+
+  it('grows the delay exponentially up to the cap', async () => {
+    const { client, mock, created } = setup({
+      reconnect: { initialDelay: 100, maxDelay: 400, resetAfter: 1000, random: () => 0.999 },
+    });
+    const delays: number[] = [];
+    client.subscribe((next, previous) => {
+      if (next.nextReconnectAt !== null && next.nextReconnectAt !== previous.nextReconnectAt) {
+        delays.push(next.nextReconnectAt - Date.now());
+      }
+    });
+    client.connect();
+    await tick();
+    // The server goes away for good: every attempt fails before opening.
+    mock.server.close({ code: 1006, reason: '', wasClean: false });
+    await tick(99 + 199 + 399 + 399 + 5 * 5);
+    expect(delays).toEqual([99, 199, 399, 399, 399]);
+    expect(client.getSnapshot().reconnectAttempt).toBe(5);
+
+    expect(created.length).toBe(5);
+  });
+
+  it('resets the attempt count once the connection stayed open for resetAfter', async () => {
+    const { client, mock } = setup({ reconnect: { initialDelay: 10, resetAfter: 1000, random: () => 0 } });
+    client.connect();
+    await tick();
+    mock.socket.close({ code: 1011, reason: '', wasClean: false });
+    await tick();
+    expect(client.getSnapshot().reconnectAttempt).toBe(1);
+    await tick(10);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, reconnectAttempt: 1 });
+    await tick(500);
+    expect(client.getSnapshot().reconnectAttempt).toBe(1);
+    await tick(600);
+    expect(client.getSnapshot().reconnectAttempt).toBe(0);
+  });
+
+  it('does not reconnect after the client closed, after a normal close by the server, or when shouldReconnect says no', async () => {
+    const byClient = setup({ reconnect: { initialDelay: 10 } });
+    byClient.client.connect();
+    await tick();
+    const closed = byClient.client.close();
+    await tick(50);
+    await closed;
+
+    const normal = setup({ reconnect: { initialDelay: 10 } });
+    normal.client.connect();
+    await tick();
+    normal.mock.socket.close({ code: 1000, reason: 'bye', wasClean: true });
+    await tick();
+
+    const decided: [number, number][] = [];
+    const vetoed = setup({
+      reconnect: { initialDelay: 10, shouldReconnect: (info, attempt) => (decided.push([info.code, attempt]), false) },
+    });
+    vetoed.client.connect();
+    await tick();
+    vetoed.mock.socket.close({ code: 1012, reason: '', wasClean: false });
+    await tick();
+
+    await tick(60_000);
+    expect(byClient.created).toHaveLength(1);
+    expect(normal.created).toHaveLength(1);
+    expect(vetoed.created).toHaveLength(1);
+    expect(decided).toEqual([[1012, 1]]);
+    for (const { client } of [byClient, normal, vetoed]) expect(client.getSnapshot().nextReconnectAt).toBeNull();
+  });
+
+  it('stops after maxAttempts', async () => {
+    const { client, mock, created } = setup({ reconnect: { initialDelay: 10, maxAttempts: 2, random: () => 0.5 } });
+    client.connect();
+    await tick();
+    mock.server.close({ code: 1006, reason: '', wasClean: false });
+    await tick(10_000);
+    expect(created).toHaveLength(3);
+    expect(client.getSnapshot()).toMatchObject({ nextReconnectAt: null, reconnectAttempt: 2 });
+  });
+
+  it('waits while offline and tries at once when back online', async () => {
+    const network = fakeNetwork();
+    const { client, mock, created } = setup({ network: network.monitor, reconnect: { initialDelay: 10_000, random: () => 0.5 } });
+    client.connect();
+    await tick();
+    network.set(false);
+    expect(client.getSnapshot().online).toBe(false);
+    mock.socket.close({ code: 1006, reason: '', wasClean: false });
+    await tick();
+    expect(client.getSnapshot()).toMatchObject({ reconnectAttempt: 1, nextReconnectAt: null });
+    await tick(60_000);
+    expect(created).toHaveLength(1);
+    network.set(true);
+    expect(created).toHaveLength(2);
+    await tick();
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+  });
+
+  it('cancels a scheduled retry when going offline', async () => {
+    const network = fakeNetwork();
+    const { client, mock, created } = setup({ network: network.monitor, reconnect: { initialDelay: 1000, random: () => 0.5 } });
+    client.connect();
+    await tick();
+    mock.socket.close({ code: 1006, reason: '', wasClean: false });
+    await tick();
+    expect(client.getSnapshot().nextReconnectAt).not.toBeNull();
+    network.set(false);
+    expect(client.getSnapshot().nextReconnectAt).toBeNull();
+    await tick(5000);
+    expect(created).toHaveLength(1);
+  });
+
+  it('stops watching the network once closed for good', async () => {
+    const network = fakeNetwork();
+    const { client } = setup({ network: network.monitor });
+    client.connect();
+    expect(network.listeners.size).toBe(1);
+    const closed = client.close();
+    await tick(50);
+    await closed;
+    expect(network.listeners.size).toBe(0);
+  });
+
+  it('reconnects at once on reconnect(), whether waiting or open', async () => {
+    const { client, mock, created } = setup({ reconnect: { initialDelay: 60_000, random: () => 0.5 } });
+    client.connect();
+    await tick();
+    mock.socket.close({ code: 1006, reason: '', wasClean: false });
+    await tick();
+    client.reconnect();
+    expect(created).toHaveLength(2);
+    await tick();
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+    client.reconnect();
+    await tick(20);
+    expect(created).toHaveLength(3);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+    expect(created.filter((s) => s.readyState === ReadyState.OPEN)).toHaveLength(1);
+  });
+
+  it('evaluates url and protocols functions, sync or async, on every attempt', async () => {
+    const mock = createMockServer({ selectProtocol: (p: string[]) => p[0] ?? '' });
+    const factory = createSocketFactory();
+    let token = 0;
+    const client = new WebSocketClient({
+      url: () => `${mock.url}?token=${++token}`,
+      protocols: async () => [`v${token}`],
+      WebSocket: factory.WebSocket,
+      reconnect: { initialDelay: 10, random: () => 0 },
+    });
+    cleanups.push(() => {
+      client.dispose();
+      mock.stop();
+    });
+    client.connect();
+    await tick();
+    expect(client.getSnapshot()).toMatchObject({ url: `${mock.url}?token=1`, protocol: 'v1' });
+    mock.socket.close({ code: 1006, reason: '', wasClean: false });
+    await tick(30);
+    expect(client.getSnapshot()).toMatchObject({ url: `${mock.url}?token=2`, protocol: 'v2', readyState: ReadyState.OPEN });
+  });
+
+  it('reports a url function that fails as a resolve error and retries', async () => {
+    let calls = 0;
+    const mock = createMockServer();
+    const { client, errors } = setup({
+      url: () => {
+        calls++;
+        if (calls === 1) throw new Error('token service down');
+        return Promise.resolve(mock.url);
+      },
+      reconnect: { initialDelay: 100, random: () => 0.5 },
+    });
+    cleanups.push(() => mock.stop());
+    client.connect();
+    await tick();
+    expect(errors[0]).toMatchObject({ kind: 'resolve', message: expect.stringContaining('token service down') });
+    expect(client.getSnapshot().reconnectAttempt).toBe(1);
+    await tick(60);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+  });
+});
+
+describe('heartbeat', () => {
+  it('pings when quiet, and drops a connection that does not answer with 4000, then reconnects', async () => {
+    const { client, mock, errors, closes, created } = setup({
+      heartbeat: { interval: 1000, timeout: 500, message: 'ping' },
+      reconnect: { initialDelay: 100, random: () => 0 },
+    });
+    client.connect();
+    await tick();
+    await tick(1010);
+    expect(mock.received).toEqual(['ping']);
+    await tick(500);
+    expect(errors.map((e) => e.kind)).toEqual(['heartbeat']);
+    expect(closes[0]).toMatchObject({ code: ClientCloseCode.HEARTBEAT_TIMEOUT, wasClean: false });
+    await tick(10);
+    expect(created).toHaveLength(2);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+  });
+
+  it('keeps a connection that answers, and does not deliver pongs as messages', async () => {
+    const { client, mock, errors, messages } = setup({
+      heartbeat: { interval: 1000, timeout: 500, isPong: (data) => data === 'pong' },
+    });
+    client.connect();
+    await tick();
+    mock.socket.on('message', (data) => {
+      if (data === 'ping') mock.socket.send('pong');
+    });
+    await tick(10_000);
+    expect(mock.received.filter((d) => d === 'ping').length).toBeGreaterThanOrEqual(9);
+    expect(errors).toEqual([]);
+    expect(messages).toEqual([]);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+  });
+
+  it('does not ping while messages flow', async () => {
+    const { client, mock } = setup({ heartbeat: { interval: 1000, timeout: 500 } });
+    client.connect();
+    await tick();
+    for (let i = 0; i < 10; i++) {
+      mock.send(String(i));
+      await tick(500);
+    }
+    expect(mock.received).toEqual([]);
+  });
+});
+
+describe('sharing: acquire and release', () => {
+  it('keeps one socket through release-and-reacquire in the same task, as StrictMode does', async () => {
+    const { client, created } = setup();
+    const release = client.acquire();
+    release();
+    const again = client.acquire();
+    await tick();
+    expect(created).toHaveLength(1);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+    again();
+    await tick(20);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
+    expect(created[0]?.readyState).toBe(ReadyState.CLOSED);
+  });
+
+  it('closes only when the last user releases', async () => {
+    const { client } = setup();
+    const a = client.acquire();
+    const b = client.acquire();
+    await tick();
+    a();
+    a();
+    await tick(20);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+    b();
+    await tick(20);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
+  });
+
+  it('leaves no timers behind once disposed', async () => {
+    const { client, mock } = setup({ heartbeat: true });
+    client.connect();
+    await tick();
+    mock.send('1');
+    client.dispose();
+    await tick(100);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

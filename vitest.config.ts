@@ -1,0 +1,64 @@
+// Polyfills for Node 20 must load before Vitest's reporters run in this (main) process.
+import './test/setup/node-polyfills.ts';
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/setup/chromium.ts';
+
+const dirname = path.dirname(fileURLToPath(import.meta.url));
+
+/** Shared browser-mode config (system Chromium via Playwright) for `browser` and `storybook`. */
+function chromiumBrowser() {
+  return {
+    enabled: true,
+    headless: true,
+    provider: playwright({
+      launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+    }),
+    instances: [{ browser: 'chromium' as const }],
+  };
+}
+
+const chromiumGlobalSetup = ['test/setup/chromium.global.ts'];
+
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'jsdom',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: ['test/browser/**', '**/node_modules/**'],
+          setupFiles: ['test/setup/unit.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser.test.{ts,tsx}'],
+          globalSetup: chromiumGlobalSetup,
+          browser: chromiumBrowser(),
+        },
+      },
+      {
+        extends: true,
+        plugins: [storybookTest({ configDir: path.join(dirname, '.storybook') })],
+        test: {
+          name: 'storybook',
+          globalSetup: chromiumGlobalSetup,
+          browser: chromiumBrowser(),
+        },
+      },
+    ],
+  },
+});
