@@ -46,7 +46,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.browser.test.{ts,tsx}'],
-          globalSetup: chromiumGlobalSetup,
+          globalSetup: [...chromiumGlobalSetup, 'test/setup/realServer.global.ts'],
           browser: chromiumBrowser(),
         },
       },

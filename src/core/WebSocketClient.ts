@@ -136,7 +136,7 @@ export interface WebSocketClientEvents<In> {
 export type SnapshotListener<In> = (snapshot: WebSocketSnapshot<In>, previous: WebSocketSnapshot<In>) => void;
 
 type Phase = 'idle' | 'resolving' | 'connecting' | 'open' | 'closing' | 'waiting';
-type TimerName = 'reconnect' | 'stable' | 'heartbeat' | 'drain' | 'closeFallback' | 'errorFallback' | 'buffer';
+type TimerName = 'reconnect' | 'stable' | 'heartbeat' | 'drain' | 'closeFallback' | 'errorFallback' | 'buffer' | 'probe';
 
 interface PendingClose {
   readonly code: number | undefined;
@@ -184,6 +184,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
   private phase: Phase = 'idle';
   private socket: WebSocket | null = null;
+  /** A protocol-less connection that tells a refused negotiation from an unreachable server. */
+  private probe: WebSocket | null = null;
   private offered: readonly string[] = [];
   /** Bumped by every new attempt, so that late async results of an older one are ignored. */
   private attemptId = 0;
@@ -360,6 +362,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     }
     // Nothing is connected (idle, resolving, or waiting to retry): cancel what is pending.
     this.attemptId++;
+    this.stopProbe();
     this.setPhase('idle', { nextReconnectAt: null, reconnectAttempt: 0 });
     return Promise.resolve(createCloseInfo(code ?? 1005, reason ?? '', true));
   }
@@ -390,6 +393,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
   private startAttempt(): void {
     const id = ++this.attemptId;
+    this.stopProbe();
     this.clearTimer('reconnect');
     this.noRetry = false;
     this.opened = false;
@@ -421,7 +425,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     if (!url.ok) return this.failWithoutRetry(url.error);
     const protocols = normalizeProtocols(rawProtocols);
     if (!protocols.ok) return this.failWithoutRetry(protocols.error);
-    const Socket = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    const Socket = this.socketConstructor();
     if (!Socket) {
       return this.failWithoutRetry(
         createWebSocketError('connection', 'There is no WebSocket implementation here; pass one as the `WebSocket` option.'),
@@ -532,6 +536,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       this.startAttempt();
       return;
     }
+    if (info && this.shouldProbeProtocols()) this.probeProtocols(info);
+    else this.retryOrSettle(info);
+  }
+
+  private retryOrSettle(info: CloseInfo | null): void {
     const options = this.reconnectOptions();
     if (this.userClosed || this.noRetry || !options) return this.settleIdle();
     const attempt = this.snapshot.reconnectAttempt + 1;
@@ -550,6 +559,76 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const delay = backoffDelay(attempt, options, options.random);
     this.update({ reconnectAttempt: attempt, nextReconnectAt: now() + delay });
     this.setTimer('reconnect', delay, () => this.startAttempt());
+  }
+
+  /**
+   * Chromium fails the whole handshake when the server selects none of the offered sub-protocols,
+   * and tells scripts no more than "error, close 1006", exactly as for an unreachable server.
+   * After such a failure, one connection without sub-protocols tells the two apart.
+   */
+  private shouldProbeProtocols(): boolean {
+    return (
+      !this.opened &&
+      this.offered.length > 0 &&
+      (this.options.requireProtocol ?? true) &&
+      !this.userClosed &&
+      !this.noRetry &&
+      this.snapshot.url !== null &&
+      this.socketConstructor() !== undefined
+    );
+  }
+
+  private probeProtocols(info: CloseInfo): void {
+    const id = this.attemptId;
+    const url = this.snapshot.url as string;
+    const offered = this.offered;
+    const Socket = this.socketConstructor() as WebSocketConstructor;
+    this.phase = 'waiting';
+    let probe: WebSocket;
+    try {
+      probe = new Socket(url);
+    } catch {
+      this.phase = 'idle';
+      return this.retryOrSettle(info);
+    }
+    this.probe = probe;
+    let settled = false;
+    const finish = (reachable: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (this.probe === probe) this.stopProbe();
+      if (id !== this.attemptId || this.phase !== 'waiting' || this.disposed) return;
+      if (reachable) {
+        this.noRetry = true;
+        this.report(
+          'protocol',
+          `The server at '${url}' accepts connections but selected none of the offered sub-protocols (${offered.join(', ')}), so the browser refused the handshake.`,
+        );
+        return this.settleIdle();
+      }
+      this.phase = 'idle';
+      this.retryOrSettle(info);
+    };
+    probe.onopen = () => finish(true);
+    probe.onerror = () => finish(false);
+    probe.onclose = () => finish(false);
+    this.setTimer('probe', this.closeTimeout(), () => finish(false));
+  }
+
+  private stopProbe(): void {
+    const probe = this.probe;
+    if (!probe) return;
+    this.probe = null;
+    this.clearTimer('probe');
+    try {
+      probe.close(1000, 'Protocol probe');
+    } catch {
+      // Already closed: nothing to do.
+    }
+  }
+
+  private socketConstructor(): WebSocketConstructor | undefined {
+    return this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   }
 
   private settleIdle(): void {

@@ -84,26 +84,23 @@ export function closeCodeMeaning(code: number): string {
 export const MAX_CLOSE_REASON_BYTES = 123;
 
 /**
- * Convert a number as WebIDL's `[Clamp] unsigned short` does (the type of `close`'s code): NaN is
- * 0, the value is clamped to 0-65535 and rounded to the nearest integer, ties to even.
+ * Convert a number as Chromium converts `close`'s `[Clamp] unsigned short` code: NaN is 0, the value
+ * is clamped to 0-65535, and fractions are truncated (WebIDL would round; Blink truncates).
  */
-export function clampToUnsignedShort(value: number): number {
+export function toUnsignedShort(value: number): number {
   if (Number.isNaN(value)) return 0;
-  const clamped = Math.min(65535, Math.max(0, value));
-  const floor = Math.floor(clamped);
-  const fraction = clamped - floor;
-  return fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  return Math.trunc(Math.min(65535, Math.max(0, value))) + 0;
 }
 
 /**
  * Check `close(code, reason)` arguments as `WebSocket.close` does, throwing the browser's
  * `DOMException`: `InvalidAccessError` for a code other than 1000 or 3000-4999 (after the browser's
- * own conversion, so 3000.4 is 3000), `SyntaxError` for a reason longer than 123 UTF-8 bytes.
+ * own conversion, so 3000.9 is 3000), `SyntaxError` for a reason longer than 123 UTF-8 bytes.
  *
  * @returns the code as the browser would send it.
  */
 export function assertValidCloseArguments(code?: number, reason?: string): number | undefined {
-  const converted = code === undefined ? undefined : clampToUnsignedShort(code);
+  const converted = code === undefined ? undefined : toUnsignedShort(code);
   if (converted !== undefined && converted !== 1000 && !(converted >= 3000 && converted <= 4999)) {
     throw new DOMException(
       `The close code must be either 1000, or between 3000 and 4999. ${String(code)} is neither.`,

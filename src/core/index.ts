@@ -5,7 +5,7 @@ export {
   ClientCloseCode,
   MAX_CLOSE_REASON_BYTES,
   assertValidCloseArguments,
-  clampToUnsignedShort,
+  toUnsignedShort,
   closeCodeMeaning,
   describeCloseCode,
   type CloseCodeInfo,

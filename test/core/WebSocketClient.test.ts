@@ -172,6 +172,36 @@ describe('sub-protocol negotiation', () => {
     expect(mock.connections).toHaveLength(1);
   });
 
+  it('tells a handshake the browser failed over protocols from an unreachable server, with one probe', async () => {
+    // Like Chromium with a server that selects none: the offered-protocol handshake fails outright.
+    const { client, errors, created } = setup(
+      { protocols: ['json'], reconnect: { initialDelay: 10 } },
+      { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') },
+    );
+    client.connect();
+    await tick(20);
+    expect(errors.map((e) => e.kind)).toEqual(['connection', 'protocol']);
+    expect(created).toHaveLength(2);
+    expect(created[1]?.readyState).toBe(ReadyState.CLOSED);
+    await tick(60_000);
+    expect(created).toHaveLength(2);
+    expect(client.getSnapshot().nextReconnectAt).toBeNull();
+  });
+
+  it('abandons the probe when the client is closed meanwhile', async () => {
+    const { client, errors, created } = setup(
+      { protocols: ['json'] },
+      { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') },
+    );
+    client.connect();
+    await tick(); // the handshake fails; the probe starts
+    expect(created).toHaveLength(2);
+    await client.close();
+    await tick(20);
+    expect(errors.map((e) => e.kind)).toEqual(['connection']);
+    expect(created[1]?.readyState).toBe(ReadyState.CLOSED);
+  });
+
   it('accepts no protocol when requireProtocol is false', async () => {
     const { client, errors } = setup({ protocols: ['json'], requireProtocol: false }, { selectProtocol: () => '' });
     client.connect();

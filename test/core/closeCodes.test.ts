@@ -6,7 +6,7 @@ import {
   ClientCloseCode,
   MAX_CLOSE_REASON_BYTES,
   assertValidCloseArguments,
-  clampToUnsignedShort,
+  toUnsignedShort,
   closeCodeMeaning,
   describeCloseCode,
 } from '../../src/core/closeCodes.ts';
@@ -206,19 +206,18 @@ describe('assertValidCloseArguments', () => {
     expect(() => assertValidCloseArguments(4000, reason)).not.toThrow();
   });
 
-  it('converts the code as the browser does ([Clamp] unsigned short, ties to even) before checking it', () => {
+  it('converts the code as Chromium converts its [Clamp] unsigned short before checking it', () => {
     expect(assertValidCloseArguments(3000.5)).toBe(3000);
-    expect(assertValidCloseArguments(3001.5)).toBe(3002);
-    expect(assertValidCloseArguments(999.7)).toBe(1000);
-    expect(assertValidCloseArguments(4999.4)).toBe(4999);
+    expect(assertValidCloseArguments(4999.9)).toBe(4999);
     expect(assertValidCloseArguments(undefined)).toBeUndefined();
-    expect(clampToUnsignedShort(NaN)).toBe(0);
-    expect(clampToUnsignedShort(-5)).toBe(0);
-    expect(clampToUnsignedShort(1e9)).toBe(65535);
-    expect(clampToUnsignedShort(2.5)).toBe(2);
+    expect(toUnsignedShort(NaN)).toBe(0);
+    expect(toUnsignedShort(Infinity)).toBe(65535);
+    expect(toUnsignedShort(1e9)).toBe(65535);
+    expect(toUnsignedShort(-1)).toBe(0);
+    expect(Object.is(toUnsignedShort(-0), 0)).toBe(true);
   });
 
-  it.each([999, 1001, 1005, 1006, 1015, 2999, 5000, 0, -1, 4999.5, 999.4, NaN, Infinity, -0])(
+  it.each([999, 1001, 1005, 1006, 1015, 2999, 5000, 0, -1, 999.6, 5000.5, NaN, Infinity, -Infinity, -0])(
     'throws InvalidAccessError for code %s',
     (code) => {
       const error = expectDOMException(() => assertValidCloseArguments(code), 'InvalidAccessError');
