@@ -198,6 +198,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   private disposed = false;
   private refs = 0;
   private releaseToken = 0;
+  /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
+  private started = false;
+  /** Callers of `close()` waiting for a close already under way. */
+  private closeWaiters: ((info: CloseInfo) => void)[] = [];
   private stopNetworkWatch: Unsubscribe | null = null;
   private lastReceivedAt = 0;
   private pingSentAt = 0;
@@ -254,6 +258,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   /** Start connecting, unless already connected or connecting. */
   connect(): void {
     if (this.disposed) return;
+    this.started = true;
     this.userClosed = false;
     this.watchNetwork();
     if (this.phase === 'idle') this.startAttempt();
@@ -268,7 +273,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   acquire(): Unsubscribe {
     this.refs++;
     this.releaseToken++;
-    if (this.phase === 'idle' || this.userClosed) this.connect();
+    // Not `phase === 'idle'`: a failed attempt (say, a bad URL) must not be retried by a re-acquire.
+    if (!this.started || this.userClosed) this.connect();
     let released = false;
     return () => {
       if (released) return;
@@ -352,14 +358,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       this.drainThenClose();
       return promise;
     }
-    if (this.phase === 'closing') {
-      return new Promise((resolve) => {
-        const off = this.on('close', (info) => {
-          off();
-          resolve(info);
-        });
-      });
-    }
+    if (this.phase === 'closing') return new Promise((resolve) => this.closeWaiters.push(resolve));
     // Nothing is connected (idle, resolving, or waiting to retry): cancel what is pending.
     this.attemptId++;
     this.stopProbe();
@@ -458,8 +457,9 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   }
 
   private handleOpen(socket: WebSocket): void {
-    const protocol = socket.protocol;
-    const extensions = socket.extensions;
+    // Stand-ins (mock-socket) may leave these undefined; the snapshot's type promises strings.
+    const protocol = socket.protocol ?? '';
+    const extensions = socket.extensions ?? '';
     const offered = this.offered;
     const required = this.options.requireProtocol ?? offered.length > 0;
     const unoffered = protocol !== '' && offered.length > 0 && !offered.includes(protocol);
@@ -519,10 +519,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     if (this.socket !== socket) return;
     this.socket = null;
     for (const name of ['errorFallback', 'closeFallback', 'stable', 'heartbeat', 'drain', 'buffer'] as const) this.clearTimer(name);
-    const pending = this.pendingClose;
+    const waiters = this.pendingClose ? [this.pendingClose.resolve, ...this.closeWaiters] : this.closeWaiters;
     this.pendingClose = null;
+    this.closeWaiters = [];
     this.setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
-    pending?.resolve(info);
+    for (const resolve of waiters) resolve(info);
     this.emitEvent('close', info);
     this.afterDisconnect(info);
   }

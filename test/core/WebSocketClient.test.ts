@@ -78,7 +78,7 @@ describe('state', () => {
     client.connect();
     expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CONNECTING, protocol: '', extensions: '' });
     await tick();
-    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, protocol: 'text', error: null });
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, protocol: 'text', extensions: '', error: null });
   });
 
   it('gives a new frozen snapshot on each change and the same one otherwise', async () => {
@@ -692,6 +692,25 @@ describe('sharing: acquire and release', () => {
     await tick(20);
     expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
     expect(created[0]?.readyState).toBe(ReadyState.CLOSED);
+  });
+
+  it('does not retry a failed attempt when re-acquired in the same task', async () => {
+    const { client, errors } = setup({ url: 'ftp://example.com/' });
+    client.acquire()();
+    client.acquire();
+    await tick(20);
+    expect(errors.map((e) => e.kind)).toEqual(['syntax']);
+  });
+
+  it('resolves every close() caller when a close is already under way', async () => {
+    const { client } = setup();
+    client.connect();
+    await tick();
+    client.reconnect(); // closes the socket, to open a new one
+    const waiting = client.close(1000);
+    await tick(20);
+    await expect(waiting).resolves.toMatchObject({ code: 1000 });
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
   });
 
   it('closes only when the last user releases', async () => {
