@@ -15,3 +15,5 @@ export {
   useWebSocketContext,
   type WebSocketProviderProps,
 } from './WebSocketProvider.js';
+export { shallowEqual, useStoreSelector, type ReadableStore } from './useStoreSelector.js';
+export { useShallowStable } from './useShallowStable.js';

@@ -1,0 +1,391 @@
+import { Subscribable, createWebSocketError, type Unsubscribe, type WebSocketClient, type WebSocketError } from '../core/index.js';
+import { decodeServerPacket, encodeMessage, encodeUsername, type ClientPacket, type MessagePacket } from '../protocol/index.js';
+
+/** Fields every log entry has. */
+interface EntryBase {
+  /** Stable and unique within the store: a React key. */
+  readonly key: string;
+  /** Epoch milliseconds: when it was sent (messages) or happened (notices). */
+  readonly date: number;
+}
+
+/**
+ * A chat message. The user's own messages appear as soon as they are written: `pending` while they
+ * wait for a connection, `sent` once on the wire, `delivered` when the server echoed them back.
+ * Everyone else's are `delivered`.
+ */
+export interface ChatMessageEntry extends EntryBase {
+  readonly kind: 'message';
+  /** The sender's connection id, or null for an own message not yet echoed. */
+  readonly senderId: number | null;
+  readonly name: string;
+  readonly text: string;
+  readonly own: boolean;
+  readonly status: 'pending' | 'sent' | 'delivered';
+}
+
+/** "User NAME signed in at TIME". */
+export interface ChatSignInEntry extends EntryBase {
+  readonly kind: 'signin';
+  readonly senderId: number;
+  readonly name: string;
+}
+
+/** "Your username has been set to NAME because the name you chose is in use." */
+export interface ChatRenameEntry extends EntryBase {
+  readonly kind: 'rename';
+  /** The name the server gave. */
+  readonly name: string;
+  /** The name that was asked for. */
+  readonly requested: string;
+}
+
+/** One line of the chat log. */
+export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry;
+
+/** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */
+export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' });
+
+/** Everything the chat knows, as one immutable value; unchanged slices keep their identity. */
+export interface ChatState {
+  /** The id the server gave this connection, or null before it did. */
+  readonly clientId: number | null;
+  /** The current user name: the one asked for, or the one the server gave instead. */
+  readonly username: string;
+  /** Whether the server knows the user by name on the current connection. */
+  readonly signedIn: boolean;
+  /** Connected users' names (`null`: a connection without a name yet), as the server last listed them. */
+  readonly users: readonly (string | null)[];
+  /** The log, oldest first, at most `maxEntries` long. */
+  readonly entries: readonly ChatEntry[];
+  /** Own messages not yet echoed by the server (pending or sent). */
+  readonly unconfirmed: number;
+  /** Packets of a type the client does not know: ignored, counted. */
+  readonly unknownPackets: number;
+  /** Malformed packets: reported, skipped. */
+  readonly malformedPackets: number;
+  /** The latest problem, or null. */
+  readonly error: ChatError | null;
+}
+
+/** Runs `flush` later, once, however often it is asked before then. Returns a cancel function. */
+export type Scheduler = (flush: () => void) => () => void;
+
+/** Options of {@link ChatStore}. */
+export interface ChatStoreOptions {
+  /** The name to ask the server for. */
+  username: string;
+  /** The longest the log may grow; older entries are dropped first. Default 5000. */
+  maxEntries?: number;
+  /**
+   * When to publish accumulated changes. Default: the next animation frame where there is one (so a
+   * burst renders at most once per frame), else the next macrotask.
+   */
+  schedule?: Scheduler;
+  /** The clock for outgoing `date` fields. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What the store needs of a connection: a {@link WebSocketClient} has it. */
+export type ChatConnection = Pick<WebSocketClient<unknown, ClientPacket>, 'on' | 'sendJson'>;
+
+/** Listener of a {@link ChatStore}. */
+export type ChatListener = (state: ChatState) => void;
+
+const DEFAULT_MAX_ENTRIES = 5000;
+
+/** The default scheduler: an animation frame where there is one, else a macrotask. */
+export const frameScheduler: Scheduler = (flush) => {
+  const g = globalThis as { requestAnimationFrame?: (cb: () => void) => number; cancelAnimationFrame?: (id: number) => void };
+  if (typeof g.requestAnimationFrame === 'function') {
+    const id = g.requestAnimationFrame(flush);
+    return () => g.cancelAnimationFrame?.(id);
+  }
+  const id = setTimeout(flush, 0);
+  return () => clearTimeout(id);
+};
+
+/** A scheduler that publishes at once: for tests and for code that wants every change. */
+export const immediateScheduler: Scheduler = (flush) => {
+  flush();
+  return () => {};
+};
+
+interface OwnMessage {
+  readonly nonce: string;
+  readonly text: string;
+  readonly date: number;
+  entry: ChatMessageEntry;
+}
+
+/**
+ * The MDN chat over a {@link WebSocketClient}, with no React: on `id` it remembers the id and asks for
+ * the user name; it keeps the users and the log; it shows the user's messages at once and sends them
+ * when it can, in order, again after a reconnect if they were not echoed, and never shows one twice.
+ * Changes are published in batches (one per animation frame by default), so a burst of packets is one
+ * update.
+ */
+export class ChatStore extends Subscribable<ChatListener> {
+  private state: ChatState;
+  private readonly client: ChatConnection;
+  private readonly maxEntries: number;
+  private readonly schedule: Scheduler;
+  private readonly now: () => number;
+  private requestedName: string;
+
+  // Working copies, published by `flush`.
+  private entries: ChatEntry[] = [];
+  private draft: Partial<Omit<ChatState, 'entries'>> = {};
+  private entriesChanged = false;
+  private cancelFlush: (() => void) | null = null;
+
+  /** Own messages the server has not echoed yet, in the order written. */
+  private readonly unconfirmed: OwnMessage[] = [];
+  /** Nonces of echoes already shown: a message resent after a reconnect is not shown twice. */
+  private readonly seenNonces = new Set<string>();
+  private nextKey = 0;
+  private readonly nonceBase = Math.random().toString(36).slice(2, 10);
+
+  constructor(client: ChatConnection, options: ChatStoreOptions) {
+    super();
+    this.client = client;
+    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.schedule = options.schedule ?? frameScheduler;
+    this.now = options.now ?? (() => Date.now());
+    this.requestedName = options.username;
+    this.state = Object.freeze({
+      clientId: null,
+      username: options.username,
+      signedIn: false,
+      users: Object.freeze([]),
+      entries: Object.freeze([]),
+      unconfirmed: 0,
+      unknownPackets: 0,
+      malformedPackets: 0,
+      error: null,
+    });
+  }
+
+  /** The current state. The same object until a batch is published. */
+  getState = (): ChatState => this.state;
+
+  /** Follow the connection: returns the function that stops following it. */
+  attach(): Unsubscribe {
+    const stops = [
+      this.client.on('message', (value) => this.receive(value)),
+      this.client.on('close', () => this.disconnected()),
+      this.client.on('error', (error) => this.set({ error })),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+      this.cancelFlush?.();
+      this.cancelFlush = null;
+    };
+  }
+
+  /**
+   * Write a message. It appears in the log at once, as pending until it is on the wire, and is sent
+   * as soon as the server knows the user. Blank text is refused.
+   *
+   * @returns the new entry, or null when the text was blank.
+   */
+  send(text: string): ChatMessageEntry | null {
+    if (text.trim() === '') return null;
+    const date = this.now();
+    const nonce = `${this.nonceBase}-${this.nextKey.toString(36)}`;
+    const entry: ChatMessageEntry = Object.freeze({
+      kind: 'message',
+      key: this.key(),
+      date,
+      senderId: null,
+      name: this.current('username'),
+      text,
+      own: true,
+      status: 'pending',
+    });
+    const own: OwnMessage = { nonce, text, date, entry };
+    this.unconfirmed.push(own);
+    this.append(entry);
+    this.set({ unconfirmed: this.unconfirmed.length });
+    if (this.current('signedIn')) this.transmit(own);
+    this.scheduleFlush();
+    return own.entry;
+  }
+
+  /** Ask for another user name (sent at once when connected, else at the next sign-in). */
+  setUsername(name: string): void {
+    if (name === this.requestedName) return;
+    this.requestedName = name;
+    this.set({ username: name });
+    const id = this.current('clientId');
+    if (id !== null && this.current('signedIn')) this.client.sendJson(encodeUsername(name, id, this.now()));
+  }
+
+  /** Publish pending changes now instead of at the next scheduled moment. */
+  flush = (): void => {
+    this.cancelFlush?.();
+    this.cancelFlush = null;
+    if (!this.entriesChanged && Object.keys(this.draft).length === 0) return;
+    if (this.entries.length > this.maxEntries) this.entries.splice(0, this.entries.length - this.maxEntries);
+    const next: ChatState = Object.freeze({
+      ...this.state,
+      ...this.draft,
+      entries: this.entriesChanged ? Object.freeze(this.entries.slice()) : this.state.entries,
+    });
+    this.draft = {};
+    this.entriesChanged = false;
+    this.state = next;
+    this.emit(next);
+  };
+
+  // ---- incoming ---------------------------------------------------------------------------------
+
+  private receive(value: unknown): void {
+    const result = decodeServerPacket(value);
+    if (result.status === 'unknown') {
+      this.set({ unknownPackets: this.current('unknownPackets') + 1 });
+    } else if (result.status === 'malformed') {
+      this.set({
+        malformedPackets: this.current('malformedPackets') + 1,
+        error: Object.freeze({ ...createWebSocketError('parse', result.message, { data: value }), kind: 'packet' as const }),
+      });
+    } else {
+      const packet = result.packet;
+      switch (packet.type) {
+        case 'id':
+          this.signIn(packet.id);
+          break;
+        case 'rejectusername':
+          this.append(
+            Object.freeze({ kind: 'rename', key: this.key(), date: this.now(), name: packet.name, requested: this.requestedName }),
+          );
+          this.requestedName = packet.name;
+          this.set({ username: packet.name });
+          break;
+        case 'username':
+          this.append(Object.freeze({ kind: 'signin', key: this.key(), date: packet.date, senderId: packet.id, name: packet.name }));
+          break;
+        case 'message':
+          this.message(packet);
+          break;
+        case 'userlist':
+          this.set({ users: packet.users });
+          break;
+      }
+    }
+    this.scheduleFlush();
+  }
+
+  /** The MDN flow: remember the id, ask for the name, then send what waits, in order. */
+  private signIn(id: number): void {
+    this.set({ clientId: id, signedIn: true });
+    this.client.sendJson(encodeUsername(this.requestedName, id, this.now()));
+    for (const own of this.unconfirmed) this.transmit(own);
+  }
+
+  private message(packet: MessagePacket): void {
+    const nonce = packet.nonce;
+    if (nonce !== undefined && this.seenNonces.has(nonce)) return;
+    const own = this.matchOwn(packet);
+    if (nonce !== undefined) this.rememberNonce(nonce);
+    if (own) {
+      this.unconfirmed.splice(this.unconfirmed.indexOf(own), 1);
+      this.replace(own.entry, { ...own.entry, status: 'delivered', senderId: packet.id, name: packet.name });
+      this.set({ unconfirmed: this.unconfirmed.length });
+      return;
+    }
+    this.append(
+      Object.freeze({
+        kind: 'message',
+        key: this.key(),
+        date: packet.date,
+        senderId: packet.id,
+        name: packet.name,
+        text: packet.text,
+        own: packet.id === this.current('clientId'),
+        status: 'delivered',
+      }),
+    );
+  }
+
+  /** The own message this packet echoes: by nonce, or (a server that drops it) by sender, date and text. */
+  private matchOwn(packet: MessagePacket): OwnMessage | undefined {
+    if (packet.nonce !== undefined) return this.unconfirmed.find((own) => own.nonce === packet.nonce);
+    if (packet.id !== this.current('clientId')) return undefined;
+    return this.unconfirmed.find((own) => own.entry.status === 'sent' && own.text === packet.text && own.date === packet.date);
+  }
+
+  private rememberNonce(nonce: string): void {
+    this.seenNonces.add(nonce);
+    // Bounded: only recent resends can repeat a nonce.
+    if (this.seenNonces.size > this.maxEntries * 2) {
+      const oldest = this.seenNonces.values().next().value;
+      if (oldest !== undefined) this.seenNonces.delete(oldest);
+    }
+  }
+
+  /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
+  private disconnected(): void {
+    this.set({ clientId: null, signedIn: false });
+    for (const own of this.unconfirmed) {
+      if (own.entry.status === 'sent') this.replace(own.entry, { ...own.entry, status: 'pending' });
+    }
+    this.scheduleFlush();
+  }
+
+  // ---- outgoing ---------------------------------------------------------------------------------
+
+  private transmit(own: OwnMessage): void {
+    const id = this.current('clientId');
+    if (id === null) return;
+    const result = this.client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
+    if (result !== 'rejected' && own.entry.status === 'pending') this.replace(own.entry, { ...own.entry, status: 'sent' });
+  }
+
+  // ---- state plumbing ---------------------------------------------------------------------------
+
+  private current<K extends keyof Omit<ChatState, 'entries'>>(key: K): ChatState[K] {
+    return (key in this.draft ? this.draft[key] : this.state[key]) as ChatState[K];
+  }
+
+  private set(patch: Partial<Omit<ChatState, 'entries'>>): void {
+    Object.assign(this.draft, patch);
+    this.scheduleFlush();
+  }
+
+  private append(entry: ChatEntry): void {
+    this.entries.push(entry);
+    this.entriesChanged = true;
+  }
+
+  /** Replace an own message's entry, keeping its place in the log. */
+  private replace(entry: ChatMessageEntry, next: ChatMessageEntry): void {
+    const own = this.unconfirmed.find((o) => o.entry === entry);
+    const frozen = Object.freeze(next);
+    if (own) own.entry = frozen;
+    // Own messages are recent: search from the end.
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      if (this.entries[i] === entry) {
+        this.entries[i] = frozen;
+        this.entriesChanged = true;
+        break;
+      }
+    }
+  }
+
+  private key(): string {
+    return `e${(this.nextKey++).toString(36)}`;
+  }
+
+  private scheduleFlush(): void {
+    if (this.cancelFlush) return;
+    let ran = false;
+    const cancel = this.schedule(() => {
+      ran = true;
+      this.cancelFlush = null;
+      this.flush();
+    });
+    // A scheduler may run the flush at once (immediateScheduler): then nothing is pending.
+    if (!ran) this.cancelFlush = cancel;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Every user-visible string of the chat components. Pass a partial object as `strings` to
+ * `<ChatProvider>` to replace any of them (for another language, or other words).
+ */
+export interface ChatStrings {
+  /** Accessible name of the message log. */
+  messagesLabel: string;
+  /** Accessible name of the user list. */
+  usersLabel: string;
+  /** Label of the message field. */
+  messageLabel: string;
+  /** The send button. */
+  send: string;
+  /** Placeholder of the message field. */
+  messagePlaceholder: string;
+  /** After the current user's name in the user list. */
+  you: string;
+  /** A connected user who has not chosen a name yet. */
+  unnamedUser: string;
+  /** The user count. */
+  userCount: (count: number) => string;
+  /** The button that jumps to the newest message. */
+  newMessages: (count: number) => string;
+  /** "User NAME signed in at TIME". */
+  signedIn: (name: string, time: string) => string;
+  /** The notice shown when the server gave another name. */
+  renamed: (name: string) => string;
+  /** Status of an own message still waiting for a connection. */
+  pending: string;
+  /** Status of an own message on the wire, not yet echoed. */
+  sent: string;
+  /** The counter under the message field. */
+  charactersLeft: (left: number) => string;
+  /** An empty log. */
+  noMessages: string;
+  connecting: string;
+  connected: string;
+  closing: string;
+  /** Waiting to reconnect: seconds left (rounded up) and the attempt number. */
+  reconnecting: (seconds: number, attempt: number) => string;
+  /** Offline: waiting for the network before reconnecting. */
+  offline: string;
+  /** Closed for good, with the close code's meaning when there was a close. */
+  disconnected: (meaning: string | null) => string;
+  /** Prefix of an error shown to the user. */
+  error: (message: string) => string;
+}
+
+/** The default, English strings. */
+export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
+  messagesLabel: 'Messages',
+  usersLabel: 'Users',
+  messageLabel: 'Message',
+  send: 'Send',
+  messagePlaceholder: 'Write a message',
+  you: '(you)',
+  unnamedUser: '(no name yet)',
+  userCount: (count: number) => (count === 1 ? '1 user' : `${count} users`),
+  newMessages: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
+  signedIn: (name: string, time: string) => `User ${name} signed in at ${time}`,
+  renamed: (name: string) => `Your username has been set to ${name} because the name you chose is in use.`,
+  pending: 'Waiting to send',
+  sent: 'Sending',
+  charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),
+  noMessages: 'No messages yet',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  closing: 'Disconnecting…',
+  reconnecting: (seconds: number, attempt: number) => `Reconnecting in ${seconds} s (attempt ${attempt})`,
+  offline: 'Offline: waiting for the network',
+  disconnected: (meaning: string | null) => (meaning ? `Disconnected: ${meaning}` : 'Disconnected'),
+  error: (message: string) => `Error: ${message}`,
+});
+
+/** Formats message times: `<time dateTime>` gets `iso`, the reader sees `time`. */
+export interface TimeFormat {
+  readonly locale: string | undefined;
+  /** The time of day, in the locale (e.g. "14:05" or "2:05 PM"). */
+  time(date: number): string;
+  /** The ISO 8601 form, for `<time dateTime>`. */
+  iso(date: number): string;
+}
+
+/** A {@link TimeFormat} for `locale` (default: the host's), built once per locale. */
+export function createTimeFormat(locale?: string): TimeFormat {
+  const format = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+  return {
+    locale,
+    time: (date) => (Number.isFinite(date) ? format.format(date) : ''),
+    iso: (date) => (Number.isFinite(date) ? new Date(date).toISOString() : ''),
+  };
+}

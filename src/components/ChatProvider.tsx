@@ -1,0 +1,117 @@
+import { useEffect, useMemo, type ReactNode } from 'react';
+import { ChatStore, createTimeFormat, defaultChatStrings, type ChatConnection, type ChatStrings, type Scheduler, type TimeFormat } from '../chat/index.js';
+import type { ReconnectOptions, HeartbeatOptions, WebSocketClient, WebSocketConstructor, WebSocketError } from '../core/index.js';
+import type { ClientPacket } from '../protocol/index.js';
+import { createStrictContext } from '../react/createContext.js';
+import { useShallowStable } from '../react/useShallowStable.js';
+import { useWebSocketClient, type WebSocketUrl } from '../react/useWebSocketClient.js';
+
+/** What `<ChatProvider>` gives the components below it. */
+export interface ChatContextValue {
+  /** The connection (null when `url` is null). */
+  readonly client: WebSocketClient<unknown, ClientPacket> | null;
+  /** The chat state over it. */
+  readonly store: ChatStore;
+  readonly strings: ChatStrings;
+  readonly timeFormat: TimeFormat;
+}
+
+const [ChatContextProvider, useChatContextValue] = createStrictContext<ChatContextValue>('ChatProvider');
+
+/** Read the nearest `<ChatProvider>`; throws an error naming it when there is none. */
+export function useChatContext(consumerName = 'useChatContext'): ChatContextValue {
+  return useChatContextValue(consumerName);
+}
+
+/** Props of {@link ChatProvider}. */
+export interface ChatProviderProps {
+  /** The chat server (`ws:`, `wss:`, or relative to the page); null for not connected. */
+  url: WebSocketUrl;
+  /** The name to ask the server for. Changing it asks again. */
+  username: string;
+  /** Sub-protocols to offer. Default `'json'`, as MDN's server expects. */
+  protocols?: string | readonly string[];
+  /** Locale of times (BCP 47). Default: the host's. */
+  locale?: string;
+  /** Replace any of the user-visible strings. */
+  strings?: Partial<ChatStrings>;
+  /** Reconnect policy; see the core's `reconnect` option. Default on. */
+  reconnect?: boolean | ReconnectOptions;
+  /** Heartbeat; see the core's `heartbeat` option. Default off. */
+  heartbeat?: boolean | HeartbeatOptions;
+  /** The longest the log may grow. Default 5000. */
+  maxEntries?: number;
+  /** Called with every error of the connection (packet errors show in the chat state). */
+  onError?: (error: WebSocketError) => void;
+  /** The WebSocket implementation (tests, Node). Default: the global one. */
+  WebSocket?: WebSocketConstructor;
+  /** Base of a relative `url`. Default: the page. */
+  baseUrl?: string;
+  /** When the chat state publishes changes. Default: once per animation frame. */
+  schedule?: Scheduler;
+  children?: ReactNode;
+}
+
+/**
+ * One chat connection for everything below: `<ChatBox>`, `<UserList>`, `<MessageInput>`,
+ * `<ConnectionStatus>`, and the headless hooks (`useChat`, `useChatEntries`, ...).
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url="wss://chat.example.com" username="ada">
+ *   <ConnectionStatus />
+ *   <ChatBox />
+ *   <UserList />
+ *   <MessageInput />
+ * </ChatProvider>
+ * ```
+ */
+export function ChatProvider({
+  url,
+  username,
+  protocols = 'json',
+  locale,
+  strings,
+  reconnect,
+  heartbeat,
+  maxEntries,
+  onError,
+  WebSocket,
+  baseUrl,
+  schedule,
+  children,
+}: ChatProviderProps) {
+  const client = useWebSocketClient<unknown, ClientPacket>(url, {
+    protocols,
+    reconnect,
+    heartbeat,
+    onError,
+    WebSocket,
+    baseUrl,
+  });
+  // One store per connection; without one (url null) a detached store keeps the UI's shape.
+  const store = useMemo(
+    () => new ChatStore(client ?? DETACHED, { username, maxEntries, schedule }),
+    // The store lives as long as its connection; the name and limits apply through effects.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [client],
+  );
+  useEffect(() => (client ? store.attach() : undefined), [client, store]);
+  useEffect(() => store.setUsername(username), [store, username]);
+
+  // Compared by content, so that an inline `strings={{ ... }}` does not re-render every consumer.
+  const stableStrings = useShallowStable(strings);
+  const mergedStrings = useMemo(() => ({ ...defaultChatStrings, ...stableStrings }), [stableStrings]);
+  const timeFormat = useMemo(() => createTimeFormat(locale), [locale]);
+  const value = useMemo<ChatContextValue>(
+    () => ({ client, store, strings: mergedStrings, timeFormat }),
+    [client, store, mergedStrings, timeFormat],
+  );
+  return <ChatContextProvider value={value}>{children}</ChatContextProvider>;
+}
+
+/** Stands in for a connection when `url` is null: sends nothing, emits nothing. */
+const DETACHED: ChatConnection = {
+  on: () => () => {},
+  sendJson: () => 'rejected',
+};

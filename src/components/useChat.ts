@@ -1,0 +1,58 @@
+import { useCallback } from 'react';
+import type { ChatEntry, ChatMessageEntry, ChatState, ChatStrings, TimeFormat } from '../chat/index.js';
+import { useStoreSelector, shallowEqual } from '../react/useStoreSelector.js';
+import { useWebSocketState, type UseWebSocketResult } from '../react/useWebSocketState.js';
+import type { ClientPacket } from '../protocol/index.js';
+import { useChatContext } from './ChatProvider.js';
+
+/**
+ * Read a slice of the chat state; re-renders only when it changes (by `isEqual`, default
+ * `Object.is`). For custom UIs that need something the slice hooks do not give.
+ */
+export function useChatSelector<T>(selector: (state: ChatState) => T, isEqual?: (a: T, b: T) => boolean): T {
+  const { store } = useChatContext('useChatSelector');
+  return useStoreSelector(store, selector, isEqual);
+}
+
+/** The log, oldest first. Re-renders when an entry is added or changes. */
+export function useChatEntries(): readonly ChatEntry[] {
+  const { store } = useChatContext('useChatEntries');
+  return useStoreSelector(store, selectEntries);
+}
+
+/** The users and who the current user is. Re-renders only when one of those changes. */
+export function useChatUsers(): Pick<ChatState, 'users' | 'username' | 'clientId'> {
+  const { store } = useChatContext('useChatUsers');
+  return useStoreSelector(store, selectUsers, shallowEqual);
+}
+
+/** The connection's state (ready state, close info, reconnect schedule, error), tracked per field. */
+export function useChatStatus(): UseWebSocketResult<unknown, ClientPacket> {
+  const { client } = useChatContext('useChatStatus');
+  return useWebSocketState(client);
+}
+
+/** A stable function that writes a message: shown at once, sent when possible. Null for blank text. */
+export function useSendMessage(): (text: string) => ChatMessageEntry | null {
+  const { store } = useChatContext('useSendMessage');
+  return useCallback((text: string) => store.send(text), [store]);
+}
+
+/** The strings and time format of the nearest `<ChatProvider>`. */
+export function useChatStrings(): { strings: ChatStrings; timeFormat: TimeFormat } {
+  const { strings, timeFormat } = useChatContext('useChatStrings');
+  return { strings, timeFormat };
+}
+
+/** Everything at once: the whole chat state plus `send` and `setUsername`. Re-renders on any change. */
+export function useChat(): ChatState & { send: (text: string) => ChatMessageEntry | null; setUsername: (name: string) => void } {
+  const { store } = useChatContext('useChat');
+  const state = useStoreSelector(store, selectAll);
+  const send = useCallback((text: string) => store.send(text), [store]);
+  const setUsername = useCallback((name: string) => store.setUsername(name), [store]);
+  return { ...state, send, setUsername };
+}
+
+const selectEntries = (state: ChatState) => state.entries;
+const selectUsers = (state: ChatState) => ({ users: state.users, username: state.username, clientId: state.clientId });
+const selectAll = (state: ChatState) => state;

@@ -1,0 +1,147 @@
+import { Server, WebSocket as MockWebSocket, type Client } from 'mock-socket';
+import type { WebSocketConstructor } from '../core/index.js';
+import type { ClientPacket, ServerPacket } from '../protocol/index.js';
+
+/** A client connected to a {@link MockChatServer}. */
+export interface MockChatConnection {
+  readonly id: number;
+  /** The name the server gave it, or null before it asked for one. */
+  name: string | null;
+  readonly socket: Client;
+}
+
+/** A packet a client sent, with who sent it. */
+export interface ReceivedPacket {
+  readonly from: MockChatConnection;
+  /** The parsed packet, or the raw data when it was not JSON. */
+  readonly packet: ClientPacket | { readonly raw: unknown };
+}
+
+/** Options of {@link createMockChatServer}. */
+export interface MockChatServerOptions {
+  /** The URL to listen on. Default: a fresh `ws://mock-chat.test:<n>/`. */
+  url?: string;
+  /**
+   * The sub-protocol the server selects from those offered. Default: `'json'` when offered, else
+   * none. Return `''` to select none.
+   */
+  selectProtocol?: (offered: string[]) => string;
+  /** Answer the protocol automatically (ids, names, relaying). Default true. */
+  autoRespond?: boolean;
+}
+
+/** A mock chat server speaking the MDN chat protocol, on mock-socket: for testing chat UIs. */
+export interface MockChatServer {
+  readonly url: string;
+  /** mock-socket's WebSocket: pass it as the `WebSocket` prop/option. */
+  readonly WebSocket: WebSocketConstructor;
+  /** The mock-socket server itself, for what this API does not cover. */
+  readonly server: Server;
+  /** Connections, in the order they came; closed ones stay. */
+  readonly connections: readonly MockChatConnection[];
+  /** Every packet the clients sent, in order. */
+  readonly received: readonly ReceivedPacket[];
+  /** Send a packet (or any raw text) to one connection, or to every open one. */
+  send(packet: ServerPacket | Record<string, unknown> | string, to?: MockChatConnection): void;
+  /** Resolve with the first received packet (past or future) that satisfies `predicate`. */
+  waitForPacket(predicate: (packet: ReceivedPacket['packet'], from: MockChatConnection) => boolean): Promise<ReceivedPacket>;
+  /** Close every connection with `code` (default 1006, abnormal) and stop listening. */
+  close(options?: { code?: number; reason?: string; wasClean?: boolean }): void;
+  /** Stop listening (connections stay as they are). */
+  stop(): void;
+}
+
+let nextPort = 30000;
+
+/**
+ * Start a mock chat server. By default it behaves like the reference server: it gives each
+ * connection an id, registers names (case-insensitively unique; a taken name gets a number and a
+ * `rejectusername`), relays messages with the sender's name, and sends the user list after every
+ * change. It never replaces the global `WebSocket`.
+ *
+ * @example
+ * ```tsx
+ * const chat = createMockChatServer();
+ * render(<ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket}>...</ChatProvider>);
+ * await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
+ * ```
+ */
+export function createMockChatServer(options: MockChatServerOptions = {}): MockChatServer {
+  const url = options.url ?? `ws://mock-chat.test:${nextPort++}/`;
+  const selectProtocol = options.selectProtocol ?? ((offered: string[]) => (offered.includes('json') ? 'json' : ''));
+  const server = new Server(url, { mock: false, selectProtocol });
+  const connections: MockChatConnection[] = [];
+  const received: ReceivedPacket[] = [];
+  const waiters: { predicate: (p: ReceivedPacket['packet'], from: MockChatConnection) => boolean; resolve: (r: ReceivedPacket) => void }[] = [];
+  const autoRespond = options.autoRespond ?? true;
+  let nextId = 1;
+
+  const open = () => connections.filter((c) => c.socket.readyState === 1);
+  const send = (packet: unknown, to?: MockChatConnection) => {
+    const text = typeof packet === 'string' ? packet : JSON.stringify(packet);
+    for (const connection of to ? [to] : open()) if (connection.socket.readyState === 1) connection.socket.send(text);
+  };
+  const userlist = () => send({ type: 'userlist', users: open().map((c) => c.name) });
+
+  server.on('connection', (socket) => {
+    const connection: MockChatConnection = { id: nextId++, name: null, socket };
+    connections.push(connection);
+    if (autoRespond) send({ type: 'id', id: connection.id }, connection);
+    socket.on('message', (data) => {
+      let packet: ReceivedPacket['packet'];
+      try {
+        packet = JSON.parse(String(data)) as ClientPacket;
+      } catch {
+        packet = { raw: data };
+      }
+      const entry = { from: connection, packet };
+      received.push(entry);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(packet, connection)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(entry);
+        }
+      }
+      if (autoRespond && 'type' in packet) respond(connection, packet);
+    });
+    socket.on('close', () => {
+      if (autoRespond) userlist();
+    });
+  });
+
+  function respond(connection: MockChatConnection, packet: ClientPacket) {
+    if (packet.type === 'username' && typeof packet.name === 'string') {
+      const taken = (name: string) => connections.some((c) => c !== connection && c.socket.readyState === 1 && c.name?.toLowerCase() === name.toLowerCase());
+      let name = packet.name;
+      for (let n = 2; taken(name); n++) name = `${packet.name}${n}`;
+      if (name !== packet.name) send({ type: 'rejectusername', id: connection.id, name }, connection);
+      connection.name = name;
+      send({ type: 'username', id: connection.id, name, date: packet.date });
+      userlist();
+    } else if (packet.type === 'message' && typeof packet.text === 'string') {
+      const relay: Record<string, unknown> = { type: 'message', id: connection.id, name: connection.name ?? '', text: packet.text, date: packet.date };
+      if (typeof packet.nonce === 'string') relay.nonce = packet.nonce;
+      send(relay);
+    }
+  }
+
+  return {
+    url,
+    WebSocket: MockWebSocket as unknown as WebSocketConstructor,
+    server,
+    connections,
+    received,
+    send,
+    waitForPacket(predicate) {
+      const found = received.find((r) => predicate(r.packet, r.from));
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.push({ predicate, resolve }));
+    },
+    close({ code = 1006, reason = '', wasClean = code !== 1006 } = {}) {
+      server.close({ code, reason, wasClean });
+    },
+    stop() {
+      server.stop();
+    },
+  };
+}

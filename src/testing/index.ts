@@ -1,0 +1,7 @@
+export {
+  createMockChatServer,
+  type MockChatConnection,
+  type MockChatServer,
+  type MockChatServerOptions,
+  type ReceivedPacket,
+} from './createMockChatServer.js';
