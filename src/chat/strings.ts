@@ -86,7 +86,14 @@ export function createTimeFormat(locale?: string): TimeFormat {
   const format = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
   return {
     locale,
-    time: (date) => (Number.isFinite(date) ? format.format(date) : ''),
-    iso: (date) => (Number.isFinite(date) ? new Date(date).toISOString() : ''),
+    time: (date) => (isValidDate(date) ? format.format(date) : ''),
+    iso: (date) => (isValidDate(date) ? new Date(date).toISOString() : ''),
   };
+}
+
+/** The range a JavaScript `Date` can hold: a packet's `date` outside it must not throw when shown. */
+const MAX_DATE_MS = 8.64e15;
+
+function isValidDate(date: number): boolean {
+  return Number.isFinite(date) && Math.abs(date) <= MAX_DATE_MS;
 }

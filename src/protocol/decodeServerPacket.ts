@@ -8,6 +8,7 @@ import type { ServerPacket } from './packets.js';
  */
 export type DecodeResult =
   | { readonly status: 'packet'; readonly packet: ServerPacket }
+  /** `type` is cut to 100 characters: it is for counting and logging. */
   | { readonly status: 'unknown'; readonly type: string }
   | { readonly status: 'malformed'; readonly message: string };
 
@@ -33,7 +34,7 @@ export function decodeServerPacket(value: unknown): DecodeResult {
   const record = value as Record<string, unknown>;
   const type = own(record, 'type');
   if (typeof type !== 'string') return malformed(`a packet's "type" must be a string, not ${describe(type)}`);
-  if (!Object.hasOwn(SHAPES, type)) return { status: 'unknown', type };
+  if (!Object.hasOwn(SHAPES, type)) return { status: 'unknown', type: clip(type, 100) };
   const shape = SHAPES[type as ServerPacket['type']];
   const packet: Record<string, unknown> = { type };
   for (const [field, kind] of Object.entries(shape)) {
@@ -75,7 +76,14 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${clip(JSON.stringify(clip(value, 40)), 80)}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** At most `max` code points of `text` (never half an emoji), with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, max).join('')}…`;
 }

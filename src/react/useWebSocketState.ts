@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import {
   ReadyState,
   assertValidCloseArguments,
@@ -70,6 +70,7 @@ const noSubscription = () => () => {};
  */
 export function useWebSocketState<In = unknown, Out = unknown>(client: WebSocketClient<In, Out> | null): UseWebSocketResult<In, Out> {
   const tracked = useRef(new Set<keyof WebSocketSnapshot>());
+  const [, forceRender] = useReducer((n: number) => n + 1, 0);
 
   const subscribe = useCallback(
     (onChange: () => void) =>
@@ -94,13 +95,18 @@ export function useWebSocketState<In = unknown, Out = unknown>(client: WebSocket
       Object.defineProperty(result, key, {
         enumerable: true,
         get() {
-          tracked.current.add(key);
+          if (!tracked.current.has(key)) {
+            tracked.current.add(key);
+            // First read after the render (a test polling `result.current`, an event handler): the
+            // field may have changed unnoticed since. Render again so that the next read is current.
+            if (client && !Object.is(client.getSnapshot()[key], snapshot[key])) queueMicrotask(forceRender);
+          }
           return snapshot[key];
         },
       });
     }
     return result;
-  }, [snapshot, actions]);
+  }, [snapshot, actions, client]);
 }
 
 function useWebSocketActions<In, Out>(client: WebSocketClient<In, Out> | null): WebSocketActions<Out> {

@@ -147,9 +147,12 @@ describe('decodeServerPacket: unknown types', () => {
     },
   );
 
-  it('returns the unknown type as is, however long', () => {
-    const type = 'y'.repeat(100_000);
-    expect(decodeServerPacket({ type })).toEqual({ status: 'unknown', type });
+  it('cuts a long unknown type to 100 characters, never splitting an emoji', () => {
+    expect(decodeServerPacket({ type: 'y'.repeat(100_000) })).toEqual({ status: 'unknown', type: `${'y'.repeat(100)}…` });
+    const emoji = '😀'.repeat(150);
+    const result = decodeServerPacket({ type: emoji });
+    expect(result).toEqual({ status: 'unknown', type: `${'😀'.repeat(100)}…` });
+    expect(decodeServerPacket({ type: 'y'.repeat(100) })).toEqual({ status: 'unknown', type: 'y'.repeat(100) });
   });
 });
 
@@ -492,7 +495,6 @@ describe('decodeServerPacket: seeded random values', () => {
       }
     }
     // The generator must reach every outcome often enough for the test to mean something.
-    console.log(counts);
     expect(counts.packet).toBeGreaterThan(200);
     expect(counts.unknown).toBeGreaterThan(100);
     expect(counts.malformed).toBeGreaterThan(200);

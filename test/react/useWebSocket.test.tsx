@@ -166,6 +166,27 @@ describe('useWebSocket', () => {
     expect(renders).toBe(afterOpen);
   });
 
+  it('catches up when a field is first read after the render that produced it', async () => {
+    const mock = server();
+    const { WebSocket } = createSocketFactory();
+    const { result } = renderHook(() => {
+      const ws = useWebSocket<number>(mock.url, { WebSocket });
+      void ws.readyState; // only readyState is tracked by the render
+      return ws;
+    });
+    await tick();
+    act(() => mock.send('42'));
+    await tick();
+    // lastMessage changed without a re-render: the first read sees the rendered value...
+    expect(result.current.lastMessage).toBeNull();
+    // ...and schedules one, after which it is current and tracked.
+    await act(async () => {});
+    expect(result.current.lastMessage).toBe(42);
+    act(() => mock.send('43'));
+    await tick();
+    expect(result.current.lastMessage).toBe(43);
+  });
+
   it('sends queued messages once open and closes with the browser checks', async () => {
     const mock = server();
     const { WebSocket } = createSocketFactory();

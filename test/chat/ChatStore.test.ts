@@ -1,0 +1,225 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { ChatStore, immediateScheduler, type ChatConnection, type ChatState, type Scheduler } from '../../src/chat/index.js';
+import { createCloseInfo, createWebSocketError } from '../../src/core/index.js';
+import type { ClientPacket } from '../../src/protocol/index.js';
+
+/** A connection the test drives by hand: what the store sent, and events to feed it. */
+function fakeConnection() {
+  const listeners: Record<string, Set<(...args: never[]) => void>> = { message: new Set(), close: new Set(), error: new Set(), open: new Set() };
+  const sent: ClientPacket[] = [];
+  let accepting = true;
+  const connection: ChatConnection = {
+    on: ((type: string, listener: (...args: never[]) => void) => {
+      listeners[type]?.add(listener);
+      return () => listeners[type]?.delete(listener);
+    }) as ChatConnection['on'],
+    sendJson: (value) => {
+      if (!accepting) return 'rejected';
+      sent.push(value);
+      return 'sent';
+    },
+  };
+  const emit = (type: string, ...args: unknown[]) => {
+    for (const listener of listeners[type] ?? []) (listener as (...a: unknown[]) => void)(...args);
+  };
+  return {
+    connection,
+    sent,
+    listeners,
+    receive: (packet: unknown) => emit('message', packet),
+    close: (code = 1006) => emit('close', createCloseInfo(code)),
+    error: () => emit('error', createWebSocketError('connection', 'failed')),
+    refuse: () => (accepting = false),
+  };
+}
+
+let clock = 1_700_000_000_000;
+const now = () => clock;
+
+function setup(options: { username?: string; maxEntries?: number; schedule?: Scheduler } = {}) {
+  const fake = fakeConnection();
+  const store = new ChatStore(fake.connection, { username: options.username ?? 'ada', maxEntries: options.maxEntries, schedule: options.schedule ?? immediateScheduler, now });
+  const states: ChatState[] = [];
+  store.subscribe((state) => states.push(state));
+  const detach = store.attach();
+  return { ...fake, store, states, detach };
+}
+
+describe('the MDN flow', () => {
+  it('on id, remembers it and asks for the user name', () => {
+    const { store, receive, sent } = setup();
+    receive({ type: 'id', id: 7 });
+    expect(store.getState()).toMatchObject({ clientId: 7, signedIn: true, username: 'ada' });
+    expect(sent).toEqual([{ type: 'username', name: 'ada', id: 7, date: clock }]);
+  });
+
+  it('on rejectusername, adopts the new name and adds the notice', () => {
+    const { store, receive } = setup();
+    receive({ type: 'id', id: 7 });
+    receive({ type: 'rejectusername', id: 7, name: 'ada2' });
+    expect(store.getState().username).toBe('ada2');
+    expect(store.getState().entries).toEqual([expect.objectContaining({ kind: 'rename', name: 'ada2', requested: 'ada' })]);
+  });
+
+  it('on username, adds a sign-in notice with the sender date', () => {
+    const { store, receive } = setup();
+    receive({ type: 'username', id: 3, name: 'bob', date: 1234 });
+    expect(store.getState().entries).toEqual([expect.objectContaining({ kind: 'signin', name: 'bob', date: 1234, senderId: 3 })]);
+  });
+
+  it('on message, adds it; on userlist, replaces the users', () => {
+    const { store, receive } = setup();
+    receive({ type: 'id', id: 7 });
+    receive({ type: 'message', id: 3, name: 'bob', text: 'hi', date: 5 });
+    receive({ type: 'userlist', users: ['bob', null, 'ada'] });
+    const state = store.getState();
+    expect(state.entries).toEqual([expect.objectContaining({ kind: 'message', name: 'bob', text: 'hi', date: 5, own: false, status: 'delivered' })]);
+    expect(state.users).toEqual(['bob', null, 'ada']);
+  });
+
+  it('counts unknown types, reports malformed packets, and carries on', () => {
+    const { store, receive } = setup();
+    receive({ type: 'typing', id: 3 });
+    receive({ type: 'message', id: 3, name: 'bob' });
+    receive('not even an object');
+    receive({ type: 'message', id: 3, name: 'bob', text: 'still here', date: 1 });
+    const state = store.getState();
+    expect(state.unknownPackets).toBe(1);
+    expect(state.malformedPackets).toBe(2);
+    expect(state.error).toMatchObject({ kind: 'packet', data: 'not even an object' });
+    expect(state.entries.map((e) => (e.kind === 'message' ? e.text : e.kind))).toEqual(['still here']);
+  });
+
+  it('keeps connection errors as the latest error', () => {
+    const { store, error } = setup();
+    error();
+    expect(store.getState().error).toMatchObject({ kind: 'connection' });
+  });
+});
+
+describe('own messages', () => {
+  it('shows a message at once as pending, sends it after sign-in, and marks it delivered on its echo', () => {
+    const { store, receive, sent } = setup();
+    const entry = store.send('hello');
+    expect(entry).toMatchObject({ own: true, status: 'pending', text: 'hello', name: 'ada' });
+    expect(sent).toEqual([]);
+    receive({ type: 'id', id: 7 });
+    const packet = sent[1] as { nonce: string };
+    expect(sent[1]).toEqual({ type: 'message', text: 'hello', id: 7, date: clock, nonce: expect.any(String) });
+    expect(store.getState().entries[0]).toMatchObject({ status: 'sent' });
+    receive({ type: 'message', id: 7, name: 'ada', text: 'hello', date: clock, nonce: packet.nonce });
+    expect(store.getState().entries).toHaveLength(1);
+    expect(store.getState().entries[0]).toMatchObject({ key: entry?.key, status: 'delivered', senderId: 7 });
+    expect(store.getState().unconfirmed).toBe(0);
+  });
+
+  it('refuses blank text', () => {
+    const { store } = setup();
+    expect(store.send('   \n\t')).toBeNull();
+    expect(store.getState().entries).toEqual([]);
+  });
+
+  it('sends at once when signed in', () => {
+    const { store, receive, sent } = setup();
+    receive({ type: 'id', id: 1 });
+    store.send('now');
+    expect(sent.at(-1)).toMatchObject({ type: 'message', text: 'now', id: 1 });
+    expect(store.getState().entries[0]).toMatchObject({ status: 'sent' });
+  });
+
+  it('keeps what was written across a reconnect, resends in order, and shows nothing twice', () => {
+    const { store, receive, sent, close } = setup();
+    receive({ type: 'id', id: 1 });
+    store.send('one');
+    store.send('two');
+    const [, first, second] = sent as { nonce: string; text: string; date: number }[];
+    // 'one' was relayed before the connection died; 'two' was lost.
+    receive({ type: 'message', id: 1, name: 'ada', text: 'one', date: first!.date, nonce: first!.nonce });
+    close();
+    expect(store.getState().entries.map((e) => e.kind === 'message' && e.status)).toEqual(['delivered', 'pending']);
+    store.send('three (offline)');
+    receive({ type: 'id', id: 2 });
+    const resent = sent.slice(3);
+    expect(resent.map((p) => p.type === 'message' && p.text)).toEqual([false, 'two', 'three (offline)']);
+    expect((resent[1] as { nonce: string }).nonce).toBe(second!.nonce);
+    // A server that relayed 'two' before the drop as well as now: shown once.
+    receive({ type: 'message', id: 2, name: 'ada', text: 'two', date: second!.date, nonce: second!.nonce });
+    receive({ type: 'message', id: 1, name: 'ada', text: 'two', date: second!.date, nonce: second!.nonce });
+    const texts = store.getState().entries.map((e) => (e.kind === 'message' ? `${e.text}:${e.status}` : e.kind));
+    expect(texts).toEqual(['one:delivered', 'two:delivered', 'three (offline):sent']);
+  });
+
+  it('matches its echo without a nonce, by sender, date and text (a server that drops the field)', () => {
+    const { store, receive, sent } = setup();
+    receive({ type: 'id', id: 4 });
+    store.send('plain');
+    const packet = sent[1] as { date: number };
+    receive({ type: 'message', id: 4, name: 'ada', text: 'plain', date: packet.date });
+    expect(store.getState().entries).toHaveLength(1);
+    expect(store.getState().entries[0]).toMatchObject({ status: 'delivered' });
+  });
+
+  it('stays pending when the connection refuses the send', () => {
+    const { store, receive, refuse } = setup();
+    receive({ type: 'id', id: 4 });
+    refuse();
+    store.send('x');
+    expect(store.getState().entries[0]).toMatchObject({ status: 'pending' });
+  });
+
+  it('asks for a new name at once when connected, or at the next sign-in', () => {
+    const { store, receive, sent } = setup();
+    store.setUsername('grace');
+    receive({ type: 'id', id: 9 });
+    expect(sent).toEqual([{ type: 'username', name: 'grace', id: 9, date: clock }]);
+    store.setUsername('hopper');
+    expect(sent.at(-1)).toEqual({ type: 'username', name: 'hopper', id: 9, date: clock });
+    expect(store.getState().username).toBe('hopper');
+  });
+});
+
+describe('publishing', () => {
+  it('publishes a burst of packets as one update, with unchanged slices keeping their identity', () => {
+    let pending: (() => void) | null = null;
+    const schedule: Scheduler = (flush) => {
+      pending = flush;
+      return () => (pending = null);
+    };
+    const { store, receive, states } = setup({ schedule });
+    receive({ type: 'userlist', users: ['bob'] });
+    pending!();
+    const users = store.getState().users;
+    for (let i = 0; i < 500; i++) receive({ type: 'message', id: 3, name: 'bob', text: `m${i}`, date: i });
+    expect(states).toHaveLength(1);
+    pending!();
+    expect(states).toHaveLength(2);
+    expect(store.getState().entries).toHaveLength(500);
+    expect(store.getState().users).toBe(users);
+    expect(Object.isFrozen(store.getState())).toBe(true);
+    expect(Object.isFrozen(store.getState().entries)).toBe(true);
+  });
+
+  it('keeps at most maxEntries, dropping the oldest', () => {
+    const { store, receive } = setup({ maxEntries: 3 });
+    for (let i = 0; i < 10; i++) receive({ type: 'message', id: 3, name: 'bob', text: `m${i}`, date: i });
+    expect(store.getState().entries.map((e) => (e.kind === 'message' ? e.text : ''))).toEqual(['m7', 'm8', 'm9']);
+  });
+
+  it('gives every entry a unique, stable key', () => {
+    const { store, receive } = setup();
+    for (let i = 0; i < 50; i++) receive({ type: 'username', id: i, name: `u${i}`, date: i });
+    const keys = store.getState().entries.map((e) => e.key);
+    expect(new Set(keys).size).toBe(50);
+    receive({ type: 'username', id: 99, name: 'late', date: 99 });
+    expect(store.getState().entries.slice(0, 50).map((e) => e.key)).toEqual(keys);
+  });
+
+  it('stops following the connection when detached', () => {
+    const { store, receive, detach, listeners } = setup();
+    detach();
+    receive({ type: 'id', id: 1 });
+    expect(store.getState().clientId).toBeNull();
+    expect(Object.values(listeners).every((set) => set.size === 0)).toBe(true);
+  });
+});

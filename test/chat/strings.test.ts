@@ -1,0 +1,37 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { createTimeFormat, defaultChatStrings } from '../../src/chat/index.js';
+
+describe('default strings', () => {
+  it('say what MDN says, and count in the singular and plural', () => {
+    expect(defaultChatStrings.signedIn('bob', '10:04')).toBe('User bob signed in at 10:04');
+    expect(defaultChatStrings.renamed('ada2')).toBe('Your username has been set to ada2 because the name you chose is in use.');
+    expect(defaultChatStrings.userCount(1)).toBe('1 user');
+    expect(defaultChatStrings.userCount(3)).toBe('3 users');
+    expect(defaultChatStrings.newMessages(1)).toBe('1 new message');
+    expect(defaultChatStrings.newMessages(12)).toBe('12 new messages');
+    expect(defaultChatStrings.reconnecting(3, 2)).toBe('Reconnecting in 3 s (attempt 2)');
+    expect(defaultChatStrings.disconnected(null)).toBe('Disconnected');
+    expect(defaultChatStrings.disconnected('Normal closure')).toBe('Disconnected: Normal closure');
+    expect(Object.isFrozen(defaultChatStrings)).toBe(true);
+  });
+});
+
+describe('createTimeFormat', () => {
+  const date = Date.UTC(2026, 10, 26, 14, 5);
+  it('formats in the given locale and gives ISO for dateTime', () => {
+    const format = createTimeFormat('en-US');
+    expect(format.iso(date)).toBe('2026-11-26T14:05:00.000Z');
+    expect(format.time(date)).toMatch(/^\d{1,2}:05\s?(AM|PM)$/);
+    expect(createTimeFormat('de-DE').time(date)).toMatch(/^\d{2}:05$/);
+    expect(createTimeFormat('ar-EG').time(date)).not.toBe(format.time(date));
+  });
+  it('never throws on a bad date', () => {
+    const format = createTimeFormat('en-US');
+    expect(format.time(Number.NaN)).toBe('');
+    expect(format.iso(Number.POSITIVE_INFINITY)).toBe('');
+    // Finite, so a packet may carry it, but beyond what a Date can hold.
+    expect(format.time(1e20)).toBe('');
+    expect(format.iso(-1e20)).toBe('');
+  });
+});

@@ -1,0 +1,156 @@
+import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { Profiler, type ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  ChatProvider,
+  ReadyState,
+  immediateScheduler,
+  useChat,
+  useChatEntries,
+  useChatSelector,
+  useChatStatus,
+  useChatUsers,
+  useSendMessage,
+  type ChatProviderProps,
+} from '../../src/index.js';
+import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+
+let servers: MockChatServer[] = [];
+afterEach(() => {
+  for (const server of servers) server.stop();
+  servers = [];
+});
+
+function chatServer(options?: Parameters<typeof createMockChatServer>[0]) {
+  const server = createMockChatServer(options);
+  servers.push(server);
+  return server;
+}
+
+function wrapper(server: MockChatServer, props: Partial<ChatProviderProps> = {}) {
+  return ({ children }: { children: ReactNode }) => (
+    <ChatProvider url={server.url} username="ada" WebSocket={server.WebSocket} schedule={immediateScheduler} {...props}>
+      {children}
+    </ChatProvider>
+  );
+}
+
+const isType = (type: string) => (packet: unknown) => (packet as { type?: unknown }).type === type;
+
+describe('ChatProvider', () => {
+  it('connects with the json sub-protocol and follows the MDN flow', async () => {
+    const server = chatServer();
+    const { result } = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), { wrapper: wrapper(server) });
+    await waitFor(() => expect(result.current.chat.signedIn).toBe(true));
+    expect(result.current.status.protocol).toBe('json');
+    expect(result.current.chat.clientId).toBe(1);
+    const { packet } = await server.waitForPacket(isType('username'));
+    expect(packet).toMatchObject({ type: 'username', name: 'ada', id: 1 });
+    await waitFor(() => expect(result.current.chat.users).toEqual(['ada']));
+    expect(result.current.chat.entries[0]).toMatchObject({ kind: 'signin', name: 'ada' });
+  });
+
+  it('keeps one socket under StrictMode and delivers a message written before the connection opened', async () => {
+    const server = chatServer();
+    function Writer() {
+      const send = useSendMessage();
+      const entries = useChatEntries();
+      return (
+        <>
+          <button type="button" onClick={() => send('early bird')}>
+            write
+          </button>
+          <output>{entries.map((e) => (e.kind === 'message' ? `${e.text}:${e.status}` : e.kind)).join(',')}</output>
+        </>
+      );
+    }
+    render(<Writer />, { wrapper: wrapper(server), reactStrictMode: true });
+    act(() => screen.getByRole('button', { name: 'write' }).click());
+    expect(screen.getByRole('status').textContent).toBe('early bird:pending');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('early bird:delivered'));
+    expect(server.connections).toHaveLength(1);
+    const messages = server.received.filter((r) => isType('message')(r.packet));
+    expect(messages).toHaveLength(1);
+  });
+
+  it('adopts the name the server gives when the asked one is taken', async () => {
+    const server = chatServer();
+    const first = renderHook(() => useChat(), { wrapper: wrapper(server) });
+    await waitFor(() => expect(first.result.current.users).toEqual(['ada']));
+    const second = renderHook(() => useChat(), { wrapper: wrapper(server, { username: 'ADA' }) });
+    await waitFor(() => expect(second.result.current.username).toBe('ADA2'));
+    expect(second.result.current.entries.some((e) => e.kind === 'rename' && e.name === 'ADA2')).toBe(true);
+  });
+
+  it('asks again when the username prop changes', async () => {
+    const server = chatServer();
+    const { rerender } = render(<ChatProvider url={server.url} username="ada" WebSocket={server.WebSocket} />);
+    await server.waitForPacket(isType('username'));
+    rerender(<ChatProvider url={server.url} username="grace" WebSocket={server.WebSocket} />);
+    const { packet } = await server.waitForPacket((p) => isType('username')(p) && (p as { name: string }).name === 'grace');
+    expect(packet).toMatchObject({ id: 1 });
+  });
+
+  it('shows the state of an unconnected chat when url is null', () => {
+    const { result } = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), {
+      wrapper: ({ children }) => (
+        <ChatProvider url={null} username="ada" schedule={immediateScheduler}>
+          {children}
+        </ChatProvider>
+      ),
+    });
+    expect(result.current.status.readyState).toBe(ReadyState.CLOSED);
+    act(() => {
+      result.current.chat.send('kept');
+    });
+    expect(result.current.chat.entries).toEqual([expect.objectContaining({ text: 'kept', status: 'pending' })]);
+  });
+
+  it('re-renders a slice reader only when its slice changes', async () => {
+    const server = chatServer();
+    let userRenders = 0;
+    function Users() {
+      const { users } = useChatUsers();
+      return <p>{users.join(',')}</p>;
+    }
+    function Count() {
+      const count = useChatSelector((state) => state.entries.length);
+      return <p>count {count}</p>;
+    }
+    render(
+      <>
+        <Profiler id="users" onRender={() => userRenders++}>
+          <Users />
+        </Profiler>
+        <Count />
+      </>,
+      { wrapper: wrapper(server) },
+    );
+    await waitFor(() => expect(screen.getByText('ada')).toBeTruthy());
+    const before = userRenders;
+    act(() => {
+      for (let i = 0; i < 20; i++) server.send({ type: 'message', id: 99, name: 'bob', text: `m${i}`, date: i });
+    });
+    await waitFor(() => expect(screen.getByText('count 21')).toBeTruthy());
+    expect(userRenders).toBe(before);
+  });
+
+  it('throws an error naming the provider when a hook is used outside it', () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      for (const hook of [useChat, useChatEntries, useChatUsers, useChatStatus, useSendMessage]) {
+        expect(() => renderHook(() => hook())).toThrow(/must be used within `<ChatProvider>`/);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('shows a protocol error when the server selects no sub-protocol', async () => {
+    const server = chatServer({ selectProtocol: () => '' });
+    const { result } = renderHook(() => useChatStatus(), { wrapper: wrapper(server) });
+    await waitFor(() => expect(result.current.error?.kind).toBe('protocol'));
+    await waitFor(() => expect(result.current.readyState).toBe(ReadyState.CLOSED));
+    expect(result.current.nextReconnectAt).toBeNull();
+  });
+});
