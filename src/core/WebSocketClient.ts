@@ -116,6 +116,25 @@ export interface WebSocketSnapshot<In = unknown> {
   readonly online: boolean;
 }
 
+/** The snapshot of a client that has done nothing yet, in the given ready state. */
+export function createInitialSnapshot<In = unknown>(readyState: ReadyState): WebSocketSnapshot<In> {
+  return Object.freeze({
+    readyState,
+    url: null,
+    protocol: '',
+    extensions: '',
+    bufferedAmount: 0,
+    queued: 0,
+    lastMessage: null,
+    messageCount: 0,
+    error: null,
+    closeInfo: null,
+    reconnectAttempt: 0,
+    nextReconnectAt: null,
+    online: true,
+  });
+}
+
 /** Details of an opened connection. */
 export interface OpenInfo {
   readonly url: string;
@@ -212,21 +231,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   constructor(options: WebSocketClientOptions<In>) {
     super();
     this.options = { ...options };
-    this.snapshot = Object.freeze({
-      readyState: ReadyState.CONNECTING,
-      url: null,
-      protocol: '',
-      extensions: '',
-      bufferedAmount: 0,
-      queued: 0,
-      lastMessage: null,
-      messageCount: 0,
-      error: null,
-      closeInfo: null,
-      reconnectAttempt: 0,
-      nextReconnectAt: null,
-      online: true,
-    });
+    // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
+    this.snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
   }
 
   /** The current snapshot. The same object until something changes. */

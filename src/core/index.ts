@@ -24,6 +24,7 @@ export {
 } from './validateUrl.js';
 export {
   WebSocketClient,
+  createInitialSnapshot,
   createWebSocketClient,
   type HeartbeatOptions,
   type IncomingData,

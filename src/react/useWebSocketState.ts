@@ -3,6 +3,7 @@ import {
   ReadyState,
   assertValidCloseArguments,
   createCloseInfo,
+  createInitialSnapshot,
   type CloseInfo,
   type OutgoingData,
   type SendResult,
@@ -43,21 +44,7 @@ const SNAPSHOT_KEYS = [
 ] as const satisfies readonly (keyof WebSocketSnapshot)[];
 
 /** The state shown when there is no connection at all (`url === null`). */
-const NOT_CONNECTED: WebSocketSnapshot<never> = Object.freeze({
-  readyState: ReadyState.CLOSED,
-  url: null,
-  protocol: '',
-  extensions: '',
-  bufferedAmount: 0,
-  queued: 0,
-  lastMessage: null,
-  messageCount: 0,
-  error: null,
-  closeInfo: null,
-  reconnectAttempt: 0,
-  nextReconnectAt: null,
-  online: true,
-});
+const NOT_CONNECTED = createInitialSnapshot<never>(ReadyState.CLOSED);
 
 const getNotConnected = () => NOT_CONNECTED;
 const noSubscription = () => () => {};

@@ -1,6 +1,6 @@
 // @vitest-environment node
 // The core must run with no `window` or `document`: these tests run in plain Node to prove it.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ClientCloseCode,
   ReadyState,
@@ -11,6 +11,7 @@ import {
   type WebSocketError,
 } from '../../src/core/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
+import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 /** mock-socket delivers every event after a 4 ms timer. */
 const tick = (ms = 5) => vi.advanceTimersByTimeAsync(ms);
@@ -61,15 +62,7 @@ function fakeNetwork(initial = true) {
   };
 }
 
-let cleanups: (() => void)[] = [];
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-});
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-  vi.useRealTimers();
-});
+const cleanups = useFakeTimersPerTest();
 
 describe('state', () => {
   it('reports CONNECTING, then OPEN with the negotiated protocol, which reads empty until open', async () => {

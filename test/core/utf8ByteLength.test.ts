@@ -2,21 +2,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { utf8ByteLength } from '../../src/core/utf8ByteLength.ts';
+import { mulberry32 } from '../helpers/random.js';
 
 const encoder = new TextEncoder();
 const encodedLength = (s: string): number => encoder.encode(s).length;
 
-/** mulberry32: a small seeded PRNG, so the random cases are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('utf8ByteLength', () => {
   it.each([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { decodeServerPacket, type DecodeResult } from '../../src/protocol/decodeServerPacket.ts';
 import { SERVER_PACKET_TYPES, type ServerPacket } from '../../src/protocol/packets.ts';
+import { mulberry32 } from '../helpers/random.js';
 
 /** Decode and insist on a packet, returning it. */
 function decodePacket(value: unknown): ServerPacket {
@@ -369,17 +370,6 @@ describe('decodeServerPacket: prototype pollution', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded property-style test.
 
-/** mulberry32: a tiny seeded PRNG, so the random cases are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['type', 'id', 'name', 'text', 'date', 'nonce', 'users', '__proto__', 'constructor', 'toString', 'extra'];
 const TYPES = [...SERVER_PACKET_TYPES, 'ping', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'];

@@ -1,19 +1,12 @@
 import { act, render, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ReadyState, WebSocketProvider, useWebSocketClientContext, useWebSocketContext } from '../../src/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
+import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 const tick = (ms = 5) => act(() => vi.advanceTimersByTimeAsync(ms));
 
-let cleanups: (() => void)[] = [];
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-});
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-  vi.useRealTimers();
-});
+const cleanups = useFakeTimersPerTest();
 
 describe('WebSocketProvider', () => {
   it('shares one connection among many components, each seeing every message', async () => {

@@ -1,20 +1,13 @@
 import { act, render, renderHook, screen } from '@testing-library/react';
 import { Profiler, useEffect } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ReadyState, useWebSocket, type UseWebSocketOptions, type WebSocketUrl } from '../../src/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
+import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 const tick = (ms = 5) => act(() => vi.advanceTimersByTimeAsync(ms));
 
-let cleanups: (() => void)[] = [];
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-});
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-  vi.useRealTimers();
-});
+const cleanups = useFakeTimersPerTest();
 
 function server(options = {}) {
   const mock = createMockServer(options);
