@@ -13,3 +13,4 @@ export {
   type UsernamePacket,
 } from './packets.js';
 export { decodeServerPacket, type DecodeResult } from './decodeServerPacket.js';
+export { decodeClientPacket, type ClientDecodeResult, type DecodedClientPacket } from './decodeClientPacket.js';

@@ -1,0 +1,88 @@
+// @vitest-environment node
+// The command line, as `npm run server` runs it (tsx), in a child process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, describe, it } from 'vitest';
+
+import { TestClient } from './helpers.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+
+interface Run {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+// afterAll, not afterEach: the tests run concurrently. Each waits for its own processes to exit; this
+// only ends those a failed test left running.
+const children = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
+/** Run `tsx src/server/cli.ts ARGS` (what `npm run server -- ARGS` runs), or `node bin/... ARGS`. */
+function run(args: string[], { bin = false } = {}): Run {
+  const argv = bin ? ['src/server/bin.js', ...args] : [tsxCli, 'src/server/cli.ts', ...args];
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const result: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (result.stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (result.stderr += chunk));
+  return result;
+}
+
+/** The URL the CLI prints once it listens. */
+function printedUrl(result: Run): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = /listening on (ws:\/\/\S+)/.exec(result.stdout);
+      if (match) resolve(match[1]!);
+    };
+    result.child.stdout!.on('data', check);
+    result.child.on('exit', () => reject(new Error(`exited before listening: ${result.stdout} ${result.stderr}`)));
+    check();
+  });
+}
+
+// Each test waits for its own child processes (Node + tsx start in about a second, several on a busy
+// machine): run them together, with room for a slow start.
+describe.concurrent('CLI', { timeout: 20_000 }, () => {
+  it('prints the actual URL, serves, and on SIGTERM closes clients with 1001 and exits 0', async ({ expect }) => {
+    const cli = run(['--port', '0', '--host', '127.0.0.1']);
+    const url = await printedUrl(cli);
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const client = await TestClient.connect(url);
+    expect(client.id).toBe(1);
+    cli.child.kill('SIGTERM');
+    expect(await client.closed).toEqual({ code: 1001, reason: 'Server shutting down' });
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('exits 0 on SIGINT too (through the bin launcher)', async ({ expect }) => {
+    const cli = run(['--port', '0'], { bin: true });
+    await printedUrl(cli);
+    cli.child.kill('SIGINT');
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('--help prints the usage and exits 0; a bad port exits 2', async ({ expect }) => {
+    const help = run(['--help'], { bin: true });
+    const bad = run(['--port', 'abc'], { bin: true });
+    expect(await help.exit).toEqual({ code: 0, signal: null });
+    expect(help.stdout).toContain('--port PORT');
+    expect((await bad.exit).code).toBe(2);
+    expect(bad.stderr).toContain('--port must be a number');
+  });
+});
