@@ -1,6 +1,6 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
 import { ChatStore, createTimeFormat, defaultChatStrings, type ChatConnection, type ChatStrings, type Scheduler, type TimeFormat } from '../chat/index.js';
-import type { ReconnectOptions, HeartbeatOptions, WebSocketClient, WebSocketConstructor, WebSocketError } from '../core/index.js';
+import type { HeartbeatOptions, NetworkMonitor, ReconnectOptions, WebSocketClient, WebSocketConstructor, WebSocketError } from '../core/index.js';
 import type { ClientPacket } from '../protocol/index.js';
 import { createStrictContext } from '../react/createContext.js';
 import { useShallowStable } from '../react/useShallowStable.js';
@@ -47,6 +47,8 @@ export interface ChatProviderProps {
   WebSocket?: WebSocketConstructor;
   /** Base of a relative `url`. Default: the page. */
   baseUrl?: string;
+  /** Where online/offline comes from; see the core's `network` option. Default: the browser's. */
+  network?: NetworkMonitor;
   /** When the chat state publishes changes. Default: once per animation frame. */
   schedule?: Scheduler;
   children?: ReactNode;
@@ -78,6 +80,7 @@ export function ChatProvider({
   onError,
   WebSocket,
   baseUrl,
+  network,
   schedule,
   children,
 }: ChatProviderProps) {
@@ -88,6 +91,7 @@ export function ChatProvider({
     onError,
     WebSocket,
     baseUrl,
+    network,
   });
   // One store per connection; without one (url null) a detached store keeps the UI's shape.
   const store = useMemo(

@@ -205,6 +205,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   private socket: WebSocket | null = null;
   /** A protocol-less connection that tells a refused negotiation from an unreachable server. */
   private probe: WebSocket | null = null;
+  /** Probes in a row that connected while the handshake with sub-protocols failed. */
+  private probeSuccesses = 0;
   private offered: readonly string[] = [];
   /** Bumped by every new attempt, so that late async results of an older one are ignored. */
   private attemptId = 0;
@@ -344,6 +346,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   close(requestedCode?: number, reason?: string): Promise<CloseInfo> {
     const code = assertValidCloseArguments(requestedCode, reason);
     this.userClosed = true;
+    this.probeSuccesses = 0;
     this.reopenAfterClose = false;
     this.clearTimer('reconnect');
     this.unwatchNetwork();
@@ -482,6 +485,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       return;
     }
     this.opened = true;
+    this.probeSuccesses = 0;
     this.setPhase('open', { protocol, extensions, error: null });
     const resetAfter = this.reconnectOptions()?.resetAfter ?? DEFAULT_RESET_AFTER;
     this.setTimer('stable', resetAfter, () => this.update({ reconnectAttempt: 0 }));
@@ -571,7 +575,9 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   /**
    * Chromium fails the whole handshake when the server selects none of the offered sub-protocols,
    * and tells scripts no more than "error, close 1006", exactly as for an unreachable server.
-   * After such a failure, one connection without sub-protocols tells the two apart.
+   * After such a failure, a connection without sub-protocols tells the two apart. It must succeed
+   * twice in a row, with a failed real attempt in between, before the failure is called a protocol
+   * refusal: once could be a server that came back while the real attempt was failing.
    */
   private shouldProbeProtocols(): boolean {
     return (
@@ -605,6 +611,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       settled = true;
       if (this.probe === probe) this.stopProbe();
       if (id !== this.attemptId || this.phase !== 'waiting' || this.disposed) return;
+      if (reachable && ++this.probeSuccesses < 2) {
+        // Reachable now: try the real handshake again at once, without backoff.
+        this.phase = 'idle';
+        return this.startAttempt();
+      }
       if (reachable) {
         this.noRetry = true;
         this.report(

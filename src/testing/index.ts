@@ -5,3 +5,4 @@ export {
   type MockChatServerOptions,
   type ReceivedPacket,
 } from './createMockChatServer.js';
+export { installResizeObserverStub } from './installResizeObserverStub.js';

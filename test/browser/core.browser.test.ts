@@ -78,9 +78,9 @@ describe('against a real server in Chromium', () => {
     const { client, errors, closes } = connect({ url: `${base}/no-protocol`, protocols: ['json'], reconnect: { initialDelay: 10 } });
     const snapshot = await until(client, (s) => s.error?.kind === 'protocol');
     // Chromium fails the handshake itself (error, close 1006); the probe then finds the server reachable.
-    expect(closes.map((c) => c.code)).toEqual([1006]);
-    expect(errors.map((e) => e.kind)).toEqual(['connection', 'protocol']);
-    expect(errors[1]?.message).toContain('json');
+    expect(closes.map((c) => c.code)).toEqual([1006, 1006]);
+    expect(errors.map((e) => e.kind)).toEqual(['connection', 'connection', 'protocol']);
+    expect(errors[2]?.message).toContain('json');
     expect(snapshot).toMatchObject({ readyState: ReadyState.CLOSED, nextReconnectAt: null, reconnectAttempt: 0 });
   });
 

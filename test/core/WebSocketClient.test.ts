@@ -10,6 +10,7 @@ import {
   type WebSocketClientOptions,
   type WebSocketError,
 } from '../../src/core/index.js';
+import { Server } from 'mock-socket';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
 import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
 
@@ -165,20 +166,38 @@ describe('sub-protocol negotiation', () => {
     expect(mock.connections).toHaveLength(1);
   });
 
-  it('tells a handshake the browser failed over protocols from an unreachable server, with one probe', async () => {
+  it('tells a handshake the browser failed over protocols from an unreachable server, by probing', async () => {
     // Like Chromium with a server that selects none: the offered-protocol handshake fails outright.
     const { client, errors, created } = setup(
       { protocols: ['json'], reconnect: { initialDelay: 10 } },
       { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') },
     );
     client.connect();
-    await tick(20);
-    expect(errors.map((e) => e.kind)).toEqual(['connection', 'protocol']);
-    expect(created).toHaveLength(2);
-    expect(created[1]?.readyState).toBe(ReadyState.CLOSED);
+    await tick(40);
+    // attempt, probe (reachable), attempt again at once, probe (reachable again): a protocol refusal.
+    expect(errors.map((e) => e.kind)).toEqual(['connection', 'connection', 'protocol']);
+    expect(created).toHaveLength(4);
+    expect(created.map((socket) => socket.readyState)).toEqual([3, 3, 3, 3]);
     await tick(60_000);
-    expect(created).toHaveLength(2);
+    expect(created).toHaveLength(4);
     expect(client.getSnapshot().nextReconnectAt).toBeNull();
+  });
+
+  it('does not call it a protocol refusal when the server came back while an attempt was failing', async () => {
+    const mock = createMockServer({ selectProtocol: (offered: string[]) => (offered.includes('json') ? 'json' : '') });
+    const { url } = mock;
+    const factory = createSocketFactory();
+    const client = new WebSocketClient({ url, protocols: 'json', WebSocket: factory.WebSocket, reconnect: { initialDelay: 100, random: () => 0.5 } });
+    cleanups.push(() => client.dispose());
+    client.connect();
+    await tick(10);
+    mock.server.close({ code: 1006, reason: '', wasClean: false });
+    await tick(51); // the retry's socket is made while no server listens...
+    const back = new Server(url, { mock: false, selectProtocol: (offered: string[]) => (offered.includes('json') ? 'json' : '') });
+    cleanups.push(() => back.stop());
+    await tick(30); // ...and the server is back before that attempt reports its failure
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, protocol: 'json' });
+    expect(client.getSnapshot().error).toBeNull();
   });
 
   it('abandons the probe when the client is closed meanwhile', async () => {

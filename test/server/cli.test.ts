@@ -1,7 +1,6 @@
 // @vitest-environment node
-// The command line, as `npm run server` runs it (tsx), in a child process.
+// The command line, as `npm run server` runs it (Node with tsx's loader), in a child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,7 +9,6 @@ import { afterAll, describe, it } from 'vitest';
 import { TestClient } from './helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
 
 interface Run {
   readonly child: ChildProcess;
@@ -27,9 +25,12 @@ afterAll(() => {
   children.clear();
 });
 
-/** Run `tsx src/server/cli.ts ARGS` (what `npm run server -- ARGS` runs), or `node bin/... ARGS`. */
+/**
+ * Run `node --import tsx src/server/cli.ts ARGS` (what `npm run server -- ARGS` runs: one process,
+ * so signals reach the server itself), or `node src/server/bin.js ARGS`.
+ */
 function run(args: string[], { bin = false } = {}): Run {
-  const argv = bin ? ['src/server/bin.js', ...args] : [tsxCli, 'src/server/cli.ts', ...args];
+  const argv = bin ? ['src/server/bin.js', ...args] : ['--import', 'tsx', 'src/server/cli.ts', ...args];
   const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   const result: Run = {

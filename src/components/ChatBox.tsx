@@ -1,0 +1,322 @@
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { VList, type VListHandle } from 'virtua';
+import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
+import { useLatest } from '../react/useLatest.js';
+import { useChatEntries, useChatStrings } from './useChat.js';
+
+/**
+ * How close to the end (in CSS pixels) still counts as "at the bottom". Scrolling to the end by any
+ * means lands exactly on it, so the margin only absorbs sub-pixel rounding of `scrollTop` at
+ * fractional zoom / device pixel ratios (at most a pixel or two); it stays far below one arrow-key
+ * (40 px) or wheel (~100 px) step, so any deliberate scroll up counts as leaving the bottom.
+ */
+const DEFAULT_BOTTOM_THRESHOLD = 4;
+
+/** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
+export interface ChatBoxEntryInfo {
+  /** Whether the entry starts a group (see `startsGroup`); false for a continuation message. */
+  readonly groupStart: boolean;
+  readonly timeFormat: TimeFormat;
+  readonly strings: ChatStrings;
+}
+
+/** Props of {@link ChatBox}. The rest go to the root `<div>`. */
+export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
+  /**
+   * Class of the root `<div class="rwc-chatbox">`, added to the default one. The root must have a
+   * height (the stylesheet's, yours, or `style`): the log fills it and scrolls inside it.
+   */
+  className?: string;
+  /** Class added to every row (`rwc-chatbox__row`). */
+  rowClassName?: string;
+  /**
+   * Render the inside of a row yourself. The row element (its class and `data-*` attributes) stays
+   * ChatBox's. Rows are memoized: pass a stable function (`useCallback`), or every visible row
+   * re-renders whenever ChatBox does. Render text as text (no `dangerouslySetInnerHTML`).
+   */
+  renderEntry?: (entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode;
+  /** Messages of one sender closer together than this form a group. Default 5 minutes. */
+  groupWindowMs?: number;
+  /** How close to the end, in pixels, counts as being at the bottom. Default 4. */
+  bottomThreshold?: number;
+}
+
+/**
+ * The chat log of the nearest `<ChatProvider>`: a virtualized `role="log"` (only the rows in view
+ * are in the DOM, so a 100 000-entry history costs what a screenful does), named by
+ * `strings.messagesLabel`, announced politely.
+ *
+ * - Messages show the sender, the time (`<time dateTime>` in ISO 8601) and the text, whose spaces
+ *   and line breaks are kept by the stylesheet (`.rwc-chatbox__text { white-space: pre-wrap }`).
+ *   Consecutive messages of one sender form a group: rows carry `data-group="start"` or
+ *   `"continue"`, and a continuation's sender stays in the DOM for screen readers but gets
+ *   `rwc-visually-hidden`. Own messages carry `data-own`; every message `data-status`
+ *   (pending and sent also show `strings.pending` / `strings.sent`); every row `data-kind`.
+ * - Sign-in and rename notices show `strings.signedIn` / `strings.renamed`.
+ * - All text is rendered as text, never as HTML.
+ * - While the reader is at the bottom, new entries keep the newest in view. Once they scroll up,
+ *   new entries leave the view where it is (even when the store drops the oldest entries) and a
+ *   `strings.newMessages(n)` button offers to jump to the newest; scrolling back down hides it.
+ *   An own message written while scrolled up jumps to the bottom: the writer expects to see it.
+ * - The log's `data-state` is `"empty"`, `"pinned"` (following the newest) or `"scrolled-up"`.
+ *
+ * Unstyled: it only sets class names (`rwc-chatbox`, `rwc-chatbox__log`, `__row`, `__sender`,
+ * `__time`, `__text`, `__status`, `__notice`, `__empty`, `__new-messages`, `rwc-visually-hidden`).
+ * Must be used inside `<ChatProvider>`.
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url="wss://chat.example.com" username="ada">
+ *   <ChatBox className="my-chat" style={{ height: 400 }} />
+ * </ChatProvider>
+ * ```
+ */
+export function ChatBox({
+  className,
+  rowClassName,
+  renderEntry,
+  groupWindowMs = DEFAULT_GROUP_WINDOW_MS,
+  bottomThreshold = DEFAULT_BOTTOM_THRESHOLD,
+  ...rest
+}: ChatBoxProps) {
+  const entries = useChatEntries();
+  const { strings, timeFormat } = useChatStrings();
+  const emptyId = useId();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<VListHandle>(null);
+  const threshold = useLatest(bottomThreshold);
+
+  // Whether the view follows the newest entry, and how many arrived since it stopped. The refs are
+  // the truth (read synchronously by the effects and scroll handler); the state mirrors them for
+  // rendering and is only set when a value changes.
+  const [pinned, setPinned] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const pinnedRef = useRef(true);
+  const unseenRef = useRef(0);
+  const lastOffset = useRef(0);
+  const previousEntries = useRef<readonly ChatEntry[] | null>(null);
+
+  const log = useCallback(() => rootRef.current?.querySelector<HTMLElement>(':scope > [role="log"]') ?? null, []);
+
+  const follow = useCallback((value: boolean) => {
+    if (pinnedRef.current !== value) {
+      pinnedRef.current = value;
+      setPinned(value);
+    }
+    if (value && unseenRef.current !== 0) {
+      unseenRef.current = 0;
+      setUnseen(0);
+    }
+  }, []);
+
+  // After every change of the log, before paint: follow the newest, or keep the reader's place.
+  useLayoutEffect(() => {
+    const previous = previousEntries.current;
+    previousEntries.current = entries;
+    const element = log();
+    if (!element) return;
+    if (previous === null || previous === entries) {
+      if (pinnedRef.current) scrollToEnd(element);
+      return;
+    }
+    const change = diffEntries(previous, entries);
+    if (change.reset || change.own) {
+      follow(true);
+      scrollToEnd(element);
+    } else if (pinnedRef.current) {
+      scrollToEnd(element);
+    } else {
+      if (change.trimmed > 0 && listRef.current) keepPlace(element, listRef.current, change.trimmed);
+      if (change.added > 0) {
+        unseenRef.current += change.added;
+        setUnseen(unseenRef.current);
+      }
+    }
+  }, [entries, follow, log]);
+
+  const onScroll = useCallback(
+    (offset: number) => {
+      const element = log();
+      if (!element) return;
+      const previous = lastOffset.current;
+      lastOffset.current = offset;
+      // Leaving the bottom takes a move up: content growing under a pinned view (before it is
+      // scrolled to the new end) and smooth scrolls towards the end never unpin it.
+      if (isAtEnd(element, threshold.current)) follow(true);
+      else if (offset < previous) follow(false);
+    },
+    [follow, log, threshold],
+  );
+
+  // Rows measured or viewport resized: a pinned view stays on the newest.
+  const onResize = useCallback(() => {
+    const element = log();
+    if (element && pinnedRef.current) scrollToEnd(element);
+  }, [log]);
+
+  const jumpToNewest = useCallback(() => {
+    const element = log();
+    follow(true);
+    if (!element) return;
+    scrollToEnd(element);
+    // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
+    element.focus({ preventScroll: true });
+  }, [follow, log]);
+
+  const renderRow = useCallback(
+    (entry: ChatEntry, index: number) => (
+      <ChatBoxRow
+        key={entry.key}
+        entry={entry}
+        groupStart={startsGroup(entries[index - 1], entry, groupWindowMs)}
+        strings={strings}
+        timeFormat={timeFormat}
+        renderEntry={renderEntry}
+        className={rowClassName}
+      />
+    ),
+    [entries, groupWindowMs, strings, timeFormat, renderEntry, rowClassName],
+  );
+
+  const empty = entries.length === 0;
+  const state = empty ? 'empty' : pinned ? 'pinned' : 'scrolled-up';
+  // The same element while only the new-messages count changes: React then skips the list.
+  const list = useMemo(
+    () => (
+      <VList
+        ref={listRef}
+        data={entries}
+        role="log"
+        aria-label={strings.messagesLabel}
+        aria-live="polite"
+        aria-describedby={empty ? emptyId : undefined}
+        tabIndex={0}
+        className="rwc-chatbox__log"
+        data-state={state}
+        onScroll={onScroll}
+        onResize={onResize}
+      >
+        {renderRow}
+      </VList>
+    ),
+    [entries, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
+  );
+
+  return (
+    <div {...rest} ref={rootRef} className={className ? `rwc-chatbox ${className}` : 'rwc-chatbox'}>
+      {list}
+      {empty && (
+        <p id={emptyId} className="rwc-chatbox__empty">
+          {strings.noMessages}
+        </p>
+      )}
+      {!pinned && unseen > 0 && (
+        <button type="button" className="rwc-chatbox__new-messages" onClick={jumpToNewest}>
+          {strings.newMessages(unseen)}
+        </button>
+      )}
+    </div>
+  );
+}
+
+interface ChatBoxRowProps {
+  entry: ChatEntry;
+  groupStart: boolean;
+  strings: ChatStrings;
+  timeFormat: TimeFormat;
+  renderEntry: ChatBoxProps['renderEntry'];
+  className: string | undefined;
+}
+
+/** One row; memoized, so a row re-renders only when its entry (by identity) or its group changes. */
+const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFormat, renderEntry, className }: ChatBoxRowProps) {
+  const message = entry.kind === 'message' ? entry : null;
+  let content: ReactNode;
+  if (renderEntry) {
+    content = renderEntry(entry, { groupStart, timeFormat, strings });
+  } else if (message) {
+    content = (
+      <>
+        <span className={groupStart ? 'rwc-chatbox__sender' : 'rwc-chatbox__sender rwc-visually-hidden'}>{message.name}</span>{' '}
+        <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
+          {timeFormat.time(message.date)}
+        </time>{' '}
+        <div className="rwc-chatbox__text">{message.text}</div>
+        {message.status !== 'delivered' && (
+          <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>
+        )}
+      </>
+    );
+  } else {
+    const text = entry.kind === 'signin' ? strings.signedIn(entry.name, timeFormat.time(entry.date)) : strings.renamed(entry.name);
+    content = <div className="rwc-chatbox__notice">{text}</div>;
+  }
+  return (
+    <div
+      className={className ? `rwc-chatbox__row ${className}` : 'rwc-chatbox__row'}
+      data-kind={entry.kind}
+      data-group={groupStart ? 'start' : 'continue'}
+      data-own={message?.own ? '' : undefined}
+      data-status={message?.status}
+    >
+      {content}
+    </div>
+  );
+});
+
+/** What changed between two versions of the log; work proportional to the change, not the log. */
+interface EntriesChange {
+  /** Entries dropped from the start (the store keeps at most `maxEntries`). */
+  readonly trimmed: number;
+  /** Entries appended at the end. */
+  readonly added: number;
+  /** Whether an appended entry is an own message (the user just wrote it). */
+  readonly own: boolean;
+  /** The log was emptied or replaced (a new connection's store). */
+  readonly reset: boolean;
+}
+
+function diffEntries(previous: readonly ChatEntry[], next: readonly ChatEntry[]): EntriesChange {
+  const first = next[0];
+  if (first === undefined) return { trimmed: 0, added: 0, own: false, reset: true };
+  let trimmed = 0;
+  if (previous.length > 0 && previous[0]?.key !== first.key) {
+    // Keys are stable (an own message keeps its key when its status changes): find where the new
+    // log starts in the old one. The search runs over the dropped entries only.
+    trimmed = previous.findIndex((entry) => entry.key === first.key);
+    if (trimmed < 0) return { trimmed: 0, added: 0, own: false, reset: true };
+  }
+  const added = Math.max(0, next.length - (previous.length - trimmed));
+  let own = false;
+  for (let i = next.length - added; i < next.length && !own; i++) {
+    const entry = next[i];
+    own = entry?.kind === 'message' && entry.own;
+  }
+  return { trimmed, added, own, reset: false };
+}
+
+function isAtEnd(element: HTMLElement, threshold: number): boolean {
+  return element.scrollTop + element.clientHeight >= element.scrollHeight - threshold;
+}
+
+/**
+ * Scroll the log to its very end. The DOM's own end, not virtua's `scrollToIndex(last, 'end')`: it
+ * includes any padding the stylesheet gives the log, and it starts no retry loop of virtua's that
+ * would pull the view back down after the reader has scrolled up (its loop re-scrolls on every
+ * measurement for 150 ms). Rows measured later re-pin through `onResize`.
+ */
+function scrollToEnd(element: HTMLElement): void {
+  element.scrollTop = element.scrollHeight;
+}
+
+/**
+ * The store dropped `trimmed` entries from the start while the reader is scrolled up: every row
+ * moved up by their height. virtua's size cache is by index and has not seen the change yet, so the
+ * row at the top of the view (index `top`) is now at `top - trimmed`; scroll up by the difference of
+ * their offsets to keep it where the reader sees it.
+ */
+function keepPlace(element: HTMLElement, list: VListHandle, trimmed: number): void {
+  const top = list.findItemIndex(element.scrollTop);
+  const shift = list.getItemOffset(top) - list.getItemOffset(Math.max(0, top - trimmed));
+  if (shift > 0) element.scrollTop -= shift;
+}

@@ -1,0 +1,140 @@
+import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
+import { ReadyState } from '../core/index.js';
+import { useChatStatus, useChatStrings } from './useChat.js';
+
+/** What {@link ConnectionStatus} shows, also its root's `data-state`. */
+export type ConnectionStatusState = 'connecting' | 'open' | 'closing' | 'reconnecting' | 'offline' | 'closed';
+
+/** Props of {@link ConnectionStatus}. The rest go to the root `<div role="status">`. */
+export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children' | 'role'> {
+  /** Class of the root (`rwc-connection-status`), added to the default one. */
+  className?: string;
+  /** Class of the state text (`rwc-connection-status__text`). */
+  textClassName?: string;
+  /** Class of the error text (`rwc-connection-status__error`). */
+  errorClassName?: string;
+}
+
+/**
+ * The connection's state as a sentence, in a `role="status"` live region: connecting, connected,
+ * disconnecting, "reconnecting in N s (attempt A)" (counting down once a second), offline (waiting
+ * for the network), or disconnected for good with the close code's meaning; and the latest
+ * connection error, if any (`data-error-kind` on its element).
+ *
+ * The countdown is shown without being announced every second: assistive technology hears the
+ * sentence once, when waiting starts or the attempt changes.
+ *
+ * Parts: `rwc-connection-status` (root, `data-state`: connecting | open | closing | reconnecting |
+ * offline | closed), `__text`, `__error` (`data-error-kind`).
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url="wss://chat.example.com" username="ada">
+ *   <ConnectionStatus />
+ * </ChatProvider>
+ * ```
+ */
+export function ConnectionStatus({ className, textClassName, errorClassName, ...rest }: ConnectionStatusProps) {
+  const status = useChatStatus();
+  const { strings } = useChatStrings();
+  // Read every field used below on every render: the status hook re-renders only for fields read.
+  const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = status;
+  const state = connectionState(readyState, nextReconnectAt, online);
+  const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
+  useSecondTicks(waitingUntil);
+
+  // The sentence announced once per wait; the visible countdown updates apart from it.
+  const announcedSeconds = useMemo(() => (waitingUntil === null ? 0 : secondsUntil(waitingUntil)), [waitingUntil]);
+
+  let text: string;
+  let announced: string | null = null;
+  switch (state) {
+    case 'open':
+      text = strings.connected;
+      break;
+    case 'connecting':
+      text = strings.connecting;
+      break;
+    case 'closing':
+      text = strings.closing;
+      break;
+    case 'reconnecting':
+      text = strings.reconnecting(secondsUntil(waitingUntil ?? 0), reconnectAttempt);
+      announced = strings.reconnecting(announcedSeconds, reconnectAttempt);
+      break;
+    case 'offline':
+      text = strings.offline;
+      break;
+    case 'closed':
+      text = strings.disconnected(closeInfo?.meaning ?? null);
+      break;
+  }
+
+  return (
+    <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state}>
+      {announced === null ? (
+        <span className={cx('rwc-connection-status__text', textClassName)}>{text}</span>
+      ) : (
+        <>
+          <span className={cx('rwc-connection-status__text', textClassName)} aria-hidden="true">
+            {text}
+          </span>
+          <span className="rwc-visually-hidden">{announced}</span>
+        </>
+      )}
+      {error && (
+        <>
+          {' '}
+          <span className={cx('rwc-connection-status__error', errorClassName)} data-error-kind={error.kind}>
+            {strings.error(error.message)}
+          </span>
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The state shown for a connection snapshot. Closing wins over everything (it was asked for); a
+ * scheduled retry is "reconnecting"; not open, offline and no retry scheduled is "offline".
+ */
+export function connectionState(readyState: ReadyState, nextReconnectAt: number | null, online: boolean): ConnectionStatusState {
+  if (readyState === ReadyState.OPEN) return 'open';
+  if (readyState === ReadyState.CLOSING) return 'closing';
+  if (nextReconnectAt !== null) return 'reconnecting';
+  if (!online) return 'offline';
+  return readyState === ReadyState.CONNECTING ? 'connecting' : 'closed';
+}
+
+/** Whole seconds until `at`, rounded up, never negative. */
+function secondsUntil(at: number): number {
+  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/**
+ * Re-render once a second while waiting until `until` (null: not waiting), on the moments the
+ * rounded-up seconds change. The timers exist only while waiting.
+ */
+function useSecondTicks(until: number | null): void {
+  const [, tick] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (until === null) return;
+    let interval: ReturnType<typeof setInterval> | undefined;
+    // The displayed number drops when the time left crosses a whole second: align the ticks to that.
+    const first = setTimeout(
+      () => {
+        tick();
+        interval = setInterval(tick, 1000);
+      },
+      (((until - Date.now()) % 1000) + 1000) % 1000 || 1000,
+    );
+    return () => {
+      clearTimeout(first);
+      if (interval !== undefined) clearInterval(interval);
+    };
+  }, [until]);
+}
+
+function cx(...names: (string | undefined)[]): string {
+  return names.filter(Boolean).join(' ');
+}

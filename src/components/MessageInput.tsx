@@ -1,0 +1,211 @@
+import {
+  useCallback,
+  useId,
+  useRef,
+  useState,
+  type ComponentPropsWithoutRef,
+  type ChangeEvent,
+  type FormEvent,
+  type FormEventHandler,
+  type KeyboardEvent,
+  type KeyboardEventHandler,
+} from 'react';
+import type { ChatMessageEntry } from '../chat/index.js';
+import { useLatest } from '../react/useLatest.js';
+import { useChatStrings, useSendMessage } from './useChat.js';
+
+/** The default of {@link MessageInputProps.maxLength}. */
+export const DEFAULT_MESSAGE_MAX_LENGTH = 2000;
+
+/** Props of {@link MessageInput}. The rest go to the root `<form>`. */
+export interface MessageInputProps
+  extends Omit<ComponentPropsWithoutRef<'form'>, 'children' | 'defaultValue' | 'onChange' | 'onKeyDown' | 'onSubmit'> {
+  /** Class of the root `<form class="rwc-message-input">`, added to the default one. */
+  className?: string;
+  /** The text, when controlled (with {@link onValueChange}). */
+  value?: string;
+  /** The initial text, when uncontrolled. Default `''`. */
+  defaultValue?: string;
+  /** Called with the new text on every change, and with `''` after a send. */
+  onValueChange?: (value: string) => void;
+  /**
+   * Called after a message was written to the chat (shown at once; sent when connected), with its
+   * text and the new log entry.
+   */
+  onSend?: (text: string, entry: ChatMessageEntry | null) => void;
+  /**
+   * The form's submit handler, called first: `event.preventDefault()` in it stops the send (the
+   * form never navigates either way).
+   */
+  onSubmit?: FormEventHandler<HTMLFormElement>;
+  /**
+   * The textarea's keydown handler, called first: `event.preventDefault()` in it stops Enter from
+   * sending.
+   */
+  onKeyDown?: KeyboardEventHandler<HTMLTextAreaElement>;
+  /** The most characters (UTF-16 code units, as the `maxlength` attribute counts). Default 2000. */
+  maxLength?: number;
+  /** Placeholder of the field. Default `strings.messagePlaceholder`. */
+  placeholder?: string;
+  /** Visible rows of the field. Default 1 (the stylesheet lets it grow with its content). */
+  rows?: number;
+  /** Focus the field on mount. */
+  autoFocus?: boolean;
+  /**
+   * Disable the field and the button. Never done for connection reasons: messages written while
+   * disconnected wait and are sent on reconnect.
+   */
+  disabled?: boolean;
+  /** The field's `name`, for forms that read it. */
+  name?: string;
+  /** Show the label instead of hiding it visually (`rwc-visually-hidden`). Default false. */
+  showLabel?: boolean;
+  /** Class of the `<label>` (`rwc-message-input__label`). */
+  labelClassName?: string;
+  /** Class of the `<textarea>` (`rwc-message-input__field`). */
+  textareaClassName?: string;
+  /** Class of the send button (`rwc-message-input__send`). */
+  buttonClassName?: string;
+  /** Class of the counter (`rwc-message-input__counter`). */
+  counterClassName?: string;
+}
+
+/**
+ * A form to write a message: a labelled `<textarea>`, a send button, and a character counter that
+ * describes the field. Enter sends, Shift+Enter starts a new line, Enter that confirms an IME
+ * composition does not send; blank text is not sent. After a send the field empties and keeps focus.
+ *
+ * It works while disconnected or reconnecting: the message shows as pending and goes out on
+ * connect. It reads no chat state, so incoming messages do not re-render it. Controlled (`value`,
+ * `onValueChange`) or uncontrolled (`defaultValue`).
+ *
+ * Parts: `rwc-message-input` (root `<form>`, `data-empty` when blank, `data-over-limit`), `__label`,
+ * `__field`, `__send`, `__counter`.
+ *
+ * @example
+ * ```tsx
+ * <MessageInput maxLength={500} onSend={(text) => console.log('sent', text)} />
+ * ```
+ */
+export function MessageInput({
+  className,
+  value: valueProp,
+  defaultValue = '',
+  onValueChange,
+  onSend,
+  onSubmit,
+  onKeyDown,
+  maxLength = DEFAULT_MESSAGE_MAX_LENGTH,
+  placeholder,
+  rows = 1,
+  autoFocus,
+  disabled,
+  name,
+  showLabel = false,
+  labelClassName,
+  textareaClassName,
+  buttonClassName,
+  counterClassName,
+  ...rest
+}: MessageInputProps) {
+  const { strings } = useChatStrings();
+  const send = useSendMessage();
+  const [value, setValue] = useControllableState(valueProp, defaultValue, onValueChange);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const id = useId();
+  const fieldId = `${id}-field`;
+  const counterId = `${id}-counter`;
+  const left = maxLength - value.length;
+  const blank = value.trim() === '';
+  const overLimit = left < 0;
+
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
+    onSubmit?.(event);
+    if (event.defaultPrevented) return;
+    event.preventDefault();
+    // A value set from outside may exceed the limit the field enforces on typing.
+    if (blank || overLimit || disabled) return;
+    const text = value;
+    const entry = send(text);
+    setValue('');
+    field.current?.focus();
+    onSend?.(text, entry);
+  };
+
+  const handleKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    onKeyDown?.(event);
+    if (event.defaultPrevented) return;
+    if (event.key !== 'Enter' || event.shiftKey) return;
+    // Enter that confirms an IME composition (229: Safari reports it after compositionend).
+    if (event.nativeEvent.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    const form = event.currentTarget.form;
+    if (!form) return;
+    // Submitting through the form runs the owner's `onSubmit` too. (No requestSubmit: Safari < 16.)
+    if (typeof form.requestSubmit === 'function') form.requestSubmit();
+    else form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  };
+
+  return (
+    <form
+      {...rest}
+      className={cx('rwc-message-input', className)}
+      onSubmit={handleSubmit}
+      data-empty={blank ? '' : undefined}
+      data-over-limit={overLimit ? '' : undefined}
+      data-disabled={disabled ? '' : undefined}
+    >
+      <label htmlFor={fieldId} className={cx('rwc-message-input__label', showLabel ? undefined : 'rwc-visually-hidden', labelClassName)}>
+        {strings.messageLabel}
+      </label>
+      <textarea
+        ref={field}
+        id={fieldId}
+        className={cx('rwc-message-input__field', textareaClassName)}
+        value={value}
+        onChange={(event: ChangeEvent<HTMLTextAreaElement>) => setValue(event.currentTarget.value)}
+        onKeyDown={handleKeyDown}
+        maxLength={maxLength}
+        placeholder={placeholder ?? strings.messagePlaceholder}
+        rows={rows}
+        // eslint-disable-next-line jsx-a11y/no-autofocus
+        autoFocus={autoFocus}
+        disabled={disabled}
+        name={name}
+        enterKeyHint="send"
+        aria-describedby={counterId}
+        aria-invalid={overLimit ? true : undefined}
+      />
+      <button type="submit" className={cx('rwc-message-input__send', buttonClassName)} disabled={disabled}>
+        {strings.send}
+      </button>
+      <span id={counterId} className={cx('rwc-message-input__counter', counterClassName)}>
+        {strings.charactersLeft(left)}
+      </span>
+    </form>
+  );
+}
+
+/** Radix's pattern: controlled while `prop` is defined, else internal state from `defaultProp`. */
+function useControllableState(
+  prop: string | undefined,
+  defaultProp: string,
+  onChange: ((value: string) => void) | undefined,
+): [string, (next: string) => void] {
+  const [uncontrolled, setUncontrolled] = useState(defaultProp);
+  const controlled = prop !== undefined;
+  const value = controlled ? prop : uncontrolled;
+  const onChangeRef = useLatest(onChange);
+  const setValue = useCallback(
+    (next: string) => {
+      if (!controlled) setUncontrolled(next);
+      onChangeRef.current?.(next);
+    },
+    [controlled, onChangeRef],
+  );
+  return [value, setValue];
+}
+
+function cx(...names: (string | undefined)[]): string {
+  return names.filter(Boolean).join(' ');
+}

@@ -1,0 +1,127 @@
+import { useId, useMemo, type ComponentPropsWithoutRef } from 'react';
+import { useChatStrings, useChatUsers } from './useChat.js';
+
+/** Props of {@link UserList}. The rest go to the root `<div>`. */
+export interface UserListProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
+  /** Class of the root `<div class="rwc-user-list">`, added to the default one. */
+  className?: string;
+  /**
+   * Level of the visible heading (`strings.usersLabel`) that names the list. Default 2. The heading
+   * is always rendered: it is the list's accessible name (`aria-labelledby`).
+   */
+  headingLevel?: 1 | 2 | 3 | 4 | 5 | 6;
+  /** Class of the heading (`rwc-user-list__heading`). */
+  headingClassName?: string;
+  /** Class of the user count (`rwc-user-list__count`). */
+  countClassName?: string;
+  /** Class of the `<ul>` (`rwc-user-list__list`). */
+  listClassName?: string;
+  /** Class of every `<li>` (`rwc-user-list__item`). */
+  itemClassName?: string;
+}
+
+/** One row of the list: the user's name (null: none yet) and a key stable across updates. */
+interface UserRow {
+  readonly key: string;
+  readonly name: string | null;
+  readonly self: boolean;
+}
+
+/**
+ * The connected users, as the server last listed them: the current user first, marked with
+ * `strings.you` (`data-self` on its `<li>`), the others in the server's order; users without a name
+ * yet as `strings.unnamedUser` (`data-unnamed`). A visible heading names the list
+ * (`getByRole('list', { name: 'Users' })`) and `strings.userCount(n)` describes it.
+ *
+ * It reads only the users and the current name (`useChatUsers`): chat messages do not re-render it.
+ *
+ * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed), `__header`, `__heading`,
+ * `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url="wss://chat.example.com" username="ada">
+ *   <UserList headingLevel={3} />
+ * </ChatProvider>
+ * ```
+ */
+export function UserList({
+  className,
+  headingLevel = 2,
+  headingClassName,
+  countClassName,
+  listClassName,
+  itemClassName,
+  ...rest
+}: UserListProps) {
+  const { users, username } = useChatUsers();
+  const { strings } = useChatStrings();
+  const id = useId();
+  const headingId = `${id}-heading`;
+  const countId = `${id}-count`;
+  const rows = useMemo(() => toRows(users, username), [users, username]);
+  const Heading = `h${headingLevel}` as const;
+
+  return (
+    <div {...rest} className={cx('rwc-user-list', className)} data-empty={rows.length === 0 ? '' : undefined}>
+      <div className="rwc-user-list__header">
+        <Heading id={headingId} className={cx('rwc-user-list__heading', headingClassName)}>
+          {strings.usersLabel}
+        </Heading>
+        <span id={countId} className={cx('rwc-user-list__count', countClassName)}>
+          {strings.userCount(users.length)}
+        </span>
+      </div>
+      {/* role="list": Safari drops the list role of a `list-style: none` list (as styles.css sets). */}
+      {/* eslint-disable-next-line jsx-a11y/no-redundant-roles */}
+      <ul role="list" className={cx('rwc-user-list__list', listClassName)} aria-labelledby={headingId} aria-describedby={countId}>
+        {rows.map((row) => {
+          const unnamed = row.name === null || row.name === '';
+          return (
+            <li
+              key={row.key}
+              className={cx('rwc-user-list__item', itemClassName)}
+              data-self={row.self ? '' : undefined}
+              data-unnamed={unnamed ? '' : undefined}
+            >
+              <span className="rwc-user-list__name">{unnamed ? strings.unnamedUser : row.name}</span>
+              {row.self && (
+                <>
+                  {' '}
+                  <span className="rwc-user-list__you">{strings.you}</span>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * Keys from the name and its occurrence number (`ada#0`, `ada#1`, `null#0`): stable while the server
+ * keeps the relative order of equal names, unique even with duplicates and nulls. The first entry
+ * equal to `username` moves to the front.
+ */
+function toRows(users: readonly (string | null)[], username: string): UserRow[] {
+  const seen = new Map<string | null, number>();
+  let selfIndex = -1;
+  const rows = users.map((name, index): UserRow => {
+    const occurrence = seen.get(name) ?? 0;
+    seen.set(name, occurrence + 1);
+    const self = selfIndex === -1 && name !== null && name === username;
+    if (self) selfIndex = index;
+    // JSON keeps `null` apart from the name "null".
+    return { key: `${JSON.stringify(name)}#${occurrence}`, name, self };
+  });
+  if (selfIndex > 0) {
+    const [self] = rows.splice(selfIndex, 1);
+    if (self) rows.unshift(self);
+  }
+  return rows;
+}
+
+function cx(...names: (string | undefined)[]): string {
+  return names.filter(Boolean).join(' ');
+}

@@ -1,0 +1,281 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { Profiler, type ReactNode } from 'react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
+import type { ReconnectOptions } from '../../src/core/index.js';
+import { ChatProvider, ConnectionStatus, useChatEntries, useChatStatus } from '../../src/components/index.js';
+import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
+
+// Fake timers throughout: mock-socket's 4 ms delays, the reconnect delay and the countdown all
+// advance only when the test says so. (No user-event or waitFor here: both wait on a real setTimeout.)
+const tick = (ms = 5) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+let servers: MockChatServer[] = [];
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+});
+afterEach(() => {
+  for (const server of servers) server.stop();
+  servers = [];
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+function startServer(options: MockChatServerOptions = {}): MockChatServer {
+  const chat = createMockChatServer(options);
+  servers.push(chat);
+  return chat;
+}
+
+/** Buttons for the connection's actions, as an app around the status would have. */
+function Actions() {
+  const status = useChatStatus();
+  return (
+    <>
+      <button type="button" onClick={() => void status.close(1000, 'Bye')}>
+        Leave
+      </button>
+      <button type="button" onClick={() => status.reconnect()}>
+        Reconnect
+      </button>
+    </>
+  );
+}
+
+function renderStatus(
+  ui: ReactNode = <ConnectionStatus />,
+  { chat = startServer(), reconnect, strings }: { chat?: MockChatServer; reconnect?: boolean | ReconnectOptions; strings?: Partial<ChatStrings> } = {},
+) {
+  const view = render(
+    <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler} reconnect={reconnect} strings={strings}>
+      {ui}
+      <Actions />
+    </ChatProvider>,
+    { reactStrictMode: true },
+  );
+  return { chat, ...view };
+}
+
+const status = () => screen.getByRole('status');
+/** The state as a sighted user reads it: without the visually hidden copy, nor the error. */
+const visibleText = () =>
+  Array.from(status().children)
+    .filter((child) => !child.classList.contains('rwc-visually-hidden') && !child.hasAttribute('data-error-kind'))
+    .map((child) => child.textContent)
+    .join(' ');
+/** The state as assistive technology reads it: without what is aria-hidden, nor the error. */
+const announcedText = () =>
+  Array.from(status().children)
+    .filter((child) => child.getAttribute('aria-hidden') !== 'true' && !child.hasAttribute('data-error-kind'))
+    .map((child) => child.textContent)
+    .join(' ');
+
+describe('<ConnectionStatus>', () => {
+  it('shows connecting, then connected, in a role="status" region with data-state', async () => {
+    renderStatus();
+    expect(status().getAttribute('data-state')).toBe('connecting');
+    expect(status().textContent).toBe('Connecting…');
+    await tick(20);
+    expect(status().getAttribute('data-state')).toBe('open');
+    expect(status().textContent).toBe('Connected');
+    expect(status().className).toBe('rwc-connection-status');
+  });
+
+  it('shows closing while the close is under way, then disconnected for good with the close meaning', async () => {
+    renderStatus();
+    await tick(20);
+    fireEvent.click(screen.getByRole('button', { name: 'Leave' }));
+    expect(status().getAttribute('data-state')).toBe('closing');
+    expect(status().textContent).toBe('Disconnecting…');
+    await tick(20);
+    expect(status().getAttribute('data-state')).toBe('closed');
+    expect(status().textContent).toBe('Disconnected: Normal closure');
+  });
+
+  it('shows disconnected with the meaning of the server close code when it will not reconnect', async () => {
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: false });
+    await tick(20);
+    act(() => chat.close({ code: 4321, reason: 'Kicked', wasClean: true }));
+    await tick();
+    expect(status().getAttribute('data-state')).toBe('closed');
+    expect(status().textContent).toBe('Disconnected: Application-defined (private use)');
+  });
+
+  it('shows plain "Disconnected" when there is no connection (url null)', () => {
+    render(
+      <ChatProvider url={null} username="ada">
+        <ConnectionStatus />
+      </ChatProvider>,
+    );
+    expect(status().getAttribute('data-state')).toBe('closed');
+    expect(status().textContent).toBe('Disconnected');
+  });
+
+  it('counts down to the next attempt once a second, showing the attempt, while announcing it once', async () => {
+    // delay = floor(0.99 * 10 000) = 9 900 ms: "10 s", then 9 s after 900 ms, then once a second.
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: { initialDelay: 10_000, random: () => 0.99 } });
+    await tick(20);
+    act(() => chat.close());
+    await tick(0);
+    expect(status().getAttribute('data-state')).toBe('reconnecting');
+    expect(visibleText()).toBe('Reconnecting in 10 s (attempt 1)');
+    await tick(899);
+    expect(visibleText()).toBe('Reconnecting in 10 s (attempt 1)');
+    await tick(1);
+    expect(visibleText()).toBe('Reconnecting in 9 s (attempt 1)');
+    await tick(1000);
+    expect(visibleText()).toBe('Reconnecting in 8 s (attempt 1)');
+    await tick(5000);
+    expect(visibleText()).toBe('Reconnecting in 3 s (attempt 1)');
+    // The live region does not change every second: it says the sentence as it was when waiting began.
+    expect(announcedText()).toBe('Reconnecting in 10 s (attempt 1)');
+
+    // The attempt fails (the server is gone); the next one is further away and is announced anew.
+    await tick(3000);
+    await tick(50);
+    expect(status().getAttribute('data-state')).toBe('reconnecting');
+    expect(visibleText()).toBe('Reconnecting in 20 s (attempt 2)');
+    expect(announcedText()).toBe('Reconnecting in 20 s (attempt 2)');
+    expect(status().querySelector('[data-error-kind="connection"]')).not.toBeNull();
+  });
+
+  it('aligns the countdown to whole seconds of the time left', async () => {
+    // delay = 0.5 * 5000 = 2500 ms: "3 s" for 500 ms, then "2 s", then "1 s".
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: { initialDelay: 5000, random: () => 0.5 } });
+    await tick(20);
+    act(() => chat.close());
+    await tick(0);
+    expect(visibleText()).toBe('Reconnecting in 3 s (attempt 1)');
+    await tick(500);
+    expect(visibleText()).toBe('Reconnecting in 2 s (attempt 1)');
+    await tick(1000);
+    expect(visibleText()).toBe('Reconnecting in 1 s (attempt 1)');
+  });
+
+  it('runs an interval only while waiting to reconnect, and clears it when connected again', async () => {
+    const setIntervalSpy = vi.spyOn(globalThis, 'setInterval');
+    const clearIntervalSpy = vi.spyOn(globalThis, 'clearInterval');
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: { initialDelay: 10_000, random: () => 0.99 } });
+    await tick(20);
+    expect(setIntervalSpy).not.toHaveBeenCalled();
+    act(() => chat.close());
+    await tick(2000);
+    expect(setIntervalSpy).toHaveBeenCalledTimes(1);
+    const timer = setIntervalSpy.mock.results[0]?.value as ReturnType<typeof setInterval>;
+    expect(clearIntervalSpy).not.toHaveBeenCalledWith(timer);
+
+    startServer({ url: chat.url });
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await tick(20);
+    expect(status().textContent).toBe('Connected');
+    expect(clearIntervalSpy).toHaveBeenCalledWith(timer);
+    const intervals = setIntervalSpy.mock.calls.length;
+    await tick(5000);
+    expect(setIntervalSpy).toHaveBeenCalledTimes(intervals);
+    expect(status().textContent).toBe('Connected');
+  });
+
+  it('shows offline while the network is down and no retry is scheduled, and reconnects when it is back', async () => {
+    const onLine = vi.spyOn(window.navigator, 'onLine', 'get').mockReturnValue(true);
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: { initialDelay: 10_000 } });
+    await tick(20);
+    onLine.mockReturnValue(false);
+    act(() => {
+      window.dispatchEvent(new Event('offline'));
+    });
+    // Still open: the socket has not noticed yet.
+    expect(status().getAttribute('data-state')).toBe('open');
+    act(() => chat.close());
+    await tick();
+    expect(status().getAttribute('data-state')).toBe('offline');
+    expect(status().textContent).toBe('Offline: waiting for the network');
+
+    startServer({ url: chat.url });
+    onLine.mockReturnValue(true);
+    act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    expect(status().getAttribute('data-state')).toBe('connecting');
+    await tick(20);
+    expect(status().textContent).toBe('Connected');
+  });
+
+  it('shows the error, with its kind, next to the state', async () => {
+    // The server selects no sub-protocol: the client reports it and does not retry.
+    renderStatus(<ConnectionStatus errorClassName="err" />, { chat: startServer({ selectProtocol: () => '' }) });
+    await tick(50);
+    expect(status().getAttribute('data-state')).toBe('closed');
+    const error = status().querySelector('[data-error-kind]');
+    expect(error?.getAttribute('data-error-kind')).toBe('protocol');
+    expect(error?.className).toBe('rwc-connection-status__error err');
+    expect(error?.textContent).toBe('Error: The server selected none of the offered sub-protocols (json).');
+    expect(status().textContent).toBe(
+      'Disconnected: The server selected none of the offered sub-protocols Error: The server selected none of the offered sub-protocols (json).',
+    );
+  });
+
+  it('shows a connection error while waiting to retry, and clears it once connected', async () => {
+    const chat = startServer();
+    chat.stop(); // nobody listens: the first attempt fails
+    renderStatus(<ConnectionStatus />, { chat, reconnect: { initialDelay: 10_000, random: () => 0.5 } });
+    await tick(20);
+    expect(status().getAttribute('data-state')).toBe('reconnecting');
+    expect(status().querySelector('[data-error-kind="connection"]')?.textContent).toBe(`Error: The WebSocket connection to '${chat.url}' failed.`);
+
+    startServer({ url: chat.url });
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await tick(20);
+    expect(status().textContent).toBe('Connected');
+    expect(status().querySelector('[data-error-kind]')).toBeNull();
+  });
+
+  it('takes every visible string from strings', async () => {
+    const { chat } = renderStatus(<ConnectionStatus />, {
+      reconnect: { initialDelay: 4000, random: () => 0.5 },
+      strings: {
+        connecting: 'Verbinde…',
+        connected: 'Verbunden',
+        reconnecting: (s, a) => `Neuer Versuch (${a}) in ${s} s`,
+      },
+    });
+    expect(status().textContent).toBe('Verbinde…');
+    await tick(20);
+    expect(status().textContent).toBe('Verbunden');
+    act(() => chat.close());
+    await tick(0);
+    expect(visibleText()).toBe('Neuer Versuch (1) in 2 s');
+  });
+
+  it('passes className and textClassName, and other props to the root', async () => {
+    renderStatus(<ConnectionStatus className="mine" textClassName="t" aria-label="Connection" />);
+    expect(screen.getByRole('status', { name: 'Connection' }).className).toBe('rwc-connection-status mine');
+    expect(screen.getByText('Connecting…').className).toBe('rwc-connection-status__text t');
+  });
+
+  it('does not re-render when chat messages arrive', async () => {
+    const onRender = vi.fn();
+    function EntryCount() {
+      return <p>Entries: {useChatEntries().length}</p>;
+    }
+    const { chat } = renderStatus(
+      <>
+        <Profiler id="status" onRender={onRender}>
+          <ConnectionStatus />
+        </Profiler>
+        <EntryCount />
+      </>,
+    );
+    await tick(20);
+    expect(status().textContent).toBe('Connected');
+    const renders = onRender.mock.calls.length;
+    const entries = () => Number(screen.getByText(/^Entries:/).textContent?.replace(/\D/g, ''));
+    const before = entries();
+    act(() => {
+      chat.send({ type: 'message', id: 99, name: 'bob', text: 'one', date: Date.now() });
+      chat.send({ type: 'message', id: 99, name: 'bob', text: 'two', date: Date.now() });
+    });
+    await tick(20);
+    expect(entries()).toBe(before + 2);
+    expect(onRender).toHaveBeenCalledTimes(renders);
+  });
+});
