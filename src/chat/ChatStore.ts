@@ -356,6 +356,11 @@ export class ChatStore extends Subscribable<ChatListener> {
   private append(entry: ChatEntry): void {
     this.entries.push(entry);
     this.entriesChanged = true;
+    // Publishing may be paused (animation frames stop in a hidden tab): trim here too, in chunks so
+    // that a flood does not shift the array on every packet.
+    if (this.entries.length >= this.maxEntries + Math.max(64, this.maxEntries >> 2)) {
+      this.entries.splice(0, this.entries.length - this.maxEntries);
+    }
   }
 
   /** Replace an own message's entry, keeping its place in the log. */

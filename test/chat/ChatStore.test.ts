@@ -206,6 +206,18 @@ describe('publishing', () => {
     expect(store.getState().entries.map((e) => (e.kind === 'message' ? e.text : ''))).toEqual(['m7', 'm8', 'm9']);
   });
 
+  it('stays bounded while publishing is paused (animation frames stop in a hidden tab)', () => {
+    const paused: Scheduler = () => () => {};
+    const { store, receive } = setup({ maxEntries: 100, schedule: paused });
+    for (let i = 0; i < 10_000; i++) receive({ type: 'message', id: 3, name: 'bob', text: `m${i}`, date: i });
+    const working = (store as unknown as { entries: unknown[] }).entries;
+    expect(working.length).toBeLessThan(100 + 64);
+    store.flush();
+    const texts = store.getState().entries.map((e) => (e.kind === 'message' ? e.text : ''));
+    expect(texts).toHaveLength(100);
+    expect(texts.at(-1)).toBe('m9999');
+  });
+
   it('gives every entry a unique, stable key', () => {
     const { store, receive } = setup();
     for (let i = 0; i < 50; i++) receive({ type: 'username', id: i, name: `u${i}`, date: i });
