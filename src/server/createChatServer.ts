@@ -56,7 +56,7 @@ export interface ChatServerOptions {
   readonly dedupeCapacity?: number;
   /** A connection with more bytes than this waiting to be sent (a reader too slow) is terminated. Default 1 MiB. */
   readonly maxBufferedAmount?: number;
-  /** How long (ms) {@link ChatServer.close} waits for closing handshakes before terminating. Default 5000: generous, so that a busy peer still reads its 1001 before the connection is cut. */
+  /** How long (ms) {@link ChatServer.close} waits for closing handshakes before terminating. Default 2000. */
   readonly shutdownTimeout?: number;
   /** Called with every notable event (never with message texts). Errors it throws are ignored. */
   readonly log?: (event: ChatServerEvent) => void;
@@ -174,7 +174,7 @@ export const CHAT_SERVER_DEFAULTS = Object.freeze({
   dedupeWindow: 10 * 60_000,
   dedupeCapacity: 10_000,
   maxBufferedAmount: 1024 * 1024,
-  shutdownTimeout: 5000,
+  shutdownTimeout: 2000,
 });
 
 interface Peer {

@@ -17,8 +17,7 @@ interface Run {
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-// afterAll, not afterEach: the tests run concurrently. Each waits for its own processes to exit; this
-// only ends those a failed test left running.
+// Each test waits for its own processes to exit; this only ends those a failed test left running.
 const children = new Set<ChildProcess>();
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -57,9 +56,9 @@ function printedUrl(result: Run): Promise<string> {
   });
 }
 
-// Each test waits for its own child processes (Node + tsx start in about a second, several on a busy
-// machine): run them together, with room for a slow start.
-describe.concurrent('CLI', { timeout: 20_000 }, () => {
+// Not concurrent: helpers.ts ends every client after each test, which would cut the clients of
+// tests still running. Node + tsx start in about a second, more on a busy machine: room for that.
+describe('CLI', { timeout: 20_000 }, () => {
   it('prints the actual URL, serves, and on SIGTERM closes clients with 1001 and exits 0', async ({ expect }) => {
     const cli = run(['--port', '0', '--host', '127.0.0.1']);
     const url = await printedUrl(cli);
