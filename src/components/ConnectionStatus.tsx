@@ -95,15 +95,17 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
 }
 
 /**
- * The state shown for a connection snapshot. Closing wins over everything (it was asked for); a
- * scheduled retry is "reconnecting"; not open, offline and no retry scheduled is "offline".
+ * The state shown for a connection snapshot: open, closing and connecting as the ready state says;
+ * closed with a retry scheduled is "reconnecting"; closed while the host is offline (retries wait
+ * for the network) is "offline"; otherwise "closed".
  */
 export function connectionState(readyState: ReadyState, nextReconnectAt: number | null, online: boolean): ConnectionStatusState {
   if (readyState === ReadyState.OPEN) return 'open';
   if (readyState === ReadyState.CLOSING) return 'closing';
+  // An attempt under way is connecting, whatever the host believes about the network.
+  if (readyState === ReadyState.CONNECTING) return 'connecting';
   if (nextReconnectAt !== null) return 'reconnecting';
-  if (!online) return 'offline';
-  return readyState === ReadyState.CONNECTING ? 'connecting' : 'closed';
+  return online ? 'closed' : 'offline';
 }
 
 /** Whole seconds until `at`, rounded up, never negative. */

@@ -1,0 +1,185 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, waitFor, within } from 'storybook/test';
+import { ChatBox, useSendMessage } from '../../src/components/index.js';
+import type { MockChatConnection, MockChatServer } from '../../src/testing/index.js';
+import { MockChatProvider } from '../support/ChatLayout.js';
+import { getLog, rowWithText, rowsOf, scrollLogToTop } from '../support/play.js';
+import { chatServerOf, receivedMessage, withMockChatServer } from '../support/withMockChatServer.js';
+
+const meta = {
+  title: 'Chat/ChatBox',
+  component: ChatBox,
+  args: { style: { blockSize: 360 } },
+  parameters: {
+    docs: {
+      description: {
+        component: 'The virtualized message log alone (`role="log"`, named “Messages”), fed by a scripted mock chat server.',
+      },
+    },
+  },
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)}>
+      <ChatBox {...args} />
+    </MockChatProvider>
+  ),
+} satisfies Meta<typeof ChatBox>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+const MINUTE = 60_000;
+
+function welcome(server: MockChatServer, connection: MockChatConnection) {
+  server.send({ type: 'id', id: 1 }, connection);
+  server.send({ type: 'userlist', users: ['ada', 'bob', 'eve'] }, connection);
+}
+
+/** `count` messages from bob and eve, by runs of three, numbered from `from`. */
+function sendMessages(server: MockChatServer, from: number, count: number, start = Date.now() - 30 * MINUTE) {
+  for (let i = from; i < from + count; i++) {
+    const bob = Math.floor(i / 3) % 2 === 0;
+    server.send({ type: 'message', id: bob ? 2 : 3, name: bob ? 'bob' : 'eve', text: `Message ${i}`, date: start + i * 10_000 });
+  }
+}
+
+export const Empty: Story = {
+  ...withMockChatServer({ autoRespond: false, scenario: welcome }),
+  play: async ({ canvas }) => {
+    const log = getLog(canvas);
+    await expect(canvas.getByText('No messages yet')).toBeVisible();
+    await expect(log).toHaveAccessibleDescription('No messages yet');
+    await expect(log).toHaveAttribute('data-state', 'empty');
+    await expect(log).toHaveAttribute('aria-live', 'polite');
+    await expect(rowsOf(log)).toHaveLength(0);
+  },
+};
+
+export const MessagesAndNotices: Story = {
+  name: 'Messages and notices',
+  // Tall enough for every row to be rendered at once (the log is virtualized).
+  args: { style: { blockSize: 600 } },
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'Sign-in notices, a rename notice, a group of three messages from bob (one sender shown), eve’s reply with a line break, and an own message.',
+      },
+    },
+  },
+  ...withMockChatServer({
+    autoRespond: false,
+    scenario: (server, connection) => {
+      welcome(server, connection);
+      const start = Date.now() - 10 * MINUTE;
+      server.send({ type: 'username', id: 2, name: 'bob', date: start });
+      server.send({ type: 'message', id: 2, name: 'bob', text: 'One', date: start + 1000 });
+      server.send({ type: 'message', id: 2, name: 'bob', text: 'Two', date: start + 2000 });
+      server.send({ type: 'message', id: 2, name: 'bob', text: 'Three', date: start + 3000 });
+      server.send({ type: 'message', id: 3, name: 'eve', text: 'First line\nsecond line', date: start + 4000 });
+      server.send({ type: 'rejectusername', id: 1, name: 'ada2' });
+      server.send({ type: 'message', id: 1, name: 'ada2', text: 'Hi both', date: start + 5000 });
+    },
+  }),
+  play: async ({ canvas }) => {
+    const log = getLog(canvas);
+    const log$ = within(log);
+    await waitFor(() => expect(rowWithText(log, 'Hi both')).toBeDefined());
+    await expect(log$.getByText('User bob signed in at', { exact: false })).toBeVisible();
+    await expect(log$.getByText('Your username has been set to ada2 because the name you chose is in use.')).toBeVisible();
+    await expect(['One', 'Two', 'Three'].map((text) => rowWithText(log, text)?.dataset.group)).toEqual(['start', 'continue', 'continue']);
+    // Only the first of the group shows the sender; all three keep it for screen readers.
+    await expect(rowWithText(log, 'One')?.querySelector('.rwc-chatbox__sender')).toBeVisible();
+    await expect(rowWithText(log, 'Two')?.querySelector('.rwc-chatbox__sender')).toHaveClass('rwc-visually-hidden');
+    // Line breaks are kept (pre-wrap): the bubble is two lines tall.
+    const twoLines = rowWithText(log, 'First line\nsecond line')!.querySelector<HTMLElement>('.rwc-chatbox__text')!;
+    await expect(getComputedStyle(twoLines).whiteSpace).toBe('pre-wrap');
+    const oneLine = rowWithText(log, 'One')!.querySelector<HTMLElement>('.rwc-chatbox__text')!;
+    await expect(twoLines.getBoundingClientRect().height).toBeGreaterThan(oneLine.getBoundingClientRect().height * 1.4);
+    await expect(rowWithText(log, 'Hi both')).toHaveAttribute('data-own');
+    await expect(rowWithText(log, 'Hi both')?.querySelector('time')).toHaveAttribute('dateTime', expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+  },
+};
+
+/** A button that writes “hello” through the chat, standing in for a MessageInput. */
+function WriteHello() {
+  const send = useSendMessage();
+  return (
+    <button type="button" onClick={() => send('hello')}>
+      Write “hello”
+    </button>
+  );
+}
+
+export const OwnMessageStatus: Story = {
+  name: 'Own message: sending, then delivered',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The server takes the message but does not echo it at once: it shows “Sending”. The play then makes the server echo it (same nonce): delivered.',
+      },
+    },
+  },
+  ...withMockChatServer({ autoRespond: false, scenario: welcome }),
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)}>
+      <WriteHello />
+      <ChatBox {...args} />
+    </MockChatProvider>
+  ),
+  play: async ({ canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    const log = getLog(canvas);
+    // Signed in once the client answered the id with its name.
+    await chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
+    await userEvent.click(canvas.getByRole('button', { name: 'Write “hello”' }));
+    await waitFor(() => expect(rowWithText(log, 'hello')).toHaveAttribute('data-status', 'sent'));
+    await expect(rowWithText(log, 'hello')).toHaveTextContent('Sending');
+
+    const { packet } = await receivedMessage(chat, 'hello');
+    chat.send({ ...packet, name: 'ada' });
+    await waitFor(() => expect(rowWithText(log, 'hello')).toHaveAttribute('data-status', 'delivered'));
+    await expect(within(log).queryByText('Sending')).toBeNull();
+    await expect(rowsOf(log)).toHaveLength(1);
+  },
+};
+
+export const NewMessagesWhileScrolledUp: Story = {
+  name: 'New messages while scrolled up',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The reader scrolls up; three messages arrive and leave the view where it is, and a “3 new messages” button offers to jump to them.',
+      },
+    },
+  },
+  ...withMockChatServer({
+    autoRespond: false,
+    scenario: (server, connection) => {
+      welcome(server, connection);
+      sendMessages(server, 1, 40);
+    },
+  }),
+  play: async ({ canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    const log = getLog(canvas);
+    await waitFor(() => expect(within(log).getByText('Message 40')).toBeVisible());
+    await expect(log).toHaveAttribute('data-state', 'pinned');
+
+    await scrollLogToTop(log);
+    await waitFor(() => expect(within(log).getByText('Message 1')).toBeVisible());
+
+    sendMessages(chat, 41, 3, Date.now());
+    const button = await canvas.findByRole('button', { name: '3 new messages' });
+    // The view stayed where the reader left it.
+    await expect(log.scrollTop).toBe(0);
+    await expect(within(log).queryByText('Message 43')).toBeNull();
+
+    await userEvent.click(button);
+    await waitFor(() => expect(canvas.queryByRole('button', { name: /new message/ })).toBeNull());
+    await waitFor(() => expect(within(log).getByText('Message 43')).toBeVisible());
+    await expect(log).toHaveAttribute('data-state', 'pinned');
+    await expect(log).toHaveFocus();
+  },
+};

@@ -1,0 +1,176 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, waitFor } from 'storybook/test';
+import { ConnectionStatus } from '../../src/components/index.js';
+import type { NetworkMonitor } from '../../src/core/index.js';
+import { MockChatProvider } from '../support/ChatLayout.js';
+import { LetItConnect, gateLoader, gateOf, gatedUrl } from '../support/gate.js';
+import { expectStatus } from '../support/play.js';
+import { chatServerOf, withMockChatServer } from '../support/withMockChatServer.js';
+
+const meta = {
+  title: 'Chat/ConnectionStatus',
+  component: ConnectionStatus,
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'The connection’s state as a sentence in a `role="status"` live region, with the latest connection error. Each story drives it with a mock chat server.',
+      },
+    },
+  },
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)}>
+      <ConnectionStatus {...args} />
+    </MockChatProvider>
+  ),
+} satisfies Meta<typeof ConnectionStatus>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+const stateOf = (status: HTMLElement) => status.getAttribute('data-state');
+
+const connecting = withMockChatServer();
+
+export const Connecting: Story = {
+  parameters: { docs: { description: { story: 'The URL resolves only when you click “Let it connect”.' } } },
+  beforeEach: connecting.beforeEach,
+  loaders: [...connecting.loaders, gateLoader],
+  render: (args, { loaded }) => {
+    const chat = chatServerOf(loaded);
+    const gate = gateOf(loaded);
+    return (
+      <MockChatProvider chat={chat} url={gatedUrl(gate, chat.url)}>
+        <LetItConnect gate={gate} />
+        <ConnectionStatus {...args} />
+      </MockChatProvider>
+    );
+  },
+  play: async ({ canvas, userEvent }) => {
+    await expectStatus(canvas, 'Connecting…');
+    await expect(stateOf(canvas.getByRole('status'))).toBe('connecting');
+    await userEvent.click(canvas.getByRole('button', { name: 'Let it connect' }));
+    await expectStatus(canvas, 'Connected');
+  },
+};
+
+export const Connected: Story = {
+  ...withMockChatServer(),
+  play: async ({ canvas }) => {
+    await expectStatus(canvas, 'Connected');
+    const status = canvas.getByRole('status');
+    await expect(stateOf(status)).toBe('open');
+    await expect(status).toHaveTextContent(/^Connected$/);
+  },
+};
+
+export const Reconnecting: Story = {
+  parameters: {
+    docs: {
+      description: {
+        story: 'The server drops the connection (1006) and stays down: the next attempt is 20 s away, counted down every second.',
+      },
+    },
+  },
+  ...withMockChatServer(),
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)} reconnect={{ initialDelay: 20_000, random: () => 0.999 }}>
+      <ConnectionStatus {...args} />
+    </MockChatProvider>
+  ),
+  play: async ({ canvas, loaded }) => {
+    await expectStatus(canvas, 'Connected');
+    chatServerOf(loaded).close({ code: 1006 });
+    await expectStatus(canvas, /^Reconnecting in (19|20) s \(attempt 1\)/);
+    const status = canvas.getByRole('status');
+    await expect(stateOf(status)).toBe('reconnecting');
+    // The visible countdown is hidden from assistive technology; a fixed sentence is announced.
+    const visible = status.querySelector<HTMLElement>('.rwc-connection-status__text')!;
+    await expect(visible).toHaveAttribute('aria-hidden', 'true');
+    const announced = status.querySelector('.rwc-visually-hidden')!.textContent;
+    const seconds = () => Number(/in (\d+) s/.exec(visible.textContent ?? '')?.[1]);
+    const first = seconds();
+    await waitFor(() => expect(seconds()).toBeLessThan(first), { timeout: 2500 });
+    await expect(status.querySelector('.rwc-visually-hidden')).toHaveTextContent(announced ?? '');
+  },
+};
+
+/** A network monitor the play switches off, as the browser's `offline` event would. */
+function createNetwork(): NetworkMonitor & { setOnline(online: boolean): void } {
+  let online = true;
+  const listeners = new Set<(online: boolean) => void>();
+  return {
+    isOnline: () => online,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setOnline(value) {
+      online = value;
+      for (const listener of listeners) listener(value);
+    },
+  };
+}
+
+const offline = withMockChatServer();
+
+export const Offline: Story = {
+  parameters: {
+    docs: {
+      description: {
+        story: 'The network goes offline (a fake `network` monitor), then the connection drops: the client waits for the network instead of counting down.',
+      },
+    },
+  },
+  beforeEach: offline.beforeEach,
+  loaders: [...offline.loaders, () => ({ network: createNetwork() })],
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)} network={loaded.network as NetworkMonitor}>
+      <ConnectionStatus {...args} />
+    </MockChatProvider>
+  ),
+  play: async ({ canvas, loaded }) => {
+    await expectStatus(canvas, 'Connected');
+    (loaded.network as ReturnType<typeof createNetwork>).setOnline(false);
+    // Still open: an open connection is shown as connected whatever the network says.
+    await expectStatus(canvas, 'Connected');
+    chatServerOf(loaded).close({ code: 1006 });
+    await expectStatus(canvas, 'Offline: waiting for the network');
+    await expect(stateOf(canvas.getByRole('status'))).toBe('offline');
+  },
+};
+
+export const Disconnected: Story = {
+  parameters: { docs: { description: { story: 'The server closes normally (1000): the chat is over, no retry.' } } },
+  ...withMockChatServer(),
+  play: async ({ canvas, loaded }) => {
+    await expectStatus(canvas, 'Connected');
+    chatServerOf(loaded).close({ code: 1000, reason: 'Bye' });
+    await expectStatus(canvas, 'Disconnected: Normal closure');
+    await expect(stateOf(canvas.getByRole('status'))).toBe('closed');
+  },
+};
+
+export const ConnectionError: Story = {
+  name: 'Error',
+  parameters: {
+    docs: { description: { story: 'A URL with a fragment is a syntax error: reported, never attempted.' } },
+  },
+  ...withMockChatServer(),
+  render: (args, { loaded }) => {
+    const chat = chatServerOf(loaded);
+    return (
+      <MockChatProvider chat={chat} url={`${chat.url}#room`}>
+        <ConnectionStatus {...args} />
+      </MockChatProvider>
+    );
+  },
+  play: async ({ canvas, loaded }) => {
+    await expectStatus(canvas, 'Disconnected');
+    const status = canvas.getByRole('status');
+    await waitFor(() => expect(status).toHaveTextContent("Error: The URL contains a fragment identifier ('#room')"));
+    await expect(status.querySelector('.rwc-connection-status__error')).toHaveAttribute('data-error-kind', 'syntax');
+    await expect(stateOf(status)).toBe('closed');
+    await expect(chatServerOf(loaded).connections).toHaveLength(0);
+  },
+};

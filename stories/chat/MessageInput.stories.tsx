@@ -1,0 +1,130 @@
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, fn, waitFor } from 'storybook/test';
+import { MessageInput } from '../../src/components/index.js';
+import { MockChatProvider } from '../support/ChatLayout.js';
+import { chatServerOf, receivedMessage, withMockChatServer } from '../support/withMockChatServer.js';
+
+const meta = {
+  title: 'Chat/MessageInput',
+  component: MessageInput,
+  args: { onSend: fn() },
+  parameters: {
+    docs: {
+      description: {
+        component:
+          'The message form: a labelled field (“Message”), a Send button and a character counter that describes the field. Enter sends, Shift+Enter starts a new line.',
+      },
+    },
+  },
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)}>
+      <MessageInput {...args} />
+    </MockChatProvider>
+  ),
+} satisfies Meta<typeof MessageInput>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** The client has its id and name: what it sends goes out at once. */
+const signedIn = (chat: ReturnType<typeof chatServerOf>) =>
+  chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
+
+export const Typing: Story = {
+  name: 'Typing, with the counter',
+  ...withMockChatServer(),
+  play: async ({ args, canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    await signedIn(chat);
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await expect(field).toHaveAttribute('placeholder', 'Write a message');
+    await expect(field).toHaveAccessibleDescription('2000 characters left');
+
+    await userEvent.type(field, 'hello');
+    await expect(field).toHaveValue('hello');
+    await expect(field).toHaveAccessibleDescription('1995 characters left');
+    await expect(canvas.getByText('1995 characters left')).toBeVisible();
+
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+    await expect(args.onSend).toHaveBeenCalledWith('hello', expect.objectContaining({ text: 'hello', own: true }));
+    await expect(field).toHaveValue('');
+    await expect(field).toHaveFocus();
+    await expect(field).toHaveAccessibleDescription('2000 characters left');
+    await receivedMessage(chat, 'hello');
+  },
+};
+
+const TOO_LONG = 'This message is longer than twenty characters';
+
+export const OverTheLimit: Story = {
+  name: 'Over the limit',
+  parameters: {
+    docs: {
+      description: {
+        story: `\`maxLength={20}\` and a draft of ${TOO_LONG.length} characters (set from outside: typing stops at the limit): the field is invalid and Send does nothing.`,
+      },
+    },
+  },
+  args: { maxLength: 20, defaultValue: TOO_LONG },
+  ...withMockChatServer(),
+  play: async ({ args, canvas, loaded, userEvent }) => {
+    await signedIn(chatServerOf(loaded));
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    const left = 20 - TOO_LONG.length;
+    await expect(field).toHaveAccessibleDescription(`${left} characters left`);
+    await expect(field).toBeInvalid();
+    await expect(field.closest('form')).toHaveAttribute('data-over-limit');
+
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+    await userEvent.type(field, '{Enter}');
+    await expect(args.onSend).not.toHaveBeenCalled();
+    await expect(field).toHaveValue(TOO_LONG);
+    await expect(chatServerOf(loaded).received.some(({ packet }) => 'type' in packet && packet.type === 'message')).toBe(false);
+
+    // Back under the limit: valid again.
+    await userEvent.clear(field);
+    await userEvent.type(field, 'Short enough');
+    await expect(field).toBeValid();
+    await expect(field).toHaveAccessibleDescription('8 characters left');
+  },
+};
+
+export const ShiftEnterNewline: Story = {
+  name: 'Shift+Enter: a new line',
+  ...withMockChatServer(),
+  play: async ({ args, canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    await signedIn(chat);
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(field, 'line one{Shift>}{Enter}{/Shift}line two');
+    await expect(field).toHaveValue('line one\nline two');
+    await expect(args.onSend).not.toHaveBeenCalled();
+
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(args.onSend).toHaveBeenCalledWith('line one\nline two', expect.anything()));
+    await expect(field).toHaveValue('');
+    await receivedMessage(chat, 'line one\nline two');
+  },
+};
+
+export const Blank: Story = {
+  name: 'Blank: nothing to send',
+  ...withMockChatServer(),
+  play: async ({ args, canvas, userEvent }) => {
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await expect(field.closest('form')).toHaveAttribute('data-empty');
+    await userEvent.type(field, '   {Enter}');
+    await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
+    await expect(args.onSend).not.toHaveBeenCalled();
+    await expect(field).toHaveValue('   ');
+  },
+};
+
+export const Disabled: Story = {
+  args: { disabled: true },
+  ...withMockChatServer(),
+  play: async ({ canvas }) => {
+    await expect(canvas.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+    await expect(canvas.getByRole('button', { name: 'Send' })).toBeDisabled();
+  },
+};
