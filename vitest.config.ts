@@ -37,7 +37,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'jsdom',
           include: ['test/**/*.test.{ts,tsx}'],
-          exclude: ['test/browser/**', '**/node_modules/**'],
+          exclude: ['test/browser/**', 'test/e2e/**', '**/node_modules/**'],
           setupFiles: ['test/setup/unit.ts'],
         },
       },
@@ -57,6 +57,27 @@ export default defineConfig({
           name: 'storybook',
           globalSetup: chromiumGlobalSetup,
           browser: chromiumBrowser(),
+        },
+      },
+      {
+        // End to end: the reference server and the fixture app (test/e2e/app, served by Vite) in
+        // Debian's Chromium, driven from Node by Playwright (test/e2e/helpers.ts).
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          setupFiles: ['test/setup/node-polyfills.ts'],
+          globalSetup: [...chromiumGlobalSetup, 'test/e2e/setup/app.global.ts'],
+          // A group of its own (Vitest runs groups one after another): its Chromiums, servers and
+          // Vite never compete for the CPU with the timing-sensitive browser and story tests.
+          sequence: { groupOrder: 1 },
+          // Alone, then: two files at a time, each with its own chat server and Chromium.
+          maxWorkers: 2,
+          testTimeout: 45_000,
+          hookTimeout: 30_000,
+          // Waits are on conditions (expect.poll); this is only how long one may take.
+          expect: { poll: { timeout: 10_000, interval: 50 } },
         },
       },
     ],

@@ -66,7 +66,9 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
       text = strings.offline;
       break;
     case 'closed':
-      text = strings.disconnected(closeInfo?.meaning ?? null);
+      // An error (shown below) explains the close better than the code does: a refused
+      // sub-protocol, for one, ends as a plain 1006 in the browser.
+      text = strings.disconnected(error ? null : (closeInfo?.meaning ?? null));
       break;
   }
 

@@ -38,6 +38,12 @@ export function useSendMessage(): (text: string) => ChatMessageEntry | null {
   return useCallback((text: string) => store.send(text), [store]);
 }
 
+/** A stable function that asks the server for another user name. */
+export function useSetUsername(): (name: string) => void {
+  const { store } = useChatContext('useSetUsername');
+  return useCallback((name: string) => store.setUsername(name), [store]);
+}
+
 /** The strings and time format of the nearest `<ChatProvider>`. */
 export function useChatStrings(): { strings: ChatStrings; timeFormat: TimeFormat } {
   const { strings, timeFormat } = useChatContext('useChatStrings');

@@ -466,7 +466,7 @@ export const DisconnectedNoSubProtocol: Story = {
   },
   ...withMockChatServer({ selectProtocol: () => '' }),
   play: async ({ canvas }) => {
-    await expectStatus(canvas, 'Disconnected: The server selected none of the offered sub-protocols');
+    await expectStatus(canvas, 'Disconnected');
     const status = canvas.getByRole('status');
     await expect(status).toHaveAttribute('data-state', 'closed');
     await expect(status).toHaveTextContent('Error: The server selected none of the offered sub-protocols (json).');

@@ -210,7 +210,8 @@ describe('<ConnectionStatus>', () => {
     expect(error?.className).toBe('rwc-connection-status__error err');
     expect(error?.textContent).toBe('Error: The server selected none of the offered sub-protocols (json).');
     expect(status().textContent).toBe(
-      'Disconnected: The server selected none of the offered sub-protocols Error: The server selected none of the offered sub-protocols (json).',
+      // The error explains the close, so the close code's meaning is not repeated before it.
+      'Disconnected Error: The server selected none of the offered sub-protocols (json).',
     );
   });
 

@@ -1,0 +1,19 @@
+// What the e2e fixture app exposes on `window` for tests that need more than the DOM (a user never
+// sees these; tests prefer the DOM, by role and name).
+import type { ChatState, WebSocketSnapshot } from '../../../src/index.ts';
+
+export interface E2EHook {
+  /** The chat state (the store's current snapshot). */
+  chat(): ChatState;
+  /** The connection's snapshot (ready state, reconnect schedule, error...). */
+  connection(): WebSocketSnapshot<unknown> | null;
+}
+
+declare global {
+  interface Window {
+    /** Set by the fixture app once the chat is mounted. */
+    __rwcE2E?: E2EHook;
+    /** Set by a hostile payload if it ever runs as code. Must stay undefined. */
+    __pwned?: unknown;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The page under test of the e2e project: the kit's full chat, as an app would assemble it, served by
+ * Vite (test/e2e/setup/app.global.ts). Its URL says what to do:
+ *
+ *   ?server=ws://127.0.0.1:PORT   the chat server (required)
+ *   &name=ada                     the name to ask for (default "guest")
+ *   &height=400px                 block size of the log (default 400px; the log is virtualized, so a
+ *                                 test that reads every row asks for a tall one)
+ *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
+ *
+ * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
+ * chat state and the connection snapshot for the few checks the DOM cannot answer.
+ */
+import { StrictMode, useEffect, useState, type FormEvent } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import {
+  ChatBox,
+  ChatProvider,
+  ConnectionStatus,
+  MessageInput,
+  UserList,
+  useChatContext,
+  useSetUsername,
+  useChatUsers,
+  type ReconnectOptions,
+} from '../../../src/index.ts';
+import '../../../src/styles.css';
+import './hook.ts';
+
+const params = new URLSearchParams(location.search);
+const server = params.get('server');
+const initialName = params.get('name') ?? 'guest';
+const height = params.get('height') ?? '400px';
+const maxDelay = params.get('maxDelay');
+const reconnect: ReconnectOptions | undefined = maxDelay ? { maxDelay: Number(maxDelay) } : undefined;
+
+/** The rename form: shows the current name (the server's, after a rename) and asks for another. */
+function NameField() {
+  const { username } = useChatUsers();
+  const setUsername = useSetUsername();
+  const [draft, setDraft] = useState(username);
+  useEffect(() => setDraft(username), [username]);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const name = draft.trim();
+    if (name !== '') setUsername(name);
+  };
+  return (
+    <form onSubmit={submit} className="e2e-name">
+      <label>
+        Your name <input value={draft} onChange={(event) => setDraft(event.currentTarget.value)} />
+      </label>{' '}
+      <button type="submit">Change name</button>
+    </form>
+  );
+}
+
+/** Publishes the test hook. */
+function Hook() {
+  const { store, client } = useChatContext('Hook');
+  useEffect(() => {
+    window.__rwcE2E = { chat: store.getState, connection: () => client?.getSnapshot() ?? null };
+    return () => {
+      delete window.__rwcE2E;
+    };
+  }, [store, client]);
+  return null;
+}
+
+function App() {
+  if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
+  return (
+    <ChatProvider url={server} username={initialName} reconnect={reconnect}>
+      <Hook />
+      <div className="rwc-chat">
+        <NameField />
+        <ConnectionStatus />
+        <ChatBox style={{ blockSize: height }} />
+        <UserList />
+        <MessageInput />
+      </div>
+    </ChatProvider>
+  );
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
