@@ -80,6 +80,62 @@ export default defineConfig({
           expect: { poll: { timeout: 10_000, interval: 50 } },
         },
       },
+      // The slow half of the reliability suite (test/reliability/slow: faults, half-open and slow
+      // links, forged packets, soak, server load), only for `npm run test:reliability`
+      // (RELIABILITY=1): never part of the default run. Its fast half runs in `unit`.
+      ...(process.env.RELIABILITY === '1'
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'reliability',
+                environment: 'node',
+                include: ['test/reliability/slow/**/*.reliability.ts'],
+                setupFiles: ['test/setup/node-polyfills.ts'],
+                globalSetup: [...chromiumGlobalSetup, 'test/e2e/setup/app.global.ts'],
+                // One file at a time: the timings and the memory they measure are their own.
+                maxWorkers: 1,
+                fileParallelism: false,
+                testTimeout: 600_000,
+                hookTimeout: 60_000,
+                expect: { poll: { timeout: 20_000, interval: 50 } },
+              },
+            },
+          ]
+        : []),
+      {
+        // The published package in a fresh Vite + React app (test/consumer): npm pack (which builds),
+        // publint, "are the types wrong", npm install from the local cache, tsc, vite build, the
+        // installed server bin, Chromium. Runs after the browser groups, alone.
+        extends: true,
+        test: {
+          name: 'consumer',
+          environment: 'node',
+          include: ['test/consumer/**/*.consumer.ts'],
+          setupFiles: ['test/setup/node-polyfills.ts'],
+          globalSetup: chromiumGlobalSetup,
+          sequence: { groupOrder: 2 },
+          testTimeout: 150_000,
+          hookTimeout: 120_000,
+          expect: { poll: { timeout: 10_000, interval: 50 } },
+        },
+      },
+      {
+        // The benchmark's short mode (`npm run bench -- --short`, test/bench/short.check.ts): it checks
+        // that the benchmark works (every variant produced numbers, nothing crashed), never a time.
+        // Last and alone: it runs its own Vite build, chat server and Chromium.
+        extends: true,
+        test: {
+          name: 'bench',
+          environment: 'node',
+          include: ['test/bench/**/*.check.ts'],
+          setupFiles: ['test/setup/node-polyfills.ts'],
+          globalSetup: chromiumGlobalSetup,
+          sequence: { groupOrder: 3 },
+          testTimeout: 10_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -32,6 +32,8 @@ const withChatWrapper: Decorator = (Story, context) => {
 const preview: Preview = {
   parameters: {
     controls: { matchers: { color: /(background|color)$/i, date: /Date$/i } },
+    // axe runs on every story after its play function; in the test run a violation fails the story.
+    a11y: { test: 'error' },
   },
   globalTypes: {
     chatTheme: {

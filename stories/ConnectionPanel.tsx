@@ -34,6 +34,7 @@ export function ConnectionPanel({ url, options, title, closeCode = 1000, closeRe
     return (
       <>
         <dt id={termId}>{name}</dt>
+        {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the definition role takes a name (ARIA 1.2); stories find values by it */}
         <dd aria-labelledby={termId}>{value}</dd>
       </>
     );
@@ -72,8 +73,7 @@ export function ConnectionPanel({ url, options, title, closeCode = 1000, closeRe
         }}
       >
         <label htmlFor={inputId}>Message </label>
-        <input id={inputId} value={draft} onChange={(event) => setDraft(event.target.value)} />{' '}
-        <button type="submit">Send</button>{' '}
+        <input id={inputId} value={draft} onChange={(event) => setDraft(event.target.value)} /> <button type="submit">Send</button>{' '}
         <button type="button" onClick={() => void ws.close(closeCode, closeReason)}>
           Close
         </button>{' '}

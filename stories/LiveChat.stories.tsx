@@ -1,14 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect, useId, useState, type CSSProperties, type FormEvent } from 'react';
-import {
-  ChatBox,
-  ChatProvider,
-  ConnectionStatus,
-  MessageInput,
-  UserList,
-  useSetUsername,
-  useChatUsers,
-} from '../src/components/index.js';
+import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList, useSetUsername, useChatUsers } from '../src/components/index.js';
 import '../src/styles.css';
 
 /** Props of {@link LiveChatDemo}. */
@@ -78,7 +70,7 @@ const meta = {
   component: LiveChatDemo,
   // Needs the reference server on port 6502, which the story tests (CI) do not run: Storybook's
   // `!test` removes the built-in `test` tag, so the Vitest addon skips this story.
-  tags: ['!test'],
+  tags: ['autodocs', '!test'],
   parameters: {
     // The story renders its own `.rwc-chat` wrapper (below) instead of the preview's.
     chatWrapper: false,

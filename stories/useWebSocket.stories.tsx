@@ -1,8 +1,8 @@
 import type { Meta, StoryContext, StoryObj } from '@storybook/react-vite';
 import { Server, WebSocket as MockWebSocket, type Client, type ServerOptions } from 'mock-socket';
 import { useState } from 'react';
-import { expect, waitFor, within } from 'storybook/test';
-import type { WebSocketConstructor } from '../src/index.js';
+import { expect, waitFor, type within } from 'storybook/test';
+import { WebSocketProvider, type WebSocketConstructor } from '../src/index.js';
 import { ConnectionPanel } from './ConnectionPanel.js';
 
 // ---- mock servers -------------------------------------------------------------------------------
@@ -110,6 +110,8 @@ async function expectField(canvas: Canvas, name: string, value: string | number 
 const meta = {
   title: 'Hooks/useWebSocket',
   component: ConnectionPanel,
+  subcomponents: { WebSocketProvider },
+  tags: ['autodocs'],
   // Each story's render supplies the URL and options of its own mock server.
   args: { title: 'useWebSocket', url: null },
   argTypes: {
@@ -121,7 +123,9 @@ const meta = {
       description: {
         component:
           'Every state of `useWebSocket`, each driven by its own in-page mock-socket server (the global `WebSocket` is left alone). ' +
-          '`ConnectionPanel` renders what the hook returns.',
+          '`ConnectionPanel` renders what the hook returns.' +
+          '\n\n**Usage**:\n\n' +
+          "```tsx\nimport { ReadyState, useWebSocket } from 'react-ws-chat';\n\nfunction Feed() {\n  const { readyState, lastMessage, sendJson } = useWebSocket<{ text: string }>('wss://chat.example.com/', { protocols: 'json' });\n  return (\n    <button disabled={readyState !== ReadyState.OPEN} onClick={() => sendJson({ text: 'hi' })}>\n      Say hi ({lastMessage?.text ?? 'nothing yet'})\n    </button>\n  );\n}\n```",
       },
     },
   },
@@ -160,11 +164,7 @@ export const Connecting: Story = {
         >
           Let it connect
         </button>
-        <ConnectionPanel
-          {...args}
-          url={() => gate.promise.then(() => CONNECTING_URL)}
-          options={{ WebSocket: MockSocket }}
-        />
+        <ConnectionPanel {...args} url={() => gate.promise.then(() => CONNECTING_URL)} options={{ WebSocket: MockSocket }} />
       </>
     );
   },
@@ -189,8 +189,7 @@ export const OpenWithProtocol: Story = {
   parameters: {
     docs: {
       description: {
-        story:
-          'The client offers `v2.chat` and `json`; the server selects `json`, greets the client, and echoes whatever you send.',
+        story: 'The client offers `v2.chat` and `json`; the server selects `json`, greets the client, and echoes whatever you send.',
       },
     },
   },
@@ -201,9 +200,7 @@ export const OpenWithProtocol: Story = {
       socket.on('message', (data) => socket.send(JSON.stringify({ type: 'echo', data })));
     },
   }),
-  render: (args) => (
-    <ConnectionPanel {...args} url={PROTOCOL_URL} options={{ protocols: ['v2.chat', 'json'], WebSocket: MockSocket }} />
-  ),
+  render: (args) => <ConnectionPanel {...args} url={PROTOCOL_URL} options={{ protocols: ['v2.chat', 'json'], WebSocket: MockSocket }} />,
   play: async ({ canvas, userEvent }) => {
     await expectState(canvas, 'OPEN');
     await expectField(canvas, 'Protocol', 'json');
@@ -375,9 +372,7 @@ export const MixedContent: Story = {
     },
   },
   ...withMockServer(MIXED_URL),
-  render: (args) => (
-    <ConnectionPanel {...args} url={MIXED_URL} options={{ WebSocket: MockSocket, baseUrl: 'https://app.example.com/' }} />
-  ),
+  render: (args) => <ConnectionPanel {...args} url={MIXED_URL} options={{ WebSocket: MockSocket, baseUrl: 'https://app.example.com/' }} />,
   play: async ({ canvas, loaded }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (security)');

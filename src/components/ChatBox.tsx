@@ -1,3 +1,5 @@
+'use client';
+
 import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { VList, type VListHandle } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';

@@ -1,6 +1,23 @@
+'use client';
+
 import { useEffect, useMemo, type ReactNode } from 'react';
-import { ChatStore, createTimeFormat, defaultChatStrings, type ChatConnection, type ChatStrings, type Scheduler, type TimeFormat } from '../chat/index.js';
-import type { HeartbeatOptions, NetworkMonitor, ReconnectOptions, WebSocketClient, WebSocketConstructor, WebSocketError } from '../core/index.js';
+import {
+  ChatStore,
+  createTimeFormat,
+  defaultChatStrings,
+  type ChatConnection,
+  type ChatStrings,
+  type Scheduler,
+  type TimeFormat,
+} from '../chat/index.js';
+import type {
+  HeartbeatOptions,
+  NetworkMonitor,
+  ReconnectOptions,
+  WebSocketClient,
+  WebSocketConstructor,
+  WebSocketError,
+} from '../core/index.js';
 import type { ClientPacket } from '../protocol/index.js';
 import { createStrictContext } from '../react/createContext.js';
 import { useShallowStable } from '../react/useShallowStable.js';
@@ -94,12 +111,8 @@ export function ChatProvider({
     network,
   });
   // One store per connection; without one (url null) a detached store keeps the UI's shape.
-  const store = useMemo(
-    () => new ChatStore(client ?? DETACHED, { username, maxEntries, schedule }),
-    // The store lives as long as its connection; the name and limits apply through effects.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [client],
-  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the store lives as long as its connection; the name and limits apply through effects
+  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, schedule }), [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   useEffect(() => store.setUsername(username), [store, username]);
 

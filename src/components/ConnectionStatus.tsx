@@ -1,3 +1,5 @@
+'use client';
+
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
 import { ReadyState } from '../core/index.js';
 import { useChatStatus, useChatStrings } from './useChat.js';

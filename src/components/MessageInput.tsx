@@ -1,3 +1,5 @@
+'use client';
+
 import {
   useCallback,
   useId,
@@ -168,7 +170,7 @@ export function MessageInput({
         maxLength={maxLength}
         placeholder={placeholder ?? strings.messagePlaceholder}
         rows={rows}
-        // eslint-disable-next-line jsx-a11y/no-autofocus
+        // biome-ignore lint/a11y/noAutofocus: only forwards the caller's autoFocus prop
         autoFocus={autoFocus}
         disabled={disabled}
         name={name}

@@ -1,3 +1,5 @@
+'use client';
+
 import { useId, useMemo, type ComponentPropsWithoutRef } from 'react';
 import { useChatStrings, useChatUsers } from './useChat.js';
 
@@ -73,7 +75,7 @@ export function UserList({
         </span>
       </div>
       {/* role="list": Safari drops the list role of a `list-style: none` list (as styles.css sets). */}
-      {/* eslint-disable-next-line jsx-a11y/no-redundant-roles */}
+      {/* biome-ignore lint/a11y/noRedundantRoles: see above */}
       <ul role="list" className={cx('rwc-user-list__list', listClassName)} aria-labelledby={headingId} aria-describedby={countId}>
         {rows.map((row) => {
           const unnamed = row.name === null || row.name === '';

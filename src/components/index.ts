@@ -1,5 +1,14 @@
 export { ChatProvider, useChatContext, type ChatContextValue, type ChatProviderProps } from './ChatProvider.js';
-export { useChat, useChatEntries, useChatSelector, useChatStatus, useChatStrings, useChatUsers, useSendMessage, useSetUsername } from './useChat.js';
+export {
+  useChat,
+  useChatEntries,
+  useChatSelector,
+  useChatStatus,
+  useChatStrings,
+  useChatUsers,
+  useSendMessage,
+  useSetUsername,
+} from './useChat.js';
 export { ConnectionStatus, connectionState, type ConnectionStatusProps, type ConnectionStatusState } from './ConnectionStatus.js';
 export { DEFAULT_MESSAGE_MAX_LENGTH, MessageInput, type MessageInputProps } from './MessageInput.js';
 export { UserList, type UserListProps } from './UserList.js';

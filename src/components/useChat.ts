@@ -1,3 +1,5 @@
+'use client';
+
 import { useCallback } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatState, ChatStrings, TimeFormat } from '../chat/index.js';
 import { useStoreSelector, shallowEqual } from '../react/useStoreSelector.js';

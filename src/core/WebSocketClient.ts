@@ -612,9 +612,18 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       if (this.probe === probe) this.stopProbe();
       if (id !== this.attemptId || this.phase !== 'waiting' || this.disposed) return;
       if (reachable && ++this.probeSuccesses < 2) {
-        // Reachable now: try the real handshake again at once, without backoff.
-        this.phase = 'idle';
-        return this.startAttempt();
+        // Reachable now: try the real handshake again without backoff, once the probe has closed,
+        // so that the server never sees two sockets of this client at once.
+        const retry = () => {
+          if (id !== this.attemptId || this.phase !== 'waiting' || this.disposed) return;
+          this.clearTimer('probe');
+          this.phase = 'idle';
+          this.startAttempt();
+        };
+        if (probe.readyState === ReadyState.CLOSED) return retry();
+        probe.onclose = retry;
+        this.setTimer('probe', this.closeTimeout(), retry);
+        return;
       }
       if (reachable) {
         this.noRetry = true;
@@ -634,10 +643,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   }
 
   private stopProbe(): void {
+    this.clearTimer('probe');
     const probe = this.probe;
     if (!probe) return;
     this.probe = null;
-    this.clearTimer('probe');
     try {
       probe.close(1000, 'Protocol probe');
     } catch {
@@ -789,7 +798,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         cause = error;
       }
       if (!valid) {
-        return failure('validation', 'A message did not pass validation and was skipped.', cause === undefined ? { data } : { data, cause });
+        return failure(
+          'validation',
+          'A message did not pass validation and was skipped.',
+          cause === undefined ? { data } : { data, cause },
+        );
       }
     }
     return { ok: true, value: value as In };
@@ -846,7 +859,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     return option === false ? null : option === true ? {} : option;
   }
 
-  private heartbeatOptions(): Required<Omit<HeartbeatOptions, 'isPong'>> & Pick<HeartbeatOptions, 'isPong'> | null {
+  private heartbeatOptions(): (Required<Omit<HeartbeatOptions, 'isPong'>> & Pick<HeartbeatOptions, 'isPong'>) | null {
     const option = this.options.heartbeat ?? false;
     if (option === false) return null;
     const given = option === true ? {} : option;

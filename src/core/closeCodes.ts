@@ -35,7 +35,12 @@ export const CLOSE_CODES: Readonly<Record<number, CloseCodeInfo>> = freezeEntrie
   1003: { name: 'UNSUPPORTED_DATA', meaning: 'Unsupported data: the endpoint cannot accept this type of data', reconnect: false },
   1004: { name: 'RESERVED', meaning: 'Reserved', reconnect: true, reserved: true },
   1005: { name: 'NO_STATUS_RECEIVED', meaning: 'No status code was received', reconnect: true, reserved: true },
-  1006: { name: 'ABNORMAL_CLOSURE', meaning: 'Abnormal closure: the connection was lost without a close frame', reconnect: true, reserved: true },
+  1006: {
+    name: 'ABNORMAL_CLOSURE',
+    meaning: 'Abnormal closure: the connection was lost without a close frame',
+    reconnect: true,
+    reserved: true,
+  },
   1007: { name: 'INVALID_FRAME_PAYLOAD_DATA', meaning: 'Invalid frame payload data', reconnect: false },
   1008: { name: 'POLICY_VIOLATION', meaning: 'Policy violation', reconnect: false },
   1009: { name: 'MESSAGE_TOO_BIG', meaning: 'Message too big', reconnect: false },
@@ -45,8 +50,16 @@ export const CLOSE_CODES: Readonly<Record<number, CloseCodeInfo>> = freezeEntrie
   1013: { name: 'TRY_AGAIN_LATER', meaning: 'Try again later', reconnect: true },
   1014: { name: 'BAD_GATEWAY', meaning: 'Bad gateway', reconnect: true },
   1015: { name: 'TLS_HANDSHAKE', meaning: 'TLS handshake failure', reconnect: false, reserved: true },
-  [ClientCloseCode.HEARTBEAT_TIMEOUT]: { name: 'HEARTBEAT_TIMEOUT', meaning: 'No reply to the heartbeat in time: the connection is presumed dead', reconnect: true },
-  [ClientCloseCode.PROTOCOL_NOT_NEGOTIATED]: { name: 'PROTOCOL_NOT_NEGOTIATED', meaning: 'The server selected none of the offered sub-protocols', reconnect: false },
+  [ClientCloseCode.HEARTBEAT_TIMEOUT]: {
+    name: 'HEARTBEAT_TIMEOUT',
+    meaning: 'No reply to the heartbeat in time: the connection is presumed dead',
+    reconnect: true,
+  },
+  [ClientCloseCode.PROTOCOL_NOT_NEGOTIATED]: {
+    name: 'PROTOCOL_NOT_NEGOTIATED',
+    meaning: 'The server selected none of the offered sub-protocols',
+    reconnect: false,
+  },
 });
 
 function freezeEntries(table: Record<number, CloseCodeInfo>): Readonly<Record<number, CloseCodeInfo>> {
@@ -108,10 +121,7 @@ export function assertValidCloseArguments(code?: number, reason?: string): numbe
     );
   }
   if (reason !== undefined && utf8ByteLength(reason) > MAX_CLOSE_REASON_BYTES) {
-    throw new DOMException(
-      `The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`,
-      'SyntaxError',
-    );
+    throw new DOMException(`The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return converted;
 }

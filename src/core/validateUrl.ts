@@ -91,7 +91,10 @@ export function normalizeProtocols(protocols: string | readonly string[] | undef
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !isProtocolToken(protocol)) {
-      return fail('syntax', `The sub-protocol '${String(protocol)}' is invalid: it must be a non-empty token without spaces or separators.`);
+      return fail(
+        'syntax',
+        `The sub-protocol '${String(protocol)}' is invalid: it must be a non-empty token without spaces or separators.`,
+      );
     }
     if (seen.has(protocol)) {
       return fail('syntax', `The sub-protocol '${protocol}' is duplicated.`);

@@ -1,13 +1,10 @@
+'use client';
+
 import type { ReactNode } from 'react';
 import type { WebSocketClient } from '../core/index.js';
 import { createStrictContext } from './createContext.js';
 import { useWebSocketCallbacks } from './useWebSocketCallbacks.js';
-import {
-  useWebSocketClient,
-  type UseWebSocketOptions,
-  type WebSocketCallbacks,
-  type WebSocketUrl,
-} from './useWebSocketClient.js';
+import { useWebSocketClient, type UseWebSocketOptions, type WebSocketCallbacks, type WebSocketUrl } from './useWebSocketClient.js';
 import { useWebSocketState, type UseWebSocketResult } from './useWebSocketState.js';
 
 const [ClientProvider, useClientContext] = createStrictContext<WebSocketClient<unknown, unknown> | null>('WebSocketProvider');
@@ -51,6 +48,8 @@ export function useWebSocketContext<In = unknown, Out = unknown>(callbacks: WebS
  * The {@link WebSocketClient} of the nearest {@link WebSocketProvider} (null when its url is null),
  * for code that wants the core itself. Throws when there is no provider above.
  */
-export function useWebSocketClientContext<In = unknown, Out = unknown>(consumerName = 'useWebSocketClientContext'): WebSocketClient<In, Out> | null {
+export function useWebSocketClientContext<In = unknown, Out = unknown>(
+  consumerName = 'useWebSocketClientContext',
+): WebSocketClient<In, Out> | null {
   return useClientContext(consumerName) as WebSocketClient<In, Out> | null;
 }

@@ -1,3 +1,5 @@
+'use client';
+
 import { createContext as createReactContext, createElement, useContext, type ReactNode } from 'react';
 
 const MISSING = Symbol('missing provider');

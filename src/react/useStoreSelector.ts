@@ -1,3 +1,5 @@
+'use client';
+
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 
 /** Anything with `subscribe` and `getState`: the chat store, or a store of your own. */
@@ -10,7 +12,11 @@ export interface ReadableStore<S> {
  * Read a slice of a store: the component re-renders only when `selector`'s result changes by
  * `isEqual` (default `Object.is`), as zustand's selectors do. `selector` may be an inline function.
  */
-export function useStoreSelector<S, T>(store: ReadableStore<S>, selector: (state: S) => T, isEqual: (a: T, b: T) => boolean = Object.is): T {
+export function useStoreSelector<S, T>(
+  store: ReadableStore<S>,
+  selector: (state: S) => T,
+  isEqual: (a: T, b: T) => boolean = Object.is,
+): T {
   const memo = useRef<{ state: S; selection: T } | null>(null);
   const getSelection = () => {
     const state = store.getState();

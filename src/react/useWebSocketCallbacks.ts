@@ -1,3 +1,5 @@
+'use client';
+
 import { useEffect } from 'react';
 import type { WebSocketClient } from '../core/index.js';
 import { useLatest } from './useLatest.js';

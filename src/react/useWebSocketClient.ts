@@ -1,3 +1,5 @@
+'use client';
+
 import { useEffect, useInsertionEffect, useMemo } from 'react';
 import {
   WebSocketClient,
@@ -42,6 +44,7 @@ export function useWebSocketClient<In = unknown, Out = unknown>(
   const latest = useLatest(options);
   const key = url === null ? null : `${sourceKey(url)}\u0000${sourceKey(options.protocols)}`;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only the key defines the connection; everything else is applied below without reconnecting
   const client = useMemo(() => {
     if (key === null || url === null) return null;
     return new WebSocketClient<In, Out>({
@@ -52,8 +55,6 @@ export function useWebSocketClient<In = unknown, Out = unknown>(
           ? () => (latest.current.protocols as () => string | readonly string[] | undefined)()
           : options.protocols,
     });
-    // Only the key defines the connection; everything else is applied below without reconnecting.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   useInsertionEffect(() => {

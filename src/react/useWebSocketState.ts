@@ -1,3 +1,5 @@
+'use client';
+
 import { useCallback, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import {
   ReadyState,

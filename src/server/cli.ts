@@ -49,9 +49,7 @@ function parse(argv: string[]) {
 
 function describe(event: ChatServerEvent): string {
   const { type, ...rest } = event;
-  const fields = Object.entries(rest).map(([key, value]) =>
-    `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`,
-  );
+  const fields = Object.entries(rest).map(([key, value]) => `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`);
   return [new Date().toISOString(), type, ...fields].join(' ');
 }
 

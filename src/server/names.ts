@@ -15,7 +15,11 @@ export function cutCodePoints(text: string, max: number): string {
  * May be empty: the caller then gives a default name.
  */
 export function cleanName(requested: string, maxLength: number): string {
-  const cleaned = requested.normalize('NFC').replace(/\p{Cc}/gu, ' ').replace(/\s+/gu, ' ').trim();
+  const cleaned = requested
+    .normalize('NFC')
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
   return cutCodePoints(cleaned, maxLength).trim();
 }
 

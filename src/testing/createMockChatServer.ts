@@ -72,7 +72,8 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
   const server = new Server(url, { mock: false, selectProtocol });
   const connections: MockChatConnection[] = [];
   const received: ReceivedPacket[] = [];
-  const waiters: { predicate: (p: ReceivedPacket['packet'], from: MockChatConnection) => boolean; resolve: (r: ReceivedPacket) => void }[] = [];
+  const waiters: { predicate: (p: ReceivedPacket['packet'], from: MockChatConnection) => boolean; resolve: (r: ReceivedPacket) => void }[] =
+    [];
   const autoRespond = options.autoRespond ?? true;
   let nextId = 1;
 
@@ -111,7 +112,8 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
 
   function respond(connection: MockChatConnection, packet: ClientPacket) {
     if (packet.type === 'username' && typeof packet.name === 'string') {
-      const taken = (name: string) => connections.some((c) => c !== connection && c.socket.readyState === 1 && c.name?.toLowerCase() === name.toLowerCase());
+      const taken = (name: string) =>
+        connections.some((c) => c !== connection && c.socket.readyState === 1 && c.name?.toLowerCase() === name.toLowerCase());
       let name = packet.name;
       for (let n = 2; taken(name); n++) name = `${packet.name}${n}`;
       if (name !== packet.name) send({ type: 'rejectusername', id: connection.id, name }, connection);
@@ -119,7 +121,13 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
       send({ type: 'username', id: connection.id, name, date: packet.date });
       userlist();
     } else if (packet.type === 'message' && typeof packet.text === 'string') {
-      const relay: Record<string, unknown> = { type: 'message', id: connection.id, name: connection.name ?? '', text: packet.text, date: packet.date };
+      const relay: Record<string, unknown> = {
+        type: 'message',
+        id: connection.id,
+        name: connection.name ?? '',
+        text: packet.text,
+        date: packet.date,
+      };
       if (typeof packet.nonce === 'string') relay.nonce = packet.nonce;
       send(relay);
     }

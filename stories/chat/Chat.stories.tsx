@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor, within } from 'storybook/test';
 import type { MockChatServer, MockChatConnection } from '../../src/testing/index.js';
+import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from '../../src/components/index.js';
 import { ChatLayout, MockChatProvider } from '../support/ChatLayout.js';
 import { LetItConnect, gateLoader, gateOf, gatedUrl } from '../support/gate.js';
 import { expectStatus, getLog, getUsers, luminance, rowWithText, rowsOf, scrollLogToTop } from '../support/play.js';
@@ -9,12 +10,17 @@ import { chatServerOf, connectBots, receivedMessage, sayAs, withMockChatServer }
 const meta = {
   title: 'Chat/Full chat',
   component: ChatLayout,
+  // The docs page's prop tables: the provider and each part.
+  subcomponents: { ChatProvider, ChatBox, UserList, MessageInput, ConnectionStatus },
+  tags: ['autodocs'],
   parameters: {
     docs: {
       description: {
         component:
           'The four components together (`ConnectionStatus`, `ChatBox`, `UserList`, `MessageInput`) in one `ChatProvider`, ' +
-          'inside the stylesheet’s `.rwc-chat` wrapper. Each story talks to its own in-page mock chat server speaking the MDN protocol.',
+          'inside the stylesheet’s `.rwc-chat` wrapper. Each story talks to its own in-page mock chat server speaking the MDN protocol.' +
+          '\n\n**Usage** (README’s quick start; `npx react-ws-chat-server` runs the server):\n\n' +
+          '```tsx\nimport { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="ws://127.0.0.1:6502" username="ada">\n  <div className="rwc-chat">\n    <ConnectionStatus />\n    <ChatBox style={{ blockSize: 400 }} />\n    <UserList />\n    <MessageInput />\n  </div>\n</ChatProvider>\n```',
       },
     },
   },
@@ -169,9 +175,7 @@ export const UsernameRejected: Story = {
   play: async ({ canvas }) => {
     await expectStatus(canvas, 'Connected');
     const log = within(getLog(canvas));
-    await waitFor(() =>
-      expect(log.getByText('Your username has been set to ada2 because the name you chose is in use.')).toBeVisible(),
-    );
+    await waitFor(() => expect(log.getByText('Your username has been set to ada2 because the name you chose is in use.')).toBeVisible());
     await waitFor(() => expect(log.getByText('User ada2 signed in at', { exact: false })).toBeVisible());
     const users = within(getUsers(canvas));
     await waitFor(() => expect(users.getAllByRole('listitem').map((item) => item.textContent)).toEqual(['ada2 (you)', 'ada']));
@@ -292,7 +296,8 @@ export const RightToLeft: Story = {
     chatWrapper: { dir: 'rtl' },
     docs: {
       description: {
-        story: 'In `dir="rtl"` the layout mirrors (logical properties only): own messages sit on the left (the inline end), others’ on the right.',
+        story:
+          'In `dir="rtl"` the layout mirrors (logical properties only): own messages sit on the left (the inline end), others’ on the right.',
       },
     },
   },
@@ -386,7 +391,10 @@ export const TenThousandMessages: Story = {
       const start = Date.now() - FLOOD * 1000;
       for (let i = 1; i <= FLOOD; i++) {
         const bob = Math.floor(i / 3) % 2 === 0;
-        server.send({ type: 'message', id: bob ? 2 : 3, name: bob ? 'bob' : 'eve', text: `Message ${i}`, date: start + i * 1000 }, connection);
+        server.send(
+          { type: 'message', id: bob ? 2 : 3, name: bob ? 'bob' : 'eve', text: `Message ${i}`, date: start + i * 1000 },
+          connection,
+        );
       }
     },
   }),
@@ -460,7 +468,8 @@ export const DisconnectedNoSubProtocol: Story = {
   parameters: {
     docs: {
       description: {
-        story: 'The server accepts the connection but selects none of the offered sub-protocols (`json`): the client closes, reports it and does not retry.',
+        story:
+          'The server accepts the connection but selects none of the offered sub-protocols (`json`): the client closes, reports it and does not retry.',
       },
     },
   },

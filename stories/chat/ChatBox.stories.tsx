@@ -9,11 +9,15 @@ import { chatServerOf, receivedMessage, withMockChatServer } from '../support/wi
 const meta = {
   title: 'Chat/ChatBox',
   component: ChatBox,
+  tags: ['autodocs'],
   args: { style: { blockSize: 360 } },
   parameters: {
     docs: {
       description: {
-        component: 'The virtualized message log alone (`role="log"`, named “Messages”), fed by a scripted mock chat server.',
+        component:
+          'The virtualized message log alone (`role="log"`, named “Messages”), fed by a scripted mock chat server.' +
+          '\n\n**Usage** (inside a `ChatProvider`; the stylesheet is optional):\n\n' +
+          '```tsx\nimport { ChatProvider, ChatBox } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="wss://chat.example.com" username="ada">\n  <div className="rwc-chat">\n    <ChatBox style={{ blockSize: 400 }} />\n  </div>\n</ChatProvider>\n```',
       },
     },
   },
@@ -96,7 +100,10 @@ export const MessagesAndNotices: Story = {
     const oneLine = rowWithText(log, 'One')!.querySelector<HTMLElement>('.rwc-chatbox__text')!;
     await expect(twoLines.getBoundingClientRect().height).toBeGreaterThan(oneLine.getBoundingClientRect().height * 1.4);
     await expect(rowWithText(log, 'Hi both')).toHaveAttribute('data-own');
-    await expect(rowWithText(log, 'Hi both')?.querySelector('time')).toHaveAttribute('dateTime', expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    await expect(rowWithText(log, 'Hi both')?.querySelector('time')).toHaveAttribute(
+      'dateTime',
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    );
   },
 };
 

@@ -10,11 +10,14 @@ import { chatServerOf, withMockChatServer } from '../support/withMockChatServer.
 const meta = {
   title: 'Chat/ConnectionStatus',
   component: ConnectionStatus,
+  tags: ['autodocs'],
   parameters: {
     docs: {
       description: {
         component:
-          'The connection’s state as a sentence in a `role="status"` live region, with the latest connection error. Each story drives it with a mock chat server.',
+          'The connection’s state as a sentence in a `role="status"` live region, with the latest connection error. Each story drives it with a mock chat server.' +
+          '\n\n**Usage** (inside a `ChatProvider`; the stylesheet is optional):\n\n' +
+          '```tsx\nimport { ChatProvider, ConnectionStatus } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="wss://chat.example.com" username="ada">\n  <div className="rwc-chat">\n    <ConnectionStatus />\n  </div>\n</ChatProvider>\n```',
       },
     },
   },
@@ -118,7 +121,8 @@ export const Offline: Story = {
   parameters: {
     docs: {
       description: {
-        story: 'The network goes offline (a fake `network` monitor), then the connection drops: the client waits for the network instead of counting down.',
+        story:
+          'The network goes offline (a fake `network` monitor), then the connection drops: the client waits for the network instead of counting down.',
       },
     },
   },

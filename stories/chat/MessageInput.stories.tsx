@@ -7,12 +7,15 @@ import { chatServerOf, receivedMessage, withMockChatServer } from '../support/wi
 const meta = {
   title: 'Chat/MessageInput',
   component: MessageInput,
+  tags: ['autodocs'],
   args: { onSend: fn() },
   parameters: {
     docs: {
       description: {
         component:
-          'The message form: a labelled field (“Message”), a Send button and a character counter that describes the field. Enter sends, Shift+Enter starts a new line.',
+          'The message form: a labelled field (“Message”), a Send button and a character counter that describes the field. Enter sends, Shift+Enter starts a new line.' +
+          '\n\n**Usage** (inside a `ChatProvider`; the stylesheet is optional):\n\n' +
+          '```tsx\nimport { ChatProvider, MessageInput } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="wss://chat.example.com" username="ada">\n  <div className="rwc-chat">\n    <MessageInput maxLength={500} onSend={(text) => console.log(text)} />\n  </div>\n</ChatProvider>\n```',
       },
     },
   },
@@ -27,8 +30,7 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 /** The client has its id and name: what it sends goes out at once. */
-const signedIn = (chat: ReturnType<typeof chatServerOf>) =>
-  chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
+const signedIn = (chat: ReturnType<typeof chatServerOf>) => chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
 
 export const Typing: Story = {
   name: 'Typing, with the counter',

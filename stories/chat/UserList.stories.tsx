@@ -8,11 +8,14 @@ import { chatServerOf, withMockChatServer } from '../support/withMockChatServer.
 const meta = {
   title: 'Chat/UserList',
   component: UserList,
+  tags: ['autodocs'],
   parameters: {
     docs: {
       description: {
         component:
-          'The connected users as the server last listed them: the current user first, marked “(you)”; users without a name yet as “(no name yet)”.',
+          'The connected users as the server last listed them: the current user first, marked “(you)”; users without a name yet as “(no name yet)”.' +
+          '\n\n**Usage** (inside a `ChatProvider`; the stylesheet is optional):\n\n' +
+          '```tsx\nimport { ChatProvider, UserList } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="wss://chat.example.com" username="ada">\n  <div className="rwc-chat">\n    <UserList headingLevel={3} />\n  </div>\n</ChatProvider>\n```',
       },
     },
   },
@@ -36,7 +39,10 @@ const listing = (users?: readonly (string | null)[]) =>
     },
   });
 
-const itemTexts = (list: HTMLElement) => within(list).queryAllByRole('listitem').map((item) => item.textContent);
+const itemTexts = (list: HTMLElement) =>
+  within(list)
+    .queryAllByRole('listitem')
+    .map((item) => item.textContent);
 
 export const Empty: Story = {
   parameters: { docs: { description: { story: 'Connected, but the server has not listed anyone yet.' } } },
@@ -64,7 +70,9 @@ export const One: Story = {
 const MANY = ['bob', 'eve', null, ...Array.from({ length: 36 }, (_, i) => `guest ${i + 1}`), 'ada', null];
 
 export const Many: Story = {
-  parameters: { docs: { description: { story: `${MANY.length} users, two without a name yet; ada is listed first whatever the server’s order.` } } },
+  parameters: {
+    docs: { description: { story: `${MANY.length} users, two without a name yet; ada is listed first whatever the server’s order.` } },
+  },
   ...listing(MANY),
   play: async ({ canvas }) => {
     const list = getUsers(canvas);

@@ -18,7 +18,14 @@ export interface MockChatProviderProps extends Partial<ChatProviderProps> {
 }
 
 /** `<ChatProvider>` connected to the story's mock chat server, as "ada" unless told otherwise. */
-export function MockChatProvider({ chat, url = chat.url, username = 'ada', WebSocket = chat.WebSocket, children, ...rest }: MockChatProviderProps) {
+export function MockChatProvider({
+  chat,
+  url = chat.url,
+  username = 'ada',
+  WebSocket = chat.WebSocket,
+  children,
+  ...rest
+}: MockChatProviderProps) {
   return (
     <ChatProvider url={url} username={username} WebSocket={WebSocket} {...rest}>
       {children}

@@ -1,4 +1,4 @@
-import { expect, waitFor, within } from 'storybook/test';
+import { expect, waitFor, type within } from 'storybook/test';
 
 /** What `within(canvasElement)` returns: the `canvas` of a play function. */
 export type Canvas = ReturnType<typeof within>;
@@ -28,7 +28,11 @@ export const bubblesOf = (log: HTMLElement) => [...log.querySelectorAll<HTMLElem
 
 /** The row showing a message whose text is exactly `text`, or undefined. */
 export function rowWithText(log: HTMLElement, text: string): HTMLElement | undefined {
-  return bubblesOf(log).find((bubble) => bubble.textContent === text)?.closest<HTMLElement>('.rwc-chatbox__row') ?? undefined;
+  return (
+    bubblesOf(log)
+      .find((bubble) => bubble.textContent === text)
+      ?.closest<HTMLElement>('.rwc-chatbox__row') ?? undefined
+  );
 }
 
 /** Relative luminance (WCAG) of a computed `rgb()`/`rgba()` colour: 0 black, 1 white. */

@@ -18,7 +18,7 @@ export interface WithMockChatServerOptions extends Omit<MockChatServerOptions, '
    * Runs once, before the story renders (awaited): e.g. connect bots with {@link connectBot}.
    * May return a cleanup, run when the story is torn down.
    */
-  setup?: (server: MockChatServer) => void | (() => void) | Promise<void | (() => void)>;
+  setup?: (server: MockChatServer) => undefined | (() => void) | Promise<undefined | (() => void)>;
 }
 
 /** Servers alive now, by URL: a story re-loaded before its cleanup ran replaces its own server. */
@@ -96,7 +96,9 @@ export function chatServerOf(loaded: Record<string, unknown>): MockChatServer {
 export async function connectBots(chat: MockChatServer, names: readonly string[]): Promise<() => void> {
   const sockets: WebSocket[] = [];
   for (const name of names) sockets.push(await connectBot(chat, name));
-  return () => sockets.forEach((socket) => socket.close());
+  return () => {
+    for (const socket of sockets) socket.close();
+  };
 }
 
 function connectBot(chat: MockChatServer, name: string): Promise<WebSocket> {

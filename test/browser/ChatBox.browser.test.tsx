@@ -6,7 +6,14 @@ import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { createTimeFormat, immediateScheduler, type ChatEntry, type ChatMessageEntry } from '../../src/chat/index.js';
-import { ChatBox, ChatProvider, useSendMessage, type ChatBoxEntryInfo, type ChatBoxProps, type ChatProviderProps } from '../../src/components/index.js';
+import {
+  ChatBox,
+  ChatProvider,
+  useSendMessage,
+  type ChatBoxEntryInfo,
+  type ChatBoxProps,
+  type ChatProviderProps,
+} from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
 
 const HEIGHT = 300;
@@ -80,8 +87,13 @@ async function mount(
 const T0 = Date.UTC(2026, 0, 15, 9, 30);
 let nextDate = T0;
 
-function message(text: string, { name = 'bob', id = 2, date = (nextDate += 1000) }: { name?: string; id?: number; date?: number } = {}) {
-  return { type: 'message' as const, id, name, text, date };
+function message(text: string, { name = 'bob', id = 2, date }: { name?: string; id?: number; date?: number } = {}) {
+  let when = date;
+  if (when === undefined) {
+    nextDate += 1000;
+    when = nextDate;
+  }
+  return { type: 'message' as const, id, name, text, date: when };
 }
 
 /** Send `count` messages from bob, numbered from `from`, in one go (one React update). */
@@ -185,7 +197,11 @@ describe('ChatBox in Chromium', () => {
     chat.send(message('b4', { date: t + 40_000 }));
     chat.send(message('b5', { date: t + 40_000 + 6 * 60_000 })); // past the 5-minute window
     await expect.poll(() => rows(log).length).toBe(7);
-    const groups = Object.fromEntries(rows(log).slice(1).map((row) => [textOf(row), row.dataset.group]));
+    const groups = Object.fromEntries(
+      rows(log)
+        .slice(1)
+        .map((row) => [textOf(row), row.dataset.group]),
+    );
     expect(groups).toEqual({ b1: 'start', b2: 'continue', b3: 'continue', c1: 'start', b4: 'start', b5: 'start' });
     const sender = rowWithText(log, 'b2')!.querySelector('.rwc-chatbox__sender')!;
     expect(sender.textContent).toBe('bob');

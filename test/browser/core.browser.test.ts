@@ -32,8 +32,14 @@ function connect<In = unknown>(options: WebSocketClientOptions<In>) {
   const closes: CloseInfo[] = [];
   const messages: In[] = [];
   client.on('open', () => events.push('open'));
-  client.on('error', (e) => (errors.push(e), events.push(`error:${e.kind}`)));
-  client.on('close', (c) => (closes.push(c), events.push(`close:${c.code}`)));
+  client.on('error', (e) => {
+    errors.push(e);
+    events.push(`error:${e.kind}`);
+  });
+  client.on('close', (c) => {
+    closes.push(c);
+    events.push(`close:${c.code}`);
+  });
   client.on('message', (m) => messages.push(m));
   client.connect();
   return { client, events, errors, closes, messages };
@@ -85,7 +91,11 @@ describe('against a real server in Chromium', () => {
   });
 
   it('still retries an unreachable server when protocols were offered', async () => {
-    const { client, errors } = connect({ url: `ws://127.0.0.1:${inject('closedPort')}/`, protocols: ['json'], reconnect: { initialDelay: 60_000 } });
+    const { client, errors } = connect({
+      url: `ws://127.0.0.1:${inject('closedPort')}/`,
+      protocols: ['json'],
+      reconnect: { initialDelay: 60_000 },
+    });
     const snapshot = await until(client, (s) => s.nextReconnectAt !== null);
     expect(errors.map((e) => e.kind)).toEqual(['connection']);
     expect(snapshot.reconnectAttempt).toBe(1);

@@ -6,7 +6,12 @@ import type { ClientPacket } from '../../src/protocol/index.js';
 
 /** A connection the test drives by hand: what the store sent, and events to feed it. */
 function fakeConnection() {
-  const listeners: Record<string, Set<(...args: never[]) => void>> = { message: new Set(), close: new Set(), error: new Set(), open: new Set() };
+  const listeners: Record<string, Set<(...args: never[]) => void>> = {
+    message: new Set(),
+    close: new Set(),
+    error: new Set(),
+    open: new Set(),
+  };
   const sent: ClientPacket[] = [];
   let accepting = true;
   const connection: ChatConnection = {
@@ -34,12 +39,17 @@ function fakeConnection() {
   };
 }
 
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 const now = () => clock;
 
 function setup(options: { username?: string; maxEntries?: number; schedule?: Scheduler } = {}) {
   const fake = fakeConnection();
-  const store = new ChatStore(fake.connection, { username: options.username ?? 'ada', maxEntries: options.maxEntries, schedule: options.schedule ?? immediateScheduler, now });
+  const store = new ChatStore(fake.connection, {
+    username: options.username ?? 'ada',
+    maxEntries: options.maxEntries,
+    schedule: options.schedule ?? immediateScheduler,
+    now,
+  });
   const states: ChatState[] = [];
   store.subscribe((state) => states.push(state));
   const detach = store.attach();
@@ -74,7 +84,9 @@ describe('the MDN flow', () => {
     receive({ type: 'message', id: 3, name: 'bob', text: 'hi', date: 5 });
     receive({ type: 'userlist', users: ['bob', null, 'ada'] });
     const state = store.getState();
-    expect(state.entries).toEqual([expect.objectContaining({ kind: 'message', name: 'bob', text: 'hi', date: 5, own: false, status: 'delivered' })]);
+    expect(state.entries).toEqual([
+      expect.objectContaining({ kind: 'message', name: 'bob', text: 'hi', date: 5, own: false, status: 'delivered' }),
+    ]);
     expect(state.users).toEqual(['bob', null, 'ada']);
   });
 
@@ -224,7 +236,12 @@ describe('publishing', () => {
     const keys = store.getState().entries.map((e) => e.key);
     expect(new Set(keys).size).toBe(50);
     receive({ type: 'username', id: 99, name: 'late', date: 99 });
-    expect(store.getState().entries.slice(0, 50).map((e) => e.key)).toEqual(keys);
+    expect(
+      store
+        .getState()
+        .entries.slice(0, 50)
+        .map((e) => e.key),
+    ).toEqual(keys);
   });
 
   it('stops following the connection when detached', () => {

@@ -48,7 +48,12 @@ describe('ChatBox (jsdom)', () => {
     const chat = createMockChatServer();
     servers.push(chat);
     render(
-      <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} strings={{ messagesLabel: 'Nachrichten', noMessages: 'Noch nichts' }}>
+      <ChatProvider
+        url={chat.url}
+        username="ada"
+        WebSocket={chat.WebSocket}
+        strings={{ messagesLabel: 'Nachrichten', noMessages: 'Noch nichts' }}
+      >
         <ChatBox />
       </ChatProvider>,
     );

@@ -44,10 +44,21 @@ function Actions() {
 
 function renderStatus(
   ui: ReactNode = <ConnectionStatus />,
-  { chat = startServer(), reconnect, strings }: { chat?: MockChatServer; reconnect?: boolean | ReconnectOptions; strings?: Partial<ChatStrings> } = {},
+  {
+    chat = startServer(),
+    reconnect,
+    strings,
+  }: { chat?: MockChatServer; reconnect?: boolean | ReconnectOptions; strings?: Partial<ChatStrings> } = {},
 ) {
   const view = render(
-    <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler} reconnect={reconnect} strings={strings}>
+    <ChatProvider
+      url={chat.url}
+      username="ada"
+      WebSocket={chat.WebSocket}
+      schedule={immediateScheduler}
+      reconnect={reconnect}
+      strings={strings}
+    >
       {ui}
       <Actions />
     </ChatProvider>,
@@ -221,7 +232,9 @@ describe('<ConnectionStatus>', () => {
     renderStatus(<ConnectionStatus />, { chat, reconnect: { initialDelay: 10_000, random: () => 0.5 } });
     await tick(20);
     expect(status().getAttribute('data-state')).toBe('reconnecting');
-    expect(status().querySelector('[data-error-kind="connection"]')?.textContent).toBe(`Error: The WebSocket connection to '${chat.url}' failed.`);
+    expect(status().querySelector('[data-error-kind="connection"]')?.textContent).toBe(
+      `Error: The WebSocket connection to '${chat.url}' failed.`,
+    );
 
     startServer({ url: chat.url });
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));

@@ -47,9 +47,23 @@ function ReadyStateProbe() {
 const ownTexts = (): string[] => ownMessages().map((m) => m.slice(0, m.lastIndexOf(':')));
 const ownMessages = (): string[] => JSON.parse(screen.getByRole('status', { name: 'own messages' }).textContent ?? '[]') as string[];
 
-function renderChat(ui: ReactNode, { strings, chat = startServer(), reconnect }: { strings?: Partial<ChatStrings>; chat?: MockChatServer; reconnect?: { initialDelay: number } } = {}) {
+function renderChat(
+  ui: ReactNode,
+  {
+    strings,
+    chat = startServer(),
+    reconnect,
+  }: { strings?: Partial<ChatStrings>; chat?: MockChatServer; reconnect?: { initialDelay: number } } = {},
+) {
   const view = render(
-    <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler} strings={strings} reconnect={reconnect}>
+    <ChatProvider
+      url={chat.url}
+      username="ada"
+      WebSocket={chat.WebSocket}
+      schedule={immediateScheduler}
+      strings={strings}
+      reconnect={reconnect}
+    >
       {ui}
       <OwnMessages />
     </ChatProvider>,
@@ -294,10 +308,9 @@ describe('<MessageInput>', () => {
   });
 
   it('takes every visible string from strings, and classes for each part', () => {
-    renderChat(
-      <MessageInput className="f" textareaClassName="t" buttonClassName="b" counterClassName="c" labelClassName="l" showLabel />,
-      { strings: { messageLabel: 'Nachricht', send: 'Senden', messagePlaceholder: 'Schreiben', charactersLeft: (n) => `noch ${n}` } },
-    );
+    renderChat(<MessageInput className="f" textareaClassName="t" buttonClassName="b" counterClassName="c" labelClassName="l" showLabel />, {
+      strings: { messageLabel: 'Nachricht', send: 'Senden', messagePlaceholder: 'Schreiben', charactersLeft: (n) => `noch ${n}` },
+    });
     const textarea = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Nachricht', description: 'noch 2000' });
     expect(textarea.placeholder).toBe('Schreiben');
     expect(textarea.className).toBe('rwc-message-input__field t');

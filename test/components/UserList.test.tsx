@@ -30,7 +30,10 @@ function renderChat(ui: ReactNode, { username = 'ada', strings }: { username?: s
 }
 
 const usersList = () => screen.getByRole('list', { name: 'Users' });
-const itemTexts = () => within(usersList()).queryAllByRole('listitem').map((li) => li.textContent);
+const itemTexts = () =>
+  within(usersList())
+    .queryAllByRole('listitem')
+    .map((li) => li.textContent);
 
 /** Connected, signed in, and the server's own first user list shown. */
 async function signedIn(chat: MockChatServer, name = 'ada') {
@@ -148,12 +151,16 @@ describe('<UserList>', () => {
     await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
     await waitFor(() => expect(screen.getByRole('list', { name: 'Benutzer' }).textContent).toBe('ada (du)'));
     act(() => chat.send({ type: 'userlist', users: ['ada', null] }));
-    await waitFor(() => expect(screen.getByRole('list', { name: 'Benutzer', description: '2 Personen' }).textContent).toContain('(noch ohne Namen)'));
+    await waitFor(() =>
+      expect(screen.getByRole('list', { name: 'Benutzer', description: '2 Personen' }).textContent).toContain('(noch ohne Namen)'),
+    );
     expect(screen.getByRole('heading', { level: 3, name: 'Benutzer' })).toBeTruthy();
   });
 
   it('passes className and part classes, and other props to the root', async () => {
-    renderChat(<UserList className="mine" listClassName="l" itemClassName="i" headingClassName="h" countClassName="c" data-testid="root" />);
+    renderChat(
+      <UserList className="mine" listClassName="l" itemClassName="i" headingClassName="h" countClassName="c" data-testid="root" />,
+    );
     const root = screen.getByTestId('root');
     expect(root.className).toBe('rwc-user-list mine');
     expect(usersList().className).toBe('rwc-user-list__list l');

@@ -12,7 +12,7 @@ import {
 } from '../../src/core/index.js';
 import { Server } from 'mock-socket';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
-import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
+import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 /** mock-socket delivers every event after a 4 ms timer. */
 const tick = (ms = 5) => vi.advanceTimersByTimeAsync(ms);
@@ -39,7 +39,7 @@ function setup<In = unknown>(options: Partial<WebSocketClientOptions<In>> = {}, 
     client.dispose();
     mock.stop();
   });
-  return { mock, client, created: factory.created, errors, closes, messages, order };
+  return { mock, client, created: factory.created, overlaps: factory.overlaps, errors, closes, messages, order };
 }
 
 /** A network monitor the test switches on and off. */
@@ -63,7 +63,7 @@ function fakeNetwork(initial = true) {
   };
 }
 
-const cleanups = useFakeTimersPerTest();
+const cleanups = fakeTimersPerTest();
 
 describe('state', () => {
   it('reports CONNECTING, then OPEN with the negotiated protocol, which reads empty until open', async () => {
@@ -146,7 +146,15 @@ describe('errors as values, found before any socket is made', () => {
 describe('sub-protocol negotiation', () => {
   it('offers one string as one protocol', async () => {
     const offered: string[][] = [];
-    const { client } = setup({ protocols: 'json' }, { selectProtocol: (p: string[]) => (offered.push(p), 'json') });
+    const { client } = setup(
+      { protocols: 'json' },
+      {
+        selectProtocol: (p: string[]) => {
+          offered.push(p);
+          return 'json';
+        },
+      },
+    );
     client.connect();
     await tick();
     expect(offered).toEqual([['json']]);
@@ -168,7 +176,7 @@ describe('sub-protocol negotiation', () => {
 
   it('tells a handshake the browser failed over protocols from an unreachable server, by probing', async () => {
     // Like Chromium with a server that selects none: the offered-protocol handshake fails outright.
-    const { client, errors, created } = setup(
+    const { client, errors, created, overlaps } = setup(
       { protocols: ['json'], reconnect: { initialDelay: 10 } },
       { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') },
     );
@@ -178,6 +186,8 @@ describe('sub-protocol negotiation', () => {
     expect(errors.map((e) => e.kind)).toEqual(['connection', 'connection', 'protocol']);
     expect(created).toHaveLength(4);
     expect(created.map((socket) => socket.readyState)).toEqual([3, 3, 3, 3]);
+    // The real attempt after a probe waits for the probe to close: never two sockets at once.
+    expect(overlaps).toEqual([0, 0, 0, 0]);
     await tick(60_000);
     expect(created).toHaveLength(4);
     expect(client.getSnapshot().nextReconnectAt).toBeNull();
@@ -187,7 +197,12 @@ describe('sub-protocol negotiation', () => {
     const mock = createMockServer({ selectProtocol: (offered: string[]) => (offered.includes('json') ? 'json' : '') });
     const { url } = mock;
     const factory = createSocketFactory();
-    const client = new WebSocketClient({ url, protocols: 'json', WebSocket: factory.WebSocket, reconnect: { initialDelay: 100, random: () => 0.5 } });
+    const client = new WebSocketClient({
+      url,
+      protocols: 'json',
+      WebSocket: factory.WebSocket,
+      reconnect: { initialDelay: 100, random: () => 0.5 },
+    });
     cleanups.push(() => client.dispose());
     client.connect();
     await tick(10);
@@ -517,7 +532,13 @@ describe('reconnecting', () => {
 
     const decided: [number, number][] = [];
     const vetoed = setup({
-      reconnect: { initialDelay: 10, shouldReconnect: (info, attempt) => (decided.push([info.code, attempt]), false) },
+      reconnect: {
+        initialDelay: 10,
+        shouldReconnect: (info, attempt) => {
+          decided.push([info.code, attempt]);
+          return false;
+        },
+      },
     });
     vetoed.client.connect();
     await tick();

@@ -62,7 +62,11 @@ describe('CLOSE_CODES', () => {
   });
 
   it('has exactly the registered codes and nothing else', () => {
-    expect(Object.keys(CLOSE_CODES).map(Number).sort((a, b) => a - b)).toEqual(expected.map(([code]) => code));
+    expect(
+      Object.keys(CLOSE_CODES)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual(expected.map(([code]) => code));
   });
 
   it('uses ClientCloseCode values for the kit codes', () => {
@@ -201,7 +205,7 @@ describe('assertValidCloseArguments', () => {
   });
 
   it('accepts a 123-byte reason mixing 4-byte and 1-byte characters', () => {
-    const reason = '😀'.repeat(30) + 'abc'; // 120 + 3
+    const reason = `${'😀'.repeat(30)}abc`; // 120 + 3
     expect(new TextEncoder().encode(reason).length).toBe(123);
     expect(() => assertValidCloseArguments(4000, reason)).not.toThrow();
   });
@@ -254,8 +258,8 @@ describe('assertValidCloseArguments', () => {
   });
 
   it('counts a lone surrogate as 3 bytes, like TextEncoder', () => {
-    const fits = '\uD800' + 'a'.repeat(120); // 3 + 120 = 123
-    const tooLong = '\uD800' + 'a'.repeat(121); // 124
+    const fits = `\uD800${'a'.repeat(120)}`; // 3 + 120 = 123
+    const tooLong = `\uD800${'a'.repeat(121)}`; // 124
     expect(new TextEncoder().encode(fits).length).toBe(123);
     expect(() => assertValidCloseArguments(1000, fits)).not.toThrow();
     expectDOMException(() => assertValidCloseArguments(1000, tooLong), 'SyntaxError');

@@ -7,7 +7,6 @@ import { mulberry32 } from '../helpers/random.js';
 const encoder = new TextEncoder();
 const encodedLength = (s: string): number => encoder.encode(s).length;
 
-
 describe('utf8ByteLength', () => {
   it.each([
     ['empty', '', 0],

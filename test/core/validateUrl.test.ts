@@ -2,13 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { WebSocketError } from '../../src/core/WebSocketError.ts';
-import {
-  currentLocationHref,
-  isProtocolToken,
-  normalizeProtocols,
-  resolveWebSocketUrl,
-  type Checked,
-} from '../../src/core/validateUrl.ts';
+import { currentLocationHref, isProtocolToken, normalizeProtocols, resolveWebSocketUrl, type Checked } from '../../src/core/validateUrl.ts';
 
 function expectOk<T>(result: Checked<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.kind}: ${result.error.message}`);
@@ -159,10 +153,7 @@ describe('resolveWebSocketUrl', () => {
 
   describe('mixed content', () => {
     it('ws: from an https: page is a security error that suggests wss', () => {
-      const error = expectError(
-        resolveWebSocketUrl('ws://example.com/chat', { baseUrl: 'https://example.com/app' }),
-        'security',
-      );
+      const error = expectError(resolveWebSocketUrl('ws://example.com/chat', { baseUrl: 'https://example.com/app' }), 'security');
       expect(error.message).toContain('wss');
       expect(error.message).toContain('ws://example.com/chat');
       expect('cause' in error).toBe(false);
@@ -254,12 +245,9 @@ describe('resolveWebSocketUrl', () => {
 });
 
 describe('isProtocolToken', () => {
-  it.each(['json', 'v1.chat', 'chat', 'a', 'A-Z', "a-b_c~!#$%&'*+.^`|", 'soap', 'graphql-transport-ws', '0123'])(
-    'accepts %j',
-    (token) => {
-      expect(isProtocolToken(token)).toBe(true);
-    },
-  );
+  it.each(['json', 'v1.chat', 'chat', 'a', 'A-Z', "a-b_c~!#$%&'*+.^`|", 'soap', 'graphql-transport-ws', '0123'])('accepts %j', (token) => {
+    expect(isProtocolToken(token)).toBe(true);
+  });
 
   it('accepts every visible ASCII character that is not a separator', () => {
     const separators = '()<>@,;:\\"/[]?={}';
@@ -329,15 +317,7 @@ describe('normalizeProtocols', () => {
     expect(normalizeProtocols(['json', 'JSON'])).toEqual({ ok: true, value: ['json', 'JSON'] });
   });
 
-  it.each([
-    [''],
-    [' '],
-    ['a b'],
-    ['chat,json'],
-    ['é'],
-    ['\u0001'],
-    ['a\nb'],
-  ])('rejects the single string %j', (value) => {
+  it.each([[''], [' '], ['a b'], ['chat,json'], ['é'], ['\u0001'], ['a\nb']])('rejects the single string %j', (value) => {
     const error = expectError(normalizeProtocols(value), 'syntax');
     expect(error.message).toContain('invalid');
   });

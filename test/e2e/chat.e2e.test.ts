@@ -49,9 +49,9 @@ describe('two pages chat through the reference server', () => {
     await rename(bob.page, 'bob');
 
     for (const { page } of [ada, bob]) {
-      await expect.poll(() => notices(page)).toEqual(
-        expect.arrayContaining([expect.stringMatching(signedIn('ada')), expect.stringMatching(signedIn('bob'))]),
-      );
+      await expect
+        .poll(() => notices(page))
+        .toEqual(expect.arrayContaining([expect.stringMatching(signedIn('ada')), expect.stringMatching(signedIn('bob'))]));
     }
     // The current user first, marked "(you)"; the others in the server's order.
     await expect.poll(() => userListItems(ada.page)).toEqual(['ada (you)', 'bob']);

@@ -23,6 +23,8 @@ export interface ChatPageOptions {
   height?: string;
   /** Ceiling of the reconnect backoff, ms. */
   maxDelay?: number;
+  /** Heartbeat interval and timeout, ms (default: off). */
+  heartbeat?: number;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -54,6 +56,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   url.searchParams.set('name', options.name);
   if (options.height) url.searchParams.set('height', options.height);
   if (options.maxDelay !== undefined) url.searchParams.set('maxDelay', String(options.maxDelay));
+  if (options.heartbeat !== undefined) url.searchParams.set('heartbeat', String(options.heartbeat));
   await page.goto(url.href);
   return result;
 }
@@ -190,9 +193,7 @@ export class RawClient {
 
   /** The texts of the messages received, in order (optionally only from `name`). */
   messageTexts(name?: string): string[] {
-    return this.received
-      .filter((p) => p.type === 'message' && (name === undefined || p.name === name))
-      .map((p) => p.text as string);
+    return this.received.filter((p) => p.type === 'message' && (name === undefined || p.name === name)).map((p) => p.text as string);
   }
 
   /** Wait for a packet matching `predicate` received at index `from` or later. */

@@ -34,7 +34,9 @@ function injectionTraces(page: Page) {
     const inChat = chat ? [...chat.querySelectorAll(selector)].map((element) => element.outerHTML.slice(0, 120)) : ['no .rwc-chat'];
     const handlers = chat
       ? [...chat.querySelectorAll('*')].flatMap((element) =>
-          [...element.attributes].filter((attribute) => /^on/i.test(attribute.name)).map((attribute) => `${element.tagName} ${attribute.name}`),
+          [...element.attributes]
+            .filter((attribute) => /^on/i.test(attribute.name))
+            .map((attribute) => `${element.tagName} ${attribute.name}`),
         )
       : [];
     return {
@@ -93,7 +95,13 @@ describe('hostile names and texts', () => {
     expect(listed).toEqual(['watcher', ...expected.map(({ name }) => name)]);
 
     // And nothing ran, or became markup.
-    expect(await injectionTraces(watcher.page)).toEqual({ pwned: undefined, inChat: [], handlers: [], inDocument: 0, title: 'react-ws-chat e2e' });
+    expect(await injectionTraces(watcher.page)).toEqual({
+      pwned: undefined,
+      inChat: [],
+      handlers: [],
+      inDocument: 0,
+      title: 'react-ws-chat e2e',
+    });
     expect(watcher.page.frames()).toHaveLength(1);
     expect(watcher.dialogs).toEqual([]);
     expect(watcher.pageErrors).toEqual([]);

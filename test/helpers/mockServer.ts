@@ -6,13 +6,16 @@ let nextPort = 41000;
 /** mock-socket's WebSocket typed as the core expects, plus a record of every socket it created. */
 export function createSocketFactory() {
   const created: WebSocket[] = [];
+  /** For each socket made, how many made before it were not yet CLOSED (0: never two at once). */
+  const overlaps: number[] = [];
   class RecordingWebSocket extends MockWebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
+      overlaps.push(created.filter((socket) => socket.readyState !== 3).length);
       created.push(this as unknown as WebSocket);
     }
   }
-  return { WebSocket: RecordingWebSocket as unknown as WebSocketConstructor, created };
+  return { WebSocket: RecordingWebSocket as unknown as WebSocketConstructor, created, overlaps };
 }
 
 export interface MockServerOptions {

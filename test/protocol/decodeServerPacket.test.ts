@@ -255,8 +255,19 @@ describe('decodeServerPacket: malformed', () => {
   it('covers every required field of every type', () => {
     const covered = new Set(cases.map(([type, field]) => `${type}.${field}`));
     expect([...covered].sort()).toEqual(
-      ['id.id', 'rejectusername.id', 'rejectusername.name', 'userlist.users', 'username.id', 'username.name', 'username.date',
-        'message.id', 'message.name', 'message.text', 'message.date'].sort(),
+      [
+        'id.id',
+        'rejectusername.id',
+        'rejectusername.name',
+        'userlist.users',
+        'username.id',
+        'username.name',
+        'username.date',
+        'message.id',
+        'message.name',
+        'message.text',
+        'message.date',
+      ].sort(),
     );
   });
 
@@ -315,7 +326,9 @@ describe('decodeServerPacket: malformed', () => {
     expect('nonce' in input).toBe(true);
     const packet = decodePacket(input);
     expect(Object.hasOwn(packet, 'nonce')).toBe(false);
-    expect(decodePacket(Object.assign(Object.create({ nonce: 5 }) as object, { ...VALID_OF.message, nonce: undefined }))).not.toHaveProperty('nonce');
+    expect(
+      decodePacket(Object.assign(Object.create({ nonce: 5 }) as object, { ...VALID_OF.message, nonce: undefined })),
+    ).not.toHaveProperty('nonce');
   });
 
   it('fields hidden behind a JSON "__proto__" key do not count', () => {
@@ -325,7 +338,10 @@ describe('decodeServerPacket: malformed', () => {
 
   it('keeps the message short for a 1 MB string value', () => {
     const long = 'x'.repeat(1_000_000);
-    for (const input of [{ type: 'id', id: long }, { ...VALID_OF.username, date: long }]) {
+    for (const input of [
+      { type: 'id', id: long },
+      { ...VALID_OF.username, date: long },
+    ]) {
       const message = decodeMalformed(input);
       expect(message.length).toBeLessThan(200);
       expect(message).toContain('xxxxxxxxxx');
@@ -370,27 +386,51 @@ describe('decodeServerPacket: prototype pollution', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded property-style test.
 
-
 const KEYS = ['type', 'id', 'name', 'text', 'date', 'nonce', 'users', '__proto__', 'constructor', 'toString', 'extra'];
 const TYPES = [...SERVER_PACKET_TYPES, 'ping', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty'];
 
 function makeGenerator(random: () => number) {
   const int = (n: number): number => Math.floor(random() * n);
-  const pick = <T,>(items: readonly T[]): T => items[int(items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 
   const number = (): number =>
-    pick([0, -0, 1, -1, 42, 1.5, NOW, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, random() * 1e6 - 5e5]);
-  const string = (): string => (random() < 0.5 ? pick([...TYPES, 'alice', 'x'.repeat(100), '😀', '\u0000']) : random().toString(36).slice(2, 2 + int(10)));
+    pick([
+      0,
+      -0,
+      1,
+      -1,
+      42,
+      1.5,
+      NOW,
+      Number.MAX_SAFE_INTEGER,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      random() * 1e6 - 5e5,
+    ]);
+  const string = (): string =>
+    random() < 0.5
+      ? pick([...TYPES, 'alice', 'x'.repeat(100), '😀', '\u0000'])
+      : random()
+          .toString(36)
+          .slice(2, 2 + int(10));
 
   const value = (depth: number): unknown => {
     switch (int(depth > 2 ? 5 : 7)) {
-      case 0: return null;
-      case 1: return random() < 0.5;
-      case 2: return number();
-      case 3: return string();
-      case 4: return random() < 0.1 ? undefined : string();
-      case 5: return Array.from({ length: int(4) }, () => (random() < 0.3 ? pick([null, string()]) : value(depth + 1)));
-      default: return object(depth + 1);
+      case 0:
+        return null;
+      case 1:
+        return random() < 0.5;
+      case 2:
+        return number();
+      case 3:
+        return string();
+      case 4:
+        return random() < 0.1 ? undefined : string();
+      case 5:
+        return Array.from({ length: int(4) }, () => (random() < 0.3 ? pick([null, string()]) : value(depth + 1)));
+      default:
+        return object(depth + 1);
     }
   };
 
@@ -403,11 +443,15 @@ function makeGenerator(random: () => number) {
 
   const fieldValue = (field: string): unknown => {
     switch (field) {
-      case 'type': return pick(TYPES);
+      case 'type':
+        return pick(TYPES);
       case 'id':
-      case 'date': return random() < 0.8 ? pick([0, 1, 42, NOW, -3, 2.5]) : value(2);
-      case 'users': return random() < 0.8 ? Array.from({ length: int(4) }, () => pick(['alice', 'bob', null, ''])) : value(2);
-      default: return random() < 0.8 ? string() : value(2);
+      case 'date':
+        return random() < 0.8 ? pick([0, 1, 42, NOW, -3, 2.5]) : value(2);
+      case 'users':
+        return random() < 0.8 ? Array.from({ length: int(4) }, () => pick(['alice', 'bob', null, ''])) : value(2);
+      default:
+        return random() < 0.8 ? string() : value(2);
     }
   };
 
@@ -473,7 +517,10 @@ describe('decodeServerPacket: seeded random values', () => {
         const { packet } = result;
         expect(packet, where).not.toBe(input);
         expect(Object.isFrozen(packet), where).toBe(true);
-        expect(Object.keys(packet).every((key) => FIELDS[packet.type].includes(key)), where).toBe(true);
+        expect(
+          Object.keys(packet).every((key) => FIELDS[packet.type].includes(key)),
+          where,
+        ).toBe(true);
         expect(decodeServerPacket(packet), where).toEqual({ status: 'packet', packet });
         // Off the wire as well (JSON turns -0 into 0, hence comparing with the parsed copy).
         const wire: unknown = JSON.parse(JSON.stringify(packet));

@@ -2,11 +2,11 @@ import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { ReadyState, WebSocketProvider, useWebSocketClientContext, useWebSocketContext } from '../../src/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
-import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
+import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 const tick = (ms = 5) => act(() => vi.advanceTimersByTimeAsync(ms));
 
-const cleanups = useFakeTimersPerTest();
+const cleanups = fakeTimersPerTest();
 
 describe('WebSocketProvider', () => {
   it('shares one connection among many components, each seeing every message', async () => {

@@ -3,11 +3,11 @@ import { Profiler, useEffect } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ReadyState, useWebSocket, type UseWebSocketOptions, type WebSocketUrl } from '../../src/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
-import { useFakeTimersPerTest } from '../helpers/fakeTimers.js';
+import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 const tick = (ms = 5) => act(() => vi.advanceTimersByTimeAsync(ms));
 
-const cleanups = useFakeTimersPerTest();
+const cleanups = fakeTimersPerTest();
 
 function server(options = {}) {
   const mock = createMockServer(options);
@@ -212,4 +212,3 @@ describe('useWebSocket', () => {
     expect(result.current.readyState).toBe(ReadyState.OPEN);
   });
 });
-

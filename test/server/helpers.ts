@@ -142,7 +142,9 @@ export class TestClient {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
-        reject(new Error(`timed out waiting for ${label}; received ${JSON.stringify(this.received)}; close ${JSON.stringify(this.closeEvent)}`));
+        reject(
+          new Error(`timed out waiting for ${label}; received ${JSON.stringify(this.received)}; close ${JSON.stringify(this.closeEvent)}`),
+        );
       }, WAIT_MS);
       const listener = () => {
         const value = check();

@@ -294,10 +294,7 @@ describe('many clients', () => {
     expect(new Set(clients.map((c) => c.id)).size).toBe(50);
     for (const client of clients) client.sendUsername('bot');
     const last = clients.at(-1)!;
-    const list = await last.waitFor(
-      (p) => p.type === 'userlist' && (p.users as unknown[]).every((name) => name !== null),
-      'full userlist',
-    );
+    const list = await last.waitFor((p) => p.type === 'userlist' && (p.users as unknown[]).every((name) => name !== null), 'full userlist');
     const users = list.users as string[];
     expect(new Set(users.map((name) => name.toLowerCase())).size).toBe(50);
     expect(users.filter((name) => name === 'bot')).toHaveLength(1);

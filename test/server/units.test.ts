@@ -7,7 +7,7 @@ import { RecentKeys, TokenBucket } from '../../src/server/limits.ts';
 import { cleanName, nameKey, uniqueName } from '../../src/server/names.ts';
 
 describe('decodeClientPacket', () => {
-  it('decodes what MDN\'s client sends to frozen clean copies', () => {
+  it("decodes what MDN's client sends to frozen clean copies", () => {
     const username = { type: 'username', name: 'ada', id: 1, date: 5 };
     const message = { type: 'message', text: 'hi', id: 1, date: 5, nonce: 'n' };
     for (const packet of [username, message]) {

@@ -34,10 +34,7 @@ if (typeof (Object as { groupBy?: unknown }).groupBy !== 'function') {
   Object.defineProperty(Object, 'groupBy', {
     configurable: true,
     writable: true,
-    value: function groupBy<T>(
-      items: Iterable<T>,
-      keySelector: KeySelector<T, PropertyKey>,
-    ): Record<PropertyKey, T[]> {
+    value: function groupBy<T>(items: Iterable<T>, keySelector: KeySelector<T, PropertyKey>): Record<PropertyKey, T[]> {
       const groups = Object.create(null) as Record<PropertyKey, T[]>;
       let index = 0;
       for (const item of items) {

@@ -1,12 +1,16 @@
 // What the e2e fixture app exposes on `window` for tests that need more than the DOM (a user never
 // sees these; tests prefer the DOM, by role and name).
-import type { ChatState, WebSocketSnapshot } from '../../../src/index.ts';
+import type { ChatState, ChatStore, WebSocketClient, WebSocketSnapshot } from '../../../src/index.ts';
 
 export interface E2EHook {
   /** The chat state (the store's current snapshot). */
   chat(): ChatState;
   /** The connection's snapshot (ready state, reconnect schedule, error...). */
   connection(): WebSocketSnapshot<unknown> | null;
+  /** The connection itself (the reliability suite subscribes to it to time reconnects). */
+  client(): WebSocketClient<unknown, unknown> | null;
+  /** The chat store (the reliability suite writes through it, as `<MessageInput>` does, at rates typing cannot reach). */
+  store(): ChatStore;
 }
 
 declare global {

@@ -7,6 +7,7 @@
  *   &height=400px                 block size of the log (default 400px; the log is virtualized, so a
  *                                 test that reads every row asks for a tall one)
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
+ *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
  *
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -34,6 +35,8 @@ const initialName = params.get('name') ?? 'guest';
 const height = params.get('height') ?? '400px';
 const maxDelay = params.get('maxDelay');
 const reconnect: ReconnectOptions | undefined = maxDelay ? { maxDelay: Number(maxDelay) } : undefined;
+const heartbeatMs = params.get('heartbeat');
+const heartbeat = heartbeatMs ? { interval: Number(heartbeatMs), timeout: Number(heartbeatMs) } : undefined;
 
 /** The rename form: shows the current name (the server's, after a rename) and asks for another. */
 function NameField() {
@@ -60,7 +63,7 @@ function NameField() {
 function Hook() {
   const { store, client } = useChatContext('Hook');
   useEffect(() => {
-    window.__rwcE2E = { chat: store.getState, connection: () => client?.getSnapshot() ?? null };
+    window.__rwcE2E = { chat: store.getState, connection: () => client?.getSnapshot() ?? null, client: () => client, store: () => store };
     return () => {
       delete window.__rwcE2E;
     };
@@ -71,7 +74,7 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={heartbeat}>
       <Hook />
       <div className="rwc-chat">
         <NameField />

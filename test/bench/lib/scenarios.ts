@@ -1,0 +1,405 @@
+// One measurement = one fresh page (its own browser context and renderer process) of one variant,
+// one scenario, closed afterwards. See pages/harness.ts for what the page measures.
+import type { BuildName, StaticServer } from './build.ts';
+import type { BenchBrowser, RawPage, Report } from './cdp.ts';
+import type { Feed } from './feed.ts';
+import { max, percentile } from './stats.ts';
+
+export interface BenchContext {
+  readonly browser: BenchBrowser;
+  /** Serves the builds: `prod/<variant>.html` and `profiling/<variant>.html`. */
+  readonly web: StaticServer;
+  readonly feed: Feed;
+  readonly log: (line: string) => void;
+}
+
+/** What the harness reports at the end of a measurement (pages/harness.ts `finish`). */
+interface PageResult extends Report {
+  variant: string;
+  scenario: string;
+  n: number;
+  timedOut: boolean;
+  received: number;
+  rendered: number;
+  newestRendered: number;
+  time: number | null;
+  arrival: number;
+  frames: number;
+  gaps: number[];
+  latencies: number[];
+  longTaskSupported: boolean;
+  longTasks: number[];
+  errors: number;
+  errorSamples: string[];
+}
+
+export interface Memory {
+  /** V8 heap used after a forced GC (bytes). */
+  heapJs: number;
+  /** The embedder's (Blink's Oilpan) heap used after it: DOM nodes live there, not in the JS heap. */
+  heapBlink: number;
+  /** `Memory.getDOMCounters().nodes` (the page's renderer process). */
+  domNodes: number;
+  jsEventListeners: number;
+}
+
+export interface FloodRun {
+  readonly scenario: 'flood' | 'history';
+  readonly variant: string;
+  readonly repeat: number;
+  readonly n: number;
+  /** The page rendered the last message. */
+  readonly completed: boolean;
+  readonly timedOut: boolean;
+  /** First message event to the frame in which the last message was seen rendered (ms). */
+  readonly time: number | null;
+  /** First to last message event (ms). */
+  readonly arrival: number | null;
+  readonly received: number;
+  readonly rendered: number;
+  readonly lost: number;
+  /** The longest task (≥ 50 ms: what the Long Tasks API reports) in the window, or 0 for none. */
+  readonly longestTask: number;
+  readonly longTasks: number;
+  readonly maxFrameGap: number | null;
+  readonly frames: number;
+  readonly memory: Memory | null;
+  readonly errors: number;
+  readonly errorSamples: readonly string[];
+  /** How long the server took to relay the flood (the page was held meanwhile). */
+  readonly relayMs: number;
+  readonly failure?: string;
+}
+
+export interface SteadyRun {
+  readonly scenario: 'steady';
+  readonly variant: string;
+  readonly repeat: number;
+  readonly n: number;
+  readonly rate: number;
+  readonly timedOut: boolean;
+  readonly keys: number;
+  readonly keyP50: number | null;
+  readonly keyP95: number | null;
+  readonly keyMax: number | null;
+  readonly frameGapP50: number | null;
+  readonly frameGapP95: number | null;
+  readonly maxFrameGap: number | null;
+  readonly longestTask: number;
+  readonly rendered: number;
+  readonly errors: number;
+  readonly errorSamples: readonly string[];
+  readonly failure?: string;
+}
+
+export interface RenderCounts {
+  commits: Record<string, number>;
+  maxPerFrame: Record<string, number>;
+  frames: number;
+}
+
+export interface RendersRun {
+  readonly scenario: 'renders';
+  readonly variant: string;
+  readonly burst: number;
+  readonly keys: number;
+  readonly burstCompleted: boolean;
+  readonly burstCounts: RenderCounts | null;
+  readonly keyCounts: RenderCounts | null;
+  readonly errors: number;
+  readonly failure?: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function pageUrl(ctx: BenchContext, build: BuildName, variant: string, scenario: string, n: number, timeoutMs: number, keys = 0): string {
+  const url = new URL(`${build}/${variant}.html`, ctx.web.url);
+  url.searchParams.set('keys', String(keys));
+  url.searchParams.set('variant', variant);
+  url.searchParams.set('scenario', scenario);
+  url.searchParams.set('n', String(n));
+  url.searchParams.set('server', ctx.feed.url);
+  url.searchParams.set('timeout', String(timeoutMs));
+  return url.href;
+}
+
+async function openReady(ctx: BenchContext, url: string): Promise<RawPage> {
+  const page = await ctx.browser.openPage(url);
+  try {
+    await page.waitForReport('ready', 20_000);
+    // Runtime was only on for the binding to reach the new document (cdp.ts); off while measuring.
+    await page.send('Runtime.disable');
+    await sleep(300);
+    await collectGarbage(page);
+    return page;
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+}
+
+async function collectGarbage(page: RawPage, timeoutMs = 20_000): Promise<void> {
+  await page.send('HeapProfiler.collectGarbage', {}, timeoutMs);
+  await page.send('HeapProfiler.collectGarbage', {}, timeoutMs);
+}
+
+export async function readMemory(page: RawPage, timeoutMs = 20_000): Promise<Memory> {
+  await collectGarbage(page, timeoutMs);
+  const heap = await page.send<{ usedSize: number; embedderHeapUsedSize?: number }>('Runtime.getHeapUsage', {}, timeoutMs);
+  const dom = await page.send<{ nodes: number; jsEventListeners: number }>('Memory.getDOMCounters', {}, timeoutMs);
+  return { heapJs: heap.usedSize, heapBlink: heap.embedderHeapUsedSize ?? 0, domNodes: dom.nodes, jsEventListeners: dom.jsEventListeners };
+}
+
+/**
+ * Queue `n` messages for a held page, then let it go: the page blocks in a synchronous XHR
+ * (`__bench.hold()`) while the sender writes the flood and the server relays it (its
+ * `messagesRelayed` count says when it is done); released, the page takes the backlog as fast as it
+ * can.
+ */
+async function heldFlood(ctx: BenchContext, page: RawPage, n: number, beforeHold?: () => Promise<void>): Promise<number> {
+  ctx.feed.resetRelayed();
+  // Anything that needs the page's main thread (starting a profile) before it blocks.
+  await beforeHold?.();
+  const held = page.evaluate('__bench.hold()', 600_000).catch(() => {});
+  await ctx.web.holding();
+  const start = performance.now();
+  ctx.feed.flood(n);
+  await ctx.feed.relayed(n, 180_000);
+  const relayMs = performance.now() - start;
+  ctx.web.release();
+  void held;
+  return relayMs;
+}
+
+export interface FloodOptions {
+  /**
+   * Profile the run: `start` before the page is held for the flood, `stop` after the result. The
+   * page is then the unminified build (`readable/`), so that the profile names functions.
+   */
+  readonly profile?: { start(page: RawPage): Promise<void>; stop(page: RawPage): Promise<void> };
+}
+
+export async function measureFlood(
+  ctx: BenchContext,
+  scenario: 'flood' | 'history',
+  variant: string,
+  repeat: number,
+  n: number,
+  timeoutMs: number,
+  options: FloodOptions = {},
+): Promise<FloodRun> {
+  const page = await openReady(ctx, pageUrl(ctx, options.profile ? 'readable' : 'prod', variant, scenario, n, timeoutMs));
+  let relayMs = 0;
+  try {
+    relayMs = await heldFlood(ctx, page, n, options.profile ? () => options.profile!.start(page) : undefined);
+    const result = await page.waitForReport<PageResult>('result', timeoutMs + 60_000);
+    if (options.profile) await options.profile.stop(page);
+    const completed = result.time !== null;
+    // A page still working through a backlog answers slowly (its main thread is busy): memory is
+    // then read as it is at the time limit, if it answers at all within 15 s.
+    const memory = await readMemory(page, completed ? 20_000 : 15_000).catch(() => null);
+    return {
+      scenario,
+      variant,
+      repeat,
+      n,
+      completed,
+      timedOut: result.timedOut,
+      time: result.time,
+      arrival: result.arrival,
+      received: result.received,
+      rendered: result.rendered,
+      lost: completed ? Math.max(0, n - result.rendered) : Math.max(0, result.received - result.rendered),
+      longestTask: max(result.longTasks) ?? 0,
+      longTasks: result.longTasks.length,
+      maxFrameGap: max(result.gaps),
+      frames: result.frames,
+      memory,
+      errors: result.errors,
+      errorSamples: result.errorSamples,
+      relayMs,
+    };
+  } catch (error) {
+    return failedFlood(scenario, variant, repeat, n, relayMs, error);
+  } finally {
+    await page.close();
+  }
+}
+
+function failedFlood(scenario: 'flood' | 'history', variant: string, repeat: number, n: number, relayMs: number, error: unknown): FloodRun {
+  return {
+    scenario,
+    variant,
+    repeat,
+    n,
+    completed: false,
+    timedOut: true,
+    time: null,
+    arrival: null,
+    received: 0,
+    rendered: 0,
+    lost: n,
+    longestTask: 0,
+    longTasks: 0,
+    maxFrameGap: null,
+    frames: 0,
+    memory: null,
+    errors: 0,
+    errorSamples: [],
+    relayMs,
+    failure: String(error instanceof Error ? error.message : error),
+  };
+}
+
+/** A key press as a user's: keyDown with its text (so the field gets the character), then keyUp. */
+function keyEvents(char: string): Record<string, unknown>[] {
+  const code = `Key${char.toUpperCase()}`;
+  const windowsVirtualKeyCode = char.toUpperCase().charCodeAt(0);
+  return [
+    { type: 'keyDown', key: char, code, text: char, unmodifiedText: char, windowsVirtualKeyCode },
+    { type: 'keyUp', key: char, code, windowsVirtualKeyCode },
+  ];
+}
+
+/**
+ * Press `count` keys into the focused field, one every `intervalMs` from `intervalMs / 2` on, on a
+ * fixed schedule (a slow page does not slow the typist). Resolves when the last was dispatched.
+ */
+function typeKeys(page: RawPage, count: number, intervalMs: number): Promise<void> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    let sent = 0;
+    const tick = () => {
+      const char = 'abcdefghijklmnopqrstuvwxyz'[sent % 26]!;
+      for (const params of keyEvents(char)) void page.send('Input.dispatchKeyEvent', params, 60_000).catch(() => {});
+      sent++;
+      if (sent >= count) return resolve();
+      setTimeout(tick, Math.max(0, start + (sent + 0.5) * intervalMs - performance.now()));
+    };
+    setTimeout(tick, intervalMs / 2);
+  });
+}
+
+export async function measureSteady(
+  ctx: BenchContext,
+  variant: string,
+  repeat: number,
+  n: number,
+  rate: number,
+  keyIntervalMs: number,
+  timeoutMs: number,
+  options: FloodOptions = {},
+): Promise<SteadyRun> {
+  // As many keystrokes as fit in the stream's duration.
+  const keys = Math.floor(((n / rate) * 1000) / keyIntervalMs);
+  const page = await openReady(ctx, pageUrl(ctx, options.profile ? 'readable' : 'prod', variant, 'steady', n, timeoutMs, keys));
+  try {
+    if (!(await page.evaluate<boolean>('__bench.focusField()'))) throw new Error('the message field did not take focus');
+    await options.profile?.start(page);
+    await Promise.all([typeKeys(page, keys, keyIntervalMs), ctx.feed.stream(n, rate)]);
+    const result = await page.waitForReport<PageResult>('result', timeoutMs + 60_000);
+    await options.profile?.stop(page);
+    return {
+      scenario: 'steady',
+      variant,
+      repeat,
+      n,
+      rate,
+      timedOut: result.timedOut,
+      keys: result.latencies.length,
+      keyP50: percentile(result.latencies, 50),
+      keyP95: percentile(result.latencies, 95),
+      keyMax: max(result.latencies),
+      frameGapP50: percentile(result.gaps, 50),
+      frameGapP95: percentile(result.gaps, 95),
+      maxFrameGap: max(result.gaps),
+      longestTask: max(result.longTasks) ?? 0,
+      rendered: result.rendered,
+      errors: result.errors,
+      errorSamples: result.errorSamples,
+      ...(result.latencies.length < keys && { failure: `${result.latencies.length} of ${keys} keystrokes seen by the page` }),
+    };
+  } catch (error) {
+    return {
+      scenario: 'steady',
+      variant,
+      repeat,
+      n,
+      rate,
+      timedOut: true,
+      keys: 0,
+      keyP50: null,
+      keyP95: null,
+      keyMax: null,
+      frameGapP50: null,
+      frameGapP95: null,
+      maxFrameGap: null,
+      longestTask: 0,
+      rendered: 0,
+      errors: 0,
+      errorSamples: [],
+      failure: String(error instanceof Error ? error.message : error),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Render counts with React's Profiler (the profiling build): a burst of `burst` messages queued at
+ * once, then `keys` keystrokes one at a time (each awaited, then two frames).
+ */
+export async function measureRenders(
+  ctx: BenchContext,
+  variant: string,
+  burst: number,
+  keys: number,
+  timeoutMs: number,
+): Promise<RendersRun> {
+  const page = await openReady(ctx, pageUrl(ctx, 'profiling', variant, 'renders', burst, timeoutMs));
+  const readCounts = () =>
+    page.evaluate<string>('JSON.stringify(__bench.renderCounts())', 30_000).then((json) => JSON.parse(json) as RenderCounts);
+  try {
+    await page.evaluate('__bench.resetRenderCounts()');
+    await heldFlood(ctx, page, burst);
+    const result = await page.waitForReport<PageResult>('result', timeoutMs + 60_000);
+    // Trailing commits of the burst (the list measuring its new rows) belong to it.
+    await sleep(500);
+    const burstCounts = await readCounts().catch(() => null);
+    let keyCounts: RenderCounts | null = null;
+    if (result.time !== null && (await page.evaluate<boolean>('__bench.focusField()'))) {
+      await sleep(300);
+      await page.evaluate('__bench.resetRenderCounts()');
+      for (let i = 0; i < keys; i++) {
+        for (const params of keyEvents('abcdefghijklmnopqrstuvwxyz'[i % 26]!)) await page.send('Input.dispatchKeyEvent', params);
+        await sleep(50);
+      }
+      await sleep(300);
+      keyCounts = await readCounts();
+    }
+    return {
+      scenario: 'renders',
+      variant,
+      burst,
+      keys,
+      burstCompleted: result.time !== null,
+      burstCounts,
+      keyCounts,
+      errors: result.errors,
+    };
+  } catch (error) {
+    return {
+      scenario: 'renders',
+      variant,
+      burst,
+      keys,
+      burstCompleted: false,
+      burstCounts: null,
+      keyCounts: null,
+      errors: 0,
+      failure: String(error instanceof Error ? error.message : error),
+    };
+  } finally {
+    await page.close();
+  }
+}

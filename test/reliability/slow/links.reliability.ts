@@ -1,0 +1,168 @@
+// Half-open and slow links, real browser. A "server" (a raw `ws` server on loopback) that says `id`
+// and then stops answering without closing (its TCP socket paused: it reads nothing, not even the
+// close frame): the page's heartbeat must detect it, close with 4000 and reconnect. A server that
+// stops reading while the user writes: the page must not grow without bound (outbox and
+// bufferedAmount limits hold), measured in the page (bufferedAmount) and with the DevTools protocol
+// (JS heap, DOM counters).
+import type { Browser, CDPSession } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+import { launchChromium, openChatPage } from '../../e2e/helpers.ts';
+import { mib, recordFigures } from '../lib/figures.ts';
+import { installRecorder, recorded } from './lib/pageRecorder.ts';
+
+let browser: Browser;
+const servers: WebSocketServer[] = [];
+const figures: { what: string; value: string | number }[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const wss of servers) {
+    for (const client of wss.clients) client.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+  recordFigures('Half-open and slow links', 'npm run test:reliability', figures);
+});
+
+interface SilentServer {
+  readonly url: string;
+  readonly sockets: WebSocket[];
+  /** When each connection arrived (ms since the epoch). */
+  readonly arrivals: number[];
+  /** Connections the server saw close (it closes none itself). */
+  closed: number;
+}
+
+/** A server that greets (`id`) and then goes silent: the TCP socket paused, nothing read, nothing sent, never closed. */
+async function silentServer(): Promise<SilentServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'json', autoPong: false });
+  servers.push(wss);
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const address = wss.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  const server: SilentServer = { url: `ws://127.0.0.1:${address.port}`, sockets: [], arrivals: [], closed: 0 };
+  wss.on('connection', (socket) => {
+    server.sockets.push(socket);
+    server.arrivals.push(Date.now());
+    socket.on('close', () => server.closed++);
+    socket.send(JSON.stringify({ type: 'id', id: server.sockets.length }), () => {
+      (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    });
+  });
+  return server;
+}
+
+async function heap(cdp: CDPSession): Promise<{ js: number; nodes: number; listeners: number }> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  const dom = (await cdp.send('Memory.getDOMCounters')) as { nodes: number; jsEventListeners: number };
+  return { js: usage.usedSize, nodes: dom.nodes, listeners: dom.jsEventListeners };
+}
+
+describe('half-open link', () => {
+  it('a server that stops answering without closing is detected by the heartbeat (4000) and the page reconnects', async () => {
+    const server = await silentServer();
+    const HEARTBEAT = 500;
+    const chat = await openChatPage(browser, { server: server.url, name: 'ada', maxDelay: 1000, heartbeat: HEARTBEAT });
+    await installRecorder(chat.page);
+    await expect.poll(() => chat.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+    const silentSince = server.arrivals[0] as number;
+    // Detected: a heartbeat error, a 4000 close, and a new connection; the silent one never closed by the server.
+    await expect.poll(async () => (await recorded(chat.page)).closes).toContain(4000);
+    const detectedAt = Date.now();
+    const rec = await recorded(chat.page);
+    expect(rec.errors).toContain('heartbeat');
+    expect(rec.closes[0]).toBe(4000);
+    await expect.poll(() => server.sockets.length).toBeGreaterThanOrEqual(2);
+    const reconnectedAfter = (server.arrivals[1] as number) - silentSince;
+    // interval (ping after 500 ms of quiet) + timeout (500 ms), plus the time to notice.
+    const detection = detectedAt - silentSince;
+    expect(detection).toBeGreaterThanOrEqual(2 * HEARTBEAT - 50);
+    expect(detection).toBeLessThan(2 * HEARTBEAT + 1500);
+    // The next connection is silent too: detected again, and again reconnected (the cycle repeats).
+    await expect.poll(async () => (await recorded(chat.page)).closes.filter((c) => c === 4000).length).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => server.sockets.length).toBeGreaterThanOrEqual(3);
+    expect(chat.pageErrors).toEqual([]);
+    figures.push(
+      { what: 'half-open: heartbeat interval / timeout', value: `${HEARTBEAT} / ${HEARTBEAT} ms` },
+      { what: 'half-open: silence detected after (close 4000)', value: `≤ ${detection} ms` },
+      { what: 'half-open: reconnected after (from the silent connection)', value: `${reconnectedAfter} ms` },
+      { what: 'half-open: dead links detected and replaced', value: (await recorded(chat.page)).closes.filter((c) => c === 4000).length },
+    );
+    await chat.page.context().close();
+  });
+});
+
+describe('slow reader', () => {
+  it('while the server reads nothing, what the user writes does not grow the page without bound', async () => {
+    const server = await silentServer();
+    const chat = await openChatPage(browser, { server: server.url, name: 'ada' });
+    await installRecorder(chat.page);
+    await expect.poll(() => chat.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+    const cdp = await chat.page.context().newCDPSession(chat.page);
+    const before = await heap(cdp);
+    // 40 000 messages of 1000 characters (40 MB) written into a connection nobody reads.
+    const WRITES = 40_000;
+    const result = await chat.page.evaluate(async (writes) => {
+      const store = window.__rwcE2E?.store();
+      const client = window.__rwcE2E?.client();
+      if (!store || !client) throw new Error('no hook');
+      const text = 'x'.repeat(990);
+      let peak = 0;
+      for (let i = 0; i < writes; i++) {
+        store.send(`${i} ${text}`);
+        if (i % 1000 === 999) {
+          peak = Math.max(peak, client.getSnapshot().bufferedAmount);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+      return { peak, snapshot: client.getSnapshot().bufferedAmount, queued: client.getSnapshot().queued };
+    }, WRITES);
+    const after = await heap(cdp);
+    figures.push(
+      { what: 'slow reader: written into an unread connection', value: `${WRITES} messages, ${mib(WRITES * 1000)}` },
+      { what: 'slow reader: peak bufferedAmount in the page', value: mib(result.peak) },
+      { what: 'slow reader: JS heap before / after (after GC)', value: `${mib(before.js)} / ${mib(after.js)}` },
+      { what: 'slow reader: DOM nodes before / after', value: `${before.nodes} / ${after.nodes}` },
+    );
+    // DOM stays bounded (virtualized log).
+    expect(after.nodes).toBeLessThan(before.nodes + 2000);
+    // BUG (reported): while OPEN, WebSocketClient.send hands everything to the socket whatever its
+    // bufferedAmount: there is no high-water mark, so a reader that stops reading makes the page
+    // buffer everything written (here tens of MiB). Proposed fix: a `maxBufferedAmount` option
+    // (default e.g. 1 MiB); above it `send` queues into the outbox (bounded by `maxQueue`, then
+    // 'rejected' + 'overflow'), and the outbox is flushed as `bufferedAmount` drains (the core already
+    // polls it).
+    expect(result.peak).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(after.js - before.js).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('while disconnected, the outbox stays within maxQueue and overflow is reported', async () => {
+    const server = await silentServer();
+    const chat = await openChatPage(browser, { server: server.url, name: 'bob', maxDelay: 60_000 });
+    await installRecorder(chat.page);
+    await expect.poll(() => chat.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+    // Drop the link (server side) and write 3000 raw frames through the core while it waits to reconnect.
+    for (const socket of server.sockets) socket.terminate();
+    await expect.poll(() => chat.page.evaluate(() => window.__rwcE2E?.connection()?.nextReconnectAt != null)).toBe(true);
+    const result = await chat.page.evaluate(() => {
+      const client = window.__rwcE2E?.client();
+      if (!client) throw new Error('no client');
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < 3000; i++) {
+        const r = client.send(`frame ${i}`);
+        counts[r] = (counts[r] ?? 0) + 1;
+      }
+      return { counts, queued: client.getSnapshot().queued, error: client.getSnapshot().error?.kind };
+    });
+    expect(result.queued).toBe(1000);
+    expect(result.counts).toEqual({ queued: 1000, rejected: 2000 });
+    expect(result.error).toBe('overflow');
+    expect((await recorded(chat.page)).errors.filter((k) => k === 'overflow').length).toBe(2000);
+    figures.push({ what: 'outbox while disconnected: 3000 sends', value: '1000 queued (maxQueue), 2000 rejected as overflow' });
+  });
+});
