@@ -34,7 +34,7 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
   /**
    * Render the inside of a row yourself. The row element (its class and `data-*` attributes) stays
    * ChatBox's. Rows are memoized: pass a stable function (`useCallback`), or every visible row
-   * re-renders whenever ChatBox does. Render text as text (no `dangerouslySetInnerHTML`).
+   * re-renders whenever ChatBox does. Render text as text, never as raw HTML.
    */
   renderEntry?: (entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode;
   /** Messages of one sender closer together than this form a group. Default 5 minutes. */
