@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { useEffect, useId, useState, type CSSProperties, type FormEvent } from 'react';
-import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList, useSetUsername, useChatUsers } from '../src/components/index.js';
+import { useState, type CSSProperties } from 'react';
+import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from '../src/components/index.js';
+import { NameField } from './support/NameField.js';
 import '../src/styles.css';
 
 /** Props of {@link LiveChatDemo}. */
@@ -21,33 +22,6 @@ const grid: CSSProperties = {
 /** A random guest name, `guest-1234`: two tabs get two names. */
 const guestName = () => `guest-${String(1000 + Math.floor(Math.random() * 9000))}`;
 
-/**
- * The name field: prefilled with the current name (the server's, if it gave another), renames on
- * submit. Not on every keystroke: each rename is announced to everyone, and the server limits how
- * often a connection may write.
- */
-function NameField() {
-  const { username } = useChatUsers();
-  const setUsername = useSetUsername();
-  const [draft, setDraft] = useState(username);
-  const id = useId();
-  useEffect(() => setDraft(username), [username]);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const name = draft.trim();
-    if (name !== '') setUsername(name);
-  };
-  return (
-    <form onSubmit={submit} style={{ gridArea: 'name', display: 'flex', gap: '0.5rem', alignItems: 'center' }}>
-      <label htmlFor={id}>Your name</label>
-      <input id={id} value={draft} onChange={(event) => setDraft(event.currentTarget.value)} maxLength={64} autoComplete="nickname" />
-      <button type="submit" disabled={draft.trim() === '' || draft.trim() === username}>
-        Change name
-      </button>
-    </form>
-  );
-}
-
 /** The whole kit, connected to a real chat server. */
 function LiveChatDemo({ server }: LiveChatDemoProps) {
   const [username] = useState(guestName);
@@ -55,7 +29,7 @@ function LiveChatDemo({ server }: LiveChatDemoProps) {
   return (
     <ChatProvider url={url} username={username}>
       <div style={grid}>
-        <NameField />
+        <NameField style={{ gridArea: 'name', display: 'flex', gap: '0.5rem', alignItems: 'center' }} />
         <ConnectionStatus style={{ gridArea: 'status' }} />
         <ChatBox style={{ gridArea: 'log', blockSize: 400 }} />
         <UserList style={{ gridArea: 'users' }} />

@@ -12,7 +12,7 @@
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
  */
-import { StrictMode, useEffect, useState, type FormEvent } from 'react';
+import { StrictMode, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 
 import {
@@ -22,11 +22,10 @@ import {
   MessageInput,
   UserList,
   useChatContext,
-  useSetUsername,
-  useChatUsers,
   type ReconnectOptions,
 } from '../../../src/index.ts';
 import '../../../src/styles.css';
+import { NameField } from '../../../stories/support/NameField.tsx';
 import './hook.ts';
 
 const params = new URLSearchParams(location.search);
@@ -37,27 +36,6 @@ const maxDelay = params.get('maxDelay');
 const reconnect: ReconnectOptions | undefined = maxDelay ? { maxDelay: Number(maxDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
 const heartbeat = heartbeatMs ? { interval: Number(heartbeatMs), timeout: Number(heartbeatMs) } : undefined;
-
-/** The rename form: shows the current name (the server's, after a rename) and asks for another. */
-function NameField() {
-  const { username } = useChatUsers();
-  const setUsername = useSetUsername();
-  const [draft, setDraft] = useState(username);
-  useEffect(() => setDraft(username), [username]);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const name = draft.trim();
-    if (name !== '') setUsername(name);
-  };
-  return (
-    <form onSubmit={submit} className="e2e-name">
-      <label>
-        Your name <input value={draft} onChange={(event) => setDraft(event.currentTarget.value)} />
-      </label>{' '}
-      <button type="submit">Change name</button>
-    </form>
-  );
-}
 
 /** Publishes the test hook. */
 function Hook() {
@@ -77,7 +55,7 @@ function App() {
     <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={heartbeat}>
       <Hook />
       <div className="rwc-chat">
-        <NameField />
+        <NameField className="e2e-name" />
         <ConnectionStatus />
         <ChatBox style={{ blockSize: height }} />
         <UserList />
