@@ -11,7 +11,8 @@ interface EntryBase {
 
 /**
  * A chat message. The user's own messages appear as soon as they are written: `pending` while they
- * wait for a connection, `sent` once on the wire, `delivered` when the server echoed them back.
+ * wait for a connection (or for a slow link to drain), `sent` once on the wire, `delivered` when the
+ * server echoed them back.
  * Everyone else's are `delivered`.
  */
 export interface ChatMessageEntry extends EntryBase {
@@ -84,15 +85,27 @@ export interface ChatStoreOptions {
   schedule?: Scheduler;
   /** The clock for outgoing `date` fields. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The most own messages that may wait for the server's echo. Past it, `send` refuses the text
+   * with an `'overflow'` error (a server that stopped answering cannot make the page grow without
+   * bound). Default 500.
+   */
+  maxUnconfirmed?: number;
 }
 
-/** What the store needs of a connection: a {@link WebSocketClient} has it. */
-export type ChatConnection = Pick<WebSocketClient<unknown, ClientPacket>, 'on' | 'sendJson'>;
+/**
+ * What the store needs of a connection: a {@link WebSocketClient} has it. `discardQueued`, when
+ * there, lets the store drop its stale copies from the outbox when a connection ends: it sends its
+ * own, in order, after the next sign-in (before it, the server would not know the sender's name).
+ */
+export type ChatConnection = Pick<WebSocketClient<unknown, ClientPacket>, 'on' | 'sendJson'> &
+  Partial<Pick<WebSocketClient<unknown, ClientPacket>, 'discardQueued'>>;
 
 /** Listener of a {@link ChatStore}. */
 export type ChatListener = (state: ChatState) => void;
 
 const DEFAULT_MAX_ENTRIES = 5000;
+const DEFAULT_MAX_UNCONFIRMED = 500;
 
 /** The default scheduler: an animation frame where there is one, else a macrotask. */
 export const frameScheduler: Scheduler = (flush) => {
@@ -129,6 +142,7 @@ export class ChatStore extends Subscribable<ChatListener> {
   private state: ChatState;
   private readonly client: ChatConnection;
   private readonly maxEntries: number;
+  private readonly maxUnconfirmed: number;
   private readonly schedule: Scheduler;
   private readonly now: () => number;
   private requestedName: string;
@@ -150,6 +164,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     super();
     this.client = client;
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.schedule = options.schedule ?? frameScheduler;
     this.now = options.now ?? (() => Date.now());
     this.requestedName = options.username;
@@ -185,12 +200,23 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   /**
    * Write a message. It appears in the log at once, as pending until it is on the wire, and is sent
-   * as soon as the server knows the user. Blank text is refused.
+   * as soon as the server knows the user. Blank text is refused, and so is any text while
+   * `maxUnconfirmed` messages still wait for the server (reported as an `'overflow'` error).
    *
-   * @returns the new entry, or null when the text was blank.
+   * @returns the new entry, or null when the text was refused.
    */
   send(text: string): ChatMessageEntry | null {
     if (text.trim() === '') return null;
+    if (this.unconfirmed.length >= this.maxUnconfirmed) {
+      this.set({
+        error: createWebSocketError(
+          'overflow',
+          `${this.unconfirmed.length} messages are still waiting for the server; this one was not sent. Try again once they are delivered.`,
+          { data: text },
+        ),
+      });
+      return null;
+    }
     const date = this.now();
     const nonce = `${this.nonceBase}-${this.nextKey.toString(36)}`;
     const entry: ChatMessageEntry = Object.freeze({
@@ -327,6 +353,7 @@ export class ChatStore extends Subscribable<ChatListener> {
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
   private disconnected(): void {
     this.set({ clientId: null, signedIn: false });
+    this.client.discardQueued?.();
     for (const own of this.unconfirmed) {
       if (own.entry.status === 'sent') this.replace(own.entry, { ...own.entry, status: 'pending' });
     }
@@ -339,7 +366,8 @@ export class ChatStore extends Subscribable<ChatListener> {
     const id = this.current('clientId');
     if (id === null) return;
     const result = this.client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
-    if (result !== 'rejected' && own.entry.status === 'pending') this.replace(own.entry, { ...own.entry, status: 'sent' });
+    // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
+    if (result === 'sent' && own.entry.status === 'pending') this.replace(own.entry, { ...own.entry, status: 'sent' });
   }
 
   // ---- state plumbing ---------------------------------------------------------------------------

@@ -44,6 +44,8 @@ export interface ChatStrings {
   disconnected: (meaning: string | null) => string;
   /** Prefix of an error shown to the user. */
   error: (message: string) => string;
+  /** Shown by the message field when a message was refused because too many wait for the server. */
+  sendRefused: string;
 }
 
 /** The default, English strings. */
@@ -70,6 +72,7 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   offline: 'Offline: waiting for the network',
   disconnected: (meaning: string | null) => (meaning ? `Disconnected: ${meaning}` : 'Disconnected'),
   error: (message: string) => `Error: ${message}`,
+  sendRefused: 'Not sent: too many messages are still waiting for the server. Try again in a moment.',
 });
 
 /** Formats message times: `<time dateTime>` gets `iso`, the reader sees `time`. */

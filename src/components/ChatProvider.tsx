@@ -58,6 +58,8 @@ export interface ChatProviderProps {
   heartbeat?: boolean | HeartbeatOptions;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
+  /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
+  maxUnconfirmed?: number;
   /** Called with every error of the connection (packet errors show in the chat state). */
   onError?: (error: WebSocketError) => void;
   /** The WebSocket implementation (tests, Node). Default: the global one. */
@@ -94,6 +96,7 @@ export function ChatProvider({
   reconnect,
   heartbeat,
   maxEntries,
+  maxUnconfirmed,
   onError,
   WebSocket,
   baseUrl,
@@ -112,7 +115,7 @@ export function ChatProvider({
   });
   // One store per connection; without one (url null) a detached store keeps the UI's shape.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store lives as long as its connection; the name and limits apply through effects
-  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, schedule }), [client]);
+  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule }), [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   useEffect(() => store.setUsername(username), [store, username]);
 

@@ -32,7 +32,7 @@ export interface MessageInputProps
   onValueChange?: (value: string) => void;
   /**
    * Called after a message was written to the chat (shown at once; sent when connected), with its
-   * text and the new log entry.
+   * text and the new log entry. Not called when the chat refused it (too many messages waiting).
    */
   onSend?: (text: string, entry: ChatMessageEntry | null) => void;
   /**
@@ -76,13 +76,15 @@ export interface MessageInputProps
  * A form to write a message: a labelled `<textarea>`, a send button, and a character counter that
  * describes the field. Enter sends, Shift+Enter starts a new line, Enter that confirms an IME
  * composition does not send; blank text is not sent. After a send the field empties and keeps focus.
+ * When the chat refuses a message (`maxUnconfirmed` messages still wait for the server), the text
+ * stays in the field and `strings.sendRefused` shows as an alert until the next edit or send.
  *
  * It works while disconnected or reconnecting: the message shows as pending and goes out on
  * connect. It reads no chat state, so incoming messages do not re-render it. Controlled (`value`,
  * `onValueChange`) or uncontrolled (`defaultValue`).
  *
- * Parts: `rwc-message-input` (root `<form>`, `data-empty` when blank, `data-over-limit`), `__label`,
- * `__field`, `__send`, `__counter`.
+ * Parts: `rwc-message-input` (root `<form>`, `data-empty` when blank, `data-over-limit`,
+ * `data-refused`), `__label`, `__field`, `__send`, `__counter`, `__refused`.
  *
  * @example
  * ```tsx
@@ -113,6 +115,7 @@ export function MessageInput({
   const { strings } = useChatStrings();
   const send = useSendMessage();
   const [value, setValue] = useControllableState(valueProp, defaultValue, onValueChange);
+  const [refused, setRefused] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const fieldId = `${id}-field`;
@@ -129,8 +132,11 @@ export function MessageInput({
     if (blank || overLimit || disabled) return;
     const text = value;
     const entry = send(text);
-    setValue('');
     field.current?.focus();
+    // Refused (too many waiting): keep the text so that nothing typed is lost.
+    setRefused(entry === null);
+    if (entry === null) return;
+    setValue('');
     onSend?.(text, entry);
   };
 
@@ -156,6 +162,7 @@ export function MessageInput({
       data-empty={blank ? '' : undefined}
       data-over-limit={overLimit ? '' : undefined}
       data-disabled={disabled ? '' : undefined}
+      data-refused={refused ? '' : undefined}
     >
       <label htmlFor={fieldId} className={cx('rwc-message-input__label', showLabel ? undefined : 'rwc-visually-hidden', labelClassName)}>
         {strings.messageLabel}
@@ -165,7 +172,10 @@ export function MessageInput({
         id={fieldId}
         className={cx('rwc-message-input__field', textareaClassName)}
         value={value}
-        onChange={(event: ChangeEvent<HTMLTextAreaElement>) => setValue(event.currentTarget.value)}
+        onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {
+          setRefused(false);
+          setValue(event.currentTarget.value);
+        }}
         onKeyDown={handleKeyDown}
         maxLength={maxLength}
         placeholder={placeholder ?? strings.messagePlaceholder}
@@ -184,6 +194,11 @@ export function MessageInput({
       <span id={counterId} className={cx('rwc-message-input__counter', counterClassName)}>
         {strings.charactersLeft(left)}
       </span>
+      {refused && (
+        <span role="alert" className="rwc-message-input__refused">
+          {strings.sendRefused}
+        </span>
+      )}
     </form>
   );
 }

@@ -70,8 +70,15 @@ export interface WebSocketClientOptions<In = unknown> {
   validate?: ((value: unknown) => value is In) | ((value: unknown) => boolean);
   /** How binary frames arrive. Default: the socket's own (`'blob'` in browsers). */
   binaryType?: BinaryType;
-  /** Most messages kept while not connected. Default 1000. */
+  /** Most messages kept in the outbox (while not connected, or held back by `maxBufferedAmount`). Default 1000. */
   maxQueue?: number;
+  /**
+   * High-water mark for the socket's `bufferedAmount`, in bytes. While the socket holds this much
+   * unsent data (a peer that reads slowly or not at all), sends wait in the outbox and go out as the
+   * buffer drains, so the page cannot grow without bound: past `maxQueue` they are rejected as
+   * `'overflow'`. Default 1 MiB; `Infinity` hands everything to the socket.
+   */
+  maxBufferedAmount?: number;
   /** How long `close()` waits for queued data to go out, and then for the close handshake. Default 5000 ms. */
   closeTimeout?: number;
   /** Reconnect after an abnormal close. Default true. */
@@ -98,7 +105,7 @@ export interface WebSocketSnapshot<In = unknown> {
   readonly extensions: string;
   /** Bytes handed to the socket but not yet sent (sampled after sends, while non-zero). */
   readonly bufferedAmount: number;
-  /** Messages waiting in the outbox for the connection to open. */
+  /** Messages waiting in the outbox: for the connection to open, or for `bufferedAmount` to drain. */
   readonly queued: number;
   /** The latest message, or null before the first. Use `on('message')` to see every one. */
   readonly lastMessage: In | null;
@@ -170,6 +177,7 @@ interface PendingClose {
 const DRAIN_POLL_MS = 25;
 const BUFFER_POLL_MS = 50;
 const DEFAULT_MAX_QUEUE = 1000;
+const DEFAULT_MAX_BUFFERED = 1024 * 1024;
 const DEFAULT_CLOSE_TIMEOUT = 5000;
 const DEFAULT_RESET_AFTER = 5000;
 const DEFAULT_HEARTBEAT = { interval: 30_000, timeout: 10_000, message: 'ping' as OutgoingData };
@@ -297,12 +305,18 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   }
 
   /**
-   * Send data: at once when open, else into the outbox, sent in order when the connection opens.
-   * Never throws.
+   * Send data: at once when open, else into the outbox, sent in order when the connection opens
+   * (or, while the socket holds `maxBufferedAmount` unsent bytes, as it drains). Never throws.
    */
   send(data: OutgoingData): SendResult {
     const socket = this.socket;
-    if (this.phase === 'open' && socket && !this.pendingClose && this.outbox.length === 0) {
+    if (
+      this.phase === 'open' &&
+      socket &&
+      !this.pendingClose &&
+      this.outbox.length === 0 &&
+      bufferedAmountOf(socket) < this.maxBufferedAmount()
+    ) {
       try {
         socket.send(data);
       } catch (cause) {
@@ -319,7 +333,20 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     }
     this.outbox.push(data);
     this.update({ queued: this.outbox.length });
+    // Held back by the high-water mark: the buffer poll sends it as the socket drains.
+    if (this.phase === 'open' && !this.pendingClose) this.sampleBufferedAmount();
     return 'queued';
+  }
+
+  /**
+   * Take back everything waiting in the outbox, unsent; returns it in order. For a caller that will
+   * send its own up-to-date version after the next connection opens (the chat store does so).
+   */
+  discardQueued(): OutgoingData[] {
+    const dropped = this.outbox.splice(0);
+    if (this.pendingClose) this.pendingClose.flushable = 0;
+    this.update({ queued: 0 });
+    return dropped;
   }
 
   /** `JSON.stringify(value)` and send it. A value JSON cannot encode is rejected and reported. */
@@ -500,10 +527,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
   private handleMessage(data: IncomingData): void {
     // The browser drops what arrives once it is no longer OPEN.
     if (this.phase !== 'open') return;
-    const heartbeat = this.heartbeatOptions();
+    // Per message, so no options object is built here.
+    const heartbeat = this.options.heartbeat;
     if (heartbeat) {
       this.lastReceivedAt = now();
-      if (heartbeat.isPong?.(data)) return;
+      if (heartbeat !== true && heartbeat.isPong?.(data)) return;
     }
     const decoded = this.decode(data);
     if (!decoded.ok) {
@@ -686,11 +714,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const socket = this.socket;
     if (!pending || !socket) return;
     this.clearTimer('drain');
-    if (this.phase === 'open') {
-      this.flushOutbox(socket, pending.flushable);
-      pending.flushable = 0;
-    }
-    const drained = this.phase === 'open' ? bufferedAmountOf(socket) === 0 : pending.flushable === 0;
+    if (this.phase === 'open') pending.flushable -= this.flushOutbox(socket, pending.flushable);
+    const drained = pending.flushable === 0 && (this.phase !== 'open' || bufferedAmountOf(socket) === 0);
     if (drained || now() >= pending.deadline) {
       this.closeSocket(socket, pending.code, pending.reason);
       return;
@@ -698,9 +723,17 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     this.setTimer('drain', DRAIN_POLL_MS, () => this.drainThenClose());
   }
 
-  private flushOutbox(socket: WebSocket, limit = this.outbox.length): void {
+  /** Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many left the outbox. */
+  private flushOutbox(socket: WebSocket, limit = this.outbox.length): number {
+    const sent = this.sendQueued(socket, limit);
+    if (sent > 0) this.sampleBufferedAmount();
+    return sent;
+  }
+
+  private sendQueued(socket: WebSocket, limit: number): number {
+    const max = this.maxBufferedAmount();
     let sent = 0;
-    for (; sent < limit && sent < this.outbox.length; sent++) {
+    for (; sent < limit && sent < this.outbox.length && bufferedAmountOf(socket) < max; sent++) {
       const data = this.outbox[sent] as OutgoingData;
       try {
         socket.send(data);
@@ -708,17 +741,23 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         this.report('send', `A queued message could not be sent: ${describe(cause)}`, { data, cause });
       }
     }
-    if (sent === 0) return;
-    this.outbox.splice(0, sent);
-    this.update({ queued: this.outbox.length });
-    this.sampleBufferedAmount();
+    if (sent > 0) this.outbox.splice(0, sent);
+    return sent;
   }
 
-  /** `bufferedAmount` has no change event: sample it after sends and while it is non-zero. */
+  /**
+   * `bufferedAmount` has no change event: sample it after sends and while it is non-zero, and send
+   * what the high-water mark held back as it drains.
+   */
   private sampleBufferedAmount(): void {
     const socket = this.socket;
-    const amount = socket ? bufferedAmountOf(socket) : 0;
-    this.update({ bufferedAmount: amount });
+    let amount = socket ? bufferedAmountOf(socket) : 0;
+    // During a close, drainThenClose decides what still goes out.
+    if (socket && this.phase === 'open' && !this.pendingClose && this.outbox.length > 0 && amount < this.maxBufferedAmount()) {
+      this.sendQueued(socket, this.outbox.length);
+      amount = bufferedAmountOf(socket);
+    }
+    this.update({ bufferedAmount: amount, queued: this.outbox.length });
     if (amount > 0 && this.timers.buffer === undefined) {
       this.setTimer('buffer', BUFFER_POLL_MS, () => {
         delete this.timers.buffer;
@@ -869,6 +908,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       message: given.message ?? DEFAULT_HEARTBEAT.message,
       isPong: given.isPong,
     };
+  }
+
+  private maxBufferedAmount(): number {
+    return this.options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED;
   }
 
   private closeTimeout(): number {

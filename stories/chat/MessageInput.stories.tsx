@@ -122,6 +122,32 @@ export const Blank: Story = {
   },
 };
 
+export const Refused: Story = {
+  name: 'Refused: too many messages waiting',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'A server that never answers, and `maxUnconfirmed={2}` on the provider: two messages wait as pending, the third is refused. The text stays in the field and an alert says why, until the next edit.',
+      },
+    },
+  },
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)} maxUnconfirmed={2}>
+      <MessageInput {...args} />
+    </MockChatProvider>
+  ),
+  ...withMockChatServer({ autoRespond: false }),
+  play: async ({ args, canvas, userEvent }) => {
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(field, 'one{Enter}two{Enter}three{Enter}');
+    await expect(args.onSend).toHaveBeenCalledTimes(2);
+    await expect(field).toHaveValue('three');
+    await expect(canvas.getByRole('alert')).toHaveTextContent('Not sent: too many messages are still waiting for the server.');
+    await expect(field.closest('form')).toHaveAttribute('data-refused');
+  },
+};
+
 export const Disabled: Story = {
   args: { disabled: true },
   ...withMockChatServer(),

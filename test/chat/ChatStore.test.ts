@@ -13,7 +13,10 @@ function fakeConnection() {
     open: new Set(),
   };
   const sent: ClientPacket[] = [];
-  let accepting = true;
+  /** What a slow link holds back (the core's outbox), and how many times the store discarded it. */
+  const held: ClientPacket[] = [];
+  let discards = 0;
+  let accepting: boolean | 'queue' = true;
   const connection: ChatConnection = {
     on: ((type: string, listener: (...args: never[]) => void) => {
       listeners[type]?.add(listener);
@@ -21,8 +24,16 @@ function fakeConnection() {
     }) as ChatConnection['on'],
     sendJson: (value) => {
       if (!accepting) return 'rejected';
+      if (accepting === 'queue') {
+        held.push(value);
+        return 'queued';
+      }
       sent.push(value);
       return 'sent';
+    },
+    discardQueued: () => {
+      discards++;
+      return held.splice(0).map((packet) => JSON.stringify(packet));
     },
   };
   const emit = (type: string, ...args: unknown[]) => {
@@ -36,17 +47,22 @@ function fakeConnection() {
     close: (code = 1006) => emit('close', createCloseInfo(code)),
     error: () => emit('error', createWebSocketError('connection', 'failed')),
     refuse: () => (accepting = false),
+    holdBack: () => (accepting = 'queue'),
+    accept: () => (accepting = true),
+    held,
+    discards: () => discards,
   };
 }
 
 const clock = 1_700_000_000_000;
 const now = () => clock;
 
-function setup(options: { username?: string; maxEntries?: number; schedule?: Scheduler } = {}) {
+function setup(options: { username?: string; maxEntries?: number; maxUnconfirmed?: number; schedule?: Scheduler } = {}) {
   const fake = fakeConnection();
   const store = new ChatStore(fake.connection, {
     username: options.username ?? 'ada',
     maxEntries: options.maxEntries,
+    maxUnconfirmed: options.maxUnconfirmed,
     schedule: options.schedule ?? immediateScheduler,
     now,
   });
@@ -178,6 +194,39 @@ describe('own messages', () => {
     refuse();
     store.send('x');
     expect(store.getState().entries[0]).toMatchObject({ status: 'pending' });
+  });
+
+  it('refuses past maxUnconfirmed with a visible overflow error, and accepts again once echoes arrive', () => {
+    const { store, receive, sent } = setup({ maxUnconfirmed: 3 });
+    receive({ type: 'id', id: 7 });
+    for (const text of ['a', 'b', 'c']) expect(store.send(text)).not.toBeNull();
+    expect(store.send('d')).toBeNull();
+    expect(store.getState().error).toMatchObject({ kind: 'overflow', data: 'd' });
+    expect(store.getState().error?.message).toMatch(/3 messages are still waiting/);
+    expect(store.getState().unconfirmed).toBe(3);
+    expect(store.getState().entries.map((e) => (e.kind === 'message' ? e.text : e.kind))).toEqual(['a', 'b', 'c']);
+    const first = sent.find((p) => p.type === 'message');
+    receive({ ...first, name: 'ada' });
+    expect(store.send('d')).not.toBeNull();
+    expect(store.getState().unconfirmed).toBe(3);
+  });
+
+  it('keeps a message held back by a slow link pending, and drops the stale copy when the link closes', () => {
+    const { store, receive, sent, held, holdBack, accept, close, discards } = setup();
+    receive({ type: 'id', id: 7 });
+    holdBack();
+    store.send('slow');
+    expect(held).toHaveLength(1);
+    expect(store.getState().entries[0]).toMatchObject({ text: 'slow', status: 'pending' });
+    close();
+    expect(discards()).toBe(1);
+    expect(held).toHaveLength(0);
+    accept();
+    receive({ type: 'id', id: 8 });
+    // After the name, not before it: the server would not know who wrote it.
+    expect(sent.slice(-2).map((p) => p.type)).toEqual(['username', 'message']);
+    expect(sent.filter((p) => p.type === 'message')).toHaveLength(1);
+    expect(store.getState().entries[0]).toMatchObject({ text: 'slow', status: 'sent' });
   });
 
   it('asks for a new name at once when connected, or at the next sign-in', () => {

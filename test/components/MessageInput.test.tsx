@@ -53,7 +53,8 @@ function renderChat(
     strings,
     chat = startServer(),
     reconnect,
-  }: { strings?: Partial<ChatStrings>; chat?: MockChatServer; reconnect?: { initialDelay: number } } = {},
+    maxUnconfirmed,
+  }: { strings?: Partial<ChatStrings>; chat?: MockChatServer; reconnect?: { initialDelay: number }; maxUnconfirmed?: number } = {},
 ) {
   const view = render(
     <ChatProvider
@@ -63,6 +64,7 @@ function renderChat(
       schedule={immediateScheduler}
       strings={strings}
       reconnect={reconnect}
+      maxUnconfirmed={maxUnconfirmed}
     >
       {ui}
       <OwnMessages />
@@ -299,6 +301,31 @@ describe('<MessageInput>', () => {
     fireEvent.keyDown(field(), { key: 'Enter', code: 'Enter', keyCode: 13 });
     expect(ownMessages()).toEqual(['early:pending']);
     await chat.waitForPacket(isMessage('early'));
+  });
+
+  it('keeps the text and shows an alert when the chat refuses a message (too many waiting), until the next edit', async () => {
+    const onSend = vi.fn();
+    renderChat(<MessageInput onSend={onSend} />, { maxUnconfirmed: 1 });
+    // Before the connection opens, nothing is echoed: the first message waits, the second is refused.
+    fireEvent.change(field(), { target: { value: 'first' } });
+    fireEvent.keyDown(field(), { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(field().value).toBe('');
+    fireEvent.change(field(), { target: { value: 'second' } });
+    fireEvent.keyDown(field(), { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(field().value).toBe('second');
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Not sent: too many messages are still waiting for the server. Try again in a moment.',
+    );
+    expect(field().form?.hasAttribute('data-refused')).toBe(true);
+    expect(onSend).toHaveBeenCalledTimes(1);
+    expect(ownTexts()).toEqual(['first']);
+    fireEvent.change(field(), { target: { value: 'second!' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    // Once the first is delivered there is room again.
+    await waitFor(() => expect(ownMessages()).toEqual(['first:delivered']));
+    fireEvent.keyDown(field(), { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(field().value).toBe('');
+    expect(ownTexts()).toEqual(['first', 'second!']);
   });
 
   it('can be disabled by its owner', () => {

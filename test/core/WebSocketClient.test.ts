@@ -393,6 +393,96 @@ describe('sending', () => {
   });
 });
 
+describe('backpressure: maxBufferedAmount', () => {
+  /** An open client whose socket's bufferedAmount grows by what is sent and drains when told. */
+  async function slowPeer(options: Partial<WebSocketClientOptions> = {}) {
+    const ctx = setup({ maxBufferedAmount: 10, ...options });
+    ctx.client.connect();
+    await tick();
+    const socket = ctx.created[0] as WebSocket;
+    let buffered = 0;
+    const written: string[] = [];
+    Object.defineProperty(socket, 'bufferedAmount', { get: () => buffered });
+    vi.spyOn(socket, 'send').mockImplementation((data) => {
+      written.push(String(data));
+      buffered += String(data).length;
+    });
+    return { ...ctx, socket, written, drain: () => (buffered = 0) };
+  }
+
+  it('holds sends in the outbox above the high-water mark and sends them, in order, as the buffer drains', async () => {
+    const { client, written, drain } = await slowPeer();
+    expect(client.send('aaaaaa')).toBe('sent');
+    expect(client.send('bbbbbb')).toBe('sent'); // 6 < 10: still under the mark
+    expect(client.send('cc')).toBe('queued'); // 12 >= 10
+    expect(client.send('dd')).toBe('queued');
+    expect(client.getSnapshot()).toMatchObject({ queued: 2, bufferedAmount: 12 });
+    await tick(200);
+    expect(written).toEqual(['aaaaaa', 'bbbbbb']);
+    drain();
+    await tick(60);
+    expect(written).toEqual(['aaaaaa', 'bbbbbb', 'cc', 'dd']);
+    expect(client.getSnapshot()).toMatchObject({ queued: 0, bufferedAmount: 4 });
+    drain();
+    expect(client.send('ee')).toBe('sent');
+  });
+
+  it('rejects as overflow once the held-back outbox is full, so memory stays bounded', async () => {
+    const { client, errors, written } = await slowPeer({ maxQueue: 3 });
+    const results = Array.from({ length: 10 }, (_, i) => client.send(`message ${i}`));
+    expect(results).toEqual(['sent', 'sent', 'queued', 'queued', 'queued', ...Array(5).fill('rejected')]);
+    expect(written).toHaveLength(2);
+    expect(errors.filter((e) => e.kind === 'overflow').map((e) => e.data)).toEqual([5, 6, 7, 8, 9].map((i) => `message ${i}`));
+  });
+
+  it('sends only part of the outbox per drain when the buffer fills again', async () => {
+    const { client, written, drain } = await slowPeer();
+    client.send('0123456789');
+    for (const word of ['aaaaaa', 'bbbbbb', 'cccccc']) expect(client.send(word)).toBe('queued');
+    drain();
+    await tick(60);
+    expect(written).toEqual(['0123456789', 'aaaaaa', 'bbbbbb']);
+    expect(client.getSnapshot().queued).toBe(1);
+    drain();
+    await tick(60);
+    expect(written.at(-1)).toBe('cccccc');
+  });
+
+  it('close() sends what was queued before it as the buffer drains, then closes', async () => {
+    const { client, socket, written, drain } = await slowPeer({ closeTimeout: 1000 });
+    const closeSpy = vi.spyOn(socket, 'close');
+    client.send('0123456789');
+    client.send('aaaaaa');
+    client.send('bbbbbb');
+    void client.close();
+    client.send('after close');
+    drain();
+    await tick(30);
+    expect(written).toEqual(['0123456789', 'aaaaaa', 'bbbbbb']);
+    expect(closeSpy).not.toHaveBeenCalled(); // 12 bytes still buffered
+    drain();
+    await tick(30);
+    expect(closeSpy).toHaveBeenCalledTimes(1);
+    expect(written).not.toContain('after close');
+  });
+
+  it('discardQueued() takes back what waits, in order', async () => {
+    const { client, written } = await slowPeer();
+    client.send('0123456789');
+    client.send('x');
+    client.send('y');
+    expect(client.discardQueued()).toEqual(['x', 'y']);
+    expect(client.getSnapshot().queued).toBe(0);
+    expect(written).toEqual(['0123456789']);
+  });
+
+  it('hands everything to the socket with maxBufferedAmount: Infinity', async () => {
+    const { client, written } = await slowPeer({ maxBufferedAmount: Number.POSITIVE_INFINITY });
+    for (let i = 0; i < 50; i++) expect(client.send('0123456789')).toBe('sent');
+    expect(written).toHaveLength(50);
+  });
+});
+
 describe('closing', () => {
   it('throws the browser DOMException synchronously for a bad code or reason', () => {
     const { client } = setup();

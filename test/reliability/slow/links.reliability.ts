@@ -105,7 +105,8 @@ describe('slow reader', () => {
     await expect.poll(() => chat.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
     const cdp = await chat.page.context().newCDPSession(chat.page);
     const before = await heap(cdp);
-    // 40 000 messages of 1000 characters (40 MB) written into a connection nobody reads.
+    // 40 000 chat messages of 1000 characters (40 MB) written into a connection nobody reads, then
+    // 40 000 raw frames of 1000 bytes straight through the core.
     const WRITES = 40_000;
     const result = await chat.page.evaluate(async (writes) => {
       const store = window.__rwcE2E?.store();
@@ -113,31 +114,66 @@ describe('slow reader', () => {
       if (!store || !client) throw new Error('no hook');
       const text = 'x'.repeat(990);
       let peak = 0;
+      let accepted = 0;
       for (let i = 0; i < writes; i++) {
-        store.send(`${i} ${text}`);
+        if (store.send(`${i} ${text}`)) accepted++;
         if (i % 1000 === 999) {
           peak = Math.max(peak, client.getSnapshot().bufferedAmount);
           await new Promise((resolve) => setTimeout(resolve, 0));
         }
       }
-      return { peak, snapshot: client.getSnapshot().bufferedAmount, queued: client.getSnapshot().queued };
+      store.flush();
+      const chatError = store.getState().error;
+      const raw: Record<string, number> = {};
+      for (let i = 0; i < writes; i++) {
+        const r = client.send(text.slice(0, 1000));
+        raw[r] = (raw[r] ?? 0) + 1;
+        if (i % 1000 === 999) {
+          peak = Math.max(peak, client.getSnapshot().bufferedAmount);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+      return {
+        accepted,
+        chatError: chatError ? { kind: chatError.kind, message: chatError.message } : null,
+        unconfirmed: store.getState().unconfirmed,
+        raw,
+        peak,
+        queued: client.getSnapshot().queued,
+        clientError: client.getSnapshot().error?.kind ?? null,
+      };
     }, WRITES);
     const after = await heap(cdp);
     figures.push(
-      { what: 'slow reader: written into an unread connection', value: `${WRITES} messages, ${mib(WRITES * 1000)}` },
-      { what: 'slow reader: peak bufferedAmount in the page', value: mib(result.peak) },
+      { what: 'slow reader: chat messages written into an unread connection', value: `${WRITES} (${mib(WRITES * 1000)})` },
+      {
+        what: 'slow reader: chat messages accepted / refused with a visible overflow error',
+        value: `${result.accepted} (maxUnconfirmed) / ${WRITES - result.accepted}`,
+      },
+      {
+        what: 'slow reader: raw frames sent / queued / rejected (overflow) through the core',
+        value: `${result.raw.sent ?? 0} / ${result.raw.queued ?? 0} / ${result.raw.rejected ?? 0}`,
+      },
+      { what: 'slow reader: peak bufferedAmount in the page (maxBufferedAmount 1 MiB)', value: mib(result.peak) },
       { what: 'slow reader: JS heap before / after (after GC)', value: `${mib(before.js)} / ${mib(after.js)}` },
       { what: 'slow reader: DOM nodes before / after', value: `${before.nodes} / ${after.nodes}` },
     );
-    // DOM stays bounded (virtualized log).
+    // The chat refuses, visibly, once maxUnconfirmed (500) messages wait for their echo.
+    expect(result.accepted).toBe(500);
+    expect(result.unconfirmed).toBe(500);
+    expect(result.chatError).toMatchObject({ kind: 'overflow' });
+    // The core: the socket's buffer stops at the high-water mark (plus the frame that crossed it),
+    // the rest waits in the outbox up to maxQueue, and everything past that is rejected as overflow.
+    expect(result.peak).toBeLessThanOrEqual(1024 * 1024 + 1100);
+    // Queued sends go out as the buffer drains (the kernel takes some), so more than maxQueue may
+    // have been queued over time; at the end the outbox is full and holds exactly maxQueue.
+    expect(result.queued).toBe(1000);
+    expect(result.raw.queued).toBeGreaterThanOrEqual(1000);
+    expect((result.raw.sent ?? 0) + (result.raw.queued ?? 0) + (result.raw.rejected ?? 0)).toBe(WRITES);
+    expect(result.raw.rejected).toBeGreaterThan(WRITES / 2);
+    expect(result.clientError).toBe('overflow');
+    // DOM stays bounded (virtualized log), and so does the heap.
     expect(after.nodes).toBeLessThan(before.nodes + 2000);
-    // BUG (reported): while OPEN, WebSocketClient.send hands everything to the socket whatever its
-    // bufferedAmount: there is no high-water mark, so a reader that stops reading makes the page
-    // buffer everything written (here tens of MiB). Proposed fix: a `maxBufferedAmount` option
-    // (default e.g. 1 MiB); above it `send` queues into the outbox (bounded by `maxQueue`, then
-    // 'rejected' + 'overflow'), and the outbox is flushed as `bufferedAmount` drains (the core already
-    // polls it).
-    expect(result.peak).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(after.js - before.js).toBeLessThan(16 * 1024 * 1024);
   });
 
