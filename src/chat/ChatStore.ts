@@ -1,4 +1,5 @@
 import { Subscribable, createWebSocketError, type Unsubscribe, type WebSocketClient, type WebSocketError } from '../core/index.js';
+import { createFrameScheduler, type Scheduler } from './createFrameScheduler.js';
 import { decodeServerPacket, encodeMessage, encodeUsername, type ClientPacket, type MessagePacket } from '../protocol/index.js';
 
 /** Fields every log entry has. */
@@ -69,9 +70,6 @@ export interface ChatState {
   readonly error: ChatError | null;
 }
 
-/** Runs `flush` later, once, however often it is asked before then. Returns a cancel function. */
-export type Scheduler = (flush: () => void) => () => void;
-
 /** Options of {@link ChatStore}. */
 export interface ChatStoreOptions {
   /** The name to ask the server for. */
@@ -79,8 +77,9 @@ export interface ChatStoreOptions {
   /** The longest the log may grow; older entries are dropped first. Default 5000. */
   maxEntries?: number;
   /**
-   * When to publish accumulated changes. Default: the next animation frame where there is one (so a
-   * burst renders at most once per frame), else the next macrotask.
+   * When to publish accumulated changes. Default: `createFrameScheduler()`, an animation frame (so
+   * a burst renders at most once per frame), at most every 50 ms (so a stream leaves most frames to
+   * the user's typing).
    */
   schedule?: Scheduler;
   /** The clock for outgoing `date` fields. Default `Date.now`. */
@@ -106,23 +105,6 @@ export type ChatListener = (state: ChatState) => void;
 
 const DEFAULT_MAX_ENTRIES = 5000;
 const DEFAULT_MAX_UNCONFIRMED = 500;
-
-/** The default scheduler: an animation frame where there is one, else a macrotask. */
-export const frameScheduler: Scheduler = (flush) => {
-  const g = globalThis as { requestAnimationFrame?: (cb: () => void) => number; cancelAnimationFrame?: (id: number) => void };
-  if (typeof g.requestAnimationFrame === 'function') {
-    const id = g.requestAnimationFrame(flush);
-    return () => g.cancelAnimationFrame?.(id);
-  }
-  const id = setTimeout(flush, 0);
-  return () => clearTimeout(id);
-};
-
-/** A scheduler that publishes at once: for tests and for code that wants every change. */
-export const immediateScheduler: Scheduler = (flush) => {
-  flush();
-  return () => {};
-};
 
 interface OwnMessage {
   readonly nonce: string;
@@ -165,7 +147,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.client = client;
     this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
-    this.schedule = options.schedule ?? frameScheduler;
+    this.schedule = options.schedule ?? createFrameScheduler();
     this.now = options.now ?? (() => Date.now());
     this.requestedName = options.username;
     this.state = Object.freeze({

@@ -1,7 +1,5 @@
 export {
   ChatStore,
-  frameScheduler,
-  immediateScheduler,
   type ChatConnection,
   type ChatEntry,
   type ChatError,
@@ -11,7 +9,13 @@ export {
   type ChatSignInEntry,
   type ChatState,
   type ChatStoreOptions,
-  type Scheduler,
 } from './ChatStore.js';
+export {
+  DEFAULT_PUBLISH_INTERVAL_MS,
+  createFrameScheduler,
+  frameScheduler,
+  immediateScheduler,
+  type Scheduler,
+} from './createFrameScheduler.js';
 export { DEFAULT_GROUP_WINDOW_MS, groupEntries, startsGroup, type EntryGroup } from './groupEntries.js';
 export { createTimeFormat, defaultChatStrings, type ChatStrings, type TimeFormat } from './strings.js';

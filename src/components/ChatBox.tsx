@@ -4,7 +4,8 @@ import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, t
 import { VList, type VListHandle } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
-import { useChatEntries, useChatStrings } from './useChat.js';
+import { diffEntries, endOffset, isAtEnd, tailStart } from './chatBoxScroll.js';
+import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
  * How close to the end (in CSS pixels) still counts as "at the bottom". Scrolling to the end by any
@@ -13,6 +14,15 @@ import { useChatEntries, useChatStrings } from './useChat.js';
  * (40 px) or wheel (~100 px) step, so any deliberate scroll up counts as leaving the bottom.
  */
 const DEFAULT_BOTTOM_THRESHOLD = 4;
+
+/**
+ * Rows kept mounted at the end of a pinned view: those filling its height plus this many pixels
+ * (estimates of new rows' heights may be short), and never more than {@link MAX_TAIL_ROWS}.
+ */
+const TAIL_SLACK = 100;
+const MAX_TAIL_ROWS = 500;
+/** The height of a row virtua has not seen, before any has been (virtua's own default). */
+const FIRST_ROW_ESTIMATE = 40;
 
 /** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
 export interface ChatBoxEntryInfo {
@@ -81,7 +91,8 @@ export function ChatBox({
   bottomThreshold = DEFAULT_BOTTOM_THRESHOLD,
   ...rest
 }: ChatBoxProps) {
-  const entries = useChatEntries();
+  // As a transition: a streaming log never delays the next frame of what the user types.
+  const entries = useDeferredChatEntries();
   const { strings, timeFormat } = useChatStrings();
   const emptyId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -99,6 +110,20 @@ export function ChatBox({
   const previousEntries = useRef<readonly ChatEntry[] | null>(null);
 
   const log = useCallback(() => rootRef.current?.querySelector<HTMLElement>(':scope > [role="log"]') ?? null, []);
+
+  /**
+   * Scroll the log to its very end, computed from virtua's model (see `endOffset`): no layout is
+   * read. (The write itself lays out a DOM that changed, once, as the frame would.) Always written,
+   * never skipped as "already there": virtua may have moved the view since (its scroll-jump
+   * compensation, in the same commit or measurement, before any scroll event reports it). Not
+   * virtua's `scrollToIndex`: that starts a retry loop which would pull the view back down after the
+   * reader has scrolled up (it re-scrolls on every measurement for 150 ms). Rows measured later
+   * re-pin through `onResize`.
+   */
+  const scrollToEnd = useCallback((element: HTMLElement) => {
+    const list = listRef.current;
+    if (list) element.scrollTop = endOffset(list);
+  }, []);
 
   const follow = useCallback((value: boolean) => {
     if (pinnedRef.current !== value) {
@@ -134,18 +159,21 @@ export function ChatBox({
         setUnseen(unseenRef.current);
       }
     }
-  }, [entries, follow, log]);
+  }, [entries, follow, log, scrollToEnd]);
 
   const onScroll = useCallback(
     (offset: number) => {
-      const element = log();
-      if (!element) return;
+      const list = listRef.current;
+      if (!list) return;
       const previous = lastOffset.current;
       lastOffset.current = offset;
       // Leaving the bottom takes a move up: content growing under a pinned view (before it is
-      // scrolled to the new end) and smooth scrolls towards the end never unpin it.
-      if (isAtEnd(element, threshold.current)) follow(true);
-      else if (offset < previous) follow(false);
+      // scrolled to the new end) and smooth scrolls towards the end never unpin it. virtua's model
+      // may be ahead of the DOM (it takes the new rows while the log renders, before the commit),
+      // so a move up is checked against the DOM before it unpins: the browser clamping the offset
+      // of a view at the end, as rows shrink when measured, is not the reader leaving it.
+      if (isAtEnd(list, threshold.current, offset)) follow(true);
+      else if (offset < previous && !isDomAtEnd(log(), threshold.current)) follow(false);
     },
     [follow, log, threshold],
   );
@@ -154,7 +182,7 @@ export function ChatBox({
   const onResize = useCallback(() => {
     const element = log();
     if (element && pinnedRef.current) scrollToEnd(element);
-  }, [log]);
+  }, [log, scrollToEnd]);
 
   const jumpToNewest = useCallback(() => {
     const element = log();
@@ -163,7 +191,7 @@ export function ChatBox({
     scrollToEnd(element);
     // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
     element.focus({ preventScroll: true });
-  }, [follow, log]);
+  }, [follow, log, scrollToEnd]);
 
   const renderRow = useCallback(
     (entry: ChatEntry, index: number) => (
@@ -188,6 +216,7 @@ export function ChatBox({
       <VList
         ref={listRef}
         data={entries}
+        keepMounted={pinned ? tailOf(listRef.current, entries.length, previousEntries.current?.length ?? 0) : undefined}
         role="log"
         aria-label={strings.messagesLabel}
         aria-live="polite"
@@ -201,7 +230,7 @@ export function ChatBox({
         {renderRow}
       </VList>
     ),
-    [entries, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
+    [entries, pinned, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
   );
 
   return (
@@ -266,49 +295,28 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
   );
 });
 
-/** What changed between two versions of the log; work proportional to the change, not the log. */
-interface EntriesChange {
-  /** Entries dropped from the start (the store keeps at most `maxEntries`). */
-  readonly trimmed: number;
-  /** Entries appended at the end. */
-  readonly added: number;
-  /** Whether an appended entry is an own message (the user just wrote it). */
-  readonly own: boolean;
-  /** The log was emptied or replaced (a new connection's store). */
-  readonly reset: boolean;
-}
-
-function diffEntries(previous: readonly ChatEntry[], next: readonly ChatEntry[]): EntriesChange {
-  const first = next[0];
-  if (first === undefined) return { trimmed: 0, added: 0, own: false, reset: true };
-  let trimmed = 0;
-  if (previous.length > 0 && previous[0]?.key !== first.key) {
-    // Keys are stable (an own message keeps its key when its status changes): find where the new
-    // log starts in the old one. The search runs over the dropped entries only.
-    trimmed = previous.findIndex((entry) => entry.key === first.key);
-    if (trimmed < 0) return { trimmed: 0, added: 0, own: false, reset: true };
-  }
-  const added = Math.max(0, next.length - (previous.length - trimmed));
-  let own = false;
-  for (let i = next.length - added; i < next.length && !own; i++) {
-    const entry = next[i];
-    own = entry?.kind === 'message' && entry.own;
-  }
-  return { trimmed, added, own, reset: false };
-}
-
-function isAtEnd(element: HTMLElement, threshold: number): boolean {
-  return element.scrollTop + element.clientHeight >= element.scrollHeight - threshold;
+/** Whether the log's DOM is scrolled to (within `threshold` of) its end. Reads layout: use sparingly. */
+function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
+  return element !== null && element.scrollTop + element.clientHeight >= element.scrollHeight - threshold;
 }
 
 /**
- * Scroll the log to its very end. The DOM's own end, not virtua's `scrollToIndex(last, 'end')`: it
- * includes any padding the stylesheet gives the log, and it starts no retry loop of virtua's that
- * would pull the view back down after the reader has scrolled up (its loop re-scrolls on every
- * measurement for 150 ms). Rows measured later re-pin through `onResize`.
+ * While pinned, the rows at the end of the log, mounted in the same render that appends them. virtua
+ * renders the rows around its last known scroll position, which is the previous end until the
+ * scroll event of the pin arrives (in the next frame): without these, the new end would show blank
+ * for a frame, and virtua would render its rows in that scroll event, before the next frame's
+ * animation callbacks, where they delay the response to input; the top rows it would measure there
+ * also make it compensate a scroll jump (a forced layout) that the pin then undoes.
+ * `known`: how many entries virtua has seen (the previous render's).
  */
-function scrollToEnd(element: HTMLElement): void {
-  element.scrollTop = element.scrollHeight;
+function tailOf(list: VListHandle | null, length: number, known: number): number[] | undefined {
+  if (!list || length === 0 || list.viewportSize <= 0) return undefined;
+  const seen = Math.min(known, length);
+  const estimate = seen > 0 ? (list.getItemOffset(seen - 1) + list.getItemSize(seen - 1)) / seen : FIRST_ROW_ESTIMATE;
+  const start = tailStart(length, seen, list.getItemSize, estimate, list.viewportSize + TAIL_SLACK, MAX_TAIL_ROWS);
+  const indexes: number[] = [];
+  for (let index = start; index < length; index++) indexes.push(index);
+  return indexes;
 }
 
 /**

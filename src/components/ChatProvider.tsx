@@ -68,7 +68,7 @@ export interface ChatProviderProps {
   baseUrl?: string;
   /** Where online/offline comes from; see the core's `network` option. Default: the browser's. */
   network?: NetworkMonitor;
-  /** When the chat state publishes changes. Default: once per animation frame. */
+  /** When the chat state publishes changes. Default: `createFrameScheduler()`: on an animation frame, at most every 50 ms. */
   schedule?: Scheduler;
   children?: ReactNode;
 }

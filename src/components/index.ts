@@ -6,6 +6,7 @@ export {
   useChatStatus,
   useChatStrings,
   useChatUsers,
+  useDeferredChatEntries,
   useSendMessage,
   useSetUsername,
 } from './useChat.js';

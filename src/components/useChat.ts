@@ -2,6 +2,7 @@
 
 import { useCallback } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatState, ChatStrings, TimeFormat } from '../chat/index.js';
+import { useDeferredStoreSelector } from '../react/useDeferredStoreSelector.js';
 import { useStoreSelector, shallowEqual } from '../react/useStoreSelector.js';
 import { useWebSocketState, type UseWebSocketResult } from '../react/useWebSocketState.js';
 import type { ClientPacket } from '../protocol/index.js';
@@ -20,6 +21,15 @@ export function useChatSelector<T>(selector: (state: ChatState) => T, isEqual?: 
 export function useChatEntries(): readonly ChatEntry[] {
   const { store } = useChatContext('useChatEntries');
   return useStoreSelector(store, selectEntries);
+}
+
+/**
+ * The log, rendered as a transition: typing and clicks render first, and a stream of changes renders
+ * once per pending transition. What `<ChatBox>` uses; for a custom log that must not slow the input.
+ */
+export function useDeferredChatEntries(): readonly ChatEntry[] {
+  const { store } = useChatContext('useDeferredChatEntries');
+  return useDeferredStoreSelector(store, selectEntries);
 }
 
 /** The users and who the current user is. Re-renders only when one of those changes. */

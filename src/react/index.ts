@@ -16,4 +16,5 @@ export {
   type WebSocketProviderProps,
 } from './WebSocketProvider.js';
 export { shallowEqual, useStoreSelector, type ReadableStore } from './useStoreSelector.js';
+export { useDeferredStoreSelector } from './useDeferredStoreSelector.js';
 export { useShallowStable } from './useShallowStable.js';

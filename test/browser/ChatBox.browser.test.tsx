@@ -286,6 +286,43 @@ describe('ChatBox in Chromium', () => {
     expect(newMessagesButton()).toBeNull();
   });
 
+  it('while pinned, renders the newest rows in the commit that appends them, and pins before paint', async () => {
+    const { chat, log } = await mount();
+    flood(chat, 40, 0, varied);
+    await expect.poll(() => isVisible(log, rowWithText(log, varied(39)))).toBe(true);
+    await expect.poll(() => atEnd(log)).toBe(true);
+    // More new rows than the view and virtua's 200 px overscan hold, below the rows it renders for
+    // its last scroll position: they are in the DOM as soon as React has rendered the update, before
+    // any scroll event could tell virtua where the view went (those come with the next frame).
+    let scrolls = 0;
+    const countScroll = () => scrolls++;
+    log.addEventListener('scroll', countScroll);
+    cleanups.push(() => log.removeEventListener('scroll', countScroll));
+    // The log renders as a transition: wait for the commit that adds the newest row.
+    const appended = new Promise<void>((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (!rowWithText(log, varied(69))) return;
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(log, { childList: true, subtree: true, characterData: true });
+    });
+    flood(chat, 30, 40, varied);
+    await appended;
+    expect(scrolls).toBe(0);
+    // Before the first paint after the update (rows measured, view pinned), the newest row is in
+    // view: a ResizeObserver created now reports after virtua's, in the same frame, before paint.
+    const seen = await new Promise<{ visible: boolean; atEnd: boolean }>((resolve) => {
+      const observer = new ResizeObserver(() => {
+        observer.disconnect();
+        resolve({ visible: isVisible(log, rowWithText(log, varied(69))), atEnd: atEnd(log) });
+      });
+      observer.observe(log);
+    });
+    expect(seen).toEqual({ visible: true, atEnd: true });
+    expect(log.dataset.state).toBe('pinned');
+  });
+
   it('after scrolling up, new messages leave the view alone and a button counts them', async () => {
     const { chat, log } = await mount();
     flood(chat, 100);

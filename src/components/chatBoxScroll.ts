@@ -1,0 +1,83 @@
+// Pure helpers of ChatBox's pinning: what changed in the log, and where its end is, computed from the
+// virtual list's own model (no DOM reads, so no forced style or layout).
+import type { ChatEntry } from '../chat/index.js';
+
+/** What changed between two versions of the log; work proportional to the change, not the log. */
+export interface EntriesChange {
+  /** Entries dropped from the start (the store keeps at most `maxEntries`). */
+  readonly trimmed: number;
+  /** Entries appended at the end. */
+  readonly added: number;
+  /** Whether an appended entry is an own message (the user just wrote it). */
+  readonly own: boolean;
+  /** The log was emptied or replaced (a new connection's store). */
+  readonly reset: boolean;
+}
+
+export function diffEntries(previous: readonly ChatEntry[], next: readonly ChatEntry[]): EntriesChange {
+  const first = next[0];
+  if (first === undefined) return { trimmed: 0, added: 0, own: false, reset: true };
+  let trimmed = 0;
+  if (previous.length > 0 && previous[0]?.key !== first.key) {
+    // Keys are stable (an own message keeps its key when its status changes): find where the new
+    // log starts in the old one. The search runs over the dropped entries only.
+    trimmed = previous.findIndex((entry) => entry.key === first.key);
+    if (trimmed < 0) return { trimmed: 0, added: 0, own: false, reset: true };
+  }
+  const added = Math.max(0, next.length - (previous.length - trimmed));
+  let own = false;
+  for (let i = next.length - added; i < next.length && !own; i++) {
+    const entry = next[i];
+    own = entry?.kind === 'message' && entry.own;
+  }
+  return { trimmed, added, own, reset: false };
+}
+
+/**
+ * What the end of the log is computed from: virtua's `VListHandle` has these three. `scrollSize` is
+ * the rows' total height (at least the viewport's), `viewportSize` the log's content box height
+ * (its ResizeObserver's `contentRect`, without padding), `scrollOffset` the `scrollTop` of the last
+ * scroll event.
+ */
+export interface ScrollModel {
+  readonly scrollOffset: number;
+  readonly viewportSize: number;
+  readonly scrollSize: number;
+}
+
+/**
+ * The `scrollTop` of the very end of the log. The log's padding is in both its `scrollHeight` and
+ * its `clientHeight`, so it cancels out: the DOM's end (`scrollHeight - clientHeight`) is the rows'
+ * height minus the content box's, which is what virtua's model holds, without reading the DOM.
+ */
+export function endOffset(model: ScrollModel): number {
+  return Math.max(0, model.scrollSize - model.viewportSize);
+}
+
+/** Whether `offset` (default: the model's) is within `threshold` pixels of the end. */
+export function isAtEnd(model: ScrollModel, threshold: number, offset = model.scrollOffset): boolean {
+  return offset >= endOffset(model) - threshold;
+}
+
+/**
+ * The first index of the rows that fill the last `need` pixels of a log of `length` rows: the rows a
+ * view pinned to the end shows. `sizeOf(index)` is known for the first `known` rows (the ones the
+ * virtual list has seen: measured or estimated); the rest (just appended) count as `estimate`.
+ * At most `maxRows` rows, so that a burst of tiny rows costs a bounded walk.
+ */
+export function tailStart(
+  length: number,
+  known: number,
+  sizeOf: (index: number) => number,
+  estimate: number,
+  need: number,
+  maxRows: number,
+): number {
+  let filled = 0;
+  let index = length;
+  while (index > 0 && filled < need && length - index < maxRows) {
+    index--;
+    filled += index < known ? sizeOf(index) : estimate;
+  }
+  return index;
+}
