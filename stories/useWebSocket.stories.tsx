@@ -351,7 +351,7 @@ export const UrlSyntaxError: Story = {
   play: async ({ canvas, loaded }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (syntax)');
-    await expect(alert).toHaveTextContent("The URL contains a fragment identifier ('#fragment')");
+    await expect(alert).toHaveTextContent("A WebSocket URL may not have a fragment ('#fragment')");
     await expectState(canvas, 'CLOSED');
     await expectField(canvas, 'Next attempt', 'none scheduled');
     await expect(mockOf(loaded).connections).toHaveLength(0);

@@ -1,14 +1,35 @@
 import type { CloseInfo } from './CloseInfo.js';
-import type { IncomingData, WebSocketClient } from './WebSocketClient.js';
+import type { ClientPhase, IncomingData, WebSocketClient, WebSocketClientOptions, WebSocketSnapshot } from './WebSocketClient.js';
+import type { WebSocketErrorKind } from './WebSocketError.js';
 
 /**
- * What a feature sees of the client it is attached to: the client's internal members a feature
- * needs (marked `@internal` on {@link WebSocketClient}). Not a stable API for applications.
+ * What a feature may see and do of the client it is attached to. Internal to the kit's features
+ * (`autoReconnect`, `heartbeat`): not a stable API for applications.
  */
-export type FeatureContext = Pick<
-  WebSocketClient,
-  'options' | 'phase' | 'socket' | 'offered' | 'getSnapshot' | 'update' | 'report' | 'startAttempt' | 'wait' | 'settle' | 'drop'
->;
+export interface FeatureContext {
+  /** The client's current options. */
+  options(): Readonly<WebSocketClientOptions<unknown>>;
+  /** Where the client is; `'waiting'` means closed with a retry, a probe or the network pending. */
+  phase(): ClientPhase;
+  /** The socket of the current attempt or connection, if any. */
+  socket(): WebSocket | null;
+  /** The sub-protocols the current (or last) attempt offered. */
+  offered(): readonly string[];
+  /** The client's current snapshot. */
+  snapshot(): WebSocketSnapshot<unknown>;
+  /** Change the snapshot (listeners are told if anything differs). */
+  update(patch: Partial<WebSocketSnapshot<unknown>>): void;
+  /** Report an error: in the snapshot and to `error` listeners. */
+  report(kind: WebSocketErrorKind, message: string): void;
+  /** Start a new connection attempt now (the `cancel` hooks run first). */
+  connect(): void;
+  /** Stay closed in phase `waiting`; after `delay` ms, when given, start a new attempt. */
+  wait(delay?: number): void;
+  /** Stay closed for good: no retry. */
+  settle(): void;
+  /** Take `socket` as closed with `info` at once, without waiting for a close handshake (a dead link). */
+  drop(socket: WebSocket, info: CloseInfo): void;
+}
 
 /**
  * What the client calls on an attached feature. Every hook is optional; none may throw.
@@ -17,7 +38,7 @@ export type FeatureContext = Pick<
 export interface FeatureHooks {
   /** `connect()` or `reconnect()` was called: the client is wanted. */
   start?(): void;
-  /** `close()` was called, or the client settled closed for good: stop watching, cancel what is pending. */
+  /** `close()` was called, or the client settled closed for good: stop watching, cancel what is pending. May come more than once. */
   stop?(): void;
   /** A new attempt starts: abandon whatever was pending for the last one. */
   cancel?(): void;

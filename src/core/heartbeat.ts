@@ -36,7 +36,7 @@ function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions)
   const stop = () => clearTimeout(timer);
 
   const tick = (socket: WebSocket) => {
-    if (client.socket !== socket || client.phase !== 'open') return;
+    if (client.socket() !== socket || client.phase() !== 'open') return;
     const { interval = 30_000, timeout = 10_000, message = 'ping' } = latest();
     const quietFor = Date.now() - lastReceivedAt;
     if (quietFor < interval) {
@@ -50,7 +50,7 @@ function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions)
       // A failing send means the socket is going away; its close event will follow.
     }
     timer = setTimeout(() => {
-      if (client.socket !== socket) return;
+      if (client.socket() !== socket) return;
       if (lastReceivedAt >= pingSentAt) return tick(socket);
       client.report('heartbeat', `No message arrived within ${timeout} ms of a heartbeat ping; the connection is presumed dead.`);
       // Do not wait for a close handshake a dead link will never complete.

@@ -62,12 +62,12 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
   /** Retry after a delay, or stay closed. */
   const retryOrSettle = (info: CloseInfo | null, opened: boolean) => {
     const options = latest();
-    const attempt = client.getSnapshot().reconnectAttempt + 1;
+    const attempt = client.snapshot().reconnectAttempt + 1;
     // A close before the handshake completed is a failed attempt whatever code it carries.
     if (attempt > (options.maxAttempts ?? Infinity) || (info && opened && !(options.shouldReconnect ?? defaultPolicy)(info, attempt))) {
       return client.settle();
     }
-    const online = (client.options.network ?? browserNetwork).isOnline();
+    const online = (client.options().network ?? browserNetwork).isOnline();
     const delay = online ? backoffDelay(attempt, options, options.random) : undefined;
     client.wait(delay);
     client.update({ reconnectAttempt: attempt, nextReconnectAt: online ? Date.now() + (delay as number) : null, online });
@@ -81,10 +81,10 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
    * refusal: once could be a server that came back while the real attempt was failing.
    */
   const probeProtocols = (info: CloseInfo): boolean => {
-    const { url } = client.getSnapshot();
-    const offered = client.offered;
-    const Socket = client.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!offered.length || !(client.options.requireProtocol ?? true) || !url || !Socket) return false;
+    const { url } = client.snapshot();
+    const offered = client.offered();
+    const Socket = client.options().WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!offered.length || !(client.options().requireProtocol ?? true) || !url || !Socket) return false;
     let socket: WebSocket;
     try {
       socket = new Socket(url);
@@ -92,7 +92,7 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
       return false;
     }
     client.wait();
-    const timeout = client.options.closeTimeout ?? 5000;
+    const timeout = client.options().closeTimeout ?? 5000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let live = true;
     const quit = () => {
@@ -121,7 +121,7 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
           pending = false;
           clearTimeout(timer);
           cancelProbe = null;
-          client.startAttempt();
+          client.connect();
         };
         cancelProbe = () => {
           pending = false;
@@ -150,12 +150,12 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
   return {
     start() {
       if (unwatch) return;
-      const network = client.options.network ?? browserNetwork;
+      const network = client.options().network ?? browserNetwork;
       client.update({ online: network.isOnline() });
       unwatch = network.subscribe((online) => {
         client.update({ online });
-        if (client.phase !== 'waiting') return;
-        if (online) client.startAttempt();
+        if (client.phase() !== 'waiting') return;
+        if (online) client.connect();
         else {
           client.wait();
           client.update({ nextReconnectAt: null });
