@@ -745,6 +745,6 @@ function binaryName(data: unknown): string {
 }
 
 /** The message of an exception, or the thing itself as text. */
-export function describe(cause: unknown): string {
+function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }

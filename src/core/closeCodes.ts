@@ -1,5 +1,3 @@
-import { utf8ByteLength } from './utf8ByteLength.js';
-
 /** What a close code means, and what the client does after it by default. */
 export interface CloseCodeInfo {
   /** Short identifier, as the RFC or registry names it (`'NORMAL_CLOSURE'`). */
@@ -123,7 +121,8 @@ export function assertValidCloseArguments(code?: number, reason?: string): numbe
       'InvalidAccessError',
     );
   }
-  if (reason !== undefined && utf8ByteLength(reason) > MAX_CLOSE_REASON_BYTES) {
+  // TextEncoder counts a lone surrogate as U+FFFD (3 bytes), as the browser does.
+  if (reason !== undefined && new TextEncoder().encode(reason).length > MAX_CLOSE_REASON_BYTES) {
     throw new DOMException(`The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return converted;
