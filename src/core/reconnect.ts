@@ -16,7 +16,8 @@ export interface ReconnectOptions extends BackoffOptions {
   /**
    * Decide whether to retry after a close (`attempt` is the number of the retry being considered,
    * from 1). Default: retry unless the close code says the client was at fault or the server ended
-   * normally (see {@link CLOSE_CODES}'s `reconnect`).
+   * normally ({@link NO_RECONNECT_CODES}). Only asked after a connection that had opened: a failed
+   * attempt is retried whatever its code.
    */
   shouldReconnect?: (close: CloseInfo, attempt: number) => boolean;
   /** Source of randomness for the jitter, in `[0, 1)`. Default `Math.random`. */
