@@ -1,5 +1,5 @@
 import { useEffect, useId, useReducer, useState, type ReactNode } from 'react';
-import { readyStateName, useWebSocket, type UseWebSocketOptions, type WebSocketUrl } from '../src/index.js';
+import { closeCodeMeaning, readyStateName, useWebSocket, type UseWebSocketOptions, type WebSocketUrl } from '../src/index.js';
 
 /** Props of {@link ConnectionPanel}. */
 export interface ConnectionPanelProps {
@@ -60,7 +60,7 @@ export function ConnectionPanel({ url, options, title, closeCode = 1000, closeRe
         {field('Messages received', ws.messageCount)}
         {field('Queued', ws.queued)}
         {field('Close code', closeInfo ? closeInfo.code : 'not closed')}
-        {field('Close meaning', closeInfo ? closeInfo.meaning : 'not closed')}
+        {field('Close meaning', closeInfo ? closeCodeMeaning(closeInfo.code) : 'not closed')}
         {field('Close reason', closeInfo ? closeInfo.reason || 'none' : 'not closed')}
         {field('Clean close', closeInfo ? (closeInfo.wasClean ? 'yes' : 'no') : 'not closed')}
         {field('Reconnect attempt', ws.reconnectAttempt)}

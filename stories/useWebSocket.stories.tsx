@@ -2,7 +2,7 @@ import type { Meta, StoryContext, StoryObj } from '@storybook/react-vite';
 import { Server, WebSocket as MockWebSocket, type Client, type ServerOptions } from 'mock-socket';
 import { useState } from 'react';
 import { expect, waitFor, type within } from 'storybook/test';
-import { WebSocketProvider, type WebSocketConstructor } from '../src/index.js';
+import { WebSocketProvider, autoReconnect, type WebSocketConstructor } from '../src/index.js';
 import { ConnectionPanel } from './ConnectionPanel.js';
 
 // ---- mock servers -------------------------------------------------------------------------------
@@ -320,7 +320,7 @@ export const ClosedAbnormallyReconnecting: Story = {
     <ConnectionPanel
       {...args}
       url={DROPPED_URL}
-      options={{ WebSocket: MockSocket, reconnect: { initialDelay: 5000, random: () => 0.999 } }}
+      options={{ WebSocket: MockSocket, reconnect: autoReconnect({ initialDelay: 5000, random: () => 0.999 }) }}
     />
   ),
   play: async ({ canvas }) => {
@@ -351,7 +351,7 @@ export const UrlSyntaxError: Story = {
   play: async ({ canvas, loaded }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (syntax)');
-    await expect(alert).toHaveTextContent("The URL contains a fragment identifier ('#fragment')");
+    await expect(alert).toHaveTextContent("A WebSocket URL may not have a fragment ('#fragment')");
     await expectState(canvas, 'CLOSED');
     await expectField(canvas, 'Next attempt', 'none scheduled');
     await expect(mockOf(loaded).connections).toHaveLength(0);

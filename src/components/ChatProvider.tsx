@@ -10,13 +10,15 @@ import {
   type Scheduler,
   type TimeFormat,
 } from '../chat/index.js';
-import type {
-  HeartbeatOptions,
-  NetworkMonitor,
-  ReconnectOptions,
-  WebSocketClient,
-  WebSocketConstructor,
-  WebSocketError,
+import {
+  autoReconnect,
+  heartbeat as heartbeatFeature,
+  type HeartbeatOptions,
+  type NetworkMonitor,
+  type ReconnectOptions,
+  type WebSocketClient,
+  type WebSocketConstructor,
+  type WebSocketError,
 } from '../core/index.js';
 import type { ClientPacket } from '../protocol/index.js';
 import { createStrictContext } from '../react/createContext.js';
@@ -52,9 +54,9 @@ export interface ChatProviderProps {
   locale?: string;
   /** Replace any of the user-visible strings. */
   strings?: Partial<ChatStrings>;
-  /** Reconnect policy; see the core's `reconnect` option. Default on. */
+  /** Reconnect after the connection is lost: true, or `autoReconnect`'s options (see the core). Default on. */
   reconnect?: boolean | ReconnectOptions;
-  /** Heartbeat; see the core's `heartbeat` option. Default off. */
+  /** Ping when quiet and drop a dead connection: true, or `heartbeat`'s options (see the core). Default off. */
   heartbeat?: boolean | HeartbeatOptions;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
@@ -93,8 +95,8 @@ export function ChatProvider({
   protocols = 'json',
   locale,
   strings,
-  reconnect,
-  heartbeat,
+  reconnect = true,
+  heartbeat = false,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -106,8 +108,9 @@ export function ChatProvider({
 }: ChatProviderProps) {
   const client = useWebSocketClient<unknown, ClientPacket>(url, {
     protocols,
-    reconnect,
-    heartbeat,
+    // A new feature value on each render is fine: the client keeps one with equal options.
+    reconnect: reconnect && autoReconnect(reconnect === true ? {} : reconnect),
+    heartbeat: heartbeat && heartbeatFeature(heartbeat === true ? {} : heartbeat),
     onError,
     WebSocket,
     baseUrl,

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
-import { ReadyState } from '../core/index.js';
+import { ReadyState, closeCodeMeaning } from '../core/index.js';
 import { useChatStatus, useChatStrings } from './useChat.js';
 
 /** What {@link ConnectionStatus} shows, also its root's `data-state`. */
@@ -70,7 +70,7 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
     case 'closed':
       // An error (shown below) explains the close better than the code does: a refused
       // sub-protocol, for one, ends as a plain 1006 in the browser.
-      text = strings.disconnected(error ? null : (closeInfo?.meaning ?? null));
+      text = strings.disconnected(error || !closeInfo ? null : closeCodeMeaning(closeInfo.code));
       break;
   }
 

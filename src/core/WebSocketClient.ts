@@ -1,7 +1,7 @@
-import { backoffDelay, type BackoffOptions } from './backoff.js';
-import { ClientCloseCode, assertValidCloseArguments, describeCloseCode } from './closeCodes.js';
+import { assertValidCloseArguments } from './closeCodes.js';
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
-import { browserNetwork, type NetworkMonitor } from './network.js';
+import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
+import type { NetworkMonitor } from './network.js';
 import { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
 import { normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
@@ -28,34 +28,6 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 /** How incoming frames become messages: JSON, raw text, or your own function. */
 export type ParseOption<In> = 'json' | 'text' | ((data: IncomingData) => In);
 
-/** When and how to reconnect after the connection is lost. All times in milliseconds. */
-export interface ReconnectOptions extends BackoffOptions {
-  /** Give up after this many attempts in a row. Default: never give up. */
-  maxAttempts?: number;
-  /** The attempt count resets once a connection has stayed open this long. Default 5000. */
-  resetAfter?: number;
-  /**
-   * Decide whether to retry after a close (`attempt` is the number of the retry being considered,
-   * from 1). Default: retry unless the close code says the client was at fault or the server ended
-   * normally (see {@link CLOSE_CODES}'s `reconnect`).
-   */
-  shouldReconnect?: (close: CloseInfo, attempt: number) => boolean;
-  /** Source of randomness for the jitter, in `[0, 1)`. Default `Math.random`. */
-  random?: () => number;
-}
-
-/** Detect a dead link by sending a ping when the line is quiet and expecting something back. */
-export interface HeartbeatOptions {
-  /** Send a ping after this long without any incoming message. Default 30 000. */
-  interval?: number;
-  /** Drop the connection if nothing arrives this long after a ping. Default 10 000. */
-  timeout?: number;
-  /** The ping to send. Default `'ping'`. */
-  message?: OutgoingData | (() => OutgoingData);
-  /** Frames for which this returns true are heartbeat replies: they count as traffic but are not delivered. */
-  isPong?: (data: IncomingData) => boolean;
-}
-
 /** Options of {@link WebSocketClient}. */
 export interface WebSocketClientOptions<In = unknown> {
   /** Where to connect: absolute, or relative to `baseUrl`; `http(s):` maps to `ws(s):`. */
@@ -81,15 +53,18 @@ export interface WebSocketClientOptions<In = unknown> {
   maxBufferedAmount?: number;
   /** How long `close()` waits for queued data to go out, and then for the close handshake. Default 5000 ms. */
   closeTimeout?: number;
-  /** Reconnect after an abnormal close. Default true. */
-  reconnect?: boolean | ReconnectOptions;
-  /** Ping when quiet and drop a dead connection. Default off. */
-  heartbeat?: boolean | HeartbeatOptions;
+  /**
+   * What to do when the connection is lost: `autoReconnect({ ... })` retries with backoff. Default:
+   * nothing, a lost connection stays closed until `connect()` or `reconnect()`.
+   */
+  reconnect?: ClientFeature | false | null;
+  /** `heartbeat({ ... })` pings when quiet and drops a dead connection. Default: none. */
+  heartbeat?: ClientFeature | false | null;
   /** Base for relative URLs, and the page whose scheme decides mixed content. Default `location.href`. */
   baseUrl?: string;
   /** The WebSocket implementation. Default: the global `WebSocket`, looked up when connecting. */
   WebSocket?: WebSocketConstructor;
-  /** Where online/offline comes from. Default: `navigator.onLine` and the global `online`/`offline` events. */
+  /** Where online/offline comes from, for `autoReconnect`. Default: `navigator.onLine` and the global `online`/`offline` events. */
   network?: NetworkMonitor;
 }
 
@@ -115,11 +90,11 @@ export interface WebSocketSnapshot<In = unknown> {
   readonly error: WebSocketError | null;
   /** How the latest connection closed, or null if none has. */
   readonly closeInfo: CloseInfo | null;
-  /** The reconnect attempt under way or waited for (1 for the first), 0 when none. */
+  /** The reconnect attempt under way or waited for (1 for the first), 0 when none. Kept by `autoReconnect`. */
   readonly reconnectAttempt: number;
   /** When the next attempt starts (ms since the epoch), or null when none is scheduled. */
   readonly nextReconnectAt: number | null;
-  /** Whether the host reports being online. */
+  /** Whether the host reports being online; watched by `autoReconnect` while connected (else true). */
   readonly online: boolean;
 }
 
@@ -161,8 +136,10 @@ export interface WebSocketClientEvents<In> {
 /** A snapshot listener: the new snapshot and the one before it. */
 export type SnapshotListener<In> = (snapshot: WebSocketSnapshot<In>, previous: WebSocketSnapshot<In>) => void;
 
-type Phase = 'idle' | 'resolving' | 'connecting' | 'open' | 'closing' | 'waiting';
-type TimerName = 'reconnect' | 'stable' | 'heartbeat' | 'drain' | 'closeFallback' | 'errorFallback' | 'buffer' | 'probe';
+/** Where a client is: `waiting` is closed with a retry (or a probe, or the network) pending. */
+export type ClientPhase = 'idle' | 'resolving' | 'connecting' | 'open' | 'closing' | 'waiting';
+type TimerName = 'retry' | 'drain' | 'closeFallback' | 'errorFallback' | 'buffer';
+type FeatureSlot = 'reconnect' | 'heartbeat';
 
 interface PendingClose {
   readonly code: number | undefined;
@@ -174,788 +151,567 @@ interface PendingClose {
   readonly resolve: (info: CloseInfo) => void;
 }
 
-const DRAIN_POLL_MS = 25;
-const BUFFER_POLL_MS = 50;
-const DEFAULT_MAX_QUEUE = 1000;
-const DEFAULT_MAX_BUFFERED = 1024 * 1024;
-const DEFAULT_CLOSE_TIMEOUT = 5000;
-const DEFAULT_RESET_AFTER = 5000;
-const DEFAULT_HEARTBEAT = { interval: 30_000, timeout: 10_000, message: 'ping' as OutgoingData };
-
-const now = () => Date.now();
-
 /**
- * A framework-agnostic WebSocket client: one socket at a time, its state as an immutable snapshot
- * (`subscribe` / `getSnapshot`, the shape `useSyncExternalStore` wants), typed errors as values,
- * an outbox, reconnection with jittered backoff, an optional heartbeat, and every message delivered.
- *
- * It touches no `window` or `document` and runs the same in a page, a Web Worker or Node.
- *
- * @example
- * ```ts
- * const client = new WebSocketClient<ChatPacket>({ url: 'wss://chat.example/ws', protocols: 'json' });
- * client.on('message', (packet) => console.log(packet));
- * client.connect();
- * client.sendJson({ type: 'message', text: 'hi' });
- * ```
+ * The methods of {@link WebSocketClient}, declared here in method form (so that a client of a
+ * narrower `Out` is assignable to one of `unknown`, as a class's methods are) and made in its
+ * constructor, where they share the state of one closure.
  */
-export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<SnapshotListener<In>> {
-  private options: WebSocketClientOptions<In>;
-  private snapshot: WebSocketSnapshot<In>;
-  private readonly events: { [K in keyof WebSocketClientEvents<In>]: Set<WebSocketClientEvents<In>[K]> } = {
-    open: new Set(),
-    message: new Set(),
-    error: new Set(),
-    close: new Set(),
-  };
-
-  private phase: Phase = 'idle';
-  private socket: WebSocket | null = null;
-  /** A protocol-less connection that tells a refused negotiation from an unreachable server. */
-  private probe: WebSocket | null = null;
-  /** Probes in a row that connected while the handshake with sub-protocols failed. */
-  private probeSuccesses = 0;
-  private offered: readonly string[] = [];
-  /** Bumped by every new attempt, so that late async results of an older one are ignored. */
-  private attemptId = 0;
-  private outbox: OutgoingData[] = [];
-  private userClosed = false;
-  /** Set when this connection must not be retried whatever the close code (e.g. protocol mismatch). */
-  private noRetry = false;
-  private reopenAfterClose = false;
-  private pendingClose: PendingClose | null = null;
-  private disposed = false;
-  private refs = 0;
-  private releaseToken = 0;
-  /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
-  private started = false;
-  /** Callers of `close()` waiting for a close already under way. */
-  private closeWaiters: ((info: CloseInfo) => void)[] = [];
-  private stopNetworkWatch: Unsubscribe | null = null;
-  private lastReceivedAt = 0;
-  private pingSentAt = 0;
-  /** Whether the current attempt reached OPEN: a close before that is a failed attempt. */
-  private opened = false;
-  private readonly timers: Partial<Record<TimerName, ReturnType<typeof setTimeout>>> = {};
-
-  constructor(options: WebSocketClientOptions<In>) {
-    super();
-    this.options = { ...options };
-    // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
-    this.snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
-  }
-
+export interface WebSocketClient<In = unknown, Out = unknown> {
   /** The current snapshot. The same object until something changes. */
-  getSnapshot = (): WebSocketSnapshot<In> => this.snapshot;
-
+  getSnapshot(): WebSocketSnapshot<In>;
   /** Listen to one kind of event; returns the function that stops listening. */
-  on<K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe {
-    const set = this.events[type] as Set<WebSocketClientEvents<In>[K]>;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
-  }
-
+  on<K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe;
   /**
    * Change options that do not define the connection (parse, validate, reconnect, heartbeat,
-   * limits, binaryType). `url` and `protocols` given here apply from the next attempt.
+   * limits, binaryType). `url` and `protocols` given here apply from the next attempt. A feature
+   * value from the same factory as the attached one only changes its options.
    */
-  setOptions(options: Partial<WebSocketClientOptions<In>>): void {
-    this.options = { ...this.options, ...options };
-    if (options.binaryType !== undefined && this.socket) this.socket.binaryType = options.binaryType;
-  }
-
+  setOptions(options: Partial<WebSocketClientOptions<In>>): void;
   /** Set how binary frames arrive, on the live socket too. */
-  setBinaryType(binaryType: BinaryType): void {
-    this.setOptions({ binaryType });
-  }
-
+  setBinaryType(binaryType: BinaryType): void;
   /** Start connecting, unless already connected or connecting. */
-  connect(): void {
-    if (this.disposed) return;
-    this.started = true;
-    this.userClosed = false;
-    this.watchNetwork();
-    if (this.phase === 'idle') this.startAttempt();
-    else if (this.phase === 'closing' || this.pendingClose) this.reopenAfterClose = true;
-  }
-
+  connect(): void;
   /**
    * Use the connection: connects on the first use, and closes once the last user has released it.
    * Release is deferred by a microtask so that React's StrictMode, which releases and re-acquires
    * at once, keeps the same socket.
    */
-  acquire(): Unsubscribe {
-    this.refs++;
-    this.releaseToken++;
-    // Not `phase === 'idle'`: a failed attempt (say, a bad URL) must not be retried by a re-acquire.
-    if (!this.started || this.userClosed) this.connect();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.refs--;
-      if (this.refs > 0) return;
-      const token = ++this.releaseToken;
-      queueMicrotask(() => {
-        if (token === this.releaseToken && this.refs === 0 && !this.disposed) void this.close();
-      });
-    };
-  }
-
+  acquire(): Unsubscribe;
   /**
    * Send data: at once when open, else into the outbox, sent in order when the connection opens
    * (or, while the socket holds `maxBufferedAmount` unsent bytes, as it drains). Never throws.
    */
-  send(data: OutgoingData): SendResult {
-    const socket = this.socket;
-    if (
-      this.phase === 'open' &&
-      socket &&
-      !this.pendingClose &&
-      this.outbox.length === 0 &&
-      bufferedAmountOf(socket) < this.maxBufferedAmount()
-    ) {
-      try {
-        socket.send(data);
-      } catch (cause) {
-        this.report('send', `The data could not be sent: ${describe(cause)}`, { data, cause });
-        return 'rejected';
-      }
-      this.sampleBufferedAmount();
-      return 'sent';
-    }
-    const max = this.options.maxQueue ?? DEFAULT_MAX_QUEUE;
-    if (this.outbox.length >= max) {
-      this.report('overflow', `The outbox is full (${max} messages); the message was not queued.`, { data });
-      return 'rejected';
-    }
-    this.outbox.push(data);
-    this.update({ queued: this.outbox.length });
-    // Held back by the high-water mark: the buffer poll sends it as the socket drains.
-    if (this.phase === 'open' && !this.pendingClose) this.sampleBufferedAmount();
-    return 'queued';
-  }
-
+  send(data: OutgoingData): SendResult;
   /**
    * Take back everything waiting in the outbox, unsent; returns it in order. For a caller that will
    * send its own up-to-date version after the next connection opens (the chat store does so).
    */
-  discardQueued(): OutgoingData[] {
-    const dropped = this.outbox.splice(0);
-    if (this.pendingClose) this.pendingClose.flushable = 0;
-    this.update({ queued: 0 });
-    return dropped;
-  }
-
+  discardQueued(): OutgoingData[];
   /** `JSON.stringify(value)` and send it. A value JSON cannot encode is rejected and reported. */
-  sendJson(value: Out): SendResult {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value);
-    } catch (cause) {
-      this.report('send', `The value could not be encoded as JSON: ${describe(cause)}`, { data: value, cause });
-      return 'rejected';
-    }
-    if (text === undefined) {
-      this.report('send', 'The value could not be encoded as JSON (it serializes to nothing).', { data: value });
-      return 'rejected';
-    }
-    return this.send(text);
-  }
-
+  sendJson(value: Out): SendResult;
   /**
    * Close the connection and stop reconnecting. Arguments are checked as `WebSocket.close` checks
    * them: a bad one throws the browser's `DOMException` at once. The close waits (up to
    * `closeTimeout`) for queued data to go out, then closes; the promise resolves with how it closed.
    */
-  close(requestedCode?: number, reason?: string): Promise<CloseInfo> {
-    const code = assertValidCloseArguments(requestedCode, reason);
-    this.userClosed = true;
-    this.probeSuccesses = 0;
-    this.reopenAfterClose = false;
-    this.clearTimer('reconnect');
-    this.unwatchNetwork();
-    if (this.pendingClose) return this.pendingClose.promise;
-
-    if (this.phase === 'open' || this.phase === 'connecting') {
-      let resolve!: (info: CloseInfo) => void;
-      const promise = new Promise<CloseInfo>((r) => (resolve = r));
-      this.pendingClose = {
-        code,
-        reason,
-        deadline: now() + this.closeTimeout(),
-        flushable: this.outbox.length,
-        promise,
-        resolve,
-      };
-      this.update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
-      this.drainThenClose();
-      return promise;
-    }
-    if (this.phase === 'closing') return new Promise((resolve) => this.closeWaiters.push(resolve));
-    // Nothing is connected (idle, resolving, or waiting to retry): cancel what is pending.
-    this.attemptId++;
-    this.stopProbe();
-    this.setPhase('idle', { nextReconnectAt: null, reconnectAttempt: 0 });
-    return Promise.resolve(createCloseInfo(code ?? 1005, reason ?? '', true));
-  }
-
+  close(code?: number, reason?: string): Promise<CloseInfo>;
   /** Drop the current connection, if any, and connect again at once. */
-  reconnect(): void {
-    if (this.disposed) return;
-    this.userClosed = false;
-    this.watchNetwork();
-    if (this.phase === 'idle' || this.phase === 'waiting' || this.phase === 'resolving') {
-      this.startAttempt();
-      return;
-    }
-    this.reopenAfterClose = true;
-    if (this.phase !== 'closing' && !this.pendingClose && this.socket) this.closeSocket(this.socket, 1000, 'Reconnecting');
-  }
+  reconnect(): void;
+  /** Close, remove every listener, detach the features, and refuse to connect again. */
+  dispose(): void;
+}
 
-  /** Close, remove every listener, and refuse to connect again. */
-  dispose(): void {
-    if (this.disposed) return;
-    void this.close();
-    this.disposed = true;
-    this.listeners.clear();
-    for (const set of Object.values(this.events)) set.clear();
-  }
-
-  // ---- connection lifecycle ------------------------------------------------------------------
-
-  private startAttempt(): void {
-    const id = ++this.attemptId;
-    this.stopProbe();
-    this.clearTimer('reconnect');
-    this.noRetry = false;
-    this.opened = false;
-    this.setPhase('resolving', { nextReconnectAt: null });
-    const failResolve = (cause: unknown) => {
-      if (id !== this.attemptId) return;
-      this.report('resolve', `The URL or sub-protocols could not be determined: ${describe(cause)}`, { cause });
-      this.setPhase('idle');
-      this.afterDisconnect(null);
+/**
+ * A framework-agnostic WebSocket client: one socket at a time, its state as an immutable snapshot
+ * (`subscribe` / `getSnapshot`, the shape `useSyncExternalStore` wants), typed errors as values,
+ * an outbox, and every message delivered. Reconnection (`autoReconnect`) and a heartbeat
+ * (`heartbeat`) are opt-in features, so that a bundle without them carries none of their code:
+ * without `reconnect`, a lost connection stays closed.
+ *
+ * Its methods are bound (they may be passed around as plain functions). It touches no `window`
+ * or `document` and runs the same in a page, a Web Worker or Node.
+ *
+ * @example
+ * ```ts
+ * const client = new WebSocketClient<ChatPacket>({
+ *   url: 'wss://chat.example/ws',
+ *   protocols: 'json',
+ *   reconnect: autoReconnect({ maxDelay: 10_000 }),
+ * });
+ * client.on('message', (packet) => console.log(packet));
+ * client.connect();
+ * client.sendJson({ type: 'message', text: 'hi' });
+ * ```
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor assigns every member the interface above declares
+export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<SnapshotListener<In>> {
+  constructor(initialOptions: WebSocketClientOptions<In>) {
+    super();
+    // State lives in this closure rather than in fields: a minifier shortens local names, not properties.
+    let options = { ...initialOptions };
+    // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
+    let snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
+    const events: { [K in keyof WebSocketClientEvents<In>]: Set<WebSocketClientEvents<In>[K]> } = {
+      open: new Set(),
+      message: new Set(),
+      error: new Set(),
+      close: new Set(),
     };
-    resolveSource(
-      this.options.url,
-      (url) => {
-        if (id !== this.attemptId) return;
-        resolveSource(
-          this.options.protocols,
-          (protocols) => {
-            if (id === this.attemptId) this.createSocket(url, protocols);
-          },
-          failResolve,
-        );
-      },
-      failResolve,
-    );
-  }
+    /** The attached features, by option name. */
+    let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
+    let phase: ClientPhase = 'idle';
+    /** The socket of the current attempt or connection. */
+    let socket: WebSocket | null = null;
+    /** The sub-protocols offered by the current attempt. */
+    let offered: readonly string[] = [];
+    /** Bumped by every new attempt, so that late async results of an older one are ignored. */
+    let attemptId = 0;
+    const outbox: OutgoingData[] = [];
+    let userClosed = false;
+    /** Set when this connection must not be retried whatever the close code (e.g. protocol mismatch). */
+    let noRetry = false;
+    let reopen = false;
+    let pending: PendingClose | null = null;
+    let disposed = false;
+    let refs = 0;
+    let releaseToken = 0;
+    /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
+    let started = false;
+    /** Callers of `close()` waiting for a close already under way. */
+    let closeWaiters: ((info: CloseInfo) => void)[] = [];
+    /** Whether the current attempt reached OPEN: a close before that is a failed attempt. */
+    let opened = false;
+    const timers: Partial<Record<TimerName, ReturnType<typeof setTimeout>>> = {};
 
-  private createSocket(rawUrl: string | URL, rawProtocols: string | readonly string[] | undefined): void {
-    const url = resolveWebSocketUrl(rawUrl, { baseUrl: this.options.baseUrl });
-    if (!url.ok) return this.failWithoutRetry(url.error);
-    const protocols = normalizeProtocols(rawProtocols);
-    if (!protocols.ok) return this.failWithoutRetry(protocols.error);
-    const Socket = this.socketConstructor();
-    if (!Socket) {
-      return this.failWithoutRetry(
-        createWebSocketError('connection', 'There is no WebSocket implementation here; pass one as the `WebSocket` option.'),
-      );
-    }
-    let socket: WebSocket;
-    try {
-      socket = protocols.value.length > 0 ? new Socket(url.value, [...protocols.value]) : new Socket(url.value);
-    } catch (cause) {
-      const name = (cause as { name?: unknown } | null)?.name;
-      const kind: WebSocketErrorKind = name === 'SecurityError' ? 'security' : name === 'SyntaxError' ? 'syntax' : 'connection';
-      return this.failWithoutRetry(createWebSocketError(kind, describe(cause), { cause }));
-    }
-    if (this.options.binaryType !== undefined) socket.binaryType = this.options.binaryType;
-    this.socket = socket;
-    this.offered = protocols.value;
-    socket.onopen = () => {
-      if (this.socket === socket) this.handleOpen(socket);
+    const setTimer = (name: TimerName, delay: number, run: () => void) => {
+      clearTimer(name);
+      timers[name] = setTimeout(() => {
+        delete timers[name];
+        run();
+      }, delay);
     };
-    socket.onmessage = (event: MessageEvent) => {
-      if (this.socket === socket) this.handleMessage(event.data as IncomingData);
+    const clearTimer = (name: TimerName) => {
+      clearTimeout(timers[name]);
+      delete timers[name];
     };
-    socket.onerror = () => {
-      if (this.socket === socket) this.handleError(socket);
-    };
-    socket.onclose = (event: CloseEvent) => {
-      if (this.socket === socket) this.handleClose(socket, createCloseInfo(event.code, event.reason, event.wasClean));
-    };
-    this.setPhase('connecting', { url: url.value, protocol: '', extensions: '', bufferedAmount: 0 });
-  }
+    const maxBuffered = () => options.maxBufferedAmount ?? 1024 * 1024;
+    const closeTimeout = () => options.closeTimeout ?? 5000;
 
-  private handleOpen(socket: WebSocket): void {
-    // Stand-ins (mock-socket) may leave these undefined; the snapshot's type promises strings.
-    const protocol = socket.protocol ?? '';
-    const extensions = socket.extensions ?? '';
-    const offered = this.offered;
-    const required = this.options.requireProtocol ?? offered.length > 0;
-    const unoffered = protocol !== '' && offered.length > 0 && !offered.includes(protocol);
-    if (unoffered || (protocol === '' && required && offered.length > 0)) {
-      this.noRetry = true;
-      this.report(
-        'protocol',
-        unoffered
-          ? `The server selected the sub-protocol '${protocol}', which was not offered (${offered.join(', ')}).`
-          : `The server selected none of the offered sub-protocols (${offered.join(', ')}).`,
-      );
-      this.update({ protocol, extensions });
-      this.closeSocket(socket, ClientCloseCode.PROTOCOL_NOT_NEGOTIATED, 'Sub-protocol not negotiated');
-      return;
-    }
-    this.opened = true;
-    this.probeSuccesses = 0;
-    this.setPhase('open', { protocol, extensions, error: null });
-    const resetAfter = this.reconnectOptions()?.resetAfter ?? DEFAULT_RESET_AFTER;
-    this.setTimer('stable', resetAfter, () => this.update({ reconnectAttempt: 0 }));
-    this.lastReceivedAt = now();
-    this.scheduleHeartbeat(this.heartbeatOptions()?.interval);
-    // Queued messages go out before anything an `open` listener sends.
-    if (!this.pendingClose) this.flushOutbox(socket);
-    this.emitEvent('open', { url: this.snapshot.url ?? '', protocol, extensions });
-    if (this.pendingClose) this.drainThenClose();
-  }
-
-  private handleMessage(data: IncomingData): void {
-    // The browser drops what arrives once it is no longer OPEN.
-    if (this.phase !== 'open') return;
-    // Per message, so no options object is built here.
-    const heartbeat = this.options.heartbeat;
-    if (heartbeat) {
-      this.lastReceivedAt = now();
-      if (heartbeat !== true && heartbeat.isPong?.(data)) return;
-    }
-    const decoded = this.decode(data);
-    if (!decoded.ok) {
-      this.reportError(decoded.error);
-      return;
-    }
-    this.update({ lastMessage: decoded.value, messageCount: this.snapshot.messageCount + 1 });
-    for (const listener of this.events.message) callSafely(listener, [decoded.value, data]);
-  }
-
-  private handleError(socket: WebSocket): void {
-    // Closing a connecting socket on purpose makes the browser fire `error`: not news to the user.
-    if (!this.userClosed) {
-      this.report('connection', `The WebSocket connection to '${this.snapshot.url ?? ''}' failed.`);
-    }
-    // Browsers always follow `error` with `close`; some stand-ins do not. Make sure it comes.
-    this.setTimer('errorFallback', 0, () => {
-      if (this.socket === socket) this.handleClose(socket, createCloseInfo(1006, '', false));
-    });
-  }
-
-  private handleClose(socket: WebSocket, info: CloseInfo): void {
-    if (this.socket !== socket) return;
-    this.socket = null;
-    for (const name of ['errorFallback', 'closeFallback', 'stable', 'heartbeat', 'drain', 'buffer'] as const) this.clearTimer(name);
-    const waiters = this.pendingClose ? [this.pendingClose.resolve, ...this.closeWaiters] : this.closeWaiters;
-    this.pendingClose = null;
-    this.closeWaiters = [];
-    this.setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
-    for (const resolve of waiters) resolve(info);
-    this.emitEvent('close', info);
-    this.afterDisconnect(info);
-  }
-
-  /** After a connection ended or an attempt failed: reopen, retry later, or stay closed. */
-  private afterDisconnect(info: CloseInfo | null): void {
-    // A listener may already have reconnected, or closed for good.
-    if (this.disposed || this.phase !== 'idle') return;
-    if (this.reopenAfterClose && !this.userClosed) {
-      this.reopenAfterClose = false;
-      this.startAttempt();
-      return;
-    }
-    if (info && this.shouldProbeProtocols()) this.probeProtocols(info);
-    else this.retryOrSettle(info);
-  }
-
-  private retryOrSettle(info: CloseInfo | null): void {
-    const options = this.reconnectOptions();
-    if (this.userClosed || this.noRetry || !options) return this.settleIdle();
-    const attempt = this.snapshot.reconnectAttempt + 1;
-    if (attempt > (options.maxAttempts ?? Infinity)) return this.settleIdle();
-    // A close before the handshake completed is a failed attempt whatever code it carries.
-    if (info && this.opened) {
-      const retry = options.shouldReconnect ? options.shouldReconnect(info, attempt) : describeCloseCode(info.code).reconnect;
-      if (!retry) return this.settleIdle();
-    }
-    this.phase = 'waiting';
-    const network = this.network();
-    if (!network.isOnline()) {
-      this.update({ reconnectAttempt: attempt, nextReconnectAt: null, online: false });
-      return;
-    }
-    const delay = backoffDelay(attempt, options, options.random);
-    this.update({ reconnectAttempt: attempt, nextReconnectAt: now() + delay });
-    this.setTimer('reconnect', delay, () => this.startAttempt());
-  }
-
-  /**
-   * Chromium fails the whole handshake when the server selects none of the offered sub-protocols,
-   * and tells scripts no more than "error, close 1006", exactly as for an unreachable server.
-   * After such a failure, a connection without sub-protocols tells the two apart. It must succeed
-   * twice in a row, with a failed real attempt in between, before the failure is called a protocol
-   * refusal: once could be a server that came back while the real attempt was failing.
-   */
-  private shouldProbeProtocols(): boolean {
-    return (
-      !this.opened &&
-      this.offered.length > 0 &&
-      (this.options.requireProtocol ?? true) &&
-      !this.userClosed &&
-      !this.noRetry &&
-      this.snapshot.url !== null &&
-      this.socketConstructor() !== undefined
-    );
-  }
-
-  private probeProtocols(info: CloseInfo): void {
-    const id = this.attemptId;
-    const url = this.snapshot.url as string;
-    const offered = this.offered;
-    const Socket = this.socketConstructor() as WebSocketConstructor;
-    this.phase = 'waiting';
-    let probe: WebSocket;
-    try {
-      probe = new Socket(url);
-    } catch {
-      this.phase = 'idle';
-      return this.retryOrSettle(info);
-    }
-    this.probe = probe;
-    let settled = false;
-    const finish = (reachable: boolean) => {
-      if (settled) return;
-      settled = true;
-      if (this.probe === probe) this.stopProbe();
-      if (id !== this.attemptId || this.phase !== 'waiting' || this.disposed) return;
-      if (reachable && ++this.probeSuccesses < 2) {
-        // Reachable now: try the real handshake again without backoff, once the probe has closed,
-        // so that the server never sees two sockets of this client at once.
-        const retry = () => {
-          if (id !== this.attemptId || this.phase !== 'waiting' || this.disposed) return;
-          this.clearTimer('probe');
-          this.phase = 'idle';
-          this.startAttempt();
-        };
-        if (probe.readyState === ReadyState.CLOSED) return retry();
-        probe.onclose = retry;
-        this.setTimer('probe', this.closeTimeout(), retry);
-        return;
-      }
-      if (reachable) {
-        this.noRetry = true;
-        this.report(
-          'protocol',
-          `The server at '${url}' accepts connections but selected none of the offered sub-protocols (${offered.join(', ')}), so the browser refused the handshake.`,
-        );
-        return this.settleIdle();
-      }
-      this.phase = 'idle';
-      this.retryOrSettle(info);
-    };
-    probe.onopen = () => finish(true);
-    probe.onerror = () => finish(false);
-    probe.onclose = () => finish(false);
-    this.setTimer('probe', this.closeTimeout(), () => finish(false));
-  }
-
-  private stopProbe(): void {
-    this.clearTimer('probe');
-    const probe = this.probe;
-    if (!probe) return;
-    this.probe = null;
-    try {
-      probe.close(1000, 'Protocol probe');
-    } catch {
-      // Already closed: nothing to do.
-    }
-  }
-
-  private socketConstructor(): WebSocketConstructor | undefined {
-    return this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  }
-
-  private settleIdle(): void {
-    this.setPhase('idle', { nextReconnectAt: null });
-    if (this.userClosed || this.refs === 0) this.unwatchNetwork();
-  }
-
-  private failWithoutRetry(error: WebSocketError): void {
-    this.reportError(error);
-    this.setPhase('idle', { nextReconnectAt: null });
-  }
-
-  /** Ask the socket to close; if its `close` event never comes (dead link), end it ourselves. */
-  private closeSocket(socket: WebSocket, code: number | undefined, reason: string | undefined): void {
-    this.setPhase('closing');
-    try {
-      socket.close(code, reason);
-    } catch {
-      // Arguments were validated already; a stand-in that still throws is treated as closed.
-    }
-    this.setTimer('closeFallback', this.closeTimeout(), () => {
-      if (this.socket === socket) this.handleClose(socket, createCloseInfo(1006, '', false));
-    });
-  }
-
-  private drainThenClose(): void {
-    const pending = this.pendingClose;
-    const socket = this.socket;
-    if (!pending || !socket) return;
-    this.clearTimer('drain');
-    if (this.phase === 'open') pending.flushable -= this.flushOutbox(socket, pending.flushable);
-    const drained = pending.flushable === 0 && (this.phase !== 'open' || bufferedAmountOf(socket) === 0);
-    if (drained || now() >= pending.deadline) {
-      this.closeSocket(socket, pending.code, pending.reason);
-      return;
-    }
-    this.setTimer('drain', DRAIN_POLL_MS, () => this.drainThenClose());
-  }
-
-  /** Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many left the outbox. */
-  private flushOutbox(socket: WebSocket, limit = this.outbox.length): number {
-    const sent = this.sendQueued(socket, limit);
-    if (sent > 0) this.sampleBufferedAmount();
-    return sent;
-  }
-
-  private sendQueued(socket: WebSocket, limit: number): number {
-    const max = this.maxBufferedAmount();
-    let sent = 0;
-    for (; sent < limit && sent < this.outbox.length && bufferedAmountOf(socket) < max; sent++) {
-      const data = this.outbox[sent] as OutgoingData;
-      try {
-        socket.send(data);
-      } catch (cause) {
-        this.report('send', `A queued message could not be sent: ${describe(cause)}`, { data, cause });
-      }
-    }
-    if (sent > 0) this.outbox.splice(0, sent);
-    return sent;
-  }
-
-  /**
-   * `bufferedAmount` has no change event: sample it after sends and while it is non-zero, and send
-   * what the high-water mark held back as it drains.
-   */
-  private sampleBufferedAmount(): void {
-    const socket = this.socket;
-    let amount = socket ? bufferedAmountOf(socket) : 0;
-    // During a close, drainThenClose decides what still goes out.
-    if (socket && this.phase === 'open' && !this.pendingClose && this.outbox.length > 0 && amount < this.maxBufferedAmount()) {
-      this.sendQueued(socket, this.outbox.length);
-      amount = bufferedAmountOf(socket);
-    }
-    this.update({ bufferedAmount: amount, queued: this.outbox.length });
-    if (amount > 0 && this.timers.buffer === undefined) {
-      this.setTimer('buffer', BUFFER_POLL_MS, () => {
-        delete this.timers.buffer;
-        this.sampleBufferedAmount();
-      });
-    }
-  }
-
-  // ---- heartbeat ------------------------------------------------------------------------------
-
-  private scheduleHeartbeat(delay: number | undefined): void {
-    if (delay === undefined) return;
-    this.setTimer('heartbeat', delay, () => this.heartbeatTick());
-  }
-
-  private heartbeatTick(): void {
-    const options = this.heartbeatOptions();
-    const socket = this.socket;
-    if (!options || !socket || this.phase !== 'open') return;
-    const quietFor = now() - this.lastReceivedAt;
-    if (quietFor < options.interval) {
-      this.scheduleHeartbeat(options.interval - quietFor);
-      return;
-    }
-    this.pingSentAt = now();
-    try {
-      socket.send(typeof options.message === 'function' ? options.message() : options.message);
-    } catch {
-      // A failing send means the socket is going away; its close event will follow.
-    }
-    this.setTimer('heartbeat', options.timeout, () => {
-      if (this.socket !== socket) return;
-      if (this.lastReceivedAt >= this.pingSentAt) return this.heartbeatTick();
-      this.report('heartbeat', `No message arrived within ${options.timeout} ms of a heartbeat ping; the connection is presumed dead.`);
-      const info = createCloseInfo(ClientCloseCode.HEARTBEAT_TIMEOUT, 'Heartbeat timeout', false);
-      try {
-        socket.close(info.code, info.reason);
-      } catch {
-        // Ignored: the socket is abandoned either way.
-      }
-      // Do not wait for a close handshake a dead link will never complete.
-      this.handleClose(socket, info);
-    });
-  }
-
-  // ---- helpers --------------------------------------------------------------------------------
-
-  private decode(data: IncomingData): Checked<In> {
-    const parse = this.options.parse ?? 'json';
-    let value: unknown;
-    if (parse === 'json' || parse === 'text') {
-      if (typeof data !== 'string') {
-        return failure('parse', `Expected a text frame but received binary data (${binaryName(data)}).`, { data });
-      }
-      if (parse === 'text') value = data;
-      else {
-        try {
-          value = JSON.parse(data);
-        } catch (cause) {
-          return failure('parse', `A frame is not valid JSON: ${describe(cause)}`, { data, cause });
+    /** Change the snapshot: a new frozen object, and listeners told, if anything differs. */
+    const update = (patch: Partial<WebSocketSnapshot<In>>) => {
+      const previous = snapshot;
+      for (const key in patch) {
+        if (!Object.is(previous[key as keyof WebSocketSnapshot<In>], patch[key as keyof WebSocketSnapshot<In>])) {
+          snapshot = Object.freeze({ ...previous, ...patch });
+          return this.emit(snapshot, previous);
         }
       }
-    } else {
-      try {
-        value = parse(data);
-      } catch (cause) {
-        return failure('parse', `A frame could not be parsed: ${describe(cause)}`, { data, cause });
+    };
+    const emitEvent = <K extends keyof WebSocketClientEvents<In>>(type: K, ...args: Parameters<WebSocketClientEvents<In>[K]>) => {
+      for (const listener of events[type]) callSafely(listener as (...a: typeof args) => void, args);
+    };
+    const reportError = (error: WebSocketError) => {
+      update({ error });
+      emitEvent('error', error);
+    };
+    const report = (kind: WebSocketErrorKind, message: string, extra?: { data?: unknown; cause?: unknown }) =>
+      reportError(createWebSocketError(kind, message, extra));
+    const setPhase = (next: ClientPhase, patch: Partial<WebSocketSnapshot<In>> = {}) => {
+      phase = next;
+      const closed = next === 'idle' || next === 'waiting';
+      update({
+        ...patch,
+        readyState:
+          next === 'closing' || (pending && !closed)
+            ? ReadyState.CLOSING
+            : next === 'open'
+              ? ReadyState.OPEN
+              : closed
+                ? ReadyState.CLOSED
+                : ReadyState.CONNECTING,
+      });
+    };
+    /** Call one hook of every attached feature; returns whether any returned true. */
+    const hook = <K extends keyof FeatureHooks>(name: K, ...args: Parameters<NonNullable<FeatureHooks[K]>>): boolean => {
+      let taken = false;
+      for (const { hooks } of Object.values(features)) {
+        if ((hooks[name] as ((...a: typeof args) => boolean | undefined) | undefined)?.(...args)) taken = true;
       }
-    }
-    const validate = this.options.validate;
-    if (validate) {
-      let valid = false;
+      return taken;
+    };
+
+    // ---- connection lifecycle ----------------------------------------------------------------
+
+    /** Start a new connection attempt now, abandoning any retry or probe pending. */
+    const startAttempt = () => {
+      const id = ++attemptId;
+      clearTimer('retry');
+      hook('cancel');
+      noRetry = opened = false;
+      setPhase('resolving', { nextReconnectAt: null });
+      const failResolve = (cause: unknown) => {
+        if (id !== attemptId) return;
+        report('resolve', `Could not get the URL or sub-protocols: ${describe(cause)}`, { cause });
+        setPhase('idle');
+        afterDisconnect(null);
+      };
+      resolveSource(
+        options.url,
+        (url) =>
+          id === attemptId &&
+          resolveSource(options.protocols, (protocols) => id === attemptId && createSocket(url, protocols), failResolve),
+        failResolve,
+      );
+    };
+
+    const createSocket = (rawUrl: string | URL, rawProtocols: string | readonly string[] | undefined) => {
+      const url = resolveWebSocketUrl(rawUrl, { baseUrl: options.baseUrl });
+      const protocols = normalizeProtocols(rawProtocols);
+      const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      // A check failed or the constructor threw: no retry, the next attempt would fail alike.
+      const fail = (error: WebSocketError) => {
+        reportError(error);
+        setPhase('idle', { nextReconnectAt: null });
+      };
+      if (!url.ok) return fail(url.error);
+      if (!protocols.ok) return fail(protocols.error);
+      if (!Socket) return fail(createWebSocketError('connection', 'No WebSocket implementation here; pass one as the `WebSocket` option.'));
+      let ws: WebSocket;
+      try {
+        ws = protocols.value.length > 0 ? new Socket(url.value, [...protocols.value]) : new Socket(url.value);
+      } catch (cause) {
+        const name = (cause as { name?: unknown } | null)?.name;
+        const kind = name === 'SecurityError' ? 'security' : name === 'SyntaxError' ? 'syntax' : 'connection';
+        return fail(createWebSocketError(kind, describe(cause), { cause }));
+      }
+      if (options.binaryType !== undefined) ws.binaryType = options.binaryType;
+      socket = ws;
+      offered = protocols.value;
+      const mine = () => socket === ws;
+      ws.onopen = () => mine() && handleOpen(ws);
+      ws.onmessage = (event: MessageEvent) => mine() && handleMessage(event.data as IncomingData);
+      ws.onerror = () => {
+        if (!mine()) return;
+        // Closing a connecting socket on purpose makes the browser fire `error`: not news to the user.
+        if (!userClosed) report('connection', `The WebSocket connection to '${snapshot.url}' failed.`);
+        // Browsers always follow `error` with `close`; some stand-ins do not. Make sure it comes.
+        setTimer('errorFallback', 0, () => handleClose(ws, createCloseInfo(1006)));
+      };
+      ws.onclose = (event: CloseEvent) => handleClose(ws, createCloseInfo(event.code, event.reason, event.wasClean));
+      setPhase('connecting', { url: url.value, protocol: '', extensions: '', bufferedAmount: 0 });
+    };
+
+    const handleOpen = (ws: WebSocket) => {
+      // Stand-ins (mock-socket) may leave these undefined; the snapshot's type promises strings.
+      const protocol = ws.protocol ?? '';
+      const extensions = ws.extensions ?? '';
+      const list = offered.join(', ');
+      if (offered.length > 0 && (protocol ? !offered.includes(protocol) : (options.requireProtocol ?? true))) {
+        noRetry = true;
+        report(
+          'protocol',
+          protocol
+            ? `The server selected the sub-protocol '${protocol}', which was not offered (${list}).`
+            : `The server selected none of the offered sub-protocols (${list}).`,
+        );
+        update({ protocol, extensions });
+        return closeSocket(ws, 4001 /* ClientCloseCode.PROTOCOL_NOT_NEGOTIATED */, 'Sub-protocol not negotiated');
+      }
+      opened = true;
+      setPhase('open', { protocol, extensions, error: null });
+      hook('open', ws);
+      // Queued messages go out before anything an `open` listener sends.
+      if (!pending) flushOutbox(ws);
+      emitEvent('open', { url: snapshot.url ?? '', protocol, extensions });
+      if (pending) drainThenClose();
+    };
+
+    const handleMessage = (data: IncomingData) => {
+      // The browser drops what arrives once it is no longer OPEN; a feature may take a frame (a pong).
+      if (phase !== 'open' || hook('frame', data)) return;
+      const decoded = decode(data);
+      if (!decoded.ok) return reportError(decoded.error);
+      update({ lastMessage: decoded.value, messageCount: snapshot.messageCount + 1 });
+      emitEvent('message', decoded.value, data);
+    };
+
+    const handleClose = (ws: WebSocket, info: CloseInfo) => {
+      if (socket !== ws) return;
+      socket = null;
+      for (const name of ['errorFallback', 'closeFallback', 'drain', 'buffer'] as const) clearTimer(name);
+      hook('closed');
+      const waiters = pending ? [pending.resolve, ...closeWaiters] : closeWaiters;
+      pending = null;
+      closeWaiters = [];
+      setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
+      for (const resolve of waiters) resolve(info);
+      emitEvent('close', info);
+      afterDisconnect(info);
+    };
+
+    /** After a connection ended or an attempt failed: reopen, let a feature retry, or stay closed. */
+    const afterDisconnect = (info: CloseInfo | null) => {
+      // A listener may already have reconnected, or closed for good.
+      if (disposed || phase !== 'idle') return;
+      if (reopen && !userClosed) {
+        reopen = false;
+        return startAttempt();
+      }
+      if (userClosed || noRetry || !hook('lost', info, opened)) settle();
+    };
+
+    /** Stay closed: no retry. */
+    const settle = () => {
+      setPhase('idle', { nextReconnectAt: null });
+      if (userClosed || refs === 0) hook('stop');
+    };
+
+    /** Ask the socket to close; if its `close` event never comes (dead link), end it ourselves. */
+    const closeSocket = (ws: WebSocket, code: number | undefined, reason: string | undefined) => {
+      setPhase('closing');
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Arguments were validated already; a stand-in that still throws is treated as closed.
+      }
+      setTimer('closeFallback', closeTimeout(), () => handleClose(ws, createCloseInfo(1006)));
+    };
+
+    const drainThenClose = (): void => {
+      const ws = socket;
+      if (!pending || !ws) return;
+      clearTimer('drain');
+      const open = phase === 'open';
+      if (open) pending.flushable -= flushOutbox(ws, pending.flushable);
+      if ((pending.flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
+        return closeSocket(ws, pending.code, pending.reason);
+      }
+      setTimer('drain', 25, drainThenClose);
+    };
+
+    /** Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many left the outbox. */
+    const flushOutbox = (ws: WebSocket, limit = outbox.length) => {
+      const sent = sendQueued(ws, limit);
+      if (sent > 0) sampleBuffered();
+      return sent;
+    };
+
+    const sendQueued = (ws: WebSocket, limit: number) => {
+      const max = maxBuffered();
+      let sent = 0;
+      while (sent < limit && sent < outbox.length && bufferedAmountOf(ws) < max) sendOne(ws, outbox[sent++] as OutgoingData);
+      outbox.splice(0, sent);
+      return sent;
+    };
+
+    /** `ws.send(data)`, reporting a failure; returns whether it was sent. */
+    const sendOne = (ws: WebSocket, data: OutgoingData) => {
+      try {
+        ws.send(data);
+        return true;
+      } catch (cause) {
+        report('send', `Could not send: ${describe(cause)}`, { data, cause });
+        return false;
+      }
+    };
+
+    /**
+     * `bufferedAmount` has no change event: sample it after sends and while it is non-zero, and send
+     * what the high-water mark held back as it drains.
+     */
+    const sampleBuffered = (): void => {
+      // During a close, drainThenClose decides what still goes out.
+      if (socket && phase === 'open' && !pending) sendQueued(socket, outbox.length);
+      const amount = bufferedAmountOf(socket);
+      update({ bufferedAmount: amount, queued: outbox.length });
+      if (amount > 0 && !timers.buffer) setTimer('buffer', 50, sampleBuffered);
+    };
+
+    const decode = (data: IncomingData): Checked<In> => {
+      const { parse = 'json', validate } = options;
+      let value: unknown = data;
       let cause: unknown;
       try {
-        valid = validate(value);
+        if (typeof parse === 'function') value = parse(data);
+        else if (typeof data !== 'string')
+          return failure('parse', `Expected a text frame, got binary data (${binaryName(data)}).`, { data });
+        else if (parse === 'json') value = JSON.parse(data);
+      } catch (error) {
+        return failure('parse', `A frame ${parse === 'json' ? 'is not valid JSON' : 'could not be parsed'}: ${describe(error)}`, {
+          data,
+          cause: error,
+        });
+      }
+      let valid = !validate;
+      try {
+        valid ||= validate!(value);
       } catch (error) {
         cause = error;
       }
-      if (!valid) {
-        return failure(
-          'validation',
-          'A message did not pass validation and was skipped.',
-          cause === undefined ? { data } : { data, cause },
-        );
-      }
-    }
-    return { ok: true, value: value as In };
-  }
-
-  private report(kind: WebSocketErrorKind, message: string, extra: { data?: unknown; cause?: unknown } = {}): void {
-    this.reportError(createWebSocketError(kind, message, extra));
-  }
-
-  private reportError(error: WebSocketError): void {
-    this.update({ error });
-    this.emitEvent('error', error);
-  }
-
-  private emitEvent<K extends 'open' | 'error' | 'close'>(type: K, arg: Parameters<WebSocketClientEvents<In>[K]>[0]): void {
-    for (const listener of this.events[type]) callSafely(listener as (a: typeof arg) => void, [arg]);
-  }
-
-  private setPhase(phase: Phase, patch: Partial<WebSocketSnapshot<In>> = {}): void {
-    this.phase = phase;
-    this.update({ ...patch, readyState: this.readyStateOf(phase) });
-  }
-
-  private readyStateOf(phase: Phase): ReadyState {
-    switch (phase) {
-      case 'resolving':
-      case 'connecting':
-        return this.pendingClose ? ReadyState.CLOSING : ReadyState.CONNECTING;
-      case 'open':
-        return this.pendingClose ? ReadyState.CLOSING : ReadyState.OPEN;
-      case 'closing':
-        return ReadyState.CLOSING;
-      default:
-        return ReadyState.CLOSED;
-    }
-  }
-
-  private update(patch: Partial<WebSocketSnapshot<In>>): void {
-    const previous = this.snapshot;
-    let changed = false;
-    for (const key in patch) {
-      if (!Object.is(previous[key as keyof WebSocketSnapshot<In>], patch[key as keyof WebSocketSnapshot<In>])) {
-        changed = true;
-        break;
-      }
-    }
-    if (!changed) return;
-    this.snapshot = Object.freeze({ ...previous, ...patch });
-    this.emit(this.snapshot, previous);
-  }
-
-  private reconnectOptions(): ReconnectOptions | null {
-    const option = this.options.reconnect ?? true;
-    return option === false ? null : option === true ? {} : option;
-  }
-
-  private heartbeatOptions(): (Required<Omit<HeartbeatOptions, 'isPong'>> & Pick<HeartbeatOptions, 'isPong'>) | null {
-    const option = this.options.heartbeat ?? false;
-    if (option === false) return null;
-    const given = option === true ? {} : option;
-    return {
-      interval: given.interval ?? DEFAULT_HEARTBEAT.interval,
-      timeout: given.timeout ?? DEFAULT_HEARTBEAT.timeout,
-      message: given.message ?? DEFAULT_HEARTBEAT.message,
-      isPong: given.isPong,
+      return valid
+        ? { ok: true, value: value as In }
+        : failure('validation', 'A message failed validation and was skipped.', cause === undefined ? { data } : { data, cause });
     };
-  }
 
-  private maxBufferedAmount(): number {
-    return this.options.maxBufferedAmount ?? DEFAULT_MAX_BUFFERED;
-  }
+    // ---- features --------------------------------------------------------------------------------
 
-  private closeTimeout(): number {
-    return this.options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT;
-  }
+    const context: FeatureContext = {
+      options: () => options,
+      phase: () => phase,
+      socket: () => socket,
+      offered: () => offered,
+      snapshot: () => snapshot,
+      update,
+      report,
+      connect: startAttempt,
+      wait(delay) {
+        phase = 'waiting';
+        clearTimer('retry');
+        if (delay !== undefined) setTimer('retry', delay, startAttempt);
+      },
+      settle,
+      drop(ws, info) {
+        try {
+          ws.close(info.code, info.reason);
+        } catch {
+          // Already closing, or a stand-in that throws: abandoned either way.
+        }
+        handleClose(ws, info);
+      },
+    };
 
-  private network(): NetworkMonitor {
-    return this.options.network ?? browserNetwork;
-  }
-
-  private watchNetwork(): void {
-    if (this.stopNetworkWatch) return;
-    const network = this.network();
-    this.update({ online: network.isOnline() });
-    this.stopNetworkWatch = network.subscribe((online) => {
-      this.update({ online });
-      if (this.phase !== 'waiting') return;
-      if (online) this.startAttempt();
-      else {
-        this.clearTimer('reconnect');
-        this.update({ nextReconnectAt: null });
+    /** Attach the features the options name, replacing those of another kind; see {@link ClientFeature}. */
+    const attachFeatures = () => {
+      if (disposed) return;
+      for (const slot of ['reconnect', 'heartbeat'] as const) {
+        const next = options[slot] || undefined;
+        const current = features[slot];
+        if (current && next && current.feature.attach === next.attach) {
+          current.feature = next;
+          continue;
+        }
+        if (current?.feature === next) continue;
+        current?.hooks.detach?.();
+        delete features[slot];
+        if (!next) continue;
+        const entry = { feature: next } as { feature: ClientFeature; hooks: FeatureHooks };
+        entry.hooks = next.attach(context, () => entry.feature.options);
+        features[slot] = entry;
+        // Attached to a client already at work: catch up.
+        if (started && !userClosed) entry.hooks.start?.();
+        if (phase === 'open' && socket) entry.hooks.open?.(socket);
       }
+    };
+
+    // ---- public methods --------------------------------------------------------------------------
+
+    const send = (data: OutgoingData): SendResult => {
+      const flowing = phase === 'open' && !pending;
+      if (flowing && outbox.length === 0 && bufferedAmountOf(socket) < maxBuffered()) {
+        if (!sendOne(socket as WebSocket, data)) return 'rejected';
+        sampleBuffered();
+        return 'sent';
+      }
+      const max = options.maxQueue ?? 1000;
+      if (outbox.length >= max) {
+        report('overflow', `The outbox is full (${max} messages); the message was not queued.`, { data });
+        return 'rejected';
+      }
+      outbox.push(data);
+      update({ queued: outbox.length });
+      // Held back by the high-water mark: the buffer poll sends it as the socket drains.
+      if (flowing) sampleBuffered();
+      return 'queued';
+    };
+
+    const close = (requestedCode?: number, reason?: string): Promise<CloseInfo> => {
+      const code = assertValidCloseArguments(requestedCode, reason);
+      userClosed = true;
+      reopen = false;
+      clearTimer('retry');
+      hook('stop');
+      if (pending) return pending.promise;
+      if (phase === 'open' || phase === 'connecting') {
+        let resolve!: (info: CloseInfo) => void;
+        const promise = new Promise<CloseInfo>((r) => (resolve = r));
+        pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length, promise, resolve };
+        update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
+        drainThenClose();
+        return promise;
+      }
+      if (phase === 'closing') return new Promise((resolve) => closeWaiters.push(resolve));
+      // Nothing is connected (idle, resolving, or waiting to retry): cancel what is pending.
+      attemptId++;
+      setPhase('idle', { nextReconnectAt: null, reconnectAttempt: 0 });
+      return Promise.resolve(createCloseInfo(code ?? 1005, reason, true));
+    };
+
+    const connect = () => {
+      if (disposed) return;
+      started = true;
+      userClosed = false;
+      hook('start');
+      if (phase === 'idle') startAttempt();
+      else if (phase === 'closing' || pending) reopen = true;
+    };
+
+    const setOptions = (patch: Partial<WebSocketClientOptions<In>>) => {
+      options = { ...options, ...patch };
+      if (patch.binaryType !== undefined && socket) socket.binaryType = patch.binaryType;
+      attachFeatures();
+    };
+
+    Object.assign(this, {
+      getSnapshot: () => snapshot,
+      on: <K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe => {
+        const set = events[type] as Set<WebSocketClientEvents<In>[K]>;
+        set.add(listener);
+        return () => {
+          set.delete(listener);
+        };
+      },
+      setOptions,
+      setBinaryType: (binaryType: BinaryType) => setOptions({ binaryType }),
+      connect,
+      acquire: (): Unsubscribe => {
+        refs++;
+        releaseToken++;
+        // Not `phase === 'idle'`: a failed attempt (say, a bad URL) must not be retried by a re-acquire.
+        if (!started || userClosed) connect();
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          if (--refs > 0) return;
+          const token = ++releaseToken;
+          queueMicrotask(() => {
+            if (token === releaseToken && refs === 0 && !disposed) void close();
+          });
+        };
+      },
+      send,
+      discardQueued: (): OutgoingData[] => {
+        const dropped = outbox.splice(0);
+        if (pending) pending.flushable = 0;
+        update({ queued: 0 });
+        return dropped;
+      },
+      sendJson: (value: Out): SendResult => {
+        let text: string | undefined;
+        let cause: unknown;
+        try {
+          text = JSON.stringify(value);
+        } catch (error) {
+          cause = error;
+        }
+        if (text !== undefined) return send(text);
+        report(
+          'send',
+          `The value could not be encoded as JSON${cause ? `: ${describe(cause)}` : ' (it serializes to nothing).'}`,
+          cause === undefined ? { data: value } : { data: value, cause },
+        );
+        return 'rejected';
+      },
+      close,
+      reconnect: () => {
+        if (disposed) return;
+        userClosed = false;
+        hook('start');
+        if (phase === 'idle' || phase === 'waiting' || phase === 'resolving') return startAttempt();
+        reopen = true;
+        if (phase !== 'closing' && !pending && socket) closeSocket(socket, 1000, 'Reconnecting');
+      },
+      dispose: () => {
+        if (disposed) return;
+        void close();
+        disposed = true;
+        hook('detach');
+        features = {};
+        this.listeners.clear();
+        for (const set of Object.values(events)) set.clear();
+      },
     });
-  }
-
-  private unwatchNetwork(): void {
-    this.stopNetworkWatch?.();
-    this.stopNetworkWatch = null;
-  }
-
-  private setTimer(name: TimerName, delay: number, run: () => void): void {
-    this.clearTimer(name);
-    this.timers[name] = setTimeout(() => {
-      delete this.timers[name];
-      run();
-    }, delay);
-  }
-
-  private clearTimer(name: TimerName): void {
-    const timer = this.timers[name];
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      delete this.timers[name];
-    }
+    attachFeatures();
   }
 }
 
@@ -969,23 +725,18 @@ function resolveSource<T>(source: Resolvable<T>, onValue: (value: T) => void, on
   try {
     value = typeof source === 'function' ? (source as () => T | PromiseLike<T>)() : source;
   } catch (cause) {
-    onError(cause);
-    return;
+    return onError(cause);
   }
-  if (isThenable(value)) value.then(onValue, onError);
-  else onValue(value);
-}
-
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
+  if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as PromiseLike<T>).then(onValue, onError);
+  else onValue(value as T);
 }
 
 function failure(kind: WebSocketErrorKind, message: string, extra: { data?: unknown; cause?: unknown }): Checked<never> {
   return { ok: false, error: createWebSocketError(kind, message, extra) };
 }
 
-function bufferedAmountOf(socket: WebSocket): number {
-  const amount = Number(socket.bufferedAmount);
+function bufferedAmountOf(socket: WebSocket | null): number {
+  const amount = Number(socket?.bufferedAmount);
   return Number.isFinite(amount) ? amount : 0;
 }
 
@@ -993,6 +744,7 @@ function binaryName(data: unknown): string {
   return (data as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof data;
 }
 
+/** The message of an exception, or the thing itself as text. */
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }

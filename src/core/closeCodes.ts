@@ -1,5 +1,3 @@
-import { utf8ByteLength } from './utf8ByteLength.js';
-
 /** What a close code means, and what the client does after it by default. */
 export interface CloseCodeInfo {
   /** Short identifier, as the RFC or registry names it (`'NORMAL_CLOSURE'`). */
@@ -25,45 +23,48 @@ export const ClientCloseCode = {
 } as const;
 
 /**
+ * Codes after which the default reconnect policy (`autoReconnect`) does not retry: the server
+ * ended normally, or the code says the client itself was at fault (bad data, policy, too big, no
+ * common sub-protocol), so that retrying would only repeat the fault. {@link CLOSE_CODES}' `reconnect`
+ * flags are made from this list.
+ */
+export const NO_RECONNECT_CODES: readonly number[] = [1000, 1002, 1003, 1007, 1008, 1009, 1010, 1015, 4001];
+
+/** Codes that are never sent in a close frame: they only describe what happened locally. */
+const RESERVED_CODES = [1004, 1005, 1006, 1015];
+
+/**
  * Close codes from RFC 6455 section 7.4.1 and the IANA WebSocket close code registry, plus the
  * kit's own codes ({@link ClientCloseCode}).
  */
-export const CLOSE_CODES: Readonly<Record<number, CloseCodeInfo>> = freezeEntries({
-  1000: { name: 'NORMAL_CLOSURE', meaning: 'Normal closure', reconnect: false },
-  1001: { name: 'GOING_AWAY', meaning: 'Going away: the server is shutting down or the page is navigating away', reconnect: true },
-  1002: { name: 'PROTOCOL_ERROR', meaning: 'Protocol error', reconnect: false },
-  1003: { name: 'UNSUPPORTED_DATA', meaning: 'Unsupported data: the endpoint cannot accept this type of data', reconnect: false },
-  1004: { name: 'RESERVED', meaning: 'Reserved', reconnect: true, reserved: true },
-  1005: { name: 'NO_STATUS_RECEIVED', meaning: 'No status code was received', reconnect: true, reserved: true },
-  1006: {
-    name: 'ABNORMAL_CLOSURE',
-    meaning: 'Abnormal closure: the connection was lost without a close frame',
-    reconnect: true,
-    reserved: true,
-  },
-  1007: { name: 'INVALID_FRAME_PAYLOAD_DATA', meaning: 'Invalid frame payload data', reconnect: false },
-  1008: { name: 'POLICY_VIOLATION', meaning: 'Policy violation', reconnect: false },
-  1009: { name: 'MESSAGE_TOO_BIG', meaning: 'Message too big', reconnect: false },
-  1010: { name: 'MANDATORY_EXTENSION', meaning: 'A mandatory extension was not negotiated', reconnect: false },
-  1011: { name: 'INTERNAL_ERROR', meaning: 'Internal server error', reconnect: true },
-  1012: { name: 'SERVICE_RESTART', meaning: 'Service restart', reconnect: true },
-  1013: { name: 'TRY_AGAIN_LATER', meaning: 'Try again later', reconnect: true },
-  1014: { name: 'BAD_GATEWAY', meaning: 'Bad gateway', reconnect: true },
-  1015: { name: 'TLS_HANDSHAKE', meaning: 'TLS handshake failure', reconnect: false, reserved: true },
-  [ClientCloseCode.HEARTBEAT_TIMEOUT]: {
-    name: 'HEARTBEAT_TIMEOUT',
-    meaning: 'No reply to the heartbeat in time: the connection is presumed dead',
-    reconnect: true,
-  },
-  [ClientCloseCode.PROTOCOL_NOT_NEGOTIATED]: {
-    name: 'PROTOCOL_NOT_NEGOTIATED',
-    meaning: 'The server selected none of the offered sub-protocols',
-    reconnect: false,
-  },
-});
+export const CLOSE_CODES: Readonly<Record<number, CloseCodeInfo>> = /* @__PURE__ */ buildTable([
+  [1000, 'NORMAL_CLOSURE', 'Normal closure'],
+  [1001, 'GOING_AWAY', 'Going away: the server is shutting down or the page is navigating away'],
+  [1002, 'PROTOCOL_ERROR', 'Protocol error'],
+  [1003, 'UNSUPPORTED_DATA', 'Unsupported data: the endpoint cannot accept this type of data'],
+  [1004, 'RESERVED', 'Reserved'],
+  [1005, 'NO_STATUS_RECEIVED', 'No status code was received'],
+  [1006, 'ABNORMAL_CLOSURE', 'Abnormal closure: the connection was lost without a close frame'],
+  [1007, 'INVALID_FRAME_PAYLOAD_DATA', 'Invalid frame payload data'],
+  [1008, 'POLICY_VIOLATION', 'Policy violation'],
+  [1009, 'MESSAGE_TOO_BIG', 'Message too big'],
+  [1010, 'MANDATORY_EXTENSION', 'A mandatory extension was not negotiated'],
+  [1011, 'INTERNAL_ERROR', 'Internal server error'],
+  [1012, 'SERVICE_RESTART', 'Service restart'],
+  [1013, 'TRY_AGAIN_LATER', 'Try again later'],
+  [1014, 'BAD_GATEWAY', 'Bad gateway'],
+  [1015, 'TLS_HANDSHAKE', 'TLS handshake failure'],
+  // ClientCloseCode.HEARTBEAT_TIMEOUT and PROTOCOL_NOT_NEGOTIATED, as literals: a property read here would keep the table in every bundle.
+  [4000, 'HEARTBEAT_TIMEOUT', 'No reply to the heartbeat in time: the connection is presumed dead'],
+  [4001, 'PROTOCOL_NOT_NEGOTIATED', 'The server selected none of the offered sub-protocols'],
+]);
 
-function freezeEntries(table: Record<number, CloseCodeInfo>): Readonly<Record<number, CloseCodeInfo>> {
-  for (const entry of Object.values(table)) Object.freeze(entry);
+function buildTable(rows: [code: number, name: string, meaning: string][]): Readonly<Record<number, CloseCodeInfo>> {
+  const table: Record<number, CloseCodeInfo> = {};
+  for (const [code, name, meaning] of rows) {
+    const info: CloseCodeInfo = { name, meaning, reconnect: !NO_RECONNECT_CODES.includes(code) };
+    table[code] = Object.freeze(RESERVED_CODES.includes(code) ? { ...info, reserved: true } : info);
+  }
   return Object.freeze(table);
 }
 
@@ -120,7 +121,8 @@ export function assertValidCloseArguments(code?: number, reason?: string): numbe
       'InvalidAccessError',
     );
   }
-  if (reason !== undefined && utf8ByteLength(reason) > MAX_CLOSE_REASON_BYTES) {
+  // TextEncoder counts a lone surrogate as U+FFFD (3 bytes), as the browser does.
+  if (reason !== undefined && new TextEncoder().encode(reason).length > MAX_CLOSE_REASON_BYTES) {
     throw new DOMException(`The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return converted;

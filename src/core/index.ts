@@ -2,6 +2,7 @@ export { ReadyState, readyStateName } from './readyState.js';
 export { backoffCeiling, backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export {
   CLOSE_CODES,
+  NO_RECONNECT_CODES,
   ClientCloseCode,
   MAX_CLOSE_REASON_BYTES,
   assertValidCloseArguments,
@@ -12,6 +13,9 @@ export {
 } from './closeCodes.js';
 export { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 export { browserNetwork, type NetworkMonitor } from './network.js';
+export { autoReconnect, type ReconnectOptions } from './reconnect.js';
+export { heartbeat, type HeartbeatOptions } from './heartbeat.js';
+export type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 export { Subscribable, type Unsubscribe } from './Subscribable.js';
 export { utf8ByteLength } from './utf8ByteLength.js';
 export {
@@ -24,14 +28,13 @@ export {
 } from './validateUrl.js';
 export {
   WebSocketClient,
+  type ClientPhase,
   createInitialSnapshot,
   createWebSocketClient,
-  type HeartbeatOptions,
   type IncomingData,
   type OpenInfo,
   type OutgoingData,
   type ParseOption,
-  type ReconnectOptions,
   type Resolvable,
   type SendResult,
   type SnapshotListener,

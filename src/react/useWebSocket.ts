@@ -10,6 +10,12 @@ import { useWebSocketState, type UseWebSocketResult } from './useWebSocketState.
  * default; `onMessage` sees every message. `url === null` means not connected; a new `url` closes
  * the old socket and opens a new one; under `<StrictMode>` exactly one socket stays open.
  *
+ * Like the core, it does not reconnect unless asked: pass `reconnect: autoReconnect({ ... })` (and
+ * `heartbeat: heartbeat({ ... })` for a heartbeat). Feature values are taken rather than `true` or
+ * plain objects so that a bundle carries the reconnection code only when it imports the factory; an
+ * inline `autoReconnect({ ... })` in the render is fine (the client keeps the feature, with the
+ * latest options).
+ *
  * @typeParam In - the type of incoming messages (after `parse` and `validate`).
  * @typeParam Out - the type `sendJson` accepts.
  *
@@ -17,7 +23,7 @@ import { useWebSocketState, type UseWebSocketResult } from './useWebSocketState.
  * ```tsx
  * const { readyState, lastMessage, sendJson } = useWebSocket<ServerPacket, ClientPacket>(
  *   'wss://chat.example/ws',
- *   { protocols: 'json', onMessage: (packet) => log.push(packet) },
+ *   { protocols: 'json', reconnect: autoReconnect(), onMessage: (packet) => log.push(packet) },
  * );
  * ```
  */

@@ -22,7 +22,11 @@ export interface WebSocketCallbacks<In> {
   onClose?: (info: CloseInfo) => void;
 }
 
-/** Options of {@link useWebSocket}: the core's options, minus `url`, plus callbacks. */
+/**
+ * Options of {@link useWebSocket}: the core's options, minus `url`, plus callbacks. `reconnect` and
+ * `heartbeat` take the values of `autoReconnect()` and `heartbeat()`; without `reconnect` a lost
+ * connection stays closed.
+ */
 export interface UseWebSocketOptions<In = unknown> extends Omit<WebSocketClientOptions<In>, 'url'>, WebSocketCallbacks<In> {}
 
 /** A URL, or a function giving one (sync or async, evaluated on every attempt), or null for "not connected". */

@@ -29,24 +29,10 @@ export interface WebSocketActions<Out = unknown> {
 /** What {@link useWebSocket} returns: the connection's state and its actions. */
 export type UseWebSocketResult<In = unknown, Out = unknown> = WebSocketSnapshot<In> & WebSocketActions<Out>;
 
-const SNAPSHOT_KEYS = [
-  'readyState',
-  'url',
-  'protocol',
-  'extensions',
-  'bufferedAmount',
-  'queued',
-  'lastMessage',
-  'messageCount',
-  'error',
-  'closeInfo',
-  'reconnectAttempt',
-  'nextReconnectAt',
-  'online',
-] as const satisfies readonly (keyof WebSocketSnapshot)[];
-
 /** The state shown when there is no connection at all (`url === null`). */
 const NOT_CONNECTED = createInitialSnapshot<never>(ReadyState.CLOSED);
+/** Every field of a snapshot, in order. */
+const SNAPSHOT_KEYS = Object.keys(NOT_CONNECTED) as (keyof WebSocketSnapshot)[];
 
 const getNotConnected = () => NOT_CONNECTED;
 const noSubscription = () => () => {};

@@ -172,7 +172,7 @@ export const ConnectionError: Story = {
   play: async ({ canvas, loaded }) => {
     await expectStatus(canvas, 'Disconnected');
     const status = canvas.getByRole('status');
-    await waitFor(() => expect(status).toHaveTextContent("Error: The URL contains a fragment identifier ('#room')"));
+    await waitFor(() => expect(status).toHaveTextContent("Error: A WebSocket URL may not have a fragment ('#room')"));
     await expect(status.querySelector('.rwc-connection-status__error')).toHaveAttribute('data-error-kind', 'syntax');
     await expect(stateOf(status)).toBe('closed');
     await expect(chatServerOf(loaded).connections).toHaveLength(0);

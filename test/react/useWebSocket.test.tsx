@@ -1,7 +1,7 @@
 import { act, render, renderHook, screen } from '@testing-library/react';
 import { Profiler, useEffect } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { ReadyState, useWebSocket, type UseWebSocketOptions, type WebSocketUrl } from '../../src/index.js';
+import { ReadyState, autoReconnect, useWebSocket, type UseWebSocketOptions, type WebSocketUrl } from '../../src/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
 import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
 
@@ -201,7 +201,7 @@ describe('useWebSocket', () => {
   it('shows the reconnect schedule after an abnormal close, and reconnects', async () => {
     const mock = server();
     const { WebSocket } = createSocketFactory();
-    const options: UseWebSocketOptions = { WebSocket, reconnect: { initialDelay: 1000, random: () => 0.5 } };
+    const options: UseWebSocketOptions = { WebSocket, reconnect: autoReconnect({ initialDelay: 1000, random: () => 0.5 }) };
     const { result } = renderHook(() => useWebSocket(mock.url, options));
     await tick();
     act(() => mock.socket.close({ code: 1011, reason: 'oops', wasClean: false }));

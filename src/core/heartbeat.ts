@@ -1,0 +1,74 @@
+import { ClientCloseCode } from './closeCodes.js';
+import { createCloseInfo } from './CloseInfo.js';
+import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
+import type { IncomingData, OutgoingData } from './WebSocketClient.js';
+
+/** Detect a dead link by sending a ping when the line is quiet and expecting something back. */
+export interface HeartbeatOptions {
+  /** Send a ping after this long without any incoming message. Default 30 000. */
+  interval?: number;
+  /** Drop the connection if nothing arrives this long after a ping. Default 10 000. */
+  timeout?: number;
+  /** The ping to send. Default `'ping'`. */
+  message?: OutgoingData | (() => OutgoingData);
+  /** Frames for which this returns true are heartbeat replies: they count as traffic but are not delivered. */
+  isPong?: (data: IncomingData) => boolean;
+}
+
+/**
+ * A heartbeat, for the client's `heartbeat` option: after `interval` ms without any incoming frame
+ * it sends `message`; if nothing arrives within `timeout` ms after that, the link is presumed dead:
+ * a `heartbeat` error, and the connection ends at once with close code 4000
+ * ({@link ClientCloseCode.HEARTBEAT_TIMEOUT}), which `autoReconnect` retries.
+ *
+ * @example
+ * ```ts
+ * new WebSocketClient({ url, heartbeat: heartbeat({ interval: 20_000, isPong: (data) => data === 'pong' }) });
+ * ```
+ */
+export function heartbeat(options: HeartbeatOptions = {}): ClientFeature<HeartbeatOptions> {
+  return { options, attach: attachHeartbeat };
+}
+
+function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions): FeatureHooks {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastReceivedAt = 0;
+  const stop = () => clearTimeout(timer);
+
+  const tick = (socket: WebSocket) => {
+    if (client.socket() !== socket || client.phase() !== 'open') return;
+    const { interval = 30_000, timeout = 10_000, message = 'ping' } = latest();
+    const quietFor = Date.now() - lastReceivedAt;
+    if (quietFor < interval) {
+      timer = setTimeout(tick, interval - quietFor, socket);
+      return;
+    }
+    const pingSentAt = Date.now();
+    try {
+      socket.send(typeof message === 'function' ? message() : message);
+    } catch {
+      // A failing send means the socket is going away; its close event will follow.
+    }
+    timer = setTimeout(() => {
+      if (client.socket() !== socket) return;
+      if (lastReceivedAt >= pingSentAt) return tick(socket);
+      client.report('heartbeat', `No message arrived within ${timeout} ms of a heartbeat ping; the connection is presumed dead.`);
+      // Do not wait for a close handshake a dead link will never complete.
+      client.drop(socket, createCloseInfo(ClientCloseCode.HEARTBEAT_TIMEOUT, 'Heartbeat timeout'));
+    }, timeout);
+  };
+
+  return {
+    open(socket) {
+      lastReceivedAt = Date.now();
+      stop();
+      timer = setTimeout(tick, latest().interval ?? 30_000, socket);
+    },
+    frame(data) {
+      lastReceivedAt = Date.now();
+      return latest().isPong?.(data) === true;
+    },
+    closed: stop,
+    detach: stop,
+  };
+}
