@@ -261,9 +261,24 @@ function keyEvents(char: string): Record<string, unknown>[] {
   ];
 }
 
+/** One frame at 60 Hz, in ms. */
+const FRAME_MS = 1000 / 60;
+
 /**
- * Press `count` keys into the focused field, one every `intervalMs` from `intervalMs / 2` on, on a
- * fixed schedule (a slow page does not slow the typist). Resolves when the last was dispatched.
+ * When the `n`th key is pressed, in ms from the start: every `intervalMs`, shifted by a fraction of a
+ * frame that differs from key to key (the golden-ratio sequence spreads them evenly). A fixed 50 ms
+ * period is exactly 3 frames, so every key would land at the same moment of the frame, and the time
+ * to the next frame (most of a light page's latency) would be one value per run: the limit page's p95
+ * was seen anywhere from 7 to 17 ms between repeats. Spread, both pages' percentiles cover every phase.
+ */
+export function keyTime(n: number, intervalMs: number): number {
+  const phase = (n * 0.6180339887) % 1;
+  return (n + 0.5) * intervalMs + phase * FRAME_MS;
+}
+
+/**
+ * Press `count` keys into the focused field at `keyTime(n)` each, on a fixed schedule (a slow page
+ * does not slow the typist). Resolves when the last was dispatched.
  */
 function typeKeys(page: RawPage, count: number, intervalMs: number): Promise<void> {
   const start = performance.now();
@@ -274,9 +289,9 @@ function typeKeys(page: RawPage, count: number, intervalMs: number): Promise<voi
       for (const params of keyEvents(char)) void page.send('Input.dispatchKeyEvent', params, 60_000).catch(() => {});
       sent++;
       if (sent >= count) return resolve();
-      setTimeout(tick, Math.max(0, start + (sent + 0.5) * intervalMs - performance.now()));
+      setTimeout(tick, Math.max(0, start + keyTime(sent, intervalMs) - performance.now()));
     };
-    setTimeout(tick, intervalMs / 2);
+    setTimeout(tick, keyTime(0, intervalMs));
   });
 }
 
