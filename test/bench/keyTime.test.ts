@@ -15,7 +15,10 @@ describe("keyTime (the steady scenario's typist)", () => {
   it('spreads the keys over every phase of a 60 Hz frame', () => {
     const frame = 1000 / 60;
     const bins = [0, 0, 0, 0];
-    for (let n = 0; n < 100; n++) bins[Math.floor(((keyTime(n, 50) % frame) / frame) * 4) % 4]++;
+    for (let n = 0; n < 100; n++) {
+      const bin = Math.floor(((keyTime(n, 50) % frame) / frame) * 4) % 4;
+      bins[bin] = (bins[bin] ?? 0) + 1;
+    }
     for (const count of bins) expect(count).toBeGreaterThanOrEqual(20);
   });
 });
