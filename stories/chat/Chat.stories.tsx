@@ -553,7 +553,8 @@ export const HostileContent: Story = {
     const senders = [...log.querySelectorAll('.rwc-chatbox__sender')].map((sender) => sender.textContent);
     await expect(senders).toContain(HOSTILE.img);
     await expect(senders).toContain(HOSTILE.svg);
-    await expect(within(log).getByText(`User ${HOSTILE.script} signed in at`, { exact: false })).toBeVisible();
+    // New rows show once the virtual list has measured them (the next frame).
+    await waitFor(() => expect(within(log).getByText(`User ${HOSTILE.script} signed in at`, { exact: false })).toBeVisible());
     const users = within(getUsers(canvas));
     await expect(users.getByText(HOSTILE.img)).toBeVisible();
     await expect(users.getByText(HOSTILE.svg)).toBeVisible();

@@ -88,11 +88,12 @@ export const MessagesAndNotices: Story = {
     const log = getLog(canvas);
     const log$ = within(log);
     await waitFor(() => expect(rowWithText(log, 'Hi both')).toBeDefined());
-    await expect(log$.getByText('User bob signed in at', { exact: false })).toBeVisible();
-    await expect(log$.getByText('Your username has been set to ada2 because the name you chose is in use.')).toBeVisible();
+    // New rows show once the virtual list has measured them (the next frame).
+    await waitFor(() => expect(log$.getByText('User bob signed in at', { exact: false })).toBeVisible());
+    await waitFor(() => expect(log$.getByText('Your username has been set to ada2 because the name you chose is in use.')).toBeVisible());
     await expect(['One', 'Two', 'Three'].map((text) => rowWithText(log, text)?.dataset.group)).toEqual(['start', 'continue', 'continue']);
     // Only the first of the group shows the sender; all three keep it for screen readers.
-    await expect(rowWithText(log, 'One')?.querySelector('.rwc-chatbox__sender')).toBeVisible();
+    await waitFor(() => expect(rowWithText(log, 'One')?.querySelector('.rwc-chatbox__sender')).toBeVisible());
     await expect(rowWithText(log, 'Two')?.querySelector('.rwc-chatbox__sender')).toHaveClass('rwc-visually-hidden');
     // Line breaks are kept (pre-wrap): the bubble is two lines tall.
     const twoLines = rowWithText(log, 'First line\nsecond line')!.querySelector<HTMLElement>('.rwc-chatbox__text')!;
