@@ -12,7 +12,7 @@ interface EntryBase {
 
 /**
  * A chat message. The user's own messages appear as soon as they are written: `pending` while they
- * wait for a connection (or for a slow link to drain), `sent` once on the wire, `delivered` when the
+ * wait for a connection (or for a slow link to drain), `sent` once handed to the socket, `delivered` when the
  * server echoed them back.
  * Everyone else's are `delivered`.
  */
@@ -320,7 +320,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   private matchOwn(packet: MessagePacket): OwnMessage | undefined {
     if (packet.nonce !== undefined) return this.unconfirmed.find((own) => own.nonce === packet.nonce);
     if (packet.id !== this.current('clientId')) return undefined;
-    return this.unconfirmed.find((own) => own.entry.status === 'sent' && own.text === packet.text && own.date === packet.date);
+    // Pending too: one held back by a slow link went out later without the store being told.
+    return this.unconfirmed.find((own) => own.entry.status !== 'delivered' && own.text === packet.text && own.date === packet.date);
   }
 
   private rememberNonce(nonce: string): void {
@@ -335,7 +336,7 @@ export class ChatStore extends Subscribable<ChatListener> {
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
   private disconnected(): void {
     this.set({ clientId: null, signedIn: false });
-    this.client.discardQueued?.();
+    this.client.discardQueued?.(this.isOwnPacket);
     for (const own of this.unconfirmed) {
       if (own.entry.status === 'sent') this.replace(own.entry, { ...own.entry, status: 'pending' });
     }
@@ -343,6 +344,23 @@ export class ChatStore extends Subscribable<ChatListener> {
   }
 
   // ---- outgoing ---------------------------------------------------------------------------------
+
+  /**
+   * Whether queued data is one of the store's own packets (a name request, or a message it still
+   * waits to see echoed): those it sends again after the next sign-in; anything else in the outbox
+   * (your own `send` on the same connection) is left alone.
+   */
+  private readonly isOwnPacket = (data: unknown): boolean => {
+    if (typeof data !== 'string') return false;
+    let packet: unknown;
+    try {
+      packet = JSON.parse(data);
+    } catch {
+      return false;
+    }
+    const { type, nonce } = (packet ?? {}) as { type?: unknown; nonce?: unknown };
+    return type === 'username' || (type === 'message' && this.unconfirmed.some((own) => own.nonce === nonce));
+  };
 
   private transmit(own: OwnMessage): void {
     const id = this.current('clientId');

@@ -173,7 +173,7 @@ export function ChatBox({
       // so a move up is checked against the DOM before it unpins: the browser clamping the offset
       // of a view at the end, as rows shrink when measured, is not the reader leaving it.
       if (isAtEnd(list, threshold.current, offset)) follow(true);
-      else if (offset < previous && !isDomAtEnd(log(), threshold.current)) follow(false);
+      else if (pinnedRef.current && offset < previous && !isDomAtEnd(log(), threshold.current)) follow(false);
     },
     [follow, log, threshold],
   );

@@ -34,7 +34,7 @@ export interface MessageInputProps
    * Called after a message was written to the chat (shown at once; sent when connected), with its
    * text and the new log entry. Not called when the chat refused it (too many messages waiting).
    */
-  onSend?: (text: string, entry: ChatMessageEntry | null) => void;
+  onSend?: (text: string, entry: ChatMessageEntry) => void;
   /**
    * The form's submit handler, called first: `event.preventDefault()` in it stops the send (the
    * form never navigates either way).

@@ -44,7 +44,10 @@ export function useChatStatus(): UseWebSocketResult<unknown, ClientPacket> {
   return useWebSocketState(client);
 }
 
-/** A stable function that writes a message: shown at once, sent when possible. Null for blank text. */
+/**
+ * A stable function that writes a message: shown at once, sent when possible. Null when the text was
+ * refused: blank, or `maxUnconfirmed` messages still wait for the server (then `error` says so).
+ */
 export function useSendMessage(): (text: string) => ChatMessageEntry | null {
   const { store } = useChatContext('useSendMessage');
   return useCallback((text: string) => store.send(text), [store]);

@@ -183,10 +183,11 @@ export interface WebSocketClient<In = unknown, Out = unknown> {
    */
   send(data: OutgoingData): SendResult;
   /**
-   * Take back everything waiting in the outbox, unsent; returns it in order. For a caller that will
-   * send its own up-to-date version after the next connection opens (the chat store does so).
+   * Take back what waits in the outbox, unsent: everything, or what `filter` accepts; returns it in
+   * order. For a caller that will send its own up-to-date version after the next connection opens
+   * (the chat store does so, for its own packets only).
    */
-  discardQueued(): OutgoingData[];
+  discardQueued(filter?: (data: OutgoingData) => boolean): OutgoingData[];
   /** `JSON.stringify(value)` and send it. A value JSON cannot encode is rejected and reported. */
   sendJson(value: Out): SendResult;
   /**
@@ -208,8 +209,10 @@ export interface WebSocketClient<In = unknown, Out = unknown> {
  * (`heartbeat`) are opt-in features, so that a bundle without them carries none of their code:
  * without `reconnect`, a lost connection stays closed.
  *
- * Its methods are bound (they may be passed around as plain functions). It touches no `window`
- * or `document` and runs the same in a page, a Web Worker or Node.
+ * Its methods are bound (they may be passed around as plain functions): they are the instance's own
+ * properties, made in the constructor, so spy on or wrap an instance's method, not the prototype's,
+ * and extend behaviour with a feature rather than a subclass override. It touches no `window` or
+ * `document` and runs the same in a page, a Web Worker or Node.
  *
  * @example
  * ```ts
@@ -311,10 +314,12 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
                 : ReadyState.CONNECTING,
       });
     };
+    /** The hooks of the attached features, kept apart: `hook('frame')` runs for every frame. */
+    let attached: FeatureHooks[] = [];
     /** Call one hook of every attached feature; returns whether any returned true. */
     const hook = <K extends keyof FeatureHooks>(name: K, ...args: Parameters<NonNullable<FeatureHooks[K]>>): boolean => {
       let taken = false;
-      for (const { hooks } of Object.values(features)) {
+      for (const hooks of attached) {
         if ((hooks[name] as ((...a: typeof args) => boolean | undefined) | undefined)?.(...args)) taken = true;
       }
       return taken;
@@ -479,7 +484,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const sendQueued = (ws: WebSocket, limit: number) => {
       const max = maxBuffered();
       let sent = 0;
-      while (sent < limit && sent < outbox.length && bufferedAmountOf(ws) < max) sendOne(ws, outbox[sent++] as OutgoingData);
+      while (sent < limit && sent < outbox.length && underMark(bufferedAmountOf(ws), max)) sendOne(ws, outbox[sent++] as OutgoingData);
       outbox.splice(0, sent);
       return sent;
     };
@@ -570,13 +575,19 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           current.feature = next;
           continue;
         }
-        if (current?.feature === next) continue;
         current?.hooks.detach?.();
         delete features[slot];
+        attached = Object.values(features).map((entry) => entry.hooks);
+        // The feature that was to retry is gone: stay closed rather than wait for nothing.
+        if (current && phase === 'waiting') {
+          clearTimer('retry');
+          settle();
+        }
         if (!next) continue;
         const entry = { feature: next } as { feature: ClientFeature; hooks: FeatureHooks };
         entry.hooks = next.attach(context, () => entry.feature.options);
         features[slot] = entry;
+        attached = Object.values(features).map((item) => item.hooks);
         // Attached to a client already at work: catch up.
         if (started && !userClosed) entry.hooks.start?.();
         if (phase === 'open' && socket) entry.hooks.open?.(socket);
@@ -587,7 +598,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const send = (data: OutgoingData): SendResult => {
       const flowing = phase === 'open' && !pending;
-      if (flowing && outbox.length === 0 && bufferedAmountOf(socket) < maxBuffered()) {
+      if (flowing && outbox.length === 0 && underMark(bufferedAmountOf(socket), maxBuffered())) {
         if (!sendOne(socket as WebSocket, data)) return 'rejected';
         sampleBuffered();
         return 'sent';
@@ -598,9 +609,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         return 'rejected';
       }
       outbox.push(data);
-      update({ queued: outbox.length });
-      // Held back by the high-water mark: the buffer poll sends it as the socket drains.
+      // Held back by the high-water mark: the buffer poll sends it as the socket drains (and
+      // publishes `queued` with `bufferedAmount`).
       if (flowing) sampleBuffered();
+      else update({ queued: outbox.length });
       return 'queued';
     };
 
@@ -670,10 +682,20 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         };
       },
       send,
-      discardQueued: (): OutgoingData[] => {
-        const dropped = outbox.splice(0);
-        if (pending) pending.flushable = 0;
-        update({ queued: 0 });
+      discardQueued: (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
+        const dropped: OutgoingData[] = [];
+        let kept = 0;
+        let flushable = 0;
+        outbox.forEach((data, index) => {
+          if (filter && !accepts(filter, data)) {
+            outbox[kept++] = data;
+            // What close() would still send keeps its place at the front.
+            if (pending && index < pending.flushable) flushable++;
+          } else dropped.push(data);
+        });
+        outbox.length = kept;
+        if (pending) pending.flushable = flushable;
+        update({ queued: kept });
         return dropped;
       },
       sendJson: (value: Out): SendResult => {
@@ -733,6 +755,20 @@ function resolveSource<T>(source: Resolvable<T>, onValue: (value: T) => void, on
 
 function failure(kind: WebSocketErrorKind, message: string, extra: { data?: unknown; cause?: unknown }): Checked<never> {
   return { ok: false, error: createWebSocketError(kind, message, extra) };
+}
+
+/** Whether `filter` accepts `data`; a filter that throws accepts nothing (nothing is dropped by mistake). */
+function accepts(filter: (data: OutgoingData) => boolean, data: OutgoingData): boolean {
+  try {
+    return filter(data);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the socket may take another message: always when its buffer is empty (so that 0 means one at a time). */
+function underMark(amount: number, max: number): boolean {
+  return amount === 0 || amount < max;
 }
 
 function bufferedAmountOf(socket: WebSocket | null): number {

@@ -38,7 +38,10 @@ export interface FeatureContext {
 export interface FeatureHooks {
   /** `connect()` or `reconnect()` was called: the client is wanted. */
   start?(): void;
-  /** `close()` was called, or the client settled closed for good: stop watching, cancel what is pending. May come more than once. */
+  /**
+   * `close()` was called, or the client settled closed with no user left (released by every
+   * `acquire()`): stop watching, cancel what is pending. May come more than once.
+   */
   stop?(): void;
   /** A new attempt starts: abandon whatever was pending for the last one. */
   cancel?(): void;

@@ -177,6 +177,8 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
     detach() {
       stop();
       clearTimeout(stable);
+      // What it kept in the snapshot no longer holds without it.
+      client.update({ online: true, reconnectAttempt: 0, nextReconnectAt: null });
     },
   };
 }

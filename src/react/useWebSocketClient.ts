@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useInsertionEffect, useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo } from 'react';
 import {
   WebSocketClient,
   type CloseInfo,
@@ -61,7 +61,9 @@ export function useWebSocketClient<In = unknown, Out = unknown>(
     });
   }, [key]);
 
-  useInsertionEffect(() => {
+  // A layout effect, not an insertion effect: applying options may change the snapshot (a feature
+  // attached or removed), and insertion effects must not schedule updates.
+  useOptionsEffect(() => {
     if (!client) return;
     // `url` and `protocols` are the connection's identity (handled by the key); the rest applies live.
     const live: Partial<WebSocketClientOptions<In>> = { ...options };
@@ -76,6 +78,9 @@ export function useWebSocketClient<In = unknown, Out = unknown>(
 
   return client;
 }
+
+/** `useLayoutEffect` where there is a DOM; on a server (no layout, and React 18 warns) `useEffect`. */
+const useOptionsEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
 
 /** A key that changes when a value that defines the connection changes; functions count as one. */
 function sourceKey(source: unknown): string {

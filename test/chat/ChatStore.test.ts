@@ -31,9 +31,12 @@ function fakeConnection() {
       sent.push(value);
       return 'sent';
     },
-    discardQueued: () => {
+    discardQueued: (filter) => {
       discards++;
-      return held.splice(0).map((packet) => JSON.stringify(packet));
+      const texts = held.splice(0).map((packet) => JSON.stringify(packet));
+      const dropped = texts.filter((text) => !filter || filter(text));
+      for (const text of texts) if (!dropped.includes(text)) held.push(JSON.parse(text) as ClientPacket);
+      return dropped;
     },
   };
   const emit = (type: string, ...args: unknown[]) => {
@@ -186,6 +189,29 @@ describe('own messages', () => {
     receive({ type: 'message', id: 4, name: 'ada', text: 'plain', date: packet.date });
     expect(store.getState().entries).toHaveLength(1);
     expect(store.getState().entries[0]).toMatchObject({ status: 'delivered' });
+  });
+
+  it('matches the echo of a message held back by a slow link (still pending) without a nonce', () => {
+    const { store, receive, holdBack, held } = setup();
+    receive({ type: 'id', id: 4 });
+    holdBack();
+    store.send('slow');
+    const packet = held[0] as { date: number };
+    // The core sent it later, as the link drained; the server dropped the nonce.
+    receive({ type: 'message', id: 4, name: 'ada', text: 'slow', date: packet.date });
+    expect(store.getState().entries).toHaveLength(1);
+    expect(store.getState().entries[0]).toMatchObject({ text: 'slow', status: 'delivered' });
+    expect(store.getState().unconfirmed).toBe(0);
+  });
+
+  it('on close, discards only its own queued packets, not what others sent on the connection', () => {
+    const { store, receive, holdBack, held, close, connection } = setup();
+    receive({ type: 'id', id: 4 });
+    holdBack();
+    store.send('mine');
+    connection.sendJson({ type: 'message', text: 'an app packet', id: 4, date: 1 });
+    close();
+    expect(held).toEqual([{ type: 'message', text: 'an app packet', id: 4, date: 1 }]);
   });
 
   it('stays pending when the connection refuses the send', () => {

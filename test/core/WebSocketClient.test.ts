@@ -481,6 +481,31 @@ describe('backpressure: maxBufferedAmount', () => {
     expect(written).toEqual(['0123456789']);
   });
 
+  it('discardQueued(filter) takes back only what the filter accepts, and close() still sends the rest', async () => {
+    const { client, socket, written, drain } = await slowPeer({ closeTimeout: 1000 });
+    const closeSpy = vi.spyOn(socket, 'close');
+    client.send('0123456789');
+    for (const item of ['mine 1', 'theirs', 'mine 2']) client.send(item);
+    void client.close();
+    expect(client.discardQueued((data) => String(data).startsWith('mine'))).toEqual(['mine 1', 'mine 2']);
+    expect(client.getSnapshot().queued).toBe(1);
+    drain();
+    await tick(30);
+    expect(written).toEqual(['0123456789', 'theirs']);
+    drain();
+    await tick(30);
+    expect(closeSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('with maxBufferedAmount 0, sends one message at a time as the buffer empties', async () => {
+    const { client, written, drain } = await slowPeer({ maxBufferedAmount: 0 });
+    expect(client.send('a')).toBe('sent');
+    expect(client.send('b')).toBe('queued');
+    drain();
+    await tick(60);
+    expect(written).toEqual(['a', 'b']);
+  });
+
   it('hands everything to the socket with maxBufferedAmount: Infinity', async () => {
     const { client, written } = await slowPeer({ maxBufferedAmount: Number.POSITIVE_INFINITY });
     for (let i = 0; i < 50; i++) expect(client.send('0123456789')).toBe('sent');
@@ -657,6 +682,30 @@ describe('reconnecting', () => {
     await tick(10_000);
     expect(created).toHaveLength(3);
     expect(client.getSnapshot()).toMatchObject({ nextReconnectAt: null, reconnectAttempt: 2 });
+  });
+
+  it('stays closed, not stuck waiting, when reconnection is turned off while it waits', async () => {
+    const network = fakeNetwork();
+    const { client, mock, created } = setup({
+      network: network.monitor,
+      reconnect: autoReconnect({ initialDelay: 10_000, random: () => 0.5 }),
+    });
+    client.connect();
+    await tick();
+    network.set(false);
+    mock.socket.close({ code: 1006, reason: '', wasClean: false });
+    await tick();
+    expect(client.getSnapshot()).toMatchObject({ reconnectAttempt: 1, online: false });
+    client.setOptions({ reconnect: false });
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 0, nextReconnectAt: null, online: true });
+    network.set(true);
+    await tick(60_000);
+    expect(created).toHaveLength(1);
+    // And connect() works again.
+    client.connect();
+    expect(created).toHaveLength(2);
+    await tick();
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
   });
 
   it('waits while offline and tries at once when back online', async () => {

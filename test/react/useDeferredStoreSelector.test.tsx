@@ -122,3 +122,22 @@ describe('useDeferredStoreSelector', () => {
     expect(shown()).toBe('7');
   });
 });
+
+describe('useDeferredStoreSelector with a selector that depends on props', () => {
+  it('applies a new selector at once, without waiting for the store to change', async () => {
+    const store = new CounterStore({ count: 3, other: 'a' });
+    let setFactor: (n: number) => void = () => {};
+    function Scaled() {
+      const [factor, set] = useState(1);
+      setFactor = set;
+      const value = useDeferredStoreSelector(store, (state) => state.count * factor);
+      return <output aria-label="count">{value}</output>;
+    }
+    render(<Scaled />);
+    expect(shown()).toBe('3');
+    await act(async () => setFactor(10));
+    expect(shown()).toBe('30');
+    await act(async () => store.set({ count: 4 }));
+    expect(shown()).toBe('40');
+  });
+});
