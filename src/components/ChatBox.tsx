@@ -4,7 +4,7 @@ import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, t
 import { VList, type VListHandle } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
-import { diffEntries, endOffset, isAtEnd, tailStart } from './chatBoxScroll.js';
+import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
 import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
@@ -14,15 +14,6 @@ import { useChatStrings, useDeferredChatEntries } from './useChat.js';
  * (40 px) or wheel (~100 px) step, so any deliberate scroll up counts as leaving the bottom.
  */
 const DEFAULT_BOTTOM_THRESHOLD = 4;
-
-/**
- * Rows kept mounted at the end of a pinned view: those filling its height plus this many pixels
- * (estimates of new rows' heights may be short), and never more than {@link MAX_TAIL_ROWS}.
- */
-const TAIL_SLACK = 100;
-const MAX_TAIL_ROWS = 500;
-/** The height of a row virtua has not seen, before any has been (virtua's own default). */
-const FIRST_ROW_ESTIMATE = 40;
 
 /** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
 export interface ChatBoxEntryInfo {
@@ -216,7 +207,6 @@ export function ChatBox({
       <VList
         ref={listRef}
         data={entries}
-        keepMounted={pinned ? tailOf(listRef.current, entries.length, previousEntries.current?.length ?? 0) : undefined}
         role="log"
         aria-label={strings.messagesLabel}
         aria-live="polite"
@@ -230,7 +220,7 @@ export function ChatBox({
         {renderRow}
       </VList>
     ),
-    [entries, pinned, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
+    [entries, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
   );
 
   return (
@@ -298,25 +288,6 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
 /** Whether the log's DOM is scrolled to (within `threshold` of) its end. Reads layout: use sparingly. */
 function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
   return element !== null && element.scrollTop + element.clientHeight >= element.scrollHeight - threshold;
-}
-
-/**
- * While pinned, the rows at the end of the log, mounted in the same render that appends them. virtua
- * renders the rows around its last known scroll position, which is the previous end until the
- * scroll event of the pin arrives (in the next frame): without these, the new end would show blank
- * for a frame, and virtua would render its rows in that scroll event, before the next frame's
- * animation callbacks, where they delay the response to input; the top rows it would measure there
- * also make it compensate a scroll jump (a forced layout) that the pin then undoes.
- * `known`: how many entries virtua has seen (the previous render's).
- */
-function tailOf(list: VListHandle | null, length: number, known: number): number[] | undefined {
-  if (!list || length === 0 || list.viewportSize <= 0) return undefined;
-  const seen = Math.min(known, length);
-  const estimate = seen > 0 ? (list.getItemOffset(seen - 1) + list.getItemSize(seen - 1)) / seen : FIRST_ROW_ESTIMATE;
-  const start = tailStart(length, seen, list.getItemSize, estimate, list.viewportSize + TAIL_SLACK, MAX_TAIL_ROWS);
-  const indexes: number[] = [];
-  for (let index = start; index < length; index++) indexes.push(index);
-  return indexes;
 }
 
 /**

@@ -58,26 +58,3 @@ export function endOffset(model: ScrollModel): number {
 export function isAtEnd(model: ScrollModel, threshold: number, offset = model.scrollOffset): boolean {
   return offset >= endOffset(model) - threshold;
 }
-
-/**
- * The first index of the rows that fill the last `need` pixels of a log of `length` rows: the rows a
- * view pinned to the end shows. `sizeOf(index)` is known for the first `known` rows (the ones the
- * virtual list has seen: measured or estimated); the rest (just appended) count as `estimate`.
- * At most `maxRows` rows, so that a burst of tiny rows costs a bounded walk.
- */
-export function tailStart(
-  length: number,
-  known: number,
-  sizeOf: (index: number) => number,
-  estimate: number,
-  need: number,
-  maxRows: number,
-): number {
-  let filled = 0;
-  let index = length;
-  while (index > 0 && filled < need && length - index < maxRows) {
-    index--;
-    filled += index < known ? sizeOf(index) : estimate;
-  }
-  return index;
-}

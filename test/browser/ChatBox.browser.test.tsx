@@ -5,7 +5,7 @@ import { StrictMode, useEffect, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
-import { createTimeFormat, immediateScheduler, type ChatEntry, type ChatMessageEntry } from '../../src/chat/index.js';
+import { createTimeFormat, immediateScheduler, type ChatEntry, type ChatMessageEntry, type Scheduler } from '../../src/chat/index.js';
 import {
   ChatBox,
   ChatProvider,
@@ -287,15 +287,34 @@ describe('ChatBox in Chromium', () => {
   });
 
   it('while pinned, renders the newest rows in the commit that appends them, and pins before paint', async () => {
-    const { chat, log } = await mount();
+    // The store publishes at once, except while `held`: then one publication carries a whole burst,
+    // so that it renders in one commit (the log renders as a transition).
+    let holding = false;
+    let held: (() => void) | null = null;
+    const schedule: Scheduler = (flush) => {
+      if (!holding) {
+        flush();
+        return () => {};
+      }
+      held = flush;
+      return () => {
+        held = null;
+      };
+    };
+    const { chat, log } = await mount({ provider: { schedule } });
     flood(chat, 40, 0, varied);
     await expect.poll(() => isVisible(log, rowWithText(log, varied(39)))).toBe(true);
     await expect.poll(() => atEnd(log)).toBe(true);
     // More new rows than the view and virtua's 200 px overscan hold, below the rows it renders for
     // its last scroll position: they are in the DOM as soon as React has rendered the update, before
     // any scroll event could tell virtua where the view went (those come with the next frame).
+    // Scroll events that move the view down, past the end it had before the burst: the old design
+    // rendered new rows only after one of those. (The earlier rows may still settle meanwhile.)
+    const before = log.scrollTop;
     let scrolls = 0;
-    const countScroll = () => scrolls++;
+    const countScroll = () => {
+      if (log.scrollTop > before + 1) scrolls++;
+    };
     log.addEventListener('scroll', countScroll);
     cleanups.push(() => log.removeEventListener('scroll', countScroll));
     // The log renders as a transition: wait for the commit that adds the newest row.
@@ -307,7 +326,11 @@ describe('ChatBox in Chromium', () => {
       });
       observer.observe(log, { childList: true, subtree: true, characterData: true });
     });
-    flood(chat, 30, 40, varied);
+    holding = true;
+    flood(chat, 30, 40, varied); // mock-socket delivers at once: the store has all 30
+    holding = false;
+    expect(held).not.toBeNull();
+    held!();
     await appended;
     expect(scrolls).toBe(0);
     // Before the first paint after the update (rows measured, view pinned), the newest row is in

@@ -2,7 +2,7 @@
 // where its end is from virtua's model, and which rows fill the end of a pinned view.
 import { describe, expect, it } from 'vitest';
 import type { ChatEntry, ChatMessageEntry } from '../../src/chat/index.js';
-import { diffEntries, endOffset, isAtEnd, tailStart } from '../../src/components/chatBoxScroll.js';
+import { diffEntries, endOffset, isAtEnd } from '../../src/components/chatBoxScroll.js';
 
 let nextKey = 0;
 function entry(own = false): ChatEntry {
@@ -58,28 +58,5 @@ describe('endOffset and isAtEnd', () => {
     expect(isAtEnd(model, 4, 696)).toBe(true);
     expect(isAtEnd(model, 4, 695)).toBe(false);
     expect(isAtEnd({ ...model, scrollOffset: 698.5 }, 4)).toBe(true);
-  });
-});
-
-describe('tailStart', () => {
-  const sizes = [10, 20, 30, 40, 50];
-  const sizeOf = (index: number) => sizes[index]!;
-
-  it('walks back from the end until the rows fill the height', () => {
-    expect(tailStart(5, 5, sizeOf, 0, 50, 100)).toBe(4);
-    expect(tailStart(5, 5, sizeOf, 0, 51, 100)).toBe(3);
-    expect(tailStart(5, 5, sizeOf, 0, 90, 100)).toBe(3);
-    expect(tailStart(5, 5, sizeOf, 0, 1000, 100)).toBe(0);
-  });
-
-  it('counts rows the list has not seen yet at the estimate', () => {
-    // Rows 5..7 are new (25 px each by estimate); 80 px are filled by 7, 6, 5 and 4.
-    expect(tailStart(8, 5, sizeOf, 25, 80, 100)).toBe(4);
-    expect(tailStart(8, 5, sizeOf, 25, 75, 100)).toBe(5);
-  });
-
-  it('stops after maxRows rows, and at an empty log', () => {
-    expect(tailStart(1000, 0, sizeOf, 1, 10_000, 50)).toBe(950);
-    expect(tailStart(0, 0, sizeOf, 40, 300, 50)).toBe(0);
   });
 });
