@@ -287,7 +287,9 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
 
 /** Whether the log's DOM is scrolled to (within `threshold` of) its end. Reads layout: use sparingly. */
 function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
-  return element !== null && element.scrollTop + element.clientHeight >= element.scrollHeight - threshold;
+  if (!element) return false;
+  // The DOM's own numbers in the model's shape (padding is in both heights, so it cancels out).
+  return isAtEnd({ scrollOffset: element.scrollTop, viewportSize: element.clientHeight, scrollSize: element.scrollHeight }, threshold);
 }
 
 /**

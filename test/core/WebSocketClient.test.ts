@@ -684,17 +684,23 @@ describe('reconnecting', () => {
     expect(client.getSnapshot()).toMatchObject({ nextReconnectAt: null, reconnectAttempt: 2 });
   });
 
-  it('stays closed, not stuck waiting, when reconnection is turned off while it waits', async () => {
+  /** An open client with autoReconnect, on a network that then goes offline; `lose()` drops its link. */
+  async function openThenOffline() {
     const network = fakeNetwork();
-    const { client, mock, created } = setup({
-      network: network.monitor,
-      reconnect: autoReconnect({ initialDelay: 10_000, random: () => 0.5 }),
-    });
-    client.connect();
+    const ctx = setup({ network: network.monitor, reconnect: autoReconnect({ initialDelay: 10_000, random: () => 0.5 }) });
+    ctx.client.connect();
     await tick();
     network.set(false);
-    mock.socket.close({ code: 1006, reason: '', wasClean: false });
-    await tick();
+    const lose = async () => {
+      ctx.mock.socket.close({ code: 1006, reason: '', wasClean: false });
+      await tick();
+    };
+    return { ...ctx, network, lose };
+  }
+
+  it('stays closed, not stuck waiting, when reconnection is turned off while it waits', async () => {
+    const { client, network, created, lose } = await openThenOffline();
+    await lose();
     expect(client.getSnapshot()).toMatchObject({ reconnectAttempt: 1, online: false });
     client.setOptions({ reconnect: false });
     expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 0, nextReconnectAt: null, online: true });
@@ -709,17 +715,9 @@ describe('reconnecting', () => {
   });
 
   it('waits while offline and tries at once when back online', async () => {
-    const network = fakeNetwork();
-    const { client, mock, created } = setup({
-      network: network.monitor,
-      reconnect: autoReconnect({ initialDelay: 10_000, random: () => 0.5 }),
-    });
-    client.connect();
-    await tick();
-    network.set(false);
+    const { client, network, created, lose } = await openThenOffline();
     expect(client.getSnapshot().online).toBe(false);
-    mock.socket.close({ code: 1006, reason: '', wasClean: false });
-    await tick();
+    await lose();
     expect(client.getSnapshot()).toMatchObject({ reconnectAttempt: 1, nextReconnectAt: null });
     await tick(60_000);
     expect(created).toHaveLength(1);
