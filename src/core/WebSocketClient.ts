@@ -4,7 +4,7 @@ import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { NetworkMonitor } from './network.js';
 import { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
-import { normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
+import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
 import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
 
 /** What `send` accepts: everything `WebSocket.send` does. */
@@ -360,7 +360,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       };
       if (!url.ok) return fail(url.error);
       if (!protocols.ok) return fail(protocols.error);
-      if (!Socket) return fail(createWebSocketError('connection', 'No WebSocket implementation here; pass one as the `WebSocket` option.'));
+      if (!Socket) return fail(createWebSocketError('connection', 'No WebSocket here: pass the `WebSocket` option.'));
       let ws: WebSocket;
       try {
         ws = protocols.value.length > 0 ? new Socket(url.value, [...protocols.value]) : new Socket(url.value);
@@ -390,14 +390,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       // Stand-ins (mock-socket) may leave these undefined; the snapshot's type promises strings.
       const protocol = ws.protocol ?? '';
       const extensions = ws.extensions ?? '';
-      const list = offered.join(', ');
       if (offered.length > 0 && (protocol ? !offered.includes(protocol) : (options.requireProtocol ?? true))) {
         noRetry = true;
         report(
           'protocol',
-          protocol
-            ? `The server selected the sub-protocol '${protocol}', which was not offered (${list}).`
-            : `The server selected none of the offered sub-protocols (${list}).`,
+          `The server selected ${protocol ? `'${protocol}', not one` : 'none'} of the offered sub-protocols (${offered.join(', ')}).`,
         );
         update({ protocol, extensions });
         return closeSocket(ws, 4001 /* ClientCloseCode.PROTOCOL_NOT_NEGOTIATED */, 'Sub-protocol not negotiated');
@@ -535,7 +532,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       }
       return valid
         ? { ok: true, value: value as In }
-        : failure('validation', 'A message failed validation and was skipped.', cause === undefined ? { data } : { data, cause });
+        : failure('validation', 'A message failed validation (skipped).', cause === undefined ? { data } : { data, cause });
     };
 
     // ---- features --------------------------------------------------------------------------------
@@ -605,7 +602,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       }
       const max = options.maxQueue ?? 1000;
       if (outbox.length >= max) {
-        report('overflow', `The outbox is full (${max} messages); the message was not queued.`, { data });
+        report('overflow', `The outbox is full (${max} messages): message rejected.`, { data });
         return 'rejected';
       }
       outbox.push(data);
@@ -709,7 +706,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         if (text !== undefined) return send(text);
         report(
           'send',
-          `The value could not be encoded as JSON${cause ? `: ${describe(cause)}` : ' (it serializes to nothing).'}`,
+          `Could not encode as JSON: ${cause ? describe(cause) : 'it serializes to nothing'}`,
           cause === undefined ? { data: value } : { data: value, cause },
         );
         return 'rejected';
@@ -751,10 +748,6 @@ function resolveSource<T>(source: Resolvable<T>, onValue: (value: T) => void, on
   }
   if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as PromiseLike<T>).then(onValue, onError);
   else onValue(value as T);
-}
-
-function failure(kind: WebSocketErrorKind, message: string, extra: { data?: unknown; cause?: unknown }): Checked<never> {
-  return { ok: false, error: createWebSocketError(kind, message, extra) };
 }
 
 /** Whether `filter` accepts `data`; a filter that throws accepts nothing (nothing is dropped by mistake). */

@@ -116,14 +116,11 @@ export function toUnsignedShort(value: number): number {
 export function assertValidCloseArguments(code?: number, reason?: string): number | undefined {
   const converted = code === undefined ? undefined : toUnsignedShort(code);
   if (converted !== undefined && converted !== 1000 && !(converted >= 3000 && converted <= 4999)) {
-    throw new DOMException(
-      `The close code must be either 1000, or between 3000 and 4999. ${String(code)} is neither.`,
-      'InvalidAccessError',
-    );
+    throw new DOMException(`Invalid close code ${code}: use 1000 or 3000-4999.`, 'InvalidAccessError');
   }
   // TextEncoder counts a lone surrogate as U+FFFD (3 bytes), as the browser does.
   if (reason !== undefined && new TextEncoder().encode(reason).length > MAX_CLOSE_REASON_BYTES) {
-    throw new DOMException(`The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
+    throw new DOMException(`The close reason is over ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return converted;
 }
