@@ -147,8 +147,6 @@ interface PendingClose {
   readonly deadline: number;
   /** Only what was queued before `close()` goes out; later sends wait for the next connection. */
   flushable: number;
-  readonly promise: Promise<CloseInfo>;
-  readonly resolve: (info: CloseInfo) => void;
 }
 
 /**
@@ -260,7 +258,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let releaseToken = 0;
     /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
     let started = false;
-    /** Callers of `close()` waiting for a close already under way. */
+    /** Callers of `close()` waiting for the socket to close. */
     let closeWaiters: ((info: CloseInfo) => void)[] = [];
     /** Whether the current attempt reached OPEN: a close before that is a failed attempt. */
     let opened = false;
@@ -314,12 +312,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
                 : ReadyState.CONNECTING,
       });
     };
-    /** The hooks of the attached features, kept apart: `hook('frame')` runs for every frame. */
-    let attached: FeatureHooks[] = [];
     /** Call one hook of every attached feature; returns whether any returned true. */
     const hook = <K extends keyof FeatureHooks>(name: K, ...args: Parameters<NonNullable<FeatureHooks[K]>>): boolean => {
       let taken = false;
-      for (const hooks of attached) {
+      for (const { hooks } of Object.values(features)) {
         if ((hooks[name] as ((...a: typeof args) => boolean | undefined) | undefined)?.(...args)) taken = true;
       }
       return taken;
@@ -422,7 +418,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       socket = null;
       for (const name of ['errorFallback', 'closeFallback', 'drain', 'buffer'] as const) clearTimer(name);
       hook('closed');
-      const waiters = pending ? [pending.resolve, ...closeWaiters] : closeWaiters;
+      const waiters = closeWaiters;
       pending = null;
       closeWaiters = [];
       setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
@@ -574,7 +570,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         }
         current?.hooks.detach?.();
         delete features[slot];
-        attached = Object.values(features).map((entry) => entry.hooks);
         // The feature that was to retry is gone: stay closed rather than wait for nothing.
         if (current && phase === 'waiting') {
           clearTimer('retry');
@@ -584,7 +579,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         const entry = { feature: next } as { feature: ClientFeature; hooks: FeatureHooks };
         entry.hooks = next.attach(context, () => entry.feature.options);
         features[slot] = entry;
-        attached = Object.values(features).map((item) => item.hooks);
         // Attached to a client already at work: catch up.
         if (started && !userClosed) entry.hooks.start?.();
         if (phase === 'open' && socket) entry.hooks.open?.(socket);
@@ -619,16 +613,16 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       reopen = false;
       clearTimer('retry');
       hook('stop');
-      if (pending) return pending.promise;
-      if (phase === 'open' || phase === 'connecting') {
-        let resolve!: (info: CloseInfo) => void;
-        const promise = new Promise<CloseInfo>((r) => (resolve = r));
-        pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length, promise, resolve };
-        update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
-        drainThenClose();
-        return promise;
+      if (phase === 'open' || phase === 'connecting' || phase === 'closing') {
+        // Every caller learns how the socket closed; the first starts the draining close.
+        const closed = new Promise<CloseInfo>((resolve) => closeWaiters.push(resolve));
+        if (!pending && phase !== 'closing') {
+          pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length };
+          update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
+          drainThenClose();
+        }
+        return closed;
       }
-      if (phase === 'closing') return new Promise((resolve) => closeWaiters.push(resolve));
       // Nothing is connected (idle, resolving, or waiting to retry): cancel what is pending.
       attemptId++;
       setPhase('idle', { nextReconnectAt: null, reconnectAttempt: 0 });

@@ -12,6 +12,9 @@ export interface ResolveUrlOptions {
   baseUrl?: string | undefined;
 }
 
+/** The schemes a WebSocket URL may have, and what each maps to. */
+const WEBSOCKET_SCHEMES: Readonly<Record<string, string>> = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' };
+
 const LOOPBACK_HOST = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The URL of the running page or worker, if this realm has one. */
@@ -37,22 +40,20 @@ export function resolveWebSocketUrl(input: string | URL, options: ResolveUrlOpti
   const text = String(input);
   let url: URL;
   try {
-    url = base === undefined ? new URL(text) : new URL(text, base);
+    url = new URL(text, base);
   } catch (cause) {
     const looksRelative = !/^[a-z][a-z\d+.-]*:/i.test(text);
     const hint = base === undefined && looksRelative ? ' (relative URLs need a base URL)' : '';
     return failure('syntax', `Invalid URL '${text}'${hint}.`, { cause });
   }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
-  }
+  const scheme = WEBSOCKET_SCHEMES[url.protocol];
+  if (!scheme) return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
+  url.protocol = scheme;
   // The URL API drops an empty fragment from `hash` but keeps the '#' in `href`.
   if (url.href.includes('#')) {
     return failure('syntax', `Invalid URL fragment '${url.hash || '#'}': WebSocket URLs have none.`);
   }
-  if (url.protocol === 'ws:' && /^https:/i.test(base ?? '') && !LOOPBACK_HOST.test(url.hostname)) {
+  if (scheme === 'ws:' && /^https:/i.test(base ?? '') && !LOOPBACK_HOST.test(url.hostname)) {
     return failure('security', `Mixed content: use wss: for '${url.href}' from an HTTPS page.`);
   }
   return { ok: true, value: url.href };
