@@ -232,12 +232,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let options = { ...initialOptions };
     // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
     let snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
-    const events: { [K in keyof WebSocketClientEvents<In>]: Set<WebSocketClientEvents<In>[K]> } = {
-      open: new Set(),
-      message: new Set(),
-      error: new Set(),
-      close: new Set(),
-    };
+    /** Event listeners by type, each set made on first use. */
+    const events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
     /** The attached features, by option name. */
     let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
     let phase: ClientPhase = 'idle';
@@ -289,7 +285,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       }
     };
     const emitEvent = <K extends keyof WebSocketClientEvents<In>>(type: K, ...args: Parameters<WebSocketClientEvents<In>[K]>) => {
-      for (const listener of events[type]) callSafely(listener as (...a: typeof args) => void, args);
+      for (const listener of events[type] ?? []) callSafely(listener as (...a: unknown[]) => void, args);
     };
     const reportError = (error: WebSocketError) => {
       update({ error });
@@ -399,7 +395,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       setPhase('open', { protocol, extensions, error: null });
       hook('open', ws);
       // Queued messages go out before anything an `open` listener sends.
-      if (!pending) flushOutbox(ws);
+      if (!pending) sampleBuffered();
       emitEvent('open', { url: snapshot.url ?? '', protocol, extensions });
       if (pending) drainThenClose();
     };
@@ -460,20 +456,20 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       if (!pending || !ws) return;
       clearTimer('drain');
       const open = phase === 'open';
-      if (open) pending.flushable -= flushOutbox(ws, pending.flushable);
+      if (open) {
+        pending.flushable -= sendQueued(ws, pending.flushable);
+        sampleBuffered();
+      }
       if ((pending.flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
         return closeSocket(ws, pending.code, pending.reason);
       }
       setTimer('drain', 25, drainThenClose);
     };
 
-    /** Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many left the outbox. */
-    const flushOutbox = (ws: WebSocket, limit = outbox.length) => {
-      const sent = sendQueued(ws, limit);
-      if (sent > 0) sampleBuffered();
-      return sent;
-    };
-
+    /**
+     * Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many
+     * left the outbox. The caller samples `bufferedAmount` afterwards.
+     */
     const sendQueued = (ws: WebSocket, limit: number) => {
       const max = maxBuffered();
       let sent = 0;
@@ -515,7 +511,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           return failure('parse', `Expected a text frame, got binary data (${binaryName(data)}).`, { data });
         else if (parse === 'json') value = JSON.parse(data);
       } catch (error) {
-        return failure('parse', `A frame ${parse === 'json' ? 'is not valid JSON' : 'could not be parsed'}: ${describe(error)}`, {
+        return failure('parse', `Could not parse a frame${parse === 'json' ? ' as JSON' : ''}: ${describe(error)}`, {
           data,
           cause: error,
         });
@@ -647,7 +643,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     Object.assign(this, {
       getSnapshot: () => snapshot,
       on: <K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe => {
-        const set = events[type] as Set<WebSocketClientEvents<In>[K]>;
+        const set = events[type] ?? new Set();
+        events[type] = set;
         set.add(listener);
         return () => {
           set.delete(listener);
@@ -721,7 +718,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         hook('detach');
         features = {};
         this.listeners.clear();
-        for (const set of Object.values(events)) set.clear();
+        for (const set of Object.values(events)) set?.clear();
       },
     });
     attachFeatures();
