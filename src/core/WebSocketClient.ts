@@ -361,7 +361,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         const kind = name === 'SecurityError' ? 'security' : name === 'SyntaxError' ? 'syntax' : 'connection';
         return fail(createWebSocketError(kind, describe(cause), { cause }));
       }
-      if (options.binaryType !== undefined) ws.binaryType = options.binaryType;
+      if (options.binaryType) ws.binaryType = options.binaryType;
       socket = ws;
       offered = protocols.value;
       const mine = () => socket === ws;
@@ -636,7 +636,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const setOptions = (patch: Partial<WebSocketClientOptions<In>>) => {
       options = { ...options, ...patch };
-      if (patch.binaryType !== undefined && socket) socket.binaryType = patch.binaryType;
+      if (patch.binaryType && socket) socket.binaryType = patch.binaryType;
       attachFeatures();
     };
 

@@ -80,13 +80,16 @@ function buildTable(rows: [code: number, name: string, meaning: string][]): Read
 export function describeCloseCode(code: number): CloseCodeInfo {
   const known = CLOSE_CODES[code];
   if (known) return known;
-  if (!Number.isInteger(code) || code < 0 || code > 4999) {
-    return { name: 'INVALID', meaning: `Invalid close code ${String(code)}`, reconnect: true };
-  }
-  if (code < 1000) return { name: 'UNUSED', meaning: 'Unused code (0-999)', reconnect: true };
-  if (code < 3000) return { name: 'PROTOCOL_RESERVED', meaning: 'Reserved for the WebSocket protocol', reconnect: true };
-  if (code < 4000) return { name: 'LIBRARY', meaning: 'Registered for libraries and frameworks', reconnect: true };
-  return { name: 'PRIVATE', meaning: 'Application-defined (private use)', reconnect: true };
+  if (!Number.isInteger(code) || code < 0 || code > 4999) return unregistered('INVALID', `Invalid close code ${String(code)}`);
+  if (code < 1000) return unregistered('UNUSED', 'Unused code (0-999)');
+  if (code < 3000) return unregistered('PROTOCOL_RESERVED', 'Reserved for the WebSocket protocol');
+  if (code < 4000) return unregistered('LIBRARY', 'Registered for libraries and frameworks');
+  return unregistered('PRIVATE', 'Application-defined (private use)');
+}
+
+/** The description of a code outside the table: the default policy retries after any of them. */
+function unregistered(name: string, meaning: string): CloseCodeInfo {
+  return { name, meaning, reconnect: true };
 }
 
 /** The readable meaning of a close code; shorthand for `describeCloseCode(code).meaning`. */

@@ -52,7 +52,7 @@ function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions)
     timer = setTimeout(() => {
       if (client.socket() !== socket) return;
       if (lastReceivedAt >= pingSentAt) return tick(socket);
-      client.report('heartbeat', `No message arrived within ${timeout} ms of a heartbeat ping; the connection is presumed dead.`);
+      client.report('heartbeat', `No reply to the heartbeat within ${timeout} ms: the connection is presumed dead.`);
       // Do not wait for a close handshake a dead link will never complete.
       client.drop(socket, createCloseInfo(ClientCloseCode.HEARTBEAT_TIMEOUT, 'Heartbeat timeout'));
     }, timeout);

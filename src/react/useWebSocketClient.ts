@@ -49,10 +49,11 @@ export function useWebSocketClient<In = unknown, Out = unknown>(
   const key = url === null ? null : `${sourceKey(url)}\u0000${sourceKey(options.protocols)}`;
 
   // Functions for `url` and `protocols` are called through the latest props, so that a new function
-  // identity changes nothing; values are the key's, and a new value makes a new client.
+  // identity changes nothing; values are the key's, and a new value makes a new client. (A null
+  // `url` makes no client: its '' is never used.)
   const clientOptions: WebSocketClientOptions<In> = {
     ...options,
-    url: typeof url === 'function' ? () => (latestUrl.current as () => string | URL | PromiseLike<string | URL>)() : (url ?? ''), // '' is never used: no url, no client
+    url: typeof url === 'function' ? () => (latestUrl.current as () => string | URL | PromiseLike<string | URL>)() : (url ?? ''),
     protocols:
       typeof options.protocols === 'function'
         ? () => (latest.current.protocols as () => string | readonly string[] | undefined)()
