@@ -412,7 +412,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const handleClose = (ws: WebSocket, info: CloseInfo) => {
       if (socket !== ws) return;
       socket = null;
-      for (const name of ['errorFallback', 'closeFallback', 'drain', 'buffer'] as const) clearTimer(name);
+      // Every timer of the socket goes with it; a retry belongs to the client.
+      for (const name in timers) if (name !== 'retry') clearTimer(name as TimerName);
       hook('closed');
       const waiters = closeWaiters;
       pending = null;
@@ -508,7 +509,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       try {
         if (typeof parse === 'function') value = parse(data);
         else if (typeof data !== 'string')
-          return failure('parse', `Expected a text frame, got binary data (${binaryName(data)}).`, { data });
+          return failure('parse', `Could not parse a binary frame (${binaryName(data)}): expected text.`, { data });
         else if (parse === 'json') value = JSON.parse(data);
       } catch (error) {
         return failure('parse', `Could not parse a frame${parse === 'json' ? ' as JSON' : ''}: ${describe(error)}`, {

@@ -73,10 +73,10 @@ export function normalizeProtocols(protocols: string | readonly string[] | undef
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !isProtocolToken(protocol)) {
-      return failure('syntax', `The sub-protocol '${String(protocol)}' is invalid: it must be a token (no spaces or separators).`);
+      return failure('syntax', `Invalid sub-protocol '${String(protocol)}': use a token (no spaces or separators).`);
     }
     if (seen.has(protocol)) {
-      return failure('syntax', `The sub-protocol '${protocol}' is duplicated.`);
+      return failure('syntax', `Duplicate sub-protocol '${protocol}'.`);
     }
     seen.add(protocol);
   }

@@ -310,7 +310,7 @@ describe('normalizeProtocols', () => {
   it('rejects duplicates with a syntax error naming the protocol', () => {
     const error = expectError(normalizeProtocols(['json', 'xml', 'json']), 'syntax');
     expect(error.message).toContain("'json'");
-    expect(error.message).toContain('duplicated');
+    expect(error.message).toBe("Duplicate sub-protocol 'json'.");
   });
 
   it('treats protocols differing in case as distinct', () => {
@@ -319,7 +319,7 @@ describe('normalizeProtocols', () => {
 
   it.each([[''], [' '], ['a b'], ['chat,json'], ['é'], ['\u0001'], ['a\nb']])('rejects the single string %j', (value) => {
     const error = expectError(normalizeProtocols(value), 'syntax');
-    expect(error.message).toContain('invalid');
+    expect(error.message).toContain(`Invalid sub-protocol '${value}'`);
   });
 
   it.each('()<>@,;:\\"/[]?={}'.split(''))('rejects an array holding the separator %j', (separator) => {
