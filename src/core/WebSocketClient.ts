@@ -505,7 +505,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const decode = (data: IncomingData): Checked<In> => {
       const { parse = 'json', validate } = options;
       let value: unknown = data;
-      let cause: unknown;
       try {
         if (typeof parse === 'function') value = parse(data);
         else if (typeof data !== 'string')
@@ -517,15 +516,12 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           cause: error,
         });
       }
-      let valid = !validate;
       try {
-        valid ||= validate!(value);
-      } catch (error) {
-        cause = error;
+        if (validate && !validate(value)) return failure('validation', 'A message failed validation (skipped).', { data });
+      } catch (cause) {
+        return failure('validation', 'A message failed validation (skipped).', { data, cause });
       }
-      return valid
-        ? { ok: true, value: value as In }
-        : failure('validation', 'A message failed validation (skipped).', cause === undefined ? { data } : { data, cause });
+      return { ok: true, value: value as In };
     };
 
     // ---- features --------------------------------------------------------------------------------
@@ -689,18 +685,14 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       },
       sendJson: (value: Out): SendResult => {
         let text: string | undefined;
-        let cause: unknown;
         try {
           text = JSON.stringify(value);
-        } catch (error) {
-          cause = error;
+        } catch (cause) {
+          report('send', `Could not encode as JSON: ${describe(cause)}`, { data: value, cause });
+          return 'rejected';
         }
         if (text !== undefined) return send(text);
-        report(
-          'send',
-          `Could not encode as JSON: ${cause ? describe(cause) : 'it serializes to nothing'}`,
-          cause === undefined ? { data: value } : { data: value, cause },
-        );
+        report('send', 'Could not encode as JSON: it serializes to nothing', { data: value });
         return 'rejected';
       },
       close,

@@ -1,4 +1,4 @@
-import { ClientCloseCode } from './closeCodes.js';
+import type { ClientCloseCode } from './closeCodes.js';
 import { createCloseInfo } from './CloseInfo.js';
 import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { IncomingData, OutgoingData } from './WebSocketClient.js';
@@ -54,7 +54,7 @@ function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions)
       if (lastReceivedAt >= pingSentAt) return tick(socket);
       client.report('heartbeat', `No reply to the heartbeat within ${timeout} ms: the connection is presumed dead.`);
       // Do not wait for a close handshake a dead link will never complete.
-      client.drop(socket, createCloseInfo(ClientCloseCode.HEARTBEAT_TIMEOUT, 'Heartbeat timeout'));
+      client.drop(socket, createCloseInfo(4000 /* ClientCloseCode.HEARTBEAT_TIMEOUT */, 'Heartbeat timeout'));
     }, timeout);
   };
 
