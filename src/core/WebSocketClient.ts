@@ -251,7 +251,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let pending: PendingClose | null = null;
     let disposed = false;
     let refs = 0;
-    let releaseToken = 0;
     /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
     let started = false;
     /** Callers of `close()` waiting for the socket to close. */
@@ -652,7 +651,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       connect,
       acquire: (): Unsubscribe => {
         refs++;
-        releaseToken++;
         // Not `phase === 'idle'`: a failed attempt (say, a bad URL) must not be retried by a re-acquire.
         if (!started || userClosed) connect();
         let released = false;
@@ -660,9 +658,9 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           if (released) return;
           released = true;
           if (--refs > 0) return;
-          const token = ++releaseToken;
+          // Still unused once the microtask runs (StrictMode re-acquires at once): close.
           queueMicrotask(() => {
-            if (token === releaseToken && refs === 0 && !disposed) void close();
+            if (refs === 0 && !disposed) void close();
           });
         };
       },
