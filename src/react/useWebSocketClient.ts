@@ -80,7 +80,6 @@ const useOptionsEffect = typeof document === 'undefined' ? useEffect : useLayout
 
 /** A key that changes when a value that defines the connection changes; functions count as one. */
 function sourceKey(source: unknown): string {
-  if (typeof source === 'function') return 'function';
-  if (source instanceof URL) return source.href;
-  return JSON.stringify(source ?? null);
+  // A URL keys as its href (its `toJSON`), the same as that string.
+  return typeof source === 'function' ? 'function' : JSON.stringify(source ?? null);
 }
