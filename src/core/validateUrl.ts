@@ -51,7 +51,7 @@ export function resolveWebSocketUrl(input: string | URL, options: ResolveUrlOpti
   url.protocol = scheme;
   // The URL API drops an empty fragment from `hash` but keeps the '#' in `href`.
   if (url.href.includes('#')) {
-    return failure('syntax', `Invalid URL fragment '${url.hash || '#'}': WebSocket URLs have none.`);
+    return failure('syntax', `A WebSocket URL may not have a fragment ('${url.hash || '#'}').`);
   }
   if (scheme === 'ws:' && /^https:/i.test(base ?? '') && !LOOPBACK_HOST.test(url.hostname)) {
     return failure('security', `Mixed content: use wss: for '${url.href}' from an HTTPS page.`);
