@@ -376,7 +376,7 @@ export const MixedContent: Story = {
   play: async ({ canvas, loaded }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (security)');
-    await expect(alert).toHaveTextContent("use 'wss:'");
+    await expect(alert).toHaveTextContent(`Mixed content: use wss: for '${MIXED_URL}' from an HTTPS page.`);
     await expectState(canvas, 'CLOSED');
     await expect(mockOf(loaded).connections).toHaveLength(0);
   },
@@ -405,7 +405,7 @@ export const ParseError: Story = {
   play: async ({ canvas }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (parse)');
-    await expect(alert).toHaveTextContent('A frame is not valid JSON');
+    await expect(alert).toHaveTextContent('Could not parse a frame as JSON');
     await expectField(canvas, 'Last message', '{"ok":true}');
     await expectField(canvas, 'Messages received', 1);
     await expectState(canvas, 'OPEN');

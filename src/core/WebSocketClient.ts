@@ -4,7 +4,7 @@ import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { NetworkMonitor } from './network.js';
 import { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
-import { normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
+import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
 import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
 
 /** What `send` accepts: everything `WebSocket.send` does. */
@@ -147,8 +147,6 @@ interface PendingClose {
   readonly deadline: number;
   /** Only what was queued before `close()` goes out; later sends wait for the next connection. */
   flushable: number;
-  readonly promise: Promise<CloseInfo>;
-  readonly resolve: (info: CloseInfo) => void;
 }
 
 /**
@@ -234,12 +232,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let options = { ...initialOptions };
     // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
     let snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
-    const events: { [K in keyof WebSocketClientEvents<In>]: Set<WebSocketClientEvents<In>[K]> } = {
-      open: new Set(),
-      message: new Set(),
-      error: new Set(),
-      close: new Set(),
-    };
+    /** Event listeners by type, each set made on first use. */
+    const events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
     /** The attached features, by option name. */
     let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
     let phase: ClientPhase = 'idle';
@@ -257,10 +251,9 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let pending: PendingClose | null = null;
     let disposed = false;
     let refs = 0;
-    let releaseToken = 0;
     /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
     let started = false;
-    /** Callers of `close()` waiting for a close already under way. */
+    /** Callers of `close()` waiting for the socket to close. */
     let closeWaiters: ((info: CloseInfo) => void)[] = [];
     /** Whether the current attempt reached OPEN: a close before that is a failed attempt. */
     let opened = false;
@@ -291,7 +284,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       }
     };
     const emitEvent = <K extends keyof WebSocketClientEvents<In>>(type: K, ...args: Parameters<WebSocketClientEvents<In>[K]>) => {
-      for (const listener of events[type]) callSafely(listener as (...a: typeof args) => void, args);
+      for (const listener of events[type] ?? []) callSafely(listener as (...a: unknown[]) => void, args);
     };
     const reportError = (error: WebSocketError) => {
       update({ error });
@@ -314,12 +307,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
                 : ReadyState.CONNECTING,
       });
     };
-    /** The hooks of the attached features, kept apart: `hook('frame')` runs for every frame. */
-    let attached: FeatureHooks[] = [];
     /** Call one hook of every attached feature; returns whether any returned true. */
     const hook = <K extends keyof FeatureHooks>(name: K, ...args: Parameters<NonNullable<FeatureHooks[K]>>): boolean => {
       let taken = false;
-      for (const hooks of attached) {
+      for (const { hooks } of Object.values(features)) {
         if ((hooks[name] as ((...a: typeof args) => boolean | undefined) | undefined)?.(...args)) taken = true;
       }
       return taken;
@@ -360,7 +351,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       };
       if (!url.ok) return fail(url.error);
       if (!protocols.ok) return fail(protocols.error);
-      if (!Socket) return fail(createWebSocketError('connection', 'No WebSocket implementation here; pass one as the `WebSocket` option.'));
+      if (!Socket) return fail(createWebSocketError('connection', 'No WebSocket here: pass the `WebSocket` option.'));
       let ws: WebSocket;
       try {
         ws = protocols.value.length > 0 ? new Socket(url.value, [...protocols.value]) : new Socket(url.value);
@@ -369,7 +360,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         const kind = name === 'SecurityError' ? 'security' : name === 'SyntaxError' ? 'syntax' : 'connection';
         return fail(createWebSocketError(kind, describe(cause), { cause }));
       }
-      if (options.binaryType !== undefined) ws.binaryType = options.binaryType;
+      if (options.binaryType) ws.binaryType = options.binaryType;
       socket = ws;
       offered = protocols.value;
       const mine = () => socket === ws;
@@ -390,14 +381,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       // Stand-ins (mock-socket) may leave these undefined; the snapshot's type promises strings.
       const protocol = ws.protocol ?? '';
       const extensions = ws.extensions ?? '';
-      const list = offered.join(', ');
       if (offered.length > 0 && (protocol ? !offered.includes(protocol) : (options.requireProtocol ?? true))) {
         noRetry = true;
         report(
           'protocol',
-          protocol
-            ? `The server selected the sub-protocol '${protocol}', which was not offered (${list}).`
-            : `The server selected none of the offered sub-protocols (${list}).`,
+          `The server selected ${protocol ? `'${protocol}', not one` : 'none'} of the offered sub-protocols (${offered.join(', ')}).`,
         );
         update({ protocol, extensions });
         return closeSocket(ws, 4001 /* ClientCloseCode.PROTOCOL_NOT_NEGOTIATED */, 'Sub-protocol not negotiated');
@@ -406,7 +394,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       setPhase('open', { protocol, extensions, error: null });
       hook('open', ws);
       // Queued messages go out before anything an `open` listener sends.
-      if (!pending) flushOutbox(ws);
+      if (!pending) sampleBuffered();
       emitEvent('open', { url: snapshot.url ?? '', protocol, extensions });
       if (pending) drainThenClose();
     };
@@ -423,9 +411,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const handleClose = (ws: WebSocket, info: CloseInfo) => {
       if (socket !== ws) return;
       socket = null;
-      for (const name of ['errorFallback', 'closeFallback', 'drain', 'buffer'] as const) clearTimer(name);
+      // Every timer of the socket goes with it; a retry belongs to the client.
+      for (const name in timers) if (name !== 'retry') clearTimer(name as TimerName);
       hook('closed');
-      const waiters = pending ? [pending.resolve, ...closeWaiters] : closeWaiters;
+      const waiters = closeWaiters;
       pending = null;
       closeWaiters = [];
       setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
@@ -467,20 +456,20 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       if (!pending || !ws) return;
       clearTimer('drain');
       const open = phase === 'open';
-      if (open) pending.flushable -= flushOutbox(ws, pending.flushable);
+      if (open) {
+        pending.flushable -= sendQueued(ws, pending.flushable);
+        sampleBuffered();
+      }
       if ((pending.flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
         return closeSocket(ws, pending.code, pending.reason);
       }
       setTimer('drain', 25, drainThenClose);
     };
 
-    /** Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many left the outbox. */
-    const flushOutbox = (ws: WebSocket, limit = outbox.length) => {
-      const sent = sendQueued(ws, limit);
-      if (sent > 0) sampleBuffered();
-      return sent;
-    };
-
+    /**
+     * Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many
+     * left the outbox. The caller samples `bufferedAmount` afterwards.
+     */
     const sendQueued = (ws: WebSocket, limit: number) => {
       const max = maxBuffered();
       let sent = 0;
@@ -515,27 +504,23 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const decode = (data: IncomingData): Checked<In> => {
       const { parse = 'json', validate } = options;
       let value: unknown = data;
-      let cause: unknown;
       try {
         if (typeof parse === 'function') value = parse(data);
         else if (typeof data !== 'string')
-          return failure('parse', `Expected a text frame, got binary data (${binaryName(data)}).`, { data });
+          return failure('parse', `Could not parse a binary frame (${binaryName(data)}): expected text.`, { data });
         else if (parse === 'json') value = JSON.parse(data);
       } catch (error) {
-        return failure('parse', `A frame ${parse === 'json' ? 'is not valid JSON' : 'could not be parsed'}: ${describe(error)}`, {
+        return failure('parse', `Could not parse a frame${parse === 'json' ? ' as JSON' : ''}: ${describe(error)}`, {
           data,
           cause: error,
         });
       }
-      let valid = !validate;
       try {
-        valid ||= validate!(value);
-      } catch (error) {
-        cause = error;
+        if (validate && !validate(value)) return failure('validation', 'A message failed validation (skipped).', { data });
+      } catch (cause) {
+        return failure('validation', 'A message failed validation (skipped).', { data, cause });
       }
-      return valid
-        ? { ok: true, value: value as In }
-        : failure('validation', 'A message failed validation and was skipped.', cause === undefined ? { data } : { data, cause });
+      return { ok: true, value: value as In };
     };
 
     // ---- features --------------------------------------------------------------------------------
@@ -577,7 +562,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         }
         current?.hooks.detach?.();
         delete features[slot];
-        attached = Object.values(features).map((entry) => entry.hooks);
         // The feature that was to retry is gone: stay closed rather than wait for nothing.
         if (current && phase === 'waiting') {
           clearTimer('retry');
@@ -587,7 +571,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         const entry = { feature: next } as { feature: ClientFeature; hooks: FeatureHooks };
         entry.hooks = next.attach(context, () => entry.feature.options);
         features[slot] = entry;
-        attached = Object.values(features).map((item) => item.hooks);
         // Attached to a client already at work: catch up.
         if (started && !userClosed) entry.hooks.start?.();
         if (phase === 'open' && socket) entry.hooks.open?.(socket);
@@ -605,7 +588,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       }
       const max = options.maxQueue ?? 1000;
       if (outbox.length >= max) {
-        report('overflow', `The outbox is full (${max} messages); the message was not queued.`, { data });
+        report('overflow', `The outbox is full (${max} messages): message rejected.`, { data });
         return 'rejected';
       }
       outbox.push(data);
@@ -622,16 +605,16 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       reopen = false;
       clearTimer('retry');
       hook('stop');
-      if (pending) return pending.promise;
-      if (phase === 'open' || phase === 'connecting') {
-        let resolve!: (info: CloseInfo) => void;
-        const promise = new Promise<CloseInfo>((r) => (resolve = r));
-        pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length, promise, resolve };
-        update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
-        drainThenClose();
-        return promise;
+      if (phase === 'open' || phase === 'connecting' || phase === 'closing') {
+        // Every caller learns how the socket closed; the first starts the draining close.
+        const closed = new Promise<CloseInfo>((resolve) => closeWaiters.push(resolve));
+        if (!pending && phase !== 'closing') {
+          pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length };
+          update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
+          drainThenClose();
+        }
+        return closed;
       }
-      if (phase === 'closing') return new Promise((resolve) => closeWaiters.push(resolve));
       // Nothing is connected (idle, resolving, or waiting to retry): cancel what is pending.
       attemptId++;
       setPhase('idle', { nextReconnectAt: null, reconnectAttempt: 0 });
@@ -649,14 +632,15 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const setOptions = (patch: Partial<WebSocketClientOptions<In>>) => {
       options = { ...options, ...patch };
-      if (patch.binaryType !== undefined && socket) socket.binaryType = patch.binaryType;
+      if (patch.binaryType && socket) socket.binaryType = patch.binaryType;
       attachFeatures();
     };
 
     Object.assign(this, {
       getSnapshot: () => snapshot,
       on: <K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe => {
-        const set = events[type] as Set<WebSocketClientEvents<In>[K]>;
+        const set = events[type] ?? new Set();
+        events[type] = set;
         set.add(listener);
         return () => {
           set.delete(listener);
@@ -667,7 +651,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       connect,
       acquire: (): Unsubscribe => {
         refs++;
-        releaseToken++;
         // Not `phase === 'idle'`: a failed attempt (say, a bad URL) must not be retried by a re-acquire.
         if (!started || userClosed) connect();
         let released = false;
@@ -675,9 +658,9 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           if (released) return;
           released = true;
           if (--refs > 0) return;
-          const token = ++releaseToken;
+          // Still unused once the microtask runs (StrictMode re-acquires at once): close.
           queueMicrotask(() => {
-            if (token === releaseToken && refs === 0 && !disposed) void close();
+            if (refs === 0 && !disposed) void close();
           });
         };
       },
@@ -700,18 +683,14 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       },
       sendJson: (value: Out): SendResult => {
         let text: string | undefined;
-        let cause: unknown;
         try {
           text = JSON.stringify(value);
-        } catch (error) {
-          cause = error;
+        } catch (cause) {
+          report('send', `Could not encode as JSON: ${describe(cause)}`, { data: value, cause });
+          return 'rejected';
         }
         if (text !== undefined) return send(text);
-        report(
-          'send',
-          `The value could not be encoded as JSON${cause ? `: ${describe(cause)}` : ' (it serializes to nothing).'}`,
-          cause === undefined ? { data: value } : { data: value, cause },
-        );
+        report('send', 'Could not encode as JSON: it serializes to nothing', { data: value });
         return 'rejected';
       },
       close,
@@ -730,7 +709,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         hook('detach');
         features = {};
         this.listeners.clear();
-        for (const set of Object.values(events)) set.clear();
+        for (const set of Object.values(events)) set?.clear();
       },
     });
     attachFeatures();
@@ -751,10 +730,6 @@ function resolveSource<T>(source: Resolvable<T>, onValue: (value: T) => void, on
   }
   if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as PromiseLike<T>).then(onValue, onError);
   else onValue(value as T);
-}
-
-function failure(kind: WebSocketErrorKind, message: string, extra: { data?: unknown; cause?: unknown }): Checked<never> {
-  return { ok: false, error: createWebSocketError(kind, message, extra) };
 }
 
 /** Whether `filter` accepts `data`; a filter that throws accepts nothing (nothing is dropped by mistake). */

@@ -43,14 +43,8 @@ export function createWebSocketError(
   message: string,
   extra: { data?: unknown; cause?: unknown; timestamp?: number } = {},
 ): WebSocketError {
-  const error: { -readonly [K in keyof WebSocketError]: WebSocketError[K] } = {
-    kind,
-    message,
-    timestamp: extra.timestamp ?? Date.now(),
-  };
-  if ('data' in extra) error.data = extra.data;
-  if ('cause' in extra) error.cause = extra.cause;
-  return Object.freeze(error);
+  // `data` and `cause` are kept only when given (even as undefined): the spread copies the keys present.
+  return Object.freeze({ kind, message, ...extra, timestamp: extra.timestamp ?? Date.now() });
 }
 
 /** Whether `value` is a {@link WebSocketError} (for `catch` blocks and `unknown` values). */

@@ -80,13 +80,16 @@ function buildTable(rows: [code: number, name: string, meaning: string][]): Read
 export function describeCloseCode(code: number): CloseCodeInfo {
   const known = CLOSE_CODES[code];
   if (known) return known;
-  if (!Number.isInteger(code) || code < 0 || code > 4999) {
-    return { name: 'INVALID', meaning: `Invalid close code ${String(code)}`, reconnect: true };
-  }
-  if (code < 1000) return { name: 'UNUSED', meaning: 'Unused code (0-999)', reconnect: true };
-  if (code < 3000) return { name: 'PROTOCOL_RESERVED', meaning: 'Reserved for the WebSocket protocol', reconnect: true };
-  if (code < 4000) return { name: 'LIBRARY', meaning: 'Registered for libraries and frameworks', reconnect: true };
-  return { name: 'PRIVATE', meaning: 'Application-defined (private use)', reconnect: true };
+  if (!Number.isInteger(code) || code < 0 || code > 4999) return unregistered('INVALID', `Invalid close code ${String(code)}`);
+  if (code < 1000) return unregistered('UNUSED', 'Unused code (0-999)');
+  if (code < 3000) return unregistered('PROTOCOL_RESERVED', 'Reserved for the WebSocket protocol');
+  if (code < 4000) return unregistered('LIBRARY', 'Registered for libraries and frameworks');
+  return unregistered('PRIVATE', 'Application-defined (private use)');
+}
+
+/** The description of a code outside the table: the default policy retries after any of them. */
+function unregistered(name: string, meaning: string): CloseCodeInfo {
+  return { name, meaning, reconnect: true };
 }
 
 /** The readable meaning of a close code; shorthand for `describeCloseCode(code).meaning`. */
@@ -116,14 +119,11 @@ export function toUnsignedShort(value: number): number {
 export function assertValidCloseArguments(code?: number, reason?: string): number | undefined {
   const converted = code === undefined ? undefined : toUnsignedShort(code);
   if (converted !== undefined && converted !== 1000 && !(converted >= 3000 && converted <= 4999)) {
-    throw new DOMException(
-      `The close code must be either 1000, or between 3000 and 4999. ${String(code)} is neither.`,
-      'InvalidAccessError',
-    );
+    throw new DOMException(`Invalid close code ${code}: use 1000 or 3000-4999.`, 'InvalidAccessError');
   }
   // TextEncoder counts a lone surrogate as U+FFFD (3 bytes), as the browser does.
   if (reason !== undefined && new TextEncoder().encode(reason).length > MAX_CLOSE_REASON_BYTES) {
-    throw new DOMException(`The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
+    throw new DOMException(`The close reason is over ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return converted;
 }

@@ -1,4 +1,4 @@
-import { ClientCloseCode } from './closeCodes.js';
+import type { ClientCloseCode } from './closeCodes.js';
 import { createCloseInfo } from './CloseInfo.js';
 import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { IncomingData, OutgoingData } from './WebSocketClient.js';
@@ -52,9 +52,9 @@ function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions)
     timer = setTimeout(() => {
       if (client.socket() !== socket) return;
       if (lastReceivedAt >= pingSentAt) return tick(socket);
-      client.report('heartbeat', `No message arrived within ${timeout} ms of a heartbeat ping; the connection is presumed dead.`);
+      client.report('heartbeat', `No reply to the heartbeat within ${timeout} ms: the connection is presumed dead.`);
       // Do not wait for a close handshake a dead link will never complete.
-      client.drop(socket, createCloseInfo(ClientCloseCode.HEARTBEAT_TIMEOUT, 'Heartbeat timeout'));
+      client.drop(socket, createCloseInfo(4000 /* ClientCloseCode.HEARTBEAT_TIMEOUT */, 'Heartbeat timeout'));
     }, timeout);
   };
 

@@ -136,7 +136,7 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
       if (reachable) {
         client.report(
           'protocol',
-          `The server at '${url}' accepts connections but selected none of the offered sub-protocols (${offered.join(', ')}), so the browser refused the handshake.`,
+          `The server at '${url}' is reachable but selected none of the offered sub-protocols (${offered.join(', ')}).`,
         );
         return client.settle();
       }

@@ -1,4 +1,4 @@
-import { createWebSocketError, type WebSocketError } from './WebSocketError.js';
+import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
 
 /** The outcome of a check: the value, or why it failed. */
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WebSocketError };
@@ -11,6 +11,9 @@ export interface ResolveUrlOptions {
    */
   baseUrl?: string | undefined;
 }
+
+/** The schemes a WebSocket URL may have, and what each maps to. */
+const WEBSOCKET_SCHEMES: Readonly<Record<string, string>> = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' };
 
 const LOOPBACK_HOST = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -37,23 +40,21 @@ export function resolveWebSocketUrl(input: string | URL, options: ResolveUrlOpti
   const text = String(input);
   let url: URL;
   try {
-    url = base === undefined ? new URL(text) : new URL(text, base);
+    url = new URL(text, base);
   } catch (cause) {
     const looksRelative = !/^[a-z][a-z\d+.-]*:/i.test(text);
-    const hint = base === undefined && looksRelative ? ' (relative URLs need a base URL, and there is none here)' : '';
-    return fail('syntax', `The URL '${text}' is invalid${hint}.`, cause);
+    const hint = base === undefined && looksRelative ? ' (relative URLs need a base URL)' : '';
+    return failure('syntax', `Invalid URL '${text}'${hint}.`, { cause });
   }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    return fail('syntax', `The URL's scheme must be ws, wss, http or https, not '${url.protocol.slice(0, -1)}'.`);
-  }
+  const scheme = WEBSOCKET_SCHEMES[url.protocol];
+  if (!scheme) return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
+  url.protocol = scheme;
   // The URL API drops an empty fragment from `hash` but keeps the '#' in `href`.
   if (url.href.includes('#')) {
-    return fail('syntax', `A WebSocket URL may not have a fragment ('${url.hash || '#'}').`);
+    return failure('syntax', `A WebSocket URL may not have a fragment ('${url.hash || '#'}').`);
   }
-  if (url.protocol === 'ws:' && /^https:/i.test(base ?? '') && !LOOPBACK_HOST.test(url.hostname)) {
-    return fail('security', `Mixed content: an HTTPS page may not connect to '${url.href}'; use 'wss:'.`);
+  if (scheme === 'ws:' && /^https:/i.test(base ?? '') && !LOOPBACK_HOST.test(url.hostname)) {
+    return failure('security', `Mixed content: use wss: for '${url.href}' from an HTTPS page.`);
   }
   return { ok: true, value: url.href };
 }
@@ -72,16 +73,17 @@ export function normalizeProtocols(protocols: string | readonly string[] | undef
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !isProtocolToken(protocol)) {
-      return fail('syntax', `The sub-protocol '${String(protocol)}' is invalid: it must be a token, without spaces or separators.`);
+      return failure('syntax', `Invalid sub-protocol '${String(protocol)}': use a token (no spaces or separators).`);
     }
     if (seen.has(protocol)) {
-      return fail('syntax', `The sub-protocol '${protocol}' is duplicated.`);
+      return failure('syntax', `Duplicate sub-protocol '${protocol}'.`);
     }
     seen.add(protocol);
   }
   return { ok: true, value: Object.freeze(list) };
 }
 
-function fail(kind: 'syntax' | 'security', message: string, cause?: unknown): Checked<never> {
-  return { ok: false, error: createWebSocketError(kind, message, cause === undefined ? {} : { cause }) };
+/** A failed {@link Checked}: a {@link WebSocketError} of `kind`. Internal to the core. */
+export function failure(kind: WebSocketErrorKind, message: string, extra?: { data?: unknown; cause?: unknown }): Checked<never> {
+  return { ok: false, error: createWebSocketError(kind, message, extra) };
 }

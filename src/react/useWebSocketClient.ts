@@ -48,29 +48,25 @@ export function useWebSocketClient<In = unknown, Out = unknown>(
   const latest = useLatest(options);
   const key = url === null ? null : `${sourceKey(url)}\u0000${sourceKey(options.protocols)}`;
 
+  // Functions for `url` and `protocols` are called through the latest props, so that a new function
+  // identity changes nothing; values are the key's, and a new value makes a new client. (A null
+  // `url` makes no client: its '' is never used.)
+  const clientOptions: WebSocketClientOptions<In> = {
+    ...options,
+    url: typeof url === 'function' ? () => (latestUrl.current as () => string | URL | PromiseLike<string | URL>)() : (url ?? ''),
+    protocols:
+      typeof options.protocols === 'function'
+        ? () => (latest.current.protocols as () => string | readonly string[] | undefined)()
+        : options.protocols,
+  };
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the key defines the connection; everything else is applied below without reconnecting
-  const client = useMemo(() => {
-    if (key === null || url === null) return null;
-    return new WebSocketClient<In, Out>({
-      ...options,
-      url: typeof url === 'function' ? () => (latestUrl.current as () => string | URL | PromiseLike<string | URL>)() : url,
-      protocols:
-        typeof options.protocols === 'function'
-          ? () => (latest.current.protocols as () => string | readonly string[] | undefined)()
-          : options.protocols,
-    });
-  }, [key]);
+  const client = useMemo(() => (key === null ? null : new WebSocketClient<In, Out>(clientOptions)), [key]);
 
   // A layout effect, not an insertion effect: applying options may change the snapshot (a feature
-  // attached or removed), and insertion effects must not schedule updates.
-  useOptionsEffect(() => {
-    if (!client) return;
-    // `url` and `protocols` are the connection's identity (handled by the key); the rest applies live.
-    const live: Partial<WebSocketClientOptions<In>> = { ...options };
-    delete live.url;
-    delete live.protocols;
-    client.setOptions(live);
-  });
+  // attached or removed), and insertion effects must not schedule updates. `url` and `protocols`
+  // are the key's, so passing them again changes nothing.
+  useOptionsEffect(() => client?.setOptions(clientOptions));
 
   // Declared before acquiring, so that listeners are in place when the connection starts.
   useWebSocketCallbacks(client, options);
@@ -84,7 +80,6 @@ const useOptionsEffect = typeof document === 'undefined' ? useEffect : useLayout
 
 /** A key that changes when a value that defines the connection changes; functions count as one. */
 function sourceKey(source: unknown): string {
-  if (typeof source === 'function') return 'function';
-  if (source instanceof URL) return source.href;
-  return JSON.stringify(source ?? null);
+  // A URL keys as its href (its `toJSON`), the same as that string.
+  return typeof source === 'function' ? 'function' : JSON.stringify(source ?? null);
 }

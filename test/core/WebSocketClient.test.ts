@@ -255,6 +255,7 @@ describe('parsing and validation', () => {
     expect(messages).toEqual([{ a: 1 }, { a: 2 }]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ kind: 'parse', data: '{not json' });
+    expect(errors[0]?.message).toMatch(/^Could not parse a frame as JSON: ./);
     expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, lastMessage: { a: 2 }, messageCount: 2 });
   });
 

@@ -105,6 +105,23 @@ describe('useWebSocket', () => {
     expect(result.current.url).toBe(b.url);
   });
 
+  it('keeps the connection for a URL object with the same href, as for the same string', async () => {
+    const mock = server();
+    const factory = createSocketFactory();
+    const { result, rerender } = renderHook(({ url }: { url: string | URL }) => useWebSocket(url, { WebSocket: factory.WebSocket }), {
+      initialProps: { url: new URL(mock.url) as string | URL },
+    });
+    await tick();
+    rerender({ url: new URL(mock.url) });
+    rerender({ url: new URL(mock.url).href });
+    await tick(20);
+    expect(factory.created).toHaveLength(1);
+    expect(result.current.readyState).toBe(ReadyState.OPEN);
+    rerender({ url: new URL('/other', mock.url) });
+    await tick(20);
+    expect(factory.created).toHaveLength(2);
+  });
+
   it('reports a bad URL as an error value instead of throwing from an effect', async () => {
     const factory = createSocketFactory();
     const { result } = renderHook(() => useWebSocket('ftp://example.com', { WebSocket: factory.WebSocket }));
