@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
-import { ReadyState, closeCodeMeaning } from '../core/index.js';
+import { ReadyState } from '../core/index.js';
 import { useChatStatus, useChatStrings } from './useChat.js';
 
 /** What {@link ConnectionStatus} shows, also its root's `data-state`. */
@@ -20,8 +20,8 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
 /**
  * The connection's state as a sentence, in a `role="status"` live region: connecting, connected,
  * disconnecting, "reconnecting in N s (attempt A)" (counting down once a second), offline (waiting
- * for the network), or disconnected for good with the close code's meaning; and the latest
- * connection error, if any (`data-error-kind` on its element).
+ * for the network), or disconnected for good (`strings.disconnected(code)`: why, by the close
+ * code); and the latest connection error, if any (`data-error-kind` on its element).
  *
  * The countdown is shown without being announced every second: assistive technology hears the
  * sentence once, when waiting starts or the attempt changes.
@@ -70,7 +70,7 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
     case 'closed':
       // An error (shown below) explains the close better than the code does: a refused
       // sub-protocol, for one, ends as a plain 1006 in the browser.
-      text = strings.disconnected(error || !closeInfo ? null : closeCodeMeaning(closeInfo.code));
+      text = strings.disconnected(error || !closeInfo ? null : closeInfo.code);
       break;
   }
 
