@@ -37,10 +37,8 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
  * ```
  */
 export function ConnectionStatus({ className, textClassName, errorClassName, ...rest }: ConnectionStatusProps) {
-  const status = useChatStatus();
+  const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = useChatStatus();
   const { strings } = useChatStrings();
-  // Read every field used below on every render: the status hook re-renders only for fields read.
-  const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = status;
   const state = connectionState(readyState, nextReconnectAt, online);
   const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
   useSecondTicks(waitingUntil);

@@ -44,6 +44,15 @@ describe('ChatProvider', () => {
     const { result } = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), { wrapper: wrapper(server) });
     await waitFor(() => expect(result.current.chat.signedIn).toBe(true));
     expect(result.current.status.protocol).toBe('json');
+    expect(Object.keys(result.current.status).sort()).toEqual([
+      'closeInfo',
+      'error',
+      'nextReconnectAt',
+      'online',
+      'protocol',
+      'readyState',
+      'reconnectAttempt',
+    ]);
     expect(result.current.chat.clientId).toBe(1);
     const { packet } = await server.waitForPacket(isType('username'));
     expect(packet).toMatchObject({ type: 'username', name: 'ada', id: 1 });

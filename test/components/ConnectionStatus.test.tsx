@@ -3,7 +3,7 @@ import { Profiler, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import type { ReconnectOptions } from '../../src/core/index.js';
-import { ChatProvider, ConnectionStatus, useChatEntries, useChatStatus } from '../../src/components/index.js';
+import { ChatProvider, ConnectionStatus, useChatContext, useChatEntries } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
 
 // Fake timers throughout: mock-socket's 4 ms delays, the reconnect delay and the countdown all
@@ -29,13 +29,13 @@ function startServer(options: MockChatServerOptions = {}): MockChatServer {
 
 /** Buttons for the connection's actions, as an app around the status would have. */
 function Actions() {
-  const status = useChatStatus();
+  const { client } = useChatContext();
   return (
     <>
-      <button type="button" onClick={() => void status.close(1000, 'Bye')}>
+      <button type="button" onClick={() => void client?.close(1000, 'Bye')}>
         Leave
       </button>
-      <button type="button" onClick={() => status.reconnect()}>
+      <button type="button" onClick={() => client?.reconnect()}>
         Reconnect
       </button>
     </>
