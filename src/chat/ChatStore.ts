@@ -192,17 +192,15 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (text.trim() === '') return null;
     if (this.#unconfirmed.length >= this.#maxUnconfirmed) {
       this.#set({
-        error: createWebSocketError(
-          'overflow',
-          `${this.#unconfirmed.length} messages are still waiting for the server; this one was not sent. Try again once they are delivered.`,
-          { data: text },
-        ),
+        error: createWebSocketError('overflow', `Not sent: ${this.#unconfirmed.length} messages are still waiting for the server.`, {
+          data: text,
+        }),
       });
       return null;
     }
     const date = this.#now();
     const nonce = `${this.#nonceBase}-${this.#nextKey.toString(36)}`;
-    const entry: ChatMessageEntry = Object.freeze({
+    const entry = this.#append<ChatMessageEntry>({
       kind: 'message',
       key: this.#key(),
       date,
@@ -214,7 +212,6 @@ export class ChatStore extends Subscribable<ChatListener> {
     });
     const own: OwnMessage = { nonce, text, date, entry };
     this.#unconfirmed.push(own);
-    this.#append(entry);
     this.#set({ unconfirmed: this.#unconfirmed.length });
     if (this.#current('signedIn')) this.#transmit(own);
     this.#scheduleFlush();
@@ -265,14 +262,12 @@ export class ChatStore extends Subscribable<ChatListener> {
           this.#signIn(packet.id);
           break;
         case 'rejectusername':
-          this.#append(
-            Object.freeze({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName }),
-          );
+          this.#append({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName });
           this.#requestedName = packet.name;
           this.#set({ username: packet.name });
           break;
         case 'username':
-          this.#append(Object.freeze({ kind: 'signin', key: this.#key(), date: packet.date, senderId: packet.id, name: packet.name }));
+          this.#append({ kind: 'signin', key: this.#key(), date: packet.date, senderId: packet.id, name: packet.name });
           break;
         case 'message':
           this.#message(packet);
@@ -299,22 +294,20 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (nonce !== undefined) this.#rememberNonce(nonce);
     if (own) {
       this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
-      this.#replace(own.entry, { ...own.entry, status: 'delivered', senderId: packet.id, name: packet.name });
+      this.#update(own, { status: 'delivered', senderId: packet.id, name: packet.name });
       this.#set({ unconfirmed: this.#unconfirmed.length });
       return;
     }
-    this.#append(
-      Object.freeze({
-        kind: 'message',
-        key: this.#key(),
-        date: packet.date,
-        senderId: packet.id,
-        name: packet.name,
-        text: packet.text,
-        own: packet.id === this.#current('clientId'),
-        status: 'delivered',
-      }),
-    );
+    this.#append({
+      kind: 'message',
+      key: this.#key(),
+      date: packet.date,
+      senderId: packet.id,
+      name: packet.name,
+      text: packet.text,
+      own: packet.id === this.#current('clientId'),
+      status: 'delivered',
+    });
   }
 
   /** The own message this packet echoes: by nonce, or (a server that drops it) by sender, date and text. */
@@ -339,7 +332,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#set({ clientId: null, signedIn: false });
     this.#client.discardQueued?.(this.#isOwnPacket);
     for (const own of this.#unconfirmed) {
-      if (own.entry.status === 'sent') this.#replace(own.entry, { ...own.entry, status: 'pending' });
+      if (own.entry.status === 'sent') this.#update(own, { status: 'pending' });
     }
     this.#scheduleFlush();
   }
@@ -368,7 +361,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (id === null) return;
     const result = this.#client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
     // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
-    if (result === 'sent' && own.entry.status === 'pending') this.#replace(own.entry, { ...own.entry, status: 'sent' });
+    if (result === 'sent' && own.entry.status === 'pending') this.#update(own, { status: 'sent' });
   }
 
   // ---- state plumbing ---------------------------------------------------------------------------
@@ -382,7 +375,9 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#scheduleFlush();
   }
 
-  #append(entry: ChatEntry): void {
+  /** Add an entry (frozen) at the end of the log; returns it. */
+  #append<E extends ChatEntry>(entry: E): E {
+    Object.freeze(entry);
     this.entries.push(entry);
     this.#entriesChanged = true;
     // Publishing may be paused (animation frames stop in a hidden tab): trim here too, in chunks so
@@ -390,20 +385,18 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (this.entries.length >= this.#maxEntries + Math.max(64, this.#maxEntries >> 2)) {
       this.entries.splice(0, this.entries.length - this.#maxEntries);
     }
+    return entry;
   }
 
-  /** Replace an own message's entry, keeping its place in the log. */
-  #replace(entry: ChatMessageEntry, next: ChatMessageEntry): void {
-    const own = this.#unconfirmed.find((o) => o.entry === entry);
-    const frozen = Object.freeze(next);
-    if (own) own.entry = frozen;
-    // Own messages are recent: search from the end.
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      if (this.entries[i] === entry) {
-        this.entries[i] = frozen;
-        this.#entriesChanged = true;
-        break;
-      }
+  /** Change an own message's entry (a new frozen one), keeping its place in the log. */
+  #update(own: OwnMessage, changes: Partial<ChatMessageEntry>): void {
+    const previous = own.entry;
+    own.entry = Object.freeze({ ...previous, ...changes });
+    // Own messages are recent: search from the end. (Trimmed from the log, it is only kept in `own`.)
+    const index = this.entries.lastIndexOf(previous);
+    if (index >= 0) {
+      this.entries[index] = own.entry;
+      this.#entriesChanged = true;
     }
   }
 

@@ -5,6 +5,7 @@ import { VList, type VListHandle } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
 import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
+import { cx, flag } from './cx.js';
 import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
@@ -224,7 +225,7 @@ export function ChatBox({
   );
 
   return (
-    <div {...rest} ref={rootRef} className={className ? `rwc-chatbox ${className}` : 'rwc-chatbox'}>
+    <div {...rest} ref={rootRef} className={cx('rwc-chatbox', className)}>
       {list}
       {empty && (
         <p id={emptyId} className="rwc-chatbox__empty">
@@ -258,7 +259,7 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
   } else if (message) {
     content = (
       <>
-        <span className={groupStart ? 'rwc-chatbox__sender' : 'rwc-chatbox__sender rwc-visually-hidden'}>{message.name}</span>{' '}
+        <span className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>{message.name}</span>{' '}
         <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
           {timeFormat.time(message.date)}
         </time>{' '}
@@ -274,10 +275,10 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
   }
   return (
     <div
-      className={className ? `rwc-chatbox__row ${className}` : 'rwc-chatbox__row'}
+      className={cx('rwc-chatbox__row', className)}
       data-kind={entry.kind}
       data-group={groupStart ? 'start' : 'continue'}
-      data-own={message?.own ? '' : undefined}
+      data-own={flag(message?.own)}
       data-status={message?.status}
     >
       {content}

@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
 import { ReadyState } from '../core/index.js';
+import { cx } from './cx.js';
 import { useChatStatus, useChatStrings } from './useChat.js';
 
 /** What {@link ConnectionStatus} shows, also its root's `data-state`. */
@@ -74,16 +75,12 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
 
   return (
     <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state}>
-      {announced === null ? (
-        <span className={cx('rwc-connection-status__text', textClassName)}>{text}</span>
-      ) : (
-        <>
-          <span className={cx('rwc-connection-status__text', textClassName)} aria-hidden="true">
-            {text}
-          </span>
-          <span className="rwc-visually-hidden">{announced}</span>
-        </>
-      )}
+      {/* While counting down, the ticking text is hidden from assistive technology and the sentence
+          it hears instead changes only when the wait or the attempt does. */}
+      <span className={cx('rwc-connection-status__text', textClassName)} aria-hidden={announced === null ? undefined : 'true'}>
+        {text}
+      </span>
+      {announced !== null && <span className="rwc-visually-hidden">{announced}</span>}
       {error && (
         <>
           {' '}
@@ -137,8 +134,4 @@ function useSecondTicks(until: number | null): void {
       if (interval !== undefined) clearInterval(interval);
     };
   }, [until]);
-}
-
-function cx(...names: (string | undefined)[]): string {
-  return names.filter(Boolean).join(' ');
 }
