@@ -314,8 +314,9 @@ export class ChatStore extends Subscribable<ChatListener> {
   #matchOwn(packet: MessagePacket): OwnMessage | undefined {
     if (packet.nonce !== undefined) return this.#unconfirmed.find((own) => own.nonce === packet.nonce);
     if (packet.id !== this.#current('clientId')) return undefined;
-    // Pending too: one held back by a slow link went out later without the store being told.
-    return this.#unconfirmed.find((own) => own.entry.status !== 'delivered' && own.text === packet.text && own.date === packet.date);
+    // Any unconfirmed one, pending too: one held back by a slow link went out later without the
+    // store being told. (A delivered message has already left `#unconfirmed`.)
+    return this.#unconfirmed.find((own) => own.text === packet.text && own.date === packet.date);
   }
 
   #rememberNonce(nonce: string): void {

@@ -79,7 +79,8 @@ export function UserList({
       {/* biome-ignore lint/a11y/noRedundantRoles: see above */}
       <ul role="list" className={cx('rwc-user-list__list', listClassName)} aria-labelledby={headingId} aria-describedby={countId}>
         {rows.map((row) => {
-          const unnamed = row.name === null || row.name === '';
+          // No name yet: null, or the empty string some servers send.
+          const unnamed = !row.name;
           return (
             <li key={row.key} className={cx('rwc-user-list__item', itemClassName)} data-self={flag(row.self)} data-unnamed={flag(unnamed)}>
               <span className="rwc-user-list__name">{unnamed ? strings.unnamedUser : row.name}</span>
