@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
-import { VList, type VListHandle } from 'virtua';
+import { Virtualizer, type VirtualizerHandle } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
 import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
@@ -15,6 +15,12 @@ import { useChatStrings, useDeferredChatEntries } from './useChat.js';
  * (40 px) or wheel (~100 px) step, so any deliberate scroll up counts as leaving the bottom.
  */
 const DEFAULT_BOTTOM_THRESHOLD = 4;
+
+/**
+ * The log scrolls itself, as virtua's `VList` lays out its viewport (the `Virtualizer` inside takes
+ * its parent as the scroll container); without VList's prop forwarding, which ChatBox does not need.
+ */
+const LOG_STYLE = { display: 'block', overflowY: 'auto', contain: 'strict', width: '100%', height: '100%' } as const;
 
 /** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
 export interface ChatBoxEntryInfo {
@@ -88,7 +94,7 @@ export function ChatBox({
   const { strings, timeFormat } = useChatStrings();
   const emptyId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
-  const listRef = useRef<VListHandle>(null);
+  const listRef = useRef<VirtualizerHandle>(null);
   const threshold = useLatest(bottomThreshold);
 
   // Whether the view follows the newest entry, and how many arrived since it stopped. The refs are
@@ -205,21 +211,21 @@ export function ChatBox({
   // The same element while only the new-messages count changes: React then skips the list.
   const list = useMemo(
     () => (
-      <VList
-        ref={listRef}
-        data={entries}
+      <div
         role="log"
         aria-label={strings.messagesLabel}
         aria-live="polite"
         aria-describedby={empty ? emptyId : undefined}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
         tabIndex={0}
         className="rwc-chatbox__log"
         data-state={state}
-        onScroll={onScroll}
-        onResize={onResize}
+        style={LOG_STYLE}
       >
-        {renderRow}
-      </VList>
+        <Virtualizer ref={listRef} data={entries} onScroll={onScroll} onResize={onResize}>
+          {renderRow}
+        </Virtualizer>
+      </div>
     ),
     [entries, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
   );
@@ -299,7 +305,7 @@ function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
  * row at the top of the view (index `top`) is now at `top - trimmed`; scroll up by the difference of
  * their offsets to keep it where the reader sees it.
  */
-function keepPlace(element: HTMLElement, list: VListHandle, trimmed: number): void {
+function keepPlace(element: HTMLElement, list: VirtualizerHandle, trimmed: number): void {
   const top = list.findItemIndex(element.scrollTop);
   const shift = list.getItemOffset(top) - list.getItemOffset(Math.max(0, top - trimmed));
   if (shift > 0) element.scrollTop -= shift;
