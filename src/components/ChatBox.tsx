@@ -93,7 +93,7 @@ export function ChatBox({
   const entries = useDeferredChatEntries();
   const { strings, timeFormat } = useChatStrings();
   const emptyId = useId();
-  const rootRef = useRef<HTMLDivElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<VirtualizerHandle>(null);
   const threshold = useLatest(bottomThreshold);
 
@@ -106,8 +106,6 @@ export function ChatBox({
   const unseenRef = useRef(0);
   const lastOffset = useRef(0);
   const previousEntries = useRef<readonly ChatEntry[] | null>(null);
-
-  const log = useCallback(() => rootRef.current?.querySelector<HTMLElement>(':scope > [role="log"]') ?? null, []);
 
   /**
    * Scroll the log to its very end, computed from virtua's model (see `endOffset`): no layout is
@@ -138,7 +136,7 @@ export function ChatBox({
   useLayoutEffect(() => {
     const previous = previousEntries.current;
     previousEntries.current = entries;
-    const element = log();
+    const element = logRef.current;
     if (!element) return;
     if (previous === null || previous === entries) {
       if (pinnedRef.current) scrollToEnd(element);
@@ -157,7 +155,7 @@ export function ChatBox({
         setUnseen(unseenRef.current);
       }
     }
-  }, [entries, follow, log, scrollToEnd]);
+  }, [entries, follow, scrollToEnd]);
 
   const onScroll = useCallback(
     (offset: number) => {
@@ -171,25 +169,25 @@ export function ChatBox({
       // so a move up is checked against the DOM before it unpins: the browser clamping the offset
       // of a view at the end, as rows shrink when measured, is not the reader leaving it.
       if (isAtEnd(list, threshold.current, offset)) follow(true);
-      else if (pinnedRef.current && offset < previous && !isDomAtEnd(log(), threshold.current)) follow(false);
+      else if (pinnedRef.current && offset < previous && !isDomAtEnd(logRef.current, threshold.current)) follow(false);
     },
-    [follow, log, threshold],
+    [follow, threshold],
   );
 
   // Rows measured or viewport resized: a pinned view stays on the newest.
   const onResize = useCallback(() => {
-    const element = log();
+    const element = logRef.current;
     if (element && pinnedRef.current) scrollToEnd(element);
-  }, [log, scrollToEnd]);
+  }, [scrollToEnd]);
 
   const jumpToNewest = useCallback(() => {
-    const element = log();
+    const element = logRef.current;
     follow(true);
     if (!element) return;
     scrollToEnd(element);
     // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
     element.focus({ preventScroll: true });
-  }, [follow, log, scrollToEnd]);
+  }, [follow, scrollToEnd]);
 
   const renderRow = useCallback(
     (entry: ChatEntry, index: number) => (
@@ -212,6 +210,7 @@ export function ChatBox({
   const list = useMemo(
     () => (
       <div
+        ref={logRef}
         role="log"
         aria-label={strings.messagesLabel}
         aria-live="polite"
@@ -231,7 +230,7 @@ export function ChatBox({
   );
 
   return (
-    <div {...rest} ref={rootRef} className={cx('rwc-chatbox', className)}>
+    <div {...rest} className={cx('rwc-chatbox', className)}>
       {list}
       {empty && (
         <p id={emptyId} className="rwc-chatbox__empty">
