@@ -121,36 +121,37 @@ interface OwnMessage {
  * update.
  */
 export class ChatStore extends Subscribable<ChatListener> {
-  private state: ChatState;
-  private readonly client: ChatConnection;
-  private readonly maxEntries: number;
-  private readonly maxUnconfirmed: number;
-  private readonly schedule: Scheduler;
-  private readonly now: () => number;
-  private requestedName: string;
+  #state: ChatState;
+  readonly #client: ChatConnection;
+  readonly #maxEntries: number;
+  readonly #maxUnconfirmed: number;
+  readonly #schedule: Scheduler;
+  readonly #now: () => number;
+  #requestedName: string;
 
   // Working copies, published by `flush`.
+  /** Not `#` private: a test checks that it stays bounded while publishing is paused. */
   private entries: ChatEntry[] = [];
-  private draft: Partial<Omit<ChatState, 'entries'>> = {};
-  private entriesChanged = false;
-  private cancelFlush: (() => void) | null = null;
+  #draft: Partial<Omit<ChatState, 'entries'>> = {};
+  #entriesChanged = false;
+  #cancelFlush: (() => void) | null = null;
 
   /** Own messages the server has not echoed yet, in the order written. */
-  private readonly unconfirmed: OwnMessage[] = [];
+  readonly #unconfirmed: OwnMessage[] = [];
   /** Nonces of echoes already shown: a message resent after a reconnect is not shown twice. */
-  private readonly seenNonces = new Set<string>();
-  private nextKey = 0;
-  private readonly nonceBase = Math.random().toString(36).slice(2, 10);
+  readonly #seenNonces = new Set<string>();
+  #nextKey = 0;
+  readonly #nonceBase = Math.random().toString(36).slice(2, 10);
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
-    this.client = client;
-    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
-    this.maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
-    this.schedule = options.schedule ?? createFrameScheduler();
-    this.now = options.now ?? (() => Date.now());
-    this.requestedName = options.username;
-    this.state = Object.freeze({
+    this.#client = client;
+    this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
+    this.#schedule = options.schedule ?? createFrameScheduler();
+    this.#now = options.now ?? (() => Date.now());
+    this.#requestedName = options.username;
+    this.#state = Object.freeze({
       clientId: null,
       username: options.username,
       signedIn: false,
@@ -164,19 +165,19 @@ export class ChatStore extends Subscribable<ChatListener> {
   }
 
   /** The current state. The same object until a batch is published. */
-  getState = (): ChatState => this.state;
+  getState = (): ChatState => this.#state;
 
   /** Follow the connection: returns the function that stops following it. */
   attach(): Unsubscribe {
     const stops = [
-      this.client.on('message', (value) => this.receive(value)),
-      this.client.on('close', () => this.disconnected()),
-      this.client.on('error', (error) => this.set({ error })),
+      this.#client.on('message', (value) => this.#receive(value)),
+      this.#client.on('close', () => this.#disconnected()),
+      this.#client.on('error', (error) => this.#set({ error })),
     ];
     return () => {
       for (const stop of stops) stop();
-      this.cancelFlush?.();
-      this.cancelFlush = null;
+      this.#cancelFlush?.();
+      this.#cancelFlush = null;
     };
   }
 
@@ -189,158 +190,152 @@ export class ChatStore extends Subscribable<ChatListener> {
    */
   send(text: string): ChatMessageEntry | null {
     if (text.trim() === '') return null;
-    if (this.unconfirmed.length >= this.maxUnconfirmed) {
-      this.set({
-        error: createWebSocketError(
-          'overflow',
-          `${this.unconfirmed.length} messages are still waiting for the server; this one was not sent. Try again once they are delivered.`,
-          { data: text },
-        ),
+    if (this.#unconfirmed.length >= this.#maxUnconfirmed) {
+      this.#set({
+        error: createWebSocketError('overflow', `Not sent: ${this.#unconfirmed.length} messages are still waiting for the server.`, {
+          data: text,
+        }),
       });
       return null;
     }
-    const date = this.now();
-    const nonce = `${this.nonceBase}-${this.nextKey.toString(36)}`;
-    const entry: ChatMessageEntry = Object.freeze({
+    const date = this.#now();
+    const nonce = `${this.#nonceBase}-${this.#nextKey.toString(36)}`;
+    const entry = this.#append<ChatMessageEntry>({
       kind: 'message',
-      key: this.key(),
+      key: this.#key(),
       date,
       senderId: null,
-      name: this.current('username'),
+      name: this.#current('username'),
       text,
       own: true,
       status: 'pending',
     });
     const own: OwnMessage = { nonce, text, date, entry };
-    this.unconfirmed.push(own);
-    this.append(entry);
-    this.set({ unconfirmed: this.unconfirmed.length });
-    if (this.current('signedIn')) this.transmit(own);
-    this.scheduleFlush();
+    this.#unconfirmed.push(own);
+    this.#set({ unconfirmed: this.#unconfirmed.length });
+    if (this.#current('signedIn')) this.#transmit(own);
+    this.#scheduleFlush();
     return own.entry;
   }
 
   /** Ask for another user name (sent at once when connected, else at the next sign-in). */
   setUsername(name: string): void {
-    if (name === this.requestedName) return;
-    this.requestedName = name;
-    this.set({ username: name });
-    const id = this.current('clientId');
-    if (id !== null && this.current('signedIn')) this.client.sendJson(encodeUsername(name, id, this.now()));
+    if (name === this.#requestedName) return;
+    this.#requestedName = name;
+    this.#set({ username: name });
+    const id = this.#current('clientId');
+    if (id !== null && this.#current('signedIn')) this.#client.sendJson(encodeUsername(name, id, this.#now()));
   }
 
   /** Publish pending changes now instead of at the next scheduled moment. */
   flush = (): void => {
-    this.cancelFlush?.();
-    this.cancelFlush = null;
-    if (!this.entriesChanged && Object.keys(this.draft).length === 0) return;
-    if (this.entries.length > this.maxEntries) this.entries.splice(0, this.entries.length - this.maxEntries);
+    this.#cancelFlush?.();
+    this.#cancelFlush = null;
+    if (!this.#entriesChanged && Object.keys(this.#draft).length === 0) return;
+    if (this.entries.length > this.#maxEntries) this.entries.splice(0, this.entries.length - this.#maxEntries);
     const next: ChatState = Object.freeze({
-      ...this.state,
-      ...this.draft,
-      entries: this.entriesChanged ? Object.freeze(this.entries.slice()) : this.state.entries,
+      ...this.#state,
+      ...this.#draft,
+      entries: this.#entriesChanged ? Object.freeze(this.entries.slice()) : this.#state.entries,
     });
-    this.draft = {};
-    this.entriesChanged = false;
-    this.state = next;
+    this.#draft = {};
+    this.#entriesChanged = false;
+    this.#state = next;
     this.emit(next);
   };
 
   // ---- incoming ---------------------------------------------------------------------------------
 
-  private receive(value: unknown): void {
+  #receive(value: unknown): void {
     const result = decodeServerPacket(value);
     if (result.status === 'unknown') {
-      this.set({ unknownPackets: this.current('unknownPackets') + 1 });
+      this.#set({ unknownPackets: this.#current('unknownPackets') + 1 });
     } else if (result.status === 'malformed') {
-      this.set({
-        malformedPackets: this.current('malformedPackets') + 1,
+      this.#set({
+        malformedPackets: this.#current('malformedPackets') + 1,
         error: Object.freeze({ ...createWebSocketError('parse', result.message, { data: value }), kind: 'packet' as const }),
       });
     } else {
       const packet = result.packet;
       switch (packet.type) {
         case 'id':
-          this.signIn(packet.id);
+          this.#signIn(packet.id);
           break;
         case 'rejectusername':
-          this.append(
-            Object.freeze({ kind: 'rename', key: this.key(), date: this.now(), name: packet.name, requested: this.requestedName }),
-          );
-          this.requestedName = packet.name;
-          this.set({ username: packet.name });
+          this.#append({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName });
+          this.#requestedName = packet.name;
+          this.#set({ username: packet.name });
           break;
         case 'username':
-          this.append(Object.freeze({ kind: 'signin', key: this.key(), date: packet.date, senderId: packet.id, name: packet.name }));
+          this.#append({ kind: 'signin', key: this.#key(), date: packet.date, senderId: packet.id, name: packet.name });
           break;
         case 'message':
-          this.message(packet);
+          this.#message(packet);
           break;
         case 'userlist':
-          this.set({ users: packet.users });
+          this.#set({ users: packet.users });
           break;
       }
     }
-    this.scheduleFlush();
+    this.#scheduleFlush();
   }
 
   /** The MDN flow: remember the id, ask for the name, then send what waits, in order. */
-  private signIn(id: number): void {
-    this.set({ clientId: id, signedIn: true });
-    this.client.sendJson(encodeUsername(this.requestedName, id, this.now()));
-    for (const own of this.unconfirmed) this.transmit(own);
+  #signIn(id: number): void {
+    this.#set({ clientId: id, signedIn: true });
+    this.#client.sendJson(encodeUsername(this.#requestedName, id, this.#now()));
+    for (const own of this.#unconfirmed) this.#transmit(own);
   }
 
-  private message(packet: MessagePacket): void {
+  #message(packet: MessagePacket): void {
     const nonce = packet.nonce;
-    if (nonce !== undefined && this.seenNonces.has(nonce)) return;
-    const own = this.matchOwn(packet);
-    if (nonce !== undefined) this.rememberNonce(nonce);
+    if (nonce !== undefined && this.#seenNonces.has(nonce)) return;
+    const own = this.#matchOwn(packet);
+    if (nonce !== undefined) this.#rememberNonce(nonce);
     if (own) {
-      this.unconfirmed.splice(this.unconfirmed.indexOf(own), 1);
-      this.replace(own.entry, { ...own.entry, status: 'delivered', senderId: packet.id, name: packet.name });
-      this.set({ unconfirmed: this.unconfirmed.length });
+      this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
+      this.#update(own, { status: 'delivered', senderId: packet.id, name: packet.name });
+      this.#set({ unconfirmed: this.#unconfirmed.length });
       return;
     }
-    this.append(
-      Object.freeze({
-        kind: 'message',
-        key: this.key(),
-        date: packet.date,
-        senderId: packet.id,
-        name: packet.name,
-        text: packet.text,
-        own: packet.id === this.current('clientId'),
-        status: 'delivered',
-      }),
-    );
+    this.#append({
+      kind: 'message',
+      key: this.#key(),
+      date: packet.date,
+      senderId: packet.id,
+      name: packet.name,
+      text: packet.text,
+      own: packet.id === this.#current('clientId'),
+      status: 'delivered',
+    });
   }
 
   /** The own message this packet echoes: by nonce, or (a server that drops it) by sender, date and text. */
-  private matchOwn(packet: MessagePacket): OwnMessage | undefined {
-    if (packet.nonce !== undefined) return this.unconfirmed.find((own) => own.nonce === packet.nonce);
-    if (packet.id !== this.current('clientId')) return undefined;
-    // Pending too: one held back by a slow link went out later without the store being told.
-    return this.unconfirmed.find((own) => own.entry.status !== 'delivered' && own.text === packet.text && own.date === packet.date);
+  #matchOwn(packet: MessagePacket): OwnMessage | undefined {
+    if (packet.nonce !== undefined) return this.#unconfirmed.find((own) => own.nonce === packet.nonce);
+    if (packet.id !== this.#current('clientId')) return undefined;
+    // Any unconfirmed one, pending too: one held back by a slow link went out later without the
+    // store being told. (A delivered message has already left `#unconfirmed`.)
+    return this.#unconfirmed.find((own) => own.text === packet.text && own.date === packet.date);
   }
 
-  private rememberNonce(nonce: string): void {
-    this.seenNonces.add(nonce);
+  #rememberNonce(nonce: string): void {
+    this.#seenNonces.add(nonce);
     // Bounded: only recent resends can repeat a nonce.
-    if (this.seenNonces.size > this.maxEntries * 2) {
-      const oldest = this.seenNonces.values().next().value;
-      if (oldest !== undefined) this.seenNonces.delete(oldest);
+    if (this.#seenNonces.size > this.#maxEntries * 2) {
+      const oldest = this.#seenNonces.values().next().value;
+      if (oldest !== undefined) this.#seenNonces.delete(oldest);
     }
   }
 
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
-  private disconnected(): void {
-    this.set({ clientId: null, signedIn: false });
-    this.client.discardQueued?.(this.isOwnPacket);
-    for (const own of this.unconfirmed) {
-      if (own.entry.status === 'sent') this.replace(own.entry, { ...own.entry, status: 'pending' });
+  #disconnected(): void {
+    this.#set({ clientId: null, signedIn: false });
+    this.#client.discardQueued?.(this.#isOwnPacket);
+    for (const own of this.#unconfirmed) {
+      if (own.entry.status === 'sent') this.#update(own, { status: 'pending' });
     }
-    this.scheduleFlush();
+    this.#scheduleFlush();
   }
 
   // ---- outgoing ---------------------------------------------------------------------------------
@@ -350,7 +345,7 @@ export class ChatStore extends Subscribable<ChatListener> {
    * waits to see echoed): those it sends again after the next sign-in; anything else in the outbox
    * (your own `send` on the same connection) is left alone.
    */
-  private readonly isOwnPacket = (data: unknown): boolean => {
+  readonly #isOwnPacket = (data: unknown): boolean => {
     if (typeof data !== 'string') return false;
     let packet: unknown;
     try {
@@ -359,66 +354,66 @@ export class ChatStore extends Subscribable<ChatListener> {
       return false;
     }
     const { type, nonce } = (packet ?? {}) as { type?: unknown; nonce?: unknown };
-    return type === 'username' || (type === 'message' && this.unconfirmed.some((own) => own.nonce === nonce));
+    return type === 'username' || (type === 'message' && this.#unconfirmed.some((own) => own.nonce === nonce));
   };
 
-  private transmit(own: OwnMessage): void {
-    const id = this.current('clientId');
+  #transmit(own: OwnMessage): void {
+    const id = this.#current('clientId');
     if (id === null) return;
-    const result = this.client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
+    const result = this.#client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
     // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
-    if (result === 'sent' && own.entry.status === 'pending') this.replace(own.entry, { ...own.entry, status: 'sent' });
+    if (result === 'sent' && own.entry.status === 'pending') this.#update(own, { status: 'sent' });
   }
 
   // ---- state plumbing ---------------------------------------------------------------------------
 
-  private current<K extends keyof Omit<ChatState, 'entries'>>(key: K): ChatState[K] {
-    return (key in this.draft ? this.draft[key] : this.state[key]) as ChatState[K];
+  #current<K extends keyof Omit<ChatState, 'entries'>>(key: K): ChatState[K] {
+    return (key in this.#draft ? this.#draft[key] : this.#state[key]) as ChatState[K];
   }
 
-  private set(patch: Partial<Omit<ChatState, 'entries'>>): void {
-    Object.assign(this.draft, patch);
-    this.scheduleFlush();
+  #set(patch: Partial<Omit<ChatState, 'entries'>>): void {
+    Object.assign(this.#draft, patch);
+    this.#scheduleFlush();
   }
 
-  private append(entry: ChatEntry): void {
+  /** Add an entry (frozen) at the end of the log; returns it. */
+  #append<E extends ChatEntry>(entry: E): E {
+    Object.freeze(entry);
     this.entries.push(entry);
-    this.entriesChanged = true;
+    this.#entriesChanged = true;
     // Publishing may be paused (animation frames stop in a hidden tab): trim here too, in chunks so
     // that a flood does not shift the array on every packet.
-    if (this.entries.length >= this.maxEntries + Math.max(64, this.maxEntries >> 2)) {
-      this.entries.splice(0, this.entries.length - this.maxEntries);
+    if (this.entries.length >= this.#maxEntries + Math.max(64, this.#maxEntries >> 2)) {
+      this.entries.splice(0, this.entries.length - this.#maxEntries);
+    }
+    return entry;
+  }
+
+  /** Change an own message's entry (a new frozen one), keeping its place in the log. */
+  #update(own: OwnMessage, changes: Partial<ChatMessageEntry>): void {
+    const previous = own.entry;
+    own.entry = Object.freeze({ ...previous, ...changes });
+    // Own messages are recent: search from the end. (Trimmed from the log, it is only kept in `own`.)
+    const index = this.entries.lastIndexOf(previous);
+    if (index >= 0) {
+      this.entries[index] = own.entry;
+      this.#entriesChanged = true;
     }
   }
 
-  /** Replace an own message's entry, keeping its place in the log. */
-  private replace(entry: ChatMessageEntry, next: ChatMessageEntry): void {
-    const own = this.unconfirmed.find((o) => o.entry === entry);
-    const frozen = Object.freeze(next);
-    if (own) own.entry = frozen;
-    // Own messages are recent: search from the end.
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      if (this.entries[i] === entry) {
-        this.entries[i] = frozen;
-        this.entriesChanged = true;
-        break;
-      }
-    }
+  #key(): string {
+    return `e${(this.#nextKey++).toString(36)}`;
   }
 
-  private key(): string {
-    return `e${(this.nextKey++).toString(36)}`;
-  }
-
-  private scheduleFlush(): void {
-    if (this.cancelFlush) return;
+  #scheduleFlush(): void {
+    if (this.#cancelFlush) return;
     let ran = false;
-    const cancel = this.schedule(() => {
+    const cancel = this.#schedule(() => {
       ran = true;
-      this.cancelFlush = null;
+      this.#cancelFlush = null;
       this.flush();
     });
     // A scheduler may run the flush at once (immediateScheduler): then nothing is pending.
-    if (!ran) this.cancelFlush = cancel;
+    if (!ran) this.#cancelFlush = cancel;
   }
 }

@@ -52,7 +52,7 @@ export function createFrameScheduler(minInterval = DEFAULT_PUBLISH_INTERVAL_MS):
 }
 
 /** A scheduler that publishes on every animation frame (else the next macrotask). */
-export const frameScheduler: Scheduler = createFrameScheduler(0);
+export const frameScheduler: Scheduler = /* @__PURE__ */ createFrameScheduler(0);
 
 /** A scheduler that publishes at once: for tests and for code that wants every change. */
 export const immediateScheduler: Scheduler = (flush) => {

@@ -40,13 +40,31 @@ export interface ChatStrings {
   reconnecting: (seconds: number, attempt: number) => string;
   /** Offline: waiting for the network before reconnecting. */
   offline: string;
-  /** Closed for good, with the close code's meaning when there was a close. */
-  disconnected: (meaning: string | null) => string;
+  /**
+   * Closed for good: `code` is the close code, or null when there was no close to explain (never
+   * connected, or an error shown beside it says why). The default names the codes a chat user
+   * meets and gives the number of any other; the core's `closeCodeMeaning(code)` has words for
+   * every code, in English, for a replacement that wants them.
+   */
+  disconnected: (code: number | null) => string;
   /** Prefix of an error shown to the user. */
   error: (message: string) => string;
   /** Shown by the message field when a message was refused because too many wait for the server. */
   sendRefused: string;
 }
+
+/** Why the connection closed, in the default `disconnected` sentence: the codes a chat user meets. */
+const CLOSE_REASONS: Readonly<Record<number, string>> = {
+  1000: 'the chat was closed',
+  1001: 'the server is going away',
+  1006: 'the connection was lost',
+  1008: 'refused by the server (policy violation)',
+  1009: 'a message was too big',
+  1011: 'server error',
+  1012: 'the server is restarting',
+  1013: 'the server is busy, try again later',
+  4000: 'no reply to the heartbeat',
+};
 
 /** The default, English strings. */
 export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
@@ -70,7 +88,11 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   closing: 'Disconnecting…',
   reconnecting: (seconds: number, attempt: number) => `Reconnecting in ${seconds} s (attempt ${attempt})`,
   offline: 'Offline: waiting for the network',
-  disconnected: (meaning: string | null) => (meaning ? `Disconnected: ${meaning}` : 'Disconnected'),
+  disconnected: (code: number | null) => {
+    if (code === null) return 'Disconnected';
+    const reason = CLOSE_REASONS[code];
+    return reason ? `Disconnected: ${reason}` : `Disconnected (code ${code})`;
+  },
   error: (message: string) => `Error: ${message}`,
   sendRefused: 'Not sent: too many messages are still waiting for the server. Try again in a moment.',
 });

@@ -1,10 +1,11 @@
 'use client';
 
 import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
-import { VList, type VListHandle } from 'virtua';
+import { Virtualizer, type VirtualizerHandle } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
 import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
+import { cx, flag } from './cx.js';
 import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
@@ -14,6 +15,12 @@ import { useChatStrings, useDeferredChatEntries } from './useChat.js';
  * (40 px) or wheel (~100 px) step, so any deliberate scroll up counts as leaving the bottom.
  */
 const DEFAULT_BOTTOM_THRESHOLD = 4;
+
+/**
+ * The log scrolls itself, as virtua's `VList` lays out its viewport (the `Virtualizer` inside takes
+ * its parent as the scroll container); without VList's prop forwarding, which ChatBox does not need.
+ */
+const LOG_STYLE = { display: 'block', overflowY: 'auto', contain: 'strict', width: '100%', height: '100%' } as const;
 
 /** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
 export interface ChatBoxEntryInfo {
@@ -86,8 +93,8 @@ export function ChatBox({
   const entries = useDeferredChatEntries();
   const { strings, timeFormat } = useChatStrings();
   const emptyId = useId();
-  const rootRef = useRef<HTMLDivElement>(null);
-  const listRef = useRef<VListHandle>(null);
+  const logRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<VirtualizerHandle>(null);
   const threshold = useLatest(bottomThreshold);
 
   // Whether the view follows the newest entry, and how many arrived since it stopped. The refs are
@@ -99,8 +106,6 @@ export function ChatBox({
   const unseenRef = useRef(0);
   const lastOffset = useRef(0);
   const previousEntries = useRef<readonly ChatEntry[] | null>(null);
-
-  const log = useCallback(() => rootRef.current?.querySelector<HTMLElement>(':scope > [role="log"]') ?? null, []);
 
   /**
    * Scroll the log to its very end, computed from virtua's model (see `endOffset`): no layout is
@@ -131,7 +136,7 @@ export function ChatBox({
   useLayoutEffect(() => {
     const previous = previousEntries.current;
     previousEntries.current = entries;
-    const element = log();
+    const element = logRef.current;
     if (!element) return;
     if (previous === null || previous === entries) {
       if (pinnedRef.current) scrollToEnd(element);
@@ -150,7 +155,7 @@ export function ChatBox({
         setUnseen(unseenRef.current);
       }
     }
-  }, [entries, follow, log, scrollToEnd]);
+  }, [entries, follow, scrollToEnd]);
 
   const onScroll = useCallback(
     (offset: number) => {
@@ -164,25 +169,25 @@ export function ChatBox({
       // so a move up is checked against the DOM before it unpins: the browser clamping the offset
       // of a view at the end, as rows shrink when measured, is not the reader leaving it.
       if (isAtEnd(list, threshold.current, offset)) follow(true);
-      else if (pinnedRef.current && offset < previous && !isDomAtEnd(log(), threshold.current)) follow(false);
+      else if (pinnedRef.current && offset < previous && !isDomAtEnd(logRef.current, threshold.current)) follow(false);
     },
-    [follow, log, threshold],
+    [follow, threshold],
   );
 
   // Rows measured or viewport resized: a pinned view stays on the newest.
   const onResize = useCallback(() => {
-    const element = log();
+    const element = logRef.current;
     if (element && pinnedRef.current) scrollToEnd(element);
-  }, [log, scrollToEnd]);
+  }, [scrollToEnd]);
 
   const jumpToNewest = useCallback(() => {
-    const element = log();
+    const element = logRef.current;
     follow(true);
     if (!element) return;
     scrollToEnd(element);
     // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
     element.focus({ preventScroll: true });
-  }, [follow, log, scrollToEnd]);
+  }, [follow, scrollToEnd]);
 
   const renderRow = useCallback(
     (entry: ChatEntry, index: number) => (
@@ -204,27 +209,28 @@ export function ChatBox({
   // The same element while only the new-messages count changes: React then skips the list.
   const list = useMemo(
     () => (
-      <VList
-        ref={listRef}
-        data={entries}
+      <div
+        ref={logRef}
         role="log"
         aria-label={strings.messagesLabel}
         aria-live="polite"
         aria-describedby={empty ? emptyId : undefined}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
         tabIndex={0}
         className="rwc-chatbox__log"
         data-state={state}
-        onScroll={onScroll}
-        onResize={onResize}
+        style={LOG_STYLE}
       >
-        {renderRow}
-      </VList>
+        <Virtualizer ref={listRef} data={entries} onScroll={onScroll} onResize={onResize}>
+          {renderRow}
+        </Virtualizer>
+      </div>
     ),
     [entries, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
   );
 
   return (
-    <div {...rest} ref={rootRef} className={className ? `rwc-chatbox ${className}` : 'rwc-chatbox'}>
+    <div {...rest} className={cx('rwc-chatbox', className)}>
       {list}
       {empty && (
         <p id={emptyId} className="rwc-chatbox__empty">
@@ -258,7 +264,7 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
   } else if (message) {
     content = (
       <>
-        <span className={groupStart ? 'rwc-chatbox__sender' : 'rwc-chatbox__sender rwc-visually-hidden'}>{message.name}</span>{' '}
+        <span className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>{message.name}</span>{' '}
         <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
           {timeFormat.time(message.date)}
         </time>{' '}
@@ -274,10 +280,10 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
   }
   return (
     <div
-      className={className ? `rwc-chatbox__row ${className}` : 'rwc-chatbox__row'}
+      className={cx('rwc-chatbox__row', className)}
       data-kind={entry.kind}
       data-group={groupStart ? 'start' : 'continue'}
-      data-own={message?.own ? '' : undefined}
+      data-own={flag(message?.own)}
       data-status={message?.status}
     >
       {content}
@@ -298,7 +304,7 @@ function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
  * row at the top of the view (index `top`) is now at `top - trimmed`; scroll up by the difference of
  * their offsets to keep it where the reader sees it.
  */
-function keepPlace(element: HTMLElement, list: VListHandle, trimmed: number): void {
+function keepPlace(element: HTMLElement, list: VirtualizerHandle, trimmed: number): void {
   const top = list.findItemIndex(element.scrollTop);
   const shift = list.getItemOffset(top) - list.getItemOffset(Math.max(0, top - trimmed));
   if (shift > 0) element.scrollTop -= shift;

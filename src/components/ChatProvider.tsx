@@ -12,8 +12,7 @@ import {
 } from '../chat/index.js';
 import {
   autoReconnect,
-  heartbeat as heartbeatFeature,
-  type HeartbeatOptions,
+  type ClientFeature,
   type NetworkMonitor,
   type ReconnectOptions,
   type WebSocketClient,
@@ -56,8 +55,14 @@ export interface ChatProviderProps {
   strings?: Partial<ChatStrings>;
   /** Reconnect after the connection is lost: true, or `autoReconnect`'s options (see the core). Default on. */
   reconnect?: boolean | ReconnectOptions;
-  /** Ping when quiet and drop a dead connection: true, or `heartbeat`'s options (see the core). Default off. */
-  heartbeat?: boolean | HeartbeatOptions;
+  /**
+   * Ping when quiet and drop a dead connection: the core's feature value, `heartbeat({ ... })`
+   * (imported from `react-ws-chat` or `react-ws-chat/core`), as `useWebSocket` takes it, so that
+   * the heartbeat's code is bundled only by applications that use it. `false` or `null` (the
+   * default): none. A new value from `heartbeat()` on every render is fine: the client only takes
+   * its options.
+   */
+  heartbeat?: ClientFeature | false | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -96,7 +101,7 @@ export function ChatProvider({
   locale,
   strings,
   reconnect = true,
-  heartbeat = false,
+  heartbeat,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -110,7 +115,7 @@ export function ChatProvider({
     protocols,
     // A new feature value on each render is fine: the client keeps one with equal options.
     reconnect: reconnect && autoReconnect(reconnect === true ? {} : reconnect),
-    heartbeat: heartbeat && heartbeatFeature(heartbeat === true ? {} : heartbeat),
+    heartbeat,
     onError,
     WebSocket,
     baseUrl,

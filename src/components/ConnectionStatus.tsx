@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
-import { ReadyState, closeCodeMeaning } from '../core/index.js';
+import { ReadyState } from '../core/index.js';
+import { cx } from './cx.js';
 import { useChatStatus, useChatStrings } from './useChat.js';
 
 /** What {@link ConnectionStatus} shows, also its root's `data-state`. */
@@ -20,8 +21,8 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
 /**
  * The connection's state as a sentence, in a `role="status"` live region: connecting, connected,
  * disconnecting, "reconnecting in N s (attempt A)" (counting down once a second), offline (waiting
- * for the network), or disconnected for good with the close code's meaning; and the latest
- * connection error, if any (`data-error-kind` on its element).
+ * for the network), or disconnected for good (`strings.disconnected(code)`: why, by the close
+ * code); and the latest connection error, if any (`data-error-kind` on its element).
  *
  * The countdown is shown without being announced every second: assistive technology hears the
  * sentence once, when waiting starts or the attempt changes.
@@ -37,10 +38,8 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
  * ```
  */
 export function ConnectionStatus({ className, textClassName, errorClassName, ...rest }: ConnectionStatusProps) {
-  const status = useChatStatus();
+  const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = useChatStatus();
   const { strings } = useChatStrings();
-  // Read every field used below on every render: the status hook re-renders only for fields read.
-  const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = status;
   const state = connectionState(readyState, nextReconnectAt, online);
   const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
   useSecondTicks(waitingUntil);
@@ -70,22 +69,18 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
     case 'closed':
       // An error (shown below) explains the close better than the code does: a refused
       // sub-protocol, for one, ends as a plain 1006 in the browser.
-      text = strings.disconnected(error || !closeInfo ? null : closeCodeMeaning(closeInfo.code));
+      text = strings.disconnected(error || !closeInfo ? null : closeInfo.code);
       break;
   }
 
   return (
     <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state}>
-      {announced === null ? (
-        <span className={cx('rwc-connection-status__text', textClassName)}>{text}</span>
-      ) : (
-        <>
-          <span className={cx('rwc-connection-status__text', textClassName)} aria-hidden="true">
-            {text}
-          </span>
-          <span className="rwc-visually-hidden">{announced}</span>
-        </>
-      )}
+      {/* While counting down, the ticking text is hidden from assistive technology and the sentence
+          it hears instead changes only when the wait or the attempt does. */}
+      <span className={cx('rwc-connection-status__text', textClassName)} aria-hidden={announced === null ? undefined : 'true'}>
+        {text}
+      </span>
+      {announced !== null && <span className="rwc-visually-hidden">{announced}</span>}
       {error && (
         <>
           {' '}
@@ -139,8 +134,4 @@ function useSecondTicks(until: number | null): void {
       if (interval !== undefined) clearInterval(interval);
     };
   }, [until]);
-}
-
-function cx(...names: (string | undefined)[]): string {
-  return names.filter(Boolean).join(' ');
 }

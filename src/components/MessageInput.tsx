@@ -14,6 +14,7 @@ import {
 } from 'react';
 import type { ChatMessageEntry } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
+import { cx, flag } from './cx.js';
 import { useChatStrings, useSendMessage } from './useChat.js';
 
 /** The default of {@link MessageInputProps.maxLength}. */
@@ -159,12 +160,12 @@ export function MessageInput({
       {...rest}
       className={cx('rwc-message-input', className)}
       onSubmit={handleSubmit}
-      data-empty={blank ? '' : undefined}
-      data-over-limit={overLimit ? '' : undefined}
-      data-disabled={disabled ? '' : undefined}
-      data-refused={refused ? '' : undefined}
+      data-empty={flag(blank)}
+      data-over-limit={flag(overLimit)}
+      data-disabled={flag(disabled)}
+      data-refused={flag(refused)}
     >
-      <label htmlFor={fieldId} className={cx('rwc-message-input__label', showLabel ? undefined : 'rwc-visually-hidden', labelClassName)}>
+      <label htmlFor={fieldId} className={cx('rwc-message-input__label', !showLabel && 'rwc-visually-hidden', labelClassName)}>
         {strings.messageLabel}
       </label>
       <textarea
@@ -221,8 +222,4 @@ function useControllableState(
     [controlled, onChangeRef],
   );
   return [value, setValue];
-}
-
-function cx(...names: (string | undefined)[]): string {
-  return names.filter(Boolean).join(' ');
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useMemo, type ComponentPropsWithoutRef } from 'react';
+import { cx, flag } from './cx.js';
 import { useChatStrings, useChatUsers } from './useChat.js';
 
 /** Props of {@link UserList}. The rest go to the root `<div>`. */
@@ -65,7 +66,7 @@ export function UserList({
   const Heading = `h${headingLevel}` as const;
 
   return (
-    <div {...rest} className={cx('rwc-user-list', className)} data-empty={rows.length === 0 ? '' : undefined}>
+    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)}>
       <div className="rwc-user-list__header">
         <Heading id={headingId} className={cx('rwc-user-list__heading', headingClassName)}>
           {strings.usersLabel}
@@ -78,14 +79,10 @@ export function UserList({
       {/* biome-ignore lint/a11y/noRedundantRoles: see above */}
       <ul role="list" className={cx('rwc-user-list__list', listClassName)} aria-labelledby={headingId} aria-describedby={countId}>
         {rows.map((row) => {
-          const unnamed = row.name === null || row.name === '';
+          // No name yet: null, or the empty string some servers send.
+          const unnamed = !row.name;
           return (
-            <li
-              key={row.key}
-              className={cx('rwc-user-list__item', itemClassName)}
-              data-self={row.self ? '' : undefined}
-              data-unnamed={unnamed ? '' : undefined}
-            >
+            <li key={row.key} className={cx('rwc-user-list__item', itemClassName)} data-self={flag(row.self)} data-unnamed={flag(unnamed)}>
               <span className="rwc-user-list__name">{unnamed ? strings.unnamedUser : row.name}</span>
               {row.self && (
                 <>
@@ -122,8 +119,4 @@ function toRows(users: readonly (string | null)[], username: string): UserRow[] 
     if (self) rows.unshift(self);
   }
   return rows;
-}
-
-function cx(...names: (string | undefined)[]): string {
-  return names.filter(Boolean).join(' ');
 }

@@ -34,7 +34,7 @@ export function diffEntries(previous: readonly ChatEntry[], next: readonly ChatE
 }
 
 /**
- * What the end of the log is computed from: virtua's `VListHandle` has these three. `scrollSize` is
+ * What the end of the log is computed from: virtua's `VirtualizerHandle` has these three. `scrollSize` is
  * the rows' total height (at least the viewport's), `viewportSize` the log's content box height
  * (its ResizeObserver's `contentRect`, without padding), `scrollOffset` the `scrollTop` of the last
  * scroll event.

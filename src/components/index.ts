@@ -4,6 +4,7 @@ export {
   useChatEntries,
   useChatSelector,
   useChatStatus,
+  type ChatStatus,
   useChatStrings,
   useChatUsers,
   useDeferredChatEntries,

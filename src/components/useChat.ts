@@ -1,11 +1,10 @@
 'use client';
 
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatState, ChatStrings, TimeFormat } from '../chat/index.js';
 import { useDeferredStoreSelector } from '../react/useDeferredStoreSelector.js';
-import { useStoreSelector, shallowEqual } from '../react/useStoreSelector.js';
-import { useWebSocketState, type UseWebSocketResult } from '../react/useWebSocketState.js';
-import type { ClientPacket } from '../protocol/index.js';
+import { useStoreSelector, shallowEqual, type ReadableStore } from '../react/useStoreSelector.js';
+import { ReadyState, createInitialSnapshot, type WebSocketSnapshot } from '../core/index.js';
 import { useChatContext } from './ChatProvider.js';
 
 /**
@@ -38,10 +37,28 @@ export function useChatUsers(): Pick<ChatState, 'users' | 'username' | 'clientId
   return useStoreSelector(store, selectUsers, shallowEqual);
 }
 
-/** The connection's state (ready state, close info, reconnect schedule, error), tracked per field. */
-export function useChatStatus(): UseWebSocketResult<unknown, ClientPacket> {
+/**
+ * What {@link useChatStatus} gives: the fields of the connection's snapshot that say where it
+ * stands, without the ones that change with every message (`lastMessage`, `messageCount`,
+ * `bufferedAmount`, `queued`: read those from `useChatContext().client`).
+ */
+export type ChatStatus = Pick<
+  WebSocketSnapshot,
+  'readyState' | 'protocol' | 'error' | 'closeInfo' | 'reconnectAttempt' | 'nextReconnectAt' | 'online'
+>;
+
+/**
+ * The connection's state (ready state, sub-protocol, error, close info, reconnect schedule, online).
+ * Re-renders only when one of those fields changes: messages do not re-render it. For the actions
+ * (`close`, `reconnect`, ...), use the client of `useChatContext()`.
+ */
+export function useChatStatus(): ChatStatus {
   const { client } = useChatContext('useChatStatus');
-  return useWebSocketState(client);
+  const store = useMemo<ReadableStore<ChatStatus>>(
+    () => (client ? { subscribe: client.subscribe, getState: client.getSnapshot } : NOT_CONNECTED),
+    [client],
+  );
+  return useStoreSelector(store, selectStatus, shallowEqual);
 }
 
 /**
@@ -77,3 +94,19 @@ export function useChat(): ChatState & { send: (text: string) => ChatMessageEntr
 const selectEntries = (state: ChatState) => state.entries;
 const selectUsers = (state: ChatState) => ({ users: state.users, username: state.username, clientId: state.clientId });
 const selectAll = (state: ChatState) => state;
+const selectStatus = ({ readyState, protocol, error, closeInfo, reconnectAttempt, nextReconnectAt, online }: ChatStatus): ChatStatus => ({
+  readyState,
+  protocol,
+  error,
+  closeInfo,
+  reconnectAttempt,
+  nextReconnectAt,
+  online,
+});
+
+/** The status without a connection (`url` null): closed, nothing scheduled. */
+const NOT_CONNECTED_SNAPSHOT = createInitialSnapshot(ReadyState.CLOSED);
+const NOT_CONNECTED: ReadableStore<ChatStatus> = {
+  subscribe: () => () => {},
+  getState: () => NOT_CONNECTED_SNAPSHOT,
+};

@@ -49,11 +49,11 @@ export function decodeObject<P>(value: unknown, shapes: PacketShapes): ShapeDeco
 }
 
 function check(value: unknown, kind: Exclude<FieldKind, 'number~'>): string | null {
+  if (kind === 'string?' && value === undefined) return null;
   switch (kind) {
     case 'string':
-      return typeof value === 'string' ? null : `must be a string, not ${describe(value)}`;
     case 'string?':
-      return value === undefined || typeof value === 'string' ? null : `must be a string when present, not ${describe(value)}`;
+      return typeof value === 'string' ? null : `must be a string, not ${describe(value)}`;
     case 'number':
       return isFiniteNumber(value) ? null : `must be a finite number, not ${describe(value)}`;
     case 'users':

@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext as createReactContext, createElement, useContext, type ReactNode } from 'react';
+import { createContext as createReactContext, useContext, type Provider } from 'react';
 
 const MISSING = Symbol('missing provider');
 
@@ -8,16 +8,12 @@ const MISSING = Symbol('missing provider');
  * A context whose reader fails loudly: used outside its provider, the hook throws an error that
  * names both the hook and the provider it needs.
  *
- * @returns the provider component and the reader hook.
+ * @returns the provider component (`<Provider value={...}>`; React DevTools shows it as
+ * `${providerName}Context`) and the reader hook.
  */
 export function createStrictContext<T>(providerName: string) {
   const Context = createReactContext<T | typeof MISSING>(MISSING);
   Context.displayName = `${providerName}Context`;
-
-  function Provider(props: { value: T; children?: ReactNode }) {
-    return createElement(Context.Provider, { value: props.value }, props.children);
-  }
-  Provider.displayName = `${providerName}ContextProvider`;
 
   function useStrictContext(consumerName: string): T {
     const value = useContext(Context);
@@ -27,5 +23,6 @@ export function createStrictContext<T>(providerName: string) {
     return value;
   }
 
-  return [Provider, useStrictContext] as const;
+  // The sentinel is only the default: a provider is always given a real value.
+  return [Context.Provider as Provider<T>, useStrictContext] as const;
 }

@@ -150,7 +150,7 @@ export const Disconnected: Story = {
   play: async ({ canvas, loaded }) => {
     await expectStatus(canvas, 'Connected');
     chatServerOf(loaded).close({ code: 1000, reason: 'Bye' });
-    await expectStatus(canvas, 'Disconnected: Normal closure');
+    await expectStatus(canvas, 'Disconnected: the chat was closed');
     await expect(stateOf(canvas.getByRole('status'))).toBe('closed');
   },
 };

@@ -12,7 +12,17 @@ describe('default strings', () => {
     expect(defaultChatStrings.newMessages(12)).toBe('12 new messages');
     expect(defaultChatStrings.reconnecting(3, 2)).toBe('Reconnecting in 3 s (attempt 2)');
     expect(defaultChatStrings.disconnected(null)).toBe('Disconnected');
-    expect(defaultChatStrings.disconnected('Normal closure')).toBe('Disconnected: Normal closure');
+    expect(defaultChatStrings.disconnected(1000)).toBe('Disconnected: the chat was closed');
+    expect(defaultChatStrings.disconnected(1001)).toBe('Disconnected: the server is going away');
+    expect(defaultChatStrings.disconnected(1006)).toBe('Disconnected: the connection was lost');
+    expect(defaultChatStrings.disconnected(1008)).toBe('Disconnected: refused by the server (policy violation)');
+    expect(defaultChatStrings.disconnected(1009)).toBe('Disconnected: a message was too big');
+    expect(defaultChatStrings.disconnected(1011)).toBe('Disconnected: server error');
+    expect(defaultChatStrings.disconnected(1012)).toBe('Disconnected: the server is restarting');
+    expect(defaultChatStrings.disconnected(1013)).toBe('Disconnected: the server is busy, try again later');
+    expect(defaultChatStrings.disconnected(4000)).toBe('Disconnected: no reply to the heartbeat');
+    expect(defaultChatStrings.disconnected(1002)).toBe('Disconnected (code 1002)');
+    expect(defaultChatStrings.disconnected(4321)).toBe('Disconnected (code 4321)');
     expect(Object.isFrozen(defaultChatStrings)).toBe(true);
   });
 });

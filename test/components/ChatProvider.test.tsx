@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ChatProvider,
   ReadyState,
+  heartbeat,
   immediateScheduler,
   useChat,
   useChatEntries,
@@ -43,6 +44,15 @@ describe('ChatProvider', () => {
     const { result } = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), { wrapper: wrapper(server) });
     await waitFor(() => expect(result.current.chat.signedIn).toBe(true));
     expect(result.current.status.protocol).toBe('json');
+    expect(Object.keys(result.current.status).sort()).toEqual([
+      'closeInfo',
+      'error',
+      'nextReconnectAt',
+      'online',
+      'protocol',
+      'readyState',
+      'reconnectAttempt',
+    ]);
     expect(result.current.chat.clientId).toBe(1);
     const { packet } = await server.waitForPacket(isType('username'));
     expect(packet).toMatchObject({ type: 'username', name: 'ada', id: 1 });
@@ -89,6 +99,20 @@ describe('ChatProvider', () => {
     rerender(<ChatProvider url={server.url} username="grace" WebSocket={server.WebSocket} />);
     const { packet } = await server.waitForPacket((p) => isType('username')(p) && (p as { name: string }).name === 'grace');
     expect(packet).toMatchObject({ id: 1 });
+  });
+
+  it('runs the heartbeat it is given as a feature value, and none by default', async () => {
+    const server = chatServer();
+    const isPing = (packet: unknown) => (packet as { raw?: unknown }).raw === 'ping?';
+    const plain = renderHook(() => useChat(), { wrapper: wrapper(server) });
+    await waitFor(() => expect(plain.result.current.signedIn).toBe(true));
+    const beating = renderHook(() => useChat(), {
+      wrapper: wrapper(server, { username: 'bob', heartbeat: heartbeat({ interval: 20, timeout: 60_000, message: 'ping?' }) }),
+    });
+    await waitFor(() => expect(beating.result.current.signedIn).toBe(true));
+    const { from } = await server.waitForPacket(isPing);
+    expect(from.id).toBe(2);
+    expect(server.received.filter((r) => isPing(r.packet)).every((r) => r.from.id === 2)).toBe(true);
   });
 
   it('shows the state of an unconnected chat when url is null', () => {

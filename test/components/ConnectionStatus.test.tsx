@@ -3,7 +3,7 @@ import { Profiler, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import type { ReconnectOptions } from '../../src/core/index.js';
-import { ChatProvider, ConnectionStatus, useChatEntries, useChatStatus } from '../../src/components/index.js';
+import { ChatProvider, ConnectionStatus, useChatContext, useChatEntries } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
 
 // Fake timers throughout: mock-socket's 4 ms delays, the reconnect delay and the countdown all
@@ -29,13 +29,13 @@ function startServer(options: MockChatServerOptions = {}): MockChatServer {
 
 /** Buttons for the connection's actions, as an app around the status would have. */
 function Actions() {
-  const status = useChatStatus();
+  const { client } = useChatContext();
   return (
     <>
-      <button type="button" onClick={() => void status.close(1000, 'Bye')}>
+      <button type="button" onClick={() => void client?.close(1000, 'Bye')}>
         Leave
       </button>
-      <button type="button" onClick={() => status.reconnect()}>
+      <button type="button" onClick={() => client?.reconnect()}>
         Reconnect
       </button>
     </>
@@ -92,7 +92,7 @@ describe('<ConnectionStatus>', () => {
     expect(status().className).toBe('rwc-connection-status');
   });
 
-  it('shows closing while the close is under way, then disconnected for good with the close meaning', async () => {
+  it('shows closing while the close is under way, then disconnected for good, saying why', async () => {
     renderStatus();
     await tick(20);
     fireEvent.click(screen.getByRole('button', { name: 'Leave' }));
@@ -100,16 +100,26 @@ describe('<ConnectionStatus>', () => {
     expect(status().textContent).toBe('Disconnecting…');
     await tick(20);
     expect(status().getAttribute('data-state')).toBe('closed');
-    expect(status().textContent).toBe('Disconnected: Normal closure');
+    expect(status().textContent).toBe('Disconnected: the chat was closed');
   });
 
-  it('shows disconnected with the meaning of the server close code when it will not reconnect', async () => {
+  it('shows disconnected with the number of a server close code that has no sentence, when it will not reconnect', async () => {
     const { chat } = renderStatus(<ConnectionStatus />, { reconnect: false });
     await tick(20);
     act(() => chat.close({ code: 4321, reason: 'Kicked', wasClean: true }));
     await tick();
     expect(status().getAttribute('data-state')).toBe('closed');
-    expect(status().textContent).toBe('Disconnected: Application-defined (private use)');
+    expect(status().textContent).toBe('Disconnected (code 4321)');
+  });
+
+  it('asks strings.disconnected for the sentence, with the close code', async () => {
+    const disconnected = vi.fn((code: number | null) => `Gone (${String(code)})`);
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: false, strings: { disconnected } });
+    await tick(20);
+    act(() => chat.close({ code: 1008, reason: 'Too many messages', wasClean: true }));
+    await tick();
+    expect(status().textContent).toBe('Gone (1008)');
+    expect(disconnected).toHaveBeenLastCalledWith(1008);
   });
 
   it('shows plain "Disconnected" when there is no connection (url null)', () => {

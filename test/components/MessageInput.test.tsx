@@ -4,7 +4,14 @@ import { Profiler, useState, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import { ReadyState } from '../../src/core/index.js';
-import { ChatProvider, MessageInput, useChatEntries, useChatStatus, type MessageInputProps } from '../../src/components/index.js';
+import {
+  ChatProvider,
+  MessageInput,
+  useChatContext,
+  useChatEntries,
+  useChatStatus,
+  type MessageInputProps,
+} from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 
 let servers: MockChatServer[] = [];
@@ -32,11 +39,12 @@ function EntryCount() {
 
 /** The connection's ready state, for waiting on a disconnect, and a button to reconnect at once. */
 function ReadyStateProbe() {
-  const status = useChatStatus();
+  const { readyState } = useChatStatus();
+  const { client } = useChatContext();
   return (
     <>
-      <output aria-label="ready state">{status.readyState}</output>
-      <button type="button" onClick={() => status.reconnect()}>
+      <output aria-label="ready state">{readyState}</output>
+      <button type="button" onClick={() => client?.reconnect()}>
         Reconnect now
       </button>
     </>

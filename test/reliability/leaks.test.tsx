@@ -7,7 +7,7 @@ import { act, render } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
 
-import { ChatProvider, ConnectionStatus, UserList } from '../../src/index.ts';
+import { ChatProvider, ConnectionStatus, UserList, heartbeat } from '../../src/index.ts';
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { recordFigures } from './lib/figures.ts';
 
@@ -138,7 +138,7 @@ function Chat({ name }: { name: string }) {
       url={server.url}
       username={name}
       WebSocket={CountingWebSocket as unknown as typeof WebSocket}
-      heartbeat={{ interval: 60_000 }}
+      heartbeat={heartbeat({ interval: 60_000 })}
     >
       <div className="rwc-chat">
         <ConnectionStatus />

@@ -21,6 +21,7 @@ import {
   ConnectionStatus,
   MessageInput,
   UserList,
+  heartbeat,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
@@ -35,7 +36,7 @@ const height = params.get('height') ?? '400px';
 const maxDelay = params.get('maxDelay');
 const reconnect: ReconnectOptions | undefined = maxDelay ? { maxDelay: Number(maxDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
-const heartbeat = heartbeatMs ? { interval: Number(heartbeatMs), timeout: Number(heartbeatMs) } : undefined;
+const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
 
 /** Publishes the test hook. */
 function Hook() {
@@ -52,7 +53,7 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={heartbeat}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat}>
       <Hook />
       <div className="rwc-chat">
         <NameField className="e2e-name" />
