@@ -4,9 +4,9 @@
 // in Chromium: test/browser/ChatBox.browser.test.tsx.
 import { render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { immediateScheduler } from '../../src/chat/index.js';
-import { ChatBox, ChatProvider } from '../../src/components/index.js';
-import { createMockChatServer, installResizeObserverStub, type MockChatServer } from '../../src/testing/index.js';
+import { ChatBox } from '../../src/components/index.js';
+import { installResizeObserverStub } from '../../src/testing/index.js';
+import { renderInChat, stopChatServers } from '../helpers/chat.js';
 
 // The helper the kit ships for its users' own jsdom tests.
 let removeStub: () => void = () => {};
@@ -15,24 +15,12 @@ beforeAll(() => {
 });
 afterAll(() => removeStub());
 
-let servers: MockChatServer[] = [];
 afterEach(() => {
-  for (const server of servers) server.stop();
-  servers = [];
+  stopChatServers();
   vi.restoreAllMocks();
 });
 
-function renderChatBox(props: Parameters<typeof ChatBox>[0] = {}) {
-  const chat = createMockChatServer();
-  servers.push(chat);
-  const view = render(
-    <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
-      <ChatBox {...props} />
-    </ChatProvider>,
-    { reactStrictMode: true },
-  );
-  return { chat, ...view };
-}
+const renderChatBox = (props: Parameters<typeof ChatBox>[0] = {}) => renderInChat(<ChatBox {...props} />);
 
 describe('ChatBox (jsdom)', () => {
   it('is a polite, focusable log named by strings.messagesLabel', () => {
@@ -45,18 +33,7 @@ describe('ChatBox (jsdom)', () => {
   });
 
   it('takes its name from custom strings', () => {
-    const chat = createMockChatServer();
-    servers.push(chat);
-    render(
-      <ChatProvider
-        url={chat.url}
-        username="ada"
-        WebSocket={chat.WebSocket}
-        strings={{ messagesLabel: 'Nachrichten', noMessages: 'Noch nichts' }}
-      >
-        <ChatBox />
-      </ChatProvider>,
-    );
+    renderInChat(<ChatBox />, { strings: { messagesLabel: 'Nachrichten', noMessages: 'Noch nichts' } });
     expect(screen.getByRole('log', { name: 'Nachrichten' })).toBeTruthy();
     expect(screen.getByText('Noch nichts')).toBeTruthy();
   });

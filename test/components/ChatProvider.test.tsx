@@ -1,5 +1,5 @@
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
-import { Profiler, type ReactNode } from 'react';
+import { Profiler } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ChatProvider,
@@ -12,36 +12,17 @@ import {
   useChatStatus,
   useChatUsers,
   useSendMessage,
-  type ChatProviderProps,
 } from '../../src/index.js';
-import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+import { chatWrapper, startChatServer, stopChatServers } from '../helpers/chat.js';
 
-let servers: MockChatServer[] = [];
-afterEach(() => {
-  for (const server of servers) server.stop();
-  servers = [];
-});
-
-function chatServer(options?: Parameters<typeof createMockChatServer>[0]) {
-  const server = createMockChatServer(options);
-  servers.push(server);
-  return server;
-}
-
-function wrapper(server: MockChatServer, props: Partial<ChatProviderProps> = {}) {
-  return ({ children }: { children: ReactNode }) => (
-    <ChatProvider url={server.url} username="ada" WebSocket={server.WebSocket} schedule={immediateScheduler} {...props}>
-      {children}
-    </ChatProvider>
-  );
-}
+afterEach(stopChatServers);
 
 const isType = (type: string) => (packet: unknown) => (packet as { type?: unknown }).type === type;
 
 describe('ChatProvider', () => {
   it('connects with the json sub-protocol and follows the MDN flow', async () => {
-    const server = chatServer();
-    const { result } = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), { wrapper: wrapper(server) });
+    const server = startChatServer();
+    const { result } = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), { wrapper: chatWrapper(server) });
     await waitFor(() => expect(result.current.chat.signedIn).toBe(true));
     expect(result.current.status.protocol).toBe('json');
     expect(Object.keys(result.current.status).sort()).toEqual([
@@ -61,7 +42,7 @@ describe('ChatProvider', () => {
   });
 
   it('keeps one socket under StrictMode and delivers a message written before the connection opened', async () => {
-    const server = chatServer();
+    const server = startChatServer();
     function Writer() {
       const send = useSendMessage();
       const entries = useChatEntries();
@@ -74,7 +55,7 @@ describe('ChatProvider', () => {
         </>
       );
     }
-    render(<Writer />, { wrapper: wrapper(server), reactStrictMode: true });
+    render(<Writer />, { wrapper: chatWrapper(server), reactStrictMode: true });
     act(() => screen.getByRole('button', { name: 'write' }).click());
     expect(screen.getByRole('status').textContent).toBe('early bird:pending');
     await waitFor(() => expect(screen.getByRole('status').textContent).toContain('early bird:delivered'));
@@ -84,16 +65,16 @@ describe('ChatProvider', () => {
   });
 
   it('adopts the name the server gives when the asked one is taken', async () => {
-    const server = chatServer();
-    const first = renderHook(() => useChat(), { wrapper: wrapper(server) });
+    const server = startChatServer();
+    const first = renderHook(() => useChat(), { wrapper: chatWrapper(server) });
     await waitFor(() => expect(first.result.current.users).toEqual(['ada']));
-    const second = renderHook(() => useChat(), { wrapper: wrapper(server, { username: 'ADA' }) });
+    const second = renderHook(() => useChat(), { wrapper: chatWrapper(server, { username: 'ADA' }) });
     await waitFor(() => expect(second.result.current.username).toBe('ADA2'));
     expect(second.result.current.entries.some((e) => e.kind === 'rename' && e.name === 'ADA2')).toBe(true);
   });
 
   it('asks again when the username prop changes', async () => {
-    const server = chatServer();
+    const server = startChatServer();
     const { rerender } = render(<ChatProvider url={server.url} username="ada" WebSocket={server.WebSocket} />);
     await server.waitForPacket(isType('username'));
     rerender(<ChatProvider url={server.url} username="grace" WebSocket={server.WebSocket} />);
@@ -102,12 +83,12 @@ describe('ChatProvider', () => {
   });
 
   it('runs the heartbeat it is given as a feature value, and none by default', async () => {
-    const server = chatServer();
+    const server = startChatServer();
     const isPing = (packet: unknown) => (packet as { raw?: unknown }).raw === 'ping?';
-    const plain = renderHook(() => useChat(), { wrapper: wrapper(server) });
+    const plain = renderHook(() => useChat(), { wrapper: chatWrapper(server) });
     await waitFor(() => expect(plain.result.current.signedIn).toBe(true));
     const beating = renderHook(() => useChat(), {
-      wrapper: wrapper(server, { username: 'bob', heartbeat: heartbeat({ interval: 20, timeout: 60_000, message: 'ping?' }) }),
+      wrapper: chatWrapper(server, { username: 'bob', heartbeat: heartbeat({ interval: 20, timeout: 60_000, message: 'ping?' }) }),
     });
     await waitFor(() => expect(beating.result.current.signedIn).toBe(true));
     const { from } = await server.waitForPacket(isPing);
@@ -131,7 +112,7 @@ describe('ChatProvider', () => {
   });
 
   it('re-renders a slice reader only when its slice changes', async () => {
-    const server = chatServer();
+    const server = startChatServer();
     let userRenders = 0;
     function Users() {
       const { users } = useChatUsers();
@@ -148,7 +129,7 @@ describe('ChatProvider', () => {
         </Profiler>
         <Count />
       </>,
-      { wrapper: wrapper(server) },
+      { wrapper: chatWrapper(server) },
     );
     await waitFor(() => expect(screen.getByText('ada')).toBeTruthy());
     const before = userRenders;
@@ -171,8 +152,8 @@ describe('ChatProvider', () => {
   });
 
   it('shows a protocol error when the server selects no sub-protocol', async () => {
-    const server = chatServer({ selectProtocol: () => '' });
-    const { result } = renderHook(() => useChatStatus(), { wrapper: wrapper(server) });
+    const server = startChatServer({ selectProtocol: () => '' });
+    const { result } = renderHook(() => useChatStatus(), { wrapper: chatWrapper(server) });
     await waitFor(() => expect(result.current.error?.kind).toBe('protocol'));
     await waitFor(() => expect(result.current.readyState).toBe(ReadyState.CLOSED));
     expect(result.current.nextReconnectAt).toBeNull();

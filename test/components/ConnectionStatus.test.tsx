@@ -1,31 +1,21 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { Profiler, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
-import type { ReconnectOptions } from '../../src/core/index.js';
 import { ChatProvider, ConnectionStatus, useChatContext, useChatEntries } from '../../src/components/index.js';
-import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
+import { renderInChat, startChatServer, stopChatServers } from '../helpers/chat.js';
 
 // Fake timers throughout: mock-socket's 4 ms delays, the reconnect delay and the countdown all
 // advance only when the test says so. (No user-event or waitFor here: both wait on a real setTimeout.)
 const tick = (ms = 5) => act(() => vi.advanceTimersByTimeAsync(ms));
 
-let servers: MockChatServer[] = [];
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
 });
 afterEach(() => {
-  for (const server of servers) server.stop();
-  servers = [];
+  stopChatServers();
   vi.restoreAllMocks();
   vi.useRealTimers();
 });
-
-function startServer(options: MockChatServerOptions = {}): MockChatServer {
-  const chat = createMockChatServer(options);
-  servers.push(chat);
-  return chat;
-}
 
 /** Buttons for the connection's actions, as an app around the status would have. */
 function Actions() {
@@ -42,30 +32,15 @@ function Actions() {
   );
 }
 
-function renderStatus(
-  ui: ReactNode = <ConnectionStatus />,
-  {
-    chat = startServer(),
-    reconnect,
-    strings,
-  }: { chat?: MockChatServer; reconnect?: boolean | ReconnectOptions; strings?: Partial<ChatStrings> } = {},
-) {
-  const view = render(
-    <ChatProvider
-      url={chat.url}
-      username="ada"
-      WebSocket={chat.WebSocket}
-      schedule={immediateScheduler}
-      reconnect={reconnect}
-      strings={strings}
-    >
+/** `ui` with the actions beside it, in a chat on a mock server. */
+const renderStatus = (ui: ReactNode = <ConnectionStatus />, options?: Parameters<typeof renderInChat>[1]) =>
+  renderInChat(
+    <>
       {ui}
       <Actions />
-    </ChatProvider>,
-    { reactStrictMode: true },
+    </>,
+    options,
   );
-  return { chat, ...view };
-}
 
 const status = () => screen.getByRole('status');
 /** The state as a sighted user reads it: without the visually hidden copy, nor the error. */
@@ -185,7 +160,7 @@ describe('<ConnectionStatus>', () => {
     const timer = setIntervalSpy.mock.results[0]?.value as ReturnType<typeof setInterval>;
     expect(clearIntervalSpy).not.toHaveBeenCalledWith(timer);
 
-    startServer({ url: chat.url });
+    startChatServer({ url: chat.url });
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
     await tick(20);
     expect(status().textContent).toBe('Connected');
@@ -211,7 +186,7 @@ describe('<ConnectionStatus>', () => {
     expect(status().getAttribute('data-state')).toBe('offline');
     expect(status().textContent).toBe('Offline: waiting for the network');
 
-    startServer({ url: chat.url });
+    startChatServer({ url: chat.url });
     onLine.mockReturnValue(true);
     act(() => {
       window.dispatchEvent(new Event('online'));
@@ -223,7 +198,7 @@ describe('<ConnectionStatus>', () => {
 
   it('shows the error, with its kind, next to the state', async () => {
     // The server selects no sub-protocol: the client reports it and does not retry.
-    renderStatus(<ConnectionStatus errorClassName="err" />, { chat: startServer({ selectProtocol: () => '' }) });
+    renderStatus(<ConnectionStatus errorClassName="err" />, { chat: startChatServer({ selectProtocol: () => '' }) });
     await tick(50);
     expect(status().getAttribute('data-state')).toBe('closed');
     const error = status().querySelector('[data-error-kind]');
@@ -237,7 +212,7 @@ describe('<ConnectionStatus>', () => {
   });
 
   it('shows a connection error while waiting to retry, and clears it once connected', async () => {
-    const chat = startServer();
+    const chat = startChatServer();
     chat.stop(); // nobody listens: the first attempt fails
     renderStatus(<ConnectionStatus />, { chat, reconnect: { initialDelay: 10_000, random: () => 0.5 } });
     await tick(20);
@@ -246,7 +221,7 @@ describe('<ConnectionStatus>', () => {
       `Error: The WebSocket connection to '${chat.url}' failed.`,
     );
 
-    startServer({ url: chat.url });
+    startChatServer({ url: chat.url });
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
     await tick(20);
     expect(status().textContent).toBe('Connected');

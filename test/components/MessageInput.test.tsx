@@ -1,30 +1,12 @@
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Profiler, useState, type ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import { ReadyState } from '../../src/core/index.js';
-import {
-  ChatProvider,
-  MessageInput,
-  useChatContext,
-  useChatEntries,
-  useChatStatus,
-  type MessageInputProps,
-} from '../../src/components/index.js';
-import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+import { MessageInput, useChatContext, useChatEntries, useChatStatus, type MessageInputProps } from '../../src/components/index.js';
+import { renderInChat, startChatServer, stopChatServers } from '../helpers/chat.js';
 
-let servers: MockChatServer[] = [];
-afterEach(() => {
-  for (const server of servers) server.stop();
-  servers = [];
-});
-
-function startServer(url?: string): MockChatServer {
-  const chat = createMockChatServer(url === undefined ? {} : { url });
-  servers.push(chat);
-  return chat;
-}
+afterEach(stopChatServers);
 
 /** Own messages in the log, as "text:status": what the user has written, synchronously. */
 function OwnMessages() {
@@ -55,31 +37,16 @@ function ReadyStateProbe() {
 const ownTexts = (): string[] => ownMessages().map((m) => m.slice(0, m.lastIndexOf(':')));
 const ownMessages = (): string[] => JSON.parse(screen.getByRole('status', { name: 'own messages' }).textContent ?? '[]') as string[];
 
-function renderChat(
-  ui: ReactNode,
-  {
-    strings,
-    chat = startServer(),
-    reconnect,
-    maxUnconfirmed,
-  }: { strings?: Partial<ChatStrings>; chat?: MockChatServer; reconnect?: { initialDelay: number }; maxUnconfirmed?: number } = {},
-) {
-  const view = render(
-    <ChatProvider
-      url={chat.url}
-      username="ada"
-      WebSocket={chat.WebSocket}
-      schedule={immediateScheduler}
-      strings={strings}
-      reconnect={reconnect}
-      maxUnconfirmed={maxUnconfirmed}
-    >
+/** `ui` with the own messages listed beside it, in a chat on a mock server; and a user-event user. */
+function renderChat(ui: ReactNode, options?: Parameters<typeof renderInChat>[1]) {
+  const view = renderInChat(
+    <>
       {ui}
       <OwnMessages />
-    </ChatProvider>,
-    { reactStrictMode: true },
+    </>,
+    options,
   );
-  return { chat, user: userEvent.setup(), ...view };
+  return { user: userEvent.setup(), ...view };
 }
 
 const field = () => screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
@@ -170,16 +137,12 @@ describe('<MessageInput>', () => {
   });
 
   it('enforces maxLength (default 2000) on the textarea', async () => {
-    const { user, rerender, chat } = renderChat(<MessageInput maxLength={5} />);
+    const { user, rerender } = renderChat(<MessageInput maxLength={5} />);
     expect(field().maxLength).toBe(5);
     await user.type(field(), 'abcdefgh');
     expect(field().value).toBe('abcde');
     expect(screen.getByText('0 characters left')).toBeTruthy();
-    rerender(
-      <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
-        <MessageInput />
-      </ChatProvider>,
-    );
+    rerender(<MessageInput />);
     expect(field().maxLength).toBe(2000);
   });
 
@@ -271,7 +234,7 @@ describe('<MessageInput>', () => {
   });
 
   it('works while disconnected: never disabled, the message waits as pending and reaches the server once it is back', async () => {
-    const first = startServer();
+    const first = startChatServer();
     // A long retry delay keeps the client disconnected until "Reconnect now" is pressed.
     const { user } = renderChat(
       <>
@@ -290,7 +253,7 @@ describe('<MessageInput>', () => {
     expect(field().value).toBe('');
     expect(ownMessages()).toEqual(['while away:pending']);
 
-    const back = startServer(first.url);
+    const back = startChatServer({ url: first.url });
     await user.click(screen.getByRole('button', { name: 'Reconnect now' }));
     const { from } = await back.waitForPacket(isMessage('while away'));
     expect(from.name).toBe('ada');

@@ -1,33 +1,14 @@
-import { act, render, screen, waitFor, within } from '@testing-library/react';
-import { Profiler, type ReactNode } from 'react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { Profiler } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
-import { ChatProvider, UserList, useChatEntries } from '../../src/components/index.js';
-import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+import { UserList, useChatEntries } from '../../src/components/index.js';
+import type { MockChatServer } from '../../src/testing/index.js';
+import { renderInChat, startChatServer, stopChatServers } from '../helpers/chat.js';
 
-let servers: MockChatServer[] = [];
 afterEach(() => {
-  for (const server of servers) server.stop();
-  servers = [];
+  stopChatServers();
   vi.restoreAllMocks();
 });
-
-function startServer(): MockChatServer {
-  const chat = createMockChatServer();
-  servers.push(chat);
-  return chat;
-}
-
-function renderChat(ui: ReactNode, { username = 'ada', strings }: { username?: string; strings?: Partial<ChatStrings> } = {}) {
-  const chat = startServer();
-  const view = render(
-    <ChatProvider url={chat.url} username={username} WebSocket={chat.WebSocket} schedule={immediateScheduler} strings={strings}>
-      {ui}
-    </ChatProvider>,
-    { reactStrictMode: true },
-  );
-  return { chat, ...view };
-}
 
 const usersList = () => screen.getByRole('list', { name: 'Users' });
 const itemTexts = () =>
@@ -54,7 +35,7 @@ function EntryCount() {
 
 describe('<UserList>', () => {
   it('is a list named by a visible heading and described by the user count; empty before the server lists anyone', () => {
-    renderChat(<UserList />);
+    renderInChat(<UserList />);
     const list = screen.getByRole('list', { name: 'Users', description: '0 users' });
     expect(list.tagName).toBe('UL');
     expect(within(list).queryAllByRole('listitem')).toEqual([]);
@@ -63,7 +44,7 @@ describe('<UserList>', () => {
   });
 
   it('lists connected users from the server, the current user first with "(you)", others in server order', async () => {
-    const { chat } = renderChat(<UserList />);
+    const { chat } = renderInChat(<UserList />);
     await signedIn(chat);
     await showUsers(chat, ['bob', 'carol', 'ada', 'dave']);
     expect(itemTexts()).toEqual(['ada (you)', 'bob', 'carol', 'dave']);
@@ -73,7 +54,7 @@ describe('<UserList>', () => {
   });
 
   it('marks only the first entry equal to the current name as self, and shows users without a name as unnamed', async () => {
-    const { chat } = renderChat(<UserList />);
+    const { chat } = renderInChat(<UserList />);
     await signedIn(chat);
     await showUsers(chat, [null, 'bob', 'ada', 'ada', null]);
     expect(itemTexts()).toEqual(['ada (you)', '(no name yet)', 'bob', 'ada', '(no name yet)']);
@@ -83,7 +64,7 @@ describe('<UserList>', () => {
   });
 
   it('follows the name the server gave instead of the one asked for', async () => {
-    const chat = startServer();
+    const chat = startChatServer();
     // Someone already holds "ada": the server renames us to "ada2".
     const other = new chat.WebSocket(chat.url, 'json');
     other.onmessage = (event: MessageEvent) => {
@@ -91,18 +72,13 @@ describe('<UserList>', () => {
       if (packet.type === 'id') other.send(JSON.stringify({ type: 'username', id: packet.id, name: 'ada', date: Date.now() }));
     };
     await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
-    render(
-      <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
-        <UserList />
-      </ChatProvider>,
-      { reactStrictMode: true },
-    );
+    renderInChat(<UserList />, { chat });
     await waitFor(() => expect(itemTexts()).toEqual(['ada2 (you)', 'ada']));
     other.close();
   });
 
   it('shows the count with strings.userCount, singular and plural, as users come and go', async () => {
-    const { chat } = renderChat(<UserList />);
+    const { chat } = renderInChat(<UserList />);
     await signedIn(chat);
     expect(screen.getByText('1 user')).toBeTruthy();
     await showUsers(chat, ['ada', 'bob', null]);
@@ -114,7 +90,7 @@ describe('<UserList>', () => {
 
   it('keeps stable, unique keys with duplicate names and nulls: rows keep their DOM nodes, no key warnings', async () => {
     const consoleError = vi.spyOn(console, 'error');
-    const { chat } = renderChat(<UserList />);
+    const { chat } = renderInChat(<UserList />);
     await signedIn(chat);
     await showUsers(chat, ['ada', 'bob', null, 'bob', null, 'null']);
     const before = within(usersList()).getAllByRole('listitem');
@@ -132,7 +108,7 @@ describe('<UserList>', () => {
     const alert = vi.fn();
     vi.stubGlobal('alert', alert);
     try {
-      const { chat } = renderChat(<UserList />);
+      const { chat } = renderInChat(<UserList />);
       await signedIn(chat);
       await showUsers(chat, ['ada', hostile, '<b>bold</b>', '&amp;']);
       expect(itemTexts()).toEqual(['ada (you)', hostile, '<b>bold</b>', '&amp;']);
@@ -145,7 +121,7 @@ describe('<UserList>', () => {
   });
 
   it('takes every visible string from strings', async () => {
-    const { chat } = renderChat(<UserList headingLevel={3} />, {
+    const { chat } = renderInChat(<UserList headingLevel={3} />, {
       strings: { usersLabel: 'Benutzer', you: '(du)', unnamedUser: '(noch ohne Namen)', userCount: (n) => `${n} Personen` },
     });
     await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
@@ -158,7 +134,7 @@ describe('<UserList>', () => {
   });
 
   it('passes className and part classes, and other props to the root', async () => {
-    renderChat(
+    renderInChat(
       <UserList className="mine" listClassName="l" itemClassName="i" headingClassName="h" countClassName="c" data-testid="root" />,
     );
     const root = screen.getByTestId('root');
@@ -170,7 +146,7 @@ describe('<UserList>', () => {
 
   it('does not re-render when a chat message arrives, but does when the user list changes', async () => {
     const onRender = vi.fn();
-    const { chat } = renderChat(
+    const { chat } = renderInChat(
       <>
         <Profiler id="users" onRender={onRender}>
           <UserList />
