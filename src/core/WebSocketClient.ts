@@ -310,8 +310,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     /** Call one hook of every attached feature; returns whether any returned true. */
     const hook = <K extends keyof FeatureHooks>(name: K, ...args: Parameters<NonNullable<FeatureHooks[K]>>): boolean => {
       let taken = false;
-      for (const { hooks } of Object.values(features)) {
-        if ((hooks[name] as ((...a: typeof args) => boolean | undefined) | undefined)?.(...args)) taken = true;
+      // for-in, not Object.values: this runs for every frame, and must not allocate.
+      for (const slot in features) {
+        const hooks = features[slot as FeatureSlot]?.hooks;
+        if ((hooks?.[name] as ((...a: typeof args) => boolean | undefined) | undefined)?.(...args)) taken = true;
       }
       return taken;
     };

@@ -16,6 +16,7 @@ import {
   measureFlood,
   measureRenders,
   measureSteady,
+  unfinishedFlood,
   type BenchContext,
   type FloodRun,
   type RendersRun,
@@ -115,13 +116,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           if (gaveUp.has(`flood:${variant}`)) {
             // One that could not take the smaller flood is not given the history.
             history.push(
-              notRun(
-                'history',
-                variant,
-                repeat,
-                sizes.history,
-                `not run: it did not finish the ${sizes.flood.toLocaleString('en-US')}-message flood`,
-              ),
+              unfinishedFlood('history', variant, repeat, sizes.history, {
+                timedOut: false,
+                lost: 0,
+                relayMs: 0,
+                failure: `not run: it did not finish the ${sizes.flood.toLocaleString('en-US')}-message flood`,
+              }),
             );
             gaveUp.add(`history:${variant}`);
             continue;
@@ -210,31 +210,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await web.close().catch(() => {});
     await rm(buildDir, { recursive: true, force: true });
   }
-}
-
-function notRun(scenario: 'flood' | 'history', variant: string, repeat: number, n: number, why: string): FloodRun {
-  return {
-    scenario,
-    variant,
-    repeat,
-    n,
-    completed: false,
-    timedOut: false,
-    time: null,
-    arrival: null,
-    received: 0,
-    rendered: 0,
-    lost: 0,
-    longestTask: 0,
-    longTasks: 0,
-    maxFrameGap: null,
-    frames: 0,
-    memory: null,
-    errors: 0,
-    errorSamples: [],
-    relayMs: 0,
-    failure: why,
-  };
 }
 
 const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(1));

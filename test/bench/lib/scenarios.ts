@@ -220,25 +220,37 @@ export async function measureFlood(
       relayMs,
     };
   } catch (error) {
-    return failedFlood(scenario, variant, repeat, n, relayMs, error);
+    return unfinishedFlood(scenario, variant, repeat, n, {
+      timedOut: true,
+      lost: n,
+      relayMs,
+      failure: String(error instanceof Error ? error.message : error),
+    });
   } finally {
     await page.close();
   }
 }
 
-function failedFlood(scenario: 'flood' | 'history', variant: string, repeat: number, n: number, relayMs: number, error: unknown): FloodRun {
+/** A flood run that did not finish (or did not start): no times, and what happened instead in `failure`. */
+export function unfinishedFlood(
+  scenario: 'flood' | 'history',
+  variant: string,
+  repeat: number,
+  n: number,
+  how: { timedOut: boolean; lost: number; relayMs: number; failure: string },
+): FloodRun {
   return {
     scenario,
     variant,
     repeat,
     n,
     completed: false,
-    timedOut: true,
+    timedOut: how.timedOut,
     time: null,
     arrival: null,
     received: 0,
     rendered: 0,
-    lost: n,
+    lost: how.lost,
     longestTask: 0,
     longTasks: 0,
     maxFrameGap: null,
@@ -246,8 +258,8 @@ function failedFlood(scenario: 'flood' | 'history', variant: string, repeat: num
     memory: null,
     errors: 0,
     errorSamples: [],
-    relayMs,
-    failure: String(error instanceof Error ? error.message : error),
+    relayMs: how.relayMs,
+    failure: how.failure,
   };
 }
 
