@@ -1,6 +1,6 @@
 import { Subscribable, createWebSocketError, type Unsubscribe, type WebSocketClient, type WebSocketError } from '../core/index.js';
 import { createFrameScheduler, type Scheduler } from './createFrameScheduler.js';
-import { decodeServerPacket, encodeMessage, encodeUsername, type ClientPacket, type MessagePacket } from '../protocol/index.js';
+import { decodeServerPacket, encodeMessage, encodeUsername, type ClientPacket, type IdPacket, type MessagePacket } from '../protocol/index.js';
 
 /** Fields every log entry has. */
 interface EntryBase {
@@ -48,6 +48,17 @@ export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry;
 /** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */
 export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' });
 
+/**
+ * What the server announced of the kit's protocol extension in its `id` packet (see `IdPacket`).
+ * MDN's sample server announces nothing: the state's `server` is then null.
+ */
+export interface ChatServerFeatures {
+  /** The extension version it speaks. */
+  readonly version: number;
+  /** Its rate for this connection's frames (a token bucket), or null when it set none. */
+  readonly rate: { readonly messages: number; readonly interval: number } | null;
+}
+
 /** Everything the chat knows, as one immutable value; unchanged slices keep their identity. */
 export interface ChatState {
   /** The id the server gave this connection, or null before it did. */
@@ -56,6 +67,8 @@ export interface ChatState {
   readonly username: string;
   /** Whether the server knows the user by name on the current connection. */
   readonly signedIn: boolean;
+  /** The protocol extension the current (or last) connection's server announced, or null for none. */
+  readonly server: ChatServerFeatures | null;
   /** Connected users' names (`null`: a connection without a name yet), as the server last listed them. */
   readonly users: readonly (string | null)[];
   /** The log, oldest first, at most `maxEntries` long. */
@@ -155,6 +168,7 @@ export class ChatStore extends Subscribable<ChatListener> {
       clientId: null,
       username: options.username,
       signedIn: false,
+      server: null,
       users: Object.freeze([]),
       entries: Object.freeze([]),
       unconfirmed: 0,
@@ -259,6 +273,7 @@ export class ChatStore extends Subscribable<ChatListener> {
       const packet = result.packet;
       switch (packet.type) {
         case 'id':
+          this.#set({ server: serverFeatures(packet) });
           this.#signIn(packet.id);
           break;
         case 'rejectusername':
@@ -416,4 +431,12 @@ export class ChatStore extends Subscribable<ChatListener> {
     // A scheduler may run the flush at once (immediateScheduler): then nothing is pending.
     if (!ran) this.#cancelFlush = cancel;
   }
+}
+
+/** The extension a server announced in its `id` packet, or null when it announced none. */
+function serverFeatures(packet: IdPacket): ChatServerFeatures | null {
+  if (packet.ext === undefined) return null;
+  const { rateMessages: messages, rateInterval: interval } = packet;
+  const rate = messages !== undefined && interval !== undefined && messages >= 1 && interval > 0 ? Object.freeze({ messages, interval }) : null;
+  return Object.freeze({ version: packet.ext, rate });
 }

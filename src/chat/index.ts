@@ -6,6 +6,7 @@ export {
   type ChatListener,
   type ChatMessageEntry,
   type ChatRenameEntry,
+  type ChatServerFeatures,
   type ChatSignInEntry,
   type ChatState,
   type ChatStoreOptions,

@@ -22,7 +22,7 @@ export type ClientDecodeResult = ShapeDecodeResult<DecodedClientPacket>;
 // `id` and `date` are 'number~': MDN's sample client always sends them, but the server needs
 // neither (identity comes from the connection, a missing date is the server's clock).
 const SHAPES = {
-  username: { name: 'string', id: 'number~', date: 'number~' },
+  username: { name: 'string', id: 'number~', date: 'number~', session: 'string~' },
   message: { text: 'string', id: 'number~', date: 'number~', nonce: 'string?' },
 } satisfies Readonly<Record<DecodedClientPacket['type'], Readonly<Record<string, FieldKind>>>>;
 

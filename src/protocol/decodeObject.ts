@@ -4,9 +4,11 @@
  * - `string?`: a string when present;
  * - `number`: a finite number, required;
  * - `number~`: kept when it is a finite number, otherwise left out (never an error);
+ * - `string~`, `boolean~`: likewise, for the fields of a protocol extension, which a peer that does
+ *   not speak it may leave out or fill with anything;
  * - `users`: an array of strings and nulls (copied and frozen).
  */
-export type FieldKind = 'string' | 'string?' | 'number' | 'number~' | 'users';
+export type FieldKind = 'string' | 'string?' | 'number' | 'number~' | 'string~' | 'boolean~' | 'users';
 
 /** The fields of each packet type. */
 export type PacketShapes = Readonly<Record<string, Readonly<Record<string, FieldKind>>>>;
@@ -37,8 +39,8 @@ export function decodeObject<P>(value: unknown, shapes: PacketShapes): ShapeDeco
   const packet: Record<string, unknown> = { type };
   for (const [field, kind] of Object.entries(shapes[type] as Readonly<Record<string, FieldKind>>)) {
     const fieldValue = own(record, field);
-    if (kind === 'number~') {
-      if (isFiniteNumber(fieldValue)) packet[field] = fieldValue;
+    if (kind === 'number~' || kind === 'string~' || kind === 'boolean~') {
+      if (kind === 'number~' ? isFiniteNumber(fieldValue) : typeof fieldValue === kind.slice(0, -1)) packet[field] = fieldValue;
       continue;
     }
     const problem = check(fieldValue, kind);
@@ -48,7 +50,7 @@ export function decodeObject<P>(value: unknown, shapes: PacketShapes): ShapeDeco
   return { status: 'packet', packet: Object.freeze(packet) as P };
 }
 
-function check(value: unknown, kind: Exclude<FieldKind, 'number~'>): string | null {
+function check(value: unknown, kind: Exclude<FieldKind, `${string}~`>): string | null {
   if (kind === 'string?' && value === undefined) return null;
   switch (kind) {
     case 'string':

@@ -11,10 +11,10 @@ import type { ServerPacket } from './packets.js';
 export type DecodeResult = ShapeDecodeResult<ServerPacket>;
 
 const SHAPES = {
-  id: { id: 'number' },
+  id: { id: 'number', ext: 'number~', session: 'string~', rateMessages: 'number~', rateInterval: 'number~' },
   rejectusername: { id: 'number', name: 'string' },
   userlist: { users: 'users' },
-  username: { id: 'number', name: 'string', date: 'number' },
+  username: { id: 'number', name: 'string', date: 'number', rejoin: 'boolean~' },
   message: { id: 'number', name: 'string', text: 'string', date: 'number', nonce: 'string?' },
 } satisfies Readonly<Record<ServerPacket['type'], Readonly<Record<string, FieldKind>>>>;
 

@@ -1,4 +1,5 @@
 export {
+  PROTOCOL_EXTENSION_VERSION,
   SERVER_PACKET_TYPES,
   encodeMessage,
   encodeUsername,

@@ -3,10 +3,27 @@
  * Server-to-client packets first, then the two the client sends.
  */
 
-/** Sent once to a new connection: the id the server gave it. */
+/** The version of the kit's protocol extension that a server announcing `ext` speaks. */
+export const PROTOCOL_EXTENSION_VERSION = 1;
+
+/**
+ * Sent once to a new connection: the id the server gave it. The reference server adds the fields
+ * of the kit's protocol extension (MDN's client reads `id` alone; MDN's server sends none of them,
+ * and the kit then uses none of the extension):
+ * - `ext`: the extension version it speaks ({@link PROTOCOL_EXTENSION_VERSION}); it answers the text
+ *   frame `ping` with `pong` (to that connection alone) and takes `session` in `username`;
+ * - `session`: a secret naming this connection's user; sent back in `username` after a reconnect,
+ *   it makes the server treat the user as the same one, rejoining;
+ * - `rateMessages` / `rateInterval`: the server's rate for this connection's frames, a token bucket
+ *   of `rateMessages` refilled evenly over `rateInterval` ms (absent: no limit).
+ */
 export interface IdPacket {
   readonly type: 'id';
   readonly id: number;
+  readonly ext?: number;
+  readonly session?: string;
+  readonly rateMessages?: number;
+  readonly rateInterval?: number;
 }
 
 /** Sent only to the requester when the name it asked for is taken: `name` is the one it got instead. */
@@ -29,6 +46,8 @@ export interface UsernamePacket {
   readonly name: string;
   /** Epoch milliseconds, set by the sender. */
   readonly date: number;
+  /** Extension: true when a user who was connected moments ago came back with its `session` (a reconnect, not a new user). */
+  readonly rejoin?: boolean;
 }
 
 /** A chat message (relayed to everyone, the sender included); the server fills `name`. */
@@ -56,6 +75,8 @@ export interface ClientUsernamePacket {
   readonly name: string;
   readonly id: number;
   readonly date: number;
+  /** Extension: the `session` of the previous connection's `id`, to rejoin as the same user. Only sent to a server that announced `ext`. */
+  readonly session?: string;
 }
 
 /** A chat message from the client. */
@@ -74,8 +95,8 @@ export type ClientPacket = ClientUsernamePacket | ClientMessagePacket;
 export const SERVER_PACKET_TYPES = ['id', 'rejectusername', 'userlist', 'username', 'message'] as const;
 
 /** Encode the name request the client sends on receiving its id. */
-export function encodeUsername(name: string, id: number, date: number = Date.now()): ClientUsernamePacket {
-  return { type: 'username', name, id, date };
+export function encodeUsername(name: string, id: number, date: number = Date.now(), session?: string): ClientUsernamePacket {
+  return session === undefined ? { type: 'username', name, id, date } : { type: 'username', name, id, date, session };
 }
 
 /** Encode a chat message. */

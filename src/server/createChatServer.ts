@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 import { decodeClientPacket, type DecodedClientPacket } from '../protocol/decodeClientPacket.js';
-import type { MessagePacket, ServerPacket, UserListPacket } from '../protocol/packets.js';
+import { PROTOCOL_EXTENSION_VERSION, type IdPacket, type MessagePacket, type ServerPacket, type UserListPacket } from '../protocol/packets.js';
 import { RecentKeys, TokenBucket } from './limits.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from './names.js';
 
@@ -180,6 +181,8 @@ export const CHAT_SERVER_DEFAULTS = Object.freeze({
 interface Peer {
   readonly id: number;
   readonly socket: WebSocket;
+  /** The secret sent in `id` (protocol extension): a later connection that sends it back is this user rejoining. */
+  readonly session: string;
   name: string | null;
   /** Answered (or wrote) since the last ping. */
   alive: boolean;
@@ -297,6 +300,14 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     const text = JSON.stringify(packet);
     for (const peer of peers.values()) sendText(peer, text);
   };
+  /** `id`, with the protocol extension's fields (MDN's client reads `id` alone). */
+  const idPacket = (peer: Peer): IdPacket => ({
+    type: 'id',
+    id: peer.id,
+    ext: PROTOCOL_EXTENSION_VERSION,
+    session: peer.session,
+    ...(rateLimit && { rateMessages: rateLimit.messages, rateInterval: rateLimit.interval }),
+  });
   const userlist = (): UserListPacket => ({
     type: 'userlist',
     users: [...peers.values()].filter((peer) => peer.socket.readyState === WebSocket.OPEN).map((peer) => peer.name),
@@ -442,6 +453,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     const peer: Peer = {
       id,
       socket,
+      session: randomBytes(16).toString('base64url'),
       name: null,
       alive: true,
       invalid: 0,
@@ -467,7 +479,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       if (!closing) broadcast(userlist());
     });
     log({ type: 'connection', id, origin: request.headers.origin, address: request.socket.remoteAddress, protocol: socket.protocol });
-    send(peer, { type: 'id', id });
+    send(peer, idPacket(peer));
   });
 
   await new Promise<void>((resolve, reject) => {

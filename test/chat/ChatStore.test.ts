@@ -83,6 +83,18 @@ describe('the MDN flow', () => {
     expect(sent).toEqual([{ type: 'username', name: 'ada', id: 7, date: clock }]);
   });
 
+  it('records what the server announced of the extension in id, and null for a server without it', () => {
+    const { store, receive, close } = setup();
+    receive({ type: 'id', id: 7, ext: 1, session: 's', rateMessages: 20, rateInterval: 10_000 });
+    expect(store.getState().server).toEqual({ version: 1, rate: { messages: 20, interval: 10_000 } });
+    close();
+    receive({ type: 'id', id: 8, ext: 1, rateMessages: 0, rateInterval: 10_000 });
+    expect(store.getState().server).toEqual({ version: 1, rate: null });
+    close();
+    receive({ type: 'id', id: 9 });
+    expect(store.getState().server).toBeNull();
+  });
+
   it('on rejectusername, adopts the new name and adds the notice', () => {
     const { store, receive } = setup();
     receive({ type: 'id', id: 7 });

@@ -32,6 +32,8 @@ const NOW = 1_700_000_000_000;
 const VALID: ReadonlyArray<readonly [string, ServerPacket]> = [
   ['id', { type: 'id', id: 1 }],
   ['id 0', { type: 'id', id: 0 }],
+  ['id with the extension', { type: 'id', id: 4, ext: 1, session: 's3cr3t', rateMessages: 20, rateInterval: 10_000 }],
+  ['username rejoining', { type: 'username', id: 3, name: 'alice', date: NOW, rejoin: true }],
   ['rejectusername', { type: 'rejectusername', id: 2, name: 'alice1' }],
   ['userlist', { type: 'userlist', users: ['alice', null, 'bob'] }],
   ['userlist all null', { type: 'userlist', users: [null, null] }],
@@ -45,12 +47,24 @@ const VALID: ReadonlyArray<readonly [string, ServerPacket]> = [
 
 /** The fields each type is made of (the decoder must copy these and nothing else). */
 const FIELDS: Readonly<Record<ServerPacket['type'], readonly string[]>> = {
-  id: ['type', 'id'],
+  id: ['type', 'id', 'ext', 'session', 'rateMessages', 'rateInterval'],
   rejectusername: ['type', 'id', 'name'],
   userlist: ['type', 'users'],
-  username: ['type', 'id', 'name', 'date'],
+  username: ['type', 'id', 'name', 'date', 'rejoin'],
   message: ['type', 'id', 'name', 'text', 'date', 'nonce'],
 };
+
+describe('decodeServerPacket: the protocol extension', () => {
+  it('leaves out extension fields of the wrong type instead of refusing the packet', () => {
+    expect(decodePacket({ type: 'id', id: 4, ext: '1', session: 7, rateMessages: 'x', rateInterval: null })).toEqual({ type: 'id', id: 4 });
+    expect(decodePacket({ type: 'username', id: 3, name: 'a', date: NOW, rejoin: 'yes' })).toEqual({
+      type: 'username',
+      id: 3,
+      name: 'a',
+      date: NOW,
+    });
+  });
+});
 
 describe('decodeServerPacket: valid packets', () => {
   it.each(VALID)('%s decodes to a frozen clean copy', (_label, input) => {
@@ -492,6 +506,12 @@ function expectedStatus(value: unknown): DecodeResult['status'] {
     date: isNumber(get('date')),
     nonce: get('nonce') === undefined || isString(get('nonce')),
     users: Array.isArray(get('users')) && Array.from(get('users') as unknown[]).every((u) => u === null || typeof u === 'string'),
+    // The extension's fields never make a packet malformed: a wrong one is left out.
+    ext: true,
+    session: true,
+    rateMessages: true,
+    rateInterval: true,
+    rejoin: true,
   };
   return FIELDS[type as ServerPacket['type']].slice(1).every((field) => ok[field]) ? 'packet' : 'malformed';
 }

@@ -10,10 +10,18 @@ describe('connection', () => {
   it('gives ids from 1 up and selects the "json" sub-protocol', async () => {
     const server = await startServer();
     const [a, b] = [await TestClient.connect(server.url), await TestClient.connect(server.url)];
-    expect(a!.received).toEqual([{ type: 'id', id: 1 }]);
-    expect(b!.received).toEqual([{ type: 'id', id: 2 }]);
+    expect(a!.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String) }]);
+    expect(b!.received).toEqual([{ type: 'id', id: 2, ext: 1, session: expect.any(String) }]);
+    // A secret per connection.
+    expect((a!.received[0] as { session: string }).session).not.toBe((b!.received[0] as { session: string }).session);
     expect(a!.socket.protocol).toBe('json');
     expect(server.clientCount).toBe(2);
+  });
+
+  it('announces its rate in id when it has one', async () => {
+    const server = await startServer({ rateLimit: { messages: 5, interval: 2000 } });
+    const client = await TestClient.connect(server.url);
+    expect(client.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String), rateMessages: 5, rateInterval: 2000 }]);
   });
 
   it('serves a client that offers no sub-protocol, and picks "json" among several', async () => {
