@@ -1,6 +1,13 @@
 import { Subscribable, createWebSocketError, type Unsubscribe, type WebSocketClient, type WebSocketError } from '../core/index.js';
 import { createFrameScheduler, type Scheduler } from './createFrameScheduler.js';
-import { decodeServerPacket, encodeMessage, encodeUsername, type ClientPacket, type IdPacket, type MessagePacket } from '../protocol/index.js';
+import {
+  decodeServerPacket,
+  encodeMessage,
+  encodeUsername,
+  type ClientPacket,
+  type IdPacket,
+  type MessagePacket,
+} from '../protocol/index.js';
 
 /** Fields every log entry has. */
 interface EntryBase {
@@ -437,6 +444,7 @@ export class ChatStore extends Subscribable<ChatListener> {
 function serverFeatures(packet: IdPacket): ChatServerFeatures | null {
   if (packet.ext === undefined) return null;
   const { rateMessages: messages, rateInterval: interval } = packet;
-  const rate = messages !== undefined && interval !== undefined && messages >= 1 && interval > 0 ? Object.freeze({ messages, interval }) : null;
+  const rate =
+    messages !== undefined && interval !== undefined && messages >= 1 && interval > 0 ? Object.freeze({ messages, interval }) : null;
   return Object.freeze({ version: packet.ext, rate });
 }

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 import { decodeClientPacket, type DecodedClientPacket } from '../protocol/decodeClientPacket.js';
-import { PROTOCOL_EXTENSION_VERSION, type IdPacket, type MessagePacket, type ServerPacket, type UserListPacket } from '../protocol/packets.js';
+import {
+  PROTOCOL_EXTENSION_VERSION,
+  type IdPacket,
+  type MessagePacket,
+  type ServerPacket,
+  type UserListPacket,
+} from '../protocol/packets.js';
 import { RecentKeys, TokenBucket } from './limits.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from './names.js';
 
