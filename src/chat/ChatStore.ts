@@ -185,7 +185,11 @@ export class ChatStore extends Subscribable<ChatListener> {
     });
   }
 
-  /** The current state. The same object until a batch is published. */
+  /**
+   * The published state: the same object until a batch is published, so it trails `send()` and
+   * incoming packets by up to one publication (see `schedule`). Call {@link ChatStore.flush} first
+   * where the very latest matters (a `beforeunload` guard on `unconfirmed`).
+   */
   getState = (): ChatState => this.#state;
 
   /** Follow the connection: returns the function that stops following it. */

@@ -84,9 +84,18 @@ describe('server killed and restarted during two-way traffic', () => {
       survived++;
     }
     for (const page of pages) await stopSender(page.page);
-    // Everything written is confirmed by the (last) server.
-    for (const page of pages)
-      await expect.poll(() => page.page.evaluate(() => window.__rwcE2E?.chat().unconfirmed), { timeout: 20_000 }).toBe(0);
+    // Everything written is confirmed by the (last) server. The store publishes in batches (a
+    // frame, at most every 50 ms), so `unconfirmed === 0` in a published state may predate the last
+    // send: wait until the published log holds every message written, each delivered.
+    for (const [i, page] of pages.entries()) {
+      const { sent } = await recorded(page.page);
+      const ownDelivered = async () =>
+        (await messageEntries(page.page))
+          .filter((e) => e.own && e.status === 'delivered' && e.text.startsWith(`${names[i]}#`))
+          .map((e) => e.text);
+      await expect.poll(ownDelivered, { timeout: 20_000 }).toEqual(sent);
+      expect(await page.page.evaluate(() => window.__rwcE2E?.chat().unconfirmed)).toBe(0);
+    }
 
     let messagesChecked = 0;
     const delays: { attempt: number; delay: number }[] = [];
@@ -159,12 +168,7 @@ describe('server killed and restarted during two-way traffic', () => {
     ]);
   });
 
-  // BUG (reported, not fixed here: src/ is not this suite's to edit): after a failed attempt the core
-  // opens a sub-protocol-less "probe" socket (WebSocketClient.probeProtocols) and, when it opens,
-  // starts the real attempt at once while the probe is still closing, so the server briefly holds two
-  // sockets of one page (and announces the probe as a nameless user to everyone in `userlist`).
-  // Proposed fix: in probeProtocols' finish(true), start the real attempt from the probe's `close`
-  // event (or a closeTimeout fallback), not right after calling probe.close().
+  // The core's sub-protocol probe opens a socket of its own; it must close before the real attempt starts.
   it('never holds more than one socket per page at the server, protocol probes included', () => {
     expect(peakOpenJson).toBeGreaterThan(0); // the run above happened
     expect(peakOpen).toBeLessThanOrEqual(names.length);
