@@ -299,6 +299,18 @@ describe('publishing', () => {
     expect(Object.isFrozen(store.getState().entries)).toBe(true);
   });
 
+  it('getState() trails a send until the publication; flush() makes it exact at once', () => {
+    const paused: Scheduler = () => () => {};
+    const { store, receive } = setup({ schedule: paused });
+    receive({ type: 'id', id: 7 });
+    store.flush();
+    store.send('bye');
+    expect(store.getState().unconfirmed).toBe(0);
+    store.flush();
+    expect(store.getState().unconfirmed).toBe(1);
+    expect(store.getState().entries.at(-1)).toMatchObject({ text: 'bye', own: true });
+  });
+
   it('keeps at most maxEntries, dropping the oldest', () => {
     const { store, receive } = setup({ maxEntries: 3 });
     for (let i = 0; i < 10; i++) receive({ type: 'message', id: 3, name: 'bob', text: `m${i}`, date: i });
