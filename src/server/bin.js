@@ -2,8 +2,8 @@
 // Launcher of the reference chat server: `react-ws-chat-server --host 127.0.0.1 --port 6502`.
 // All the logic is in src/server/cli.ts. Once the package is built (the build writes
 // dist/server/cli.js), this runs the built file with plain Node. In a source checkout without a build
-// it runs the TypeScript source through tsx (a devDependency), so `node bin/react-ws-chat-server.js`
-// works there too (the file sits in src/server: the package's top level holds no bin/ folder); `npm run server -- --port 6502` is the same.
+// it runs the TypeScript source through tsx (a devDependency), so `node src/server/bin.js` works
+// there too; `npm run server -- --port 6502` is the same.
 import { existsSync } from 'node:fs';
 
 const built = new URL('../../dist/server/cli.js', import.meta.url);
