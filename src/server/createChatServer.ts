@@ -13,7 +13,7 @@ import {
   type UserListPacket,
 } from '../protocol/packets.js';
 import { RecentKeys, TokenBucket } from './limits.js';
-import { cleanName, cutCodePoints, nameKey, uniqueName } from './names.js';
+import { DEFAULT_MAX_NAME_LENGTH, cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
 
 /** The most messages a connection may send in a burst, refilled evenly over `interval`. */
 export interface RateLimitOptions {
@@ -174,7 +174,7 @@ export const CHAT_SERVER_DEFAULTS = Object.freeze({
   port: 6502,
   maxPayload: 64 * 1024,
   maxTextLength: 2000,
-  maxNameLength: 64,
+  maxNameLength: DEFAULT_MAX_NAME_LENGTH,
   rateLimit: Object.freeze({ messages: 20, interval: 10_000 }),
   maxInvalidPackets: 10,
   heartbeatInterval: 30_000,

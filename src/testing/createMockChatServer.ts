@@ -1,6 +1,7 @@
 import { Server, WebSocket as MockWebSocket, type Client } from 'mock-socket';
 import type { WebSocketConstructor } from '../core/index.js';
 import type { ClientPacket, ServerPacket } from '../protocol/index.js';
+import { DEFAULT_MAX_NAME_LENGTH, cleanName, nameKey, uniqueName } from '../protocol/names.js';
 
 /** A client connected to a {@link MockChatServer}. */
 export interface MockChatConnection {
@@ -112,10 +113,12 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
 
   function respond(connection: MockChatConnection, packet: ClientPacket) {
     if (packet.type === 'username' && typeof packet.name === 'string') {
-      const taken = (name: string) =>
-        connections.some((c) => c !== connection && c.socket.readyState === 1 && c.name?.toLowerCase() === name.toLowerCase());
-      let name = packet.name;
-      for (let n = 2; taken(name); n++) name = `${packet.name}${n}`;
+      // The reference server's rules (src/protocol/names.ts): cleaned, unique case-insensitively (NFKC).
+      const taken = new Set(
+        connections.filter((c) => c !== connection && c.socket.readyState === 1 && c.name !== null).map((c) => nameKey(c.name as string)),
+      );
+      const base = cleanName(packet.name, DEFAULT_MAX_NAME_LENGTH) || connection.name || `user${connection.id}`;
+      const name = uniqueName(base, DEFAULT_MAX_NAME_LENGTH, (key) => taken.has(key));
       if (name !== packet.name) send({ type: 'rejectusername', id: connection.id, name }, connection);
       connection.name = name;
       send({ type: 'username', id: connection.id, name, date: packet.date });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { decodeClientPacket, type ClientDecodeResult } from '../../src/protocol/index.ts';
 import { RecentKeys, TokenBucket } from '../../src/server/limits.ts';
-import { cleanName, nameKey, uniqueName } from '../../src/server/names.ts';
+import { cleanName, nameKey, uniqueName } from '../../src/protocol/names.ts';
 
 describe('decodeClientPacket', () => {
   it("decodes what MDN's client sends to frozen clean copies", () => {

@@ -1,6 +1,11 @@
 /**
- * User names: clean-up and case-insensitive uniqueness.
+ * User names: clean-up and case-insensitive uniqueness. One set of rules, used by the reference
+ * server and by `react-ws-chat/testing`'s mock server, so that a test written against the mock
+ * meets the same names as the real server gives.
  */
+
+/** The longest name the reference server keeps, in code points, unless configured otherwise. */
+export const DEFAULT_MAX_NAME_LENGTH = 64;
 
 /** At most `max` code points of `text` (never half an emoji). */
 export function cutCodePoints(text: string, max: number): string {
