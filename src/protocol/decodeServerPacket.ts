@@ -19,6 +19,12 @@ const SHAPES = {
 } satisfies Readonly<Record<ServerPacket['type'], Readonly<Record<string, FieldKind>>>>;
 
 /**
+ * The packet types a client understands: the decoder table's own keys, so that a new packet type is
+ * added in one place (its shape above) and the compiler finds every `switch` that must handle it.
+ */
+export const SERVER_PACKET_TYPES = Object.freeze(Object.keys(SHAPES)) as readonly ServerPacket['type'][];
+
+/**
  * Check at run time that `value` (a parsed JSON frame) is a server packet of the MDN chat protocol,
  * and build a clean copy holding only the known fields (never the input object itself, so that
  * `__proto__` or other stray keys can do nothing downstream).

@@ -1,6 +1,5 @@
 export {
   PROTOCOL_EXTENSION_VERSION,
-  SERVER_PACKET_TYPES,
   encodeMessage,
   encodeUsername,
   type ClientMessagePacket,
@@ -13,5 +12,5 @@ export {
   type UserListPacket,
   type UsernamePacket,
 } from './packets.js';
-export { decodeServerPacket, type DecodeResult } from './decodeServerPacket.js';
+export { SERVER_PACKET_TYPES, decodeServerPacket, type DecodeResult } from './decodeServerPacket.js';
 export { decodeClientPacket, type ClientDecodeResult, type DecodedClientPacket } from './decodeClientPacket.js';

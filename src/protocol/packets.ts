@@ -91,9 +91,6 @@ export interface ClientMessagePacket {
 /** Anything the client sends. */
 export type ClientPacket = ClientUsernamePacket | ClientMessagePacket;
 
-/** The packet types a client understands. */
-export const SERVER_PACKET_TYPES = ['id', 'rejectusername', 'userlist', 'username', 'message'] as const;
-
 /** Encode the name request the client sends on receiving its id. */
 export function encodeUsername(name: string, id: number, date: number = Date.now(), session?: string): ClientUsernamePacket {
   return session === undefined ? { type: 'username', name, id, date } : { type: 'username', name, id, date, session };

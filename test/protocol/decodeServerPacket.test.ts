@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 
-import { decodeServerPacket, type DecodeResult } from '../../src/protocol/decodeServerPacket.ts';
-import { SERVER_PACKET_TYPES, type ServerPacket } from '../../src/protocol/packets.ts';
+import { SERVER_PACKET_TYPES, decodeServerPacket, type DecodeResult } from '../../src/protocol/decodeServerPacket.ts';
+import type { ServerPacket } from '../../src/protocol/packets.ts';
 import { mulberry32 } from '../helpers/random.js';
 
 /** Decode and insist on a packet, returning it. */

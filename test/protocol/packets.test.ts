@@ -1,9 +1,8 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 
-import { decodeServerPacket } from '../../src/protocol/decodeServerPacket.ts';
+import { SERVER_PACKET_TYPES, decodeServerPacket } from '../../src/protocol/decodeServerPacket.ts';
 import {
-  SERVER_PACKET_TYPES,
   encodeMessage,
   encodeUsername,
   type ClientMessagePacket,
