@@ -1,9 +1,10 @@
-import type { Meta, StoryContext, StoryObj } from '@storybook/react-vite';
+import type { Meta, StoryObj } from '@storybook/react-vite';
 import { Server, WebSocket as MockWebSocket, type Client, type ServerOptions } from 'mock-socket';
 import { useState } from 'react';
 import { expect, waitFor, type within } from 'storybook/test';
 import { WebSocketProvider, autoReconnect, type WebSocketConstructor } from '../src/index.js';
 import { ConnectionPanel } from './ConnectionPanel.js';
+import { perStory } from './support/perStory.js';
 
 // ---- mock servers -------------------------------------------------------------------------------
 
@@ -14,51 +15,31 @@ interface MockServer {
   connections: Client[];
 }
 
-/** Servers alive now, by URL: a story re-loaded before its cleanup ran replaces its own server. */
-const liveServers = new Map<string, Server>();
-
 /** mock-socket's WebSocket, typed as the hook's `WebSocket` option wants it. */
 const MockSocket = MockWebSocket as unknown as WebSocketConstructor;
 
 /**
- * `loaders` and `beforeEach` for a story driven by a mock-socket server at `url`: the server is
- * created before the story renders (as `loaded.mock`) and stopped when the story unmounts. It never
- * replaces the global WebSocket (`mock: false`); the story hands mock-socket's WebSocket to the hook.
+ * `loaders` and `beforeEach` for a story driven by its own mock-socket server, at the story's own
+ * URL (read it as `mockOf(loaded).url`). It never replaces the global WebSocket (`mock: false`);
+ * the story hands mock-socket's WebSocket to the hook.
  */
-function withMockServer(
-  url: string,
-  {
-    selectProtocol,
-    onConnection,
-  }: {
-    selectProtocol?: ServerOptions['selectProtocol'];
-    /** Called for each connection, with its index (0 for the first). */
-    onConnection?: (socket: Client, index: number) => void;
-  } = {},
-) {
-  return {
-    loaders: [
-      () => {
-        liveServers.get(url)?.stop();
-        const server = new Server(url, selectProtocol ? { mock: false, selectProtocol } : { mock: false });
-        liveServers.set(url, server);
-        const connections: Client[] = [];
-        server.on('connection', (socket) => {
-          connections.push(socket);
-          onConnection?.(socket, connections.length - 1);
-        });
-        const mock: MockServer = { url, server, connections };
-        return { mock };
-      },
-    ],
-    beforeEach: ({ loaded }: StoryContext) => {
-      const { server } = mockOf(loaded);
-      return () => {
-        server.stop();
-        if (liveServers.get(url) === server) liveServers.delete(url);
-      };
-    },
-  };
+function withMockServer({
+  selectProtocol,
+  onConnection,
+}: {
+  selectProtocol?: ServerOptions['selectProtocol'];
+  /** Called for each connection, with its index (0 for the first). */
+  onConnection?: (socket: Client, index: number) => void;
+} = {}) {
+  return perStory<MockServer>('mock', (url) => {
+    const server = new Server(url, selectProtocol ? { mock: false, selectProtocol } : { mock: false });
+    const connections: Client[] = [];
+    server.on('connection', (socket) => {
+      connections.push(socket);
+      onConnection?.(socket, connections.length - 1);
+    });
+    return { value: { url, server, connections }, stop: () => server.stop() };
+  });
 }
 
 function mockOf(loaded: Record<string, unknown>): MockServer {
@@ -134,8 +115,7 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-const CONNECTING_URL = 'ws://story.test:4701/connecting';
-const connectingServer = withMockServer(CONNECTING_URL);
+const connectingServer = withMockServer();
 
 export const Connecting: Story = {
   args: { title: 'Connecting' },
@@ -164,7 +144,7 @@ export const Connecting: Story = {
         >
           Let it connect
         </button>
-        <ConnectionPanel {...args} url={() => gate.promise.then(() => CONNECTING_URL)} options={{ WebSocket: MockSocket }} />
+        <ConnectionPanel {...args} url={() => gate.promise.then(() => mockOf(loaded).url)} options={{ WebSocket: MockSocket }} />
       </>
     );
   },
@@ -176,12 +156,10 @@ export const Connecting: Story = {
 
     await userEvent.click(canvas.getByRole('button', { name: 'Let it connect' }));
     await expectState(canvas, 'OPEN');
-    await expectField(canvas, 'URL', CONNECTING_URL);
+    await expectField(canvas, 'URL', mockOf(loaded).url);
     await expect(connections).toHaveLength(1);
   },
 };
-
-const PROTOCOL_URL = 'ws://story.test:4702/open-with-protocol';
 
 export const OpenWithProtocol: Story = {
   name: 'Open with negotiated protocol',
@@ -193,14 +171,16 @@ export const OpenWithProtocol: Story = {
       },
     },
   },
-  ...withMockServer(PROTOCOL_URL, {
+  ...withMockServer({
     selectProtocol: (offered) => (offered.includes('json') ? 'json' : ''),
     onConnection: (socket) => {
       socket.send(JSON.stringify({ type: 'welcome', text: 'Hello from the server' }));
       socket.on('message', (data) => socket.send(JSON.stringify({ type: 'echo', data })));
     },
   }),
-  render: (args) => <ConnectionPanel {...args} url={PROTOCOL_URL} options={{ protocols: ['v2.chat', 'json'], WebSocket: MockSocket }} />,
+  render: (args, { loaded }) => (
+    <ConnectionPanel {...args} url={mockOf(loaded).url} options={{ protocols: ['v2.chat', 'json'], WebSocket: MockSocket }} />
+  ),
   play: async ({ canvas, userEvent }) => {
     await expectState(canvas, 'OPEN');
     await expectField(canvas, 'Protocol', 'json');
@@ -214,8 +194,7 @@ export const OpenWithProtocol: Story = {
   },
 };
 
-const CLOSING_URL = 'ws://story.test:4703/closing';
-const closingServer = withMockServer(CLOSING_URL);
+const closingServer = withMockServer();
 
 export const Closing: Story = {
   args: { title: 'Closing' },
@@ -248,7 +227,7 @@ export const Closing: Story = {
             Drain
           </button>
         </p>
-        <ConnectionPanel {...args} url={CLOSING_URL} options={{ WebSocket, closeTimeout: 60_000 }} />
+        <ConnectionPanel {...args} url={mockOf(loaded).url} options={{ WebSocket, closeTimeout: 60_000 }} />
       </>
     );
   },
@@ -270,8 +249,6 @@ export const Closing: Story = {
   },
 };
 
-const CLOSED_URL = 'ws://story.test:4704/closed-cleanly';
-
 export const ClosedCleanly: Story = {
   name: 'Closed cleanly',
   args: { title: 'Closed cleanly' },
@@ -282,8 +259,10 @@ export const ClosedCleanly: Story = {
       },
     },
   },
-  ...withMockServer(CLOSED_URL),
-  render: (args) => <ConnectionPanel {...args} url={CLOSED_URL} options={{ WebSocket: MockSocket }} closeCode={1000} closeReason="Done" />,
+  ...withMockServer(),
+  render: (args, { loaded }) => (
+    <ConnectionPanel {...args} url={mockOf(loaded).url} options={{ WebSocket: MockSocket }} closeCode={1000} closeReason="Done" />
+  ),
   play: async ({ canvas, userEvent }) => {
     await expectState(canvas, 'OPEN');
     await userEvent.click(canvas.getByRole('button', { name: 'Close' }));
@@ -298,8 +277,6 @@ export const ClosedCleanly: Story = {
   },
 };
 
-const DROPPED_URL = 'ws://story.test:4705/closed-1006';
-
 export const ClosedAbnormallyReconnecting: Story = {
   name: 'Closed with 1006, reconnecting',
   args: { title: 'Closed with 1006, reconnecting' },
@@ -311,15 +288,15 @@ export const ClosedAbnormallyReconnecting: Story = {
       },
     },
   },
-  ...withMockServer(DROPPED_URL, {
+  ...withMockServer({
     onConnection: (socket, index) => {
       if (index === 0) socket.close({ code: 1006, reason: '', wasClean: false });
     },
   }),
-  render: (args) => (
+  render: (args, { loaded }) => (
     <ConnectionPanel
       {...args}
-      url={DROPPED_URL}
+      url={mockOf(loaded).url}
       options={{ WebSocket: MockSocket, reconnect: autoReconnect({ initialDelay: 5000, random: () => 0.999 }) }}
     />
   ),
@@ -333,8 +310,6 @@ export const ClosedAbnormallyReconnecting: Story = {
   },
 };
 
-const SYNTAX_URL = 'ws://story.test:4706/syntax-error';
-
 export const UrlSyntaxError: Story = {
   name: 'Syntax error',
   args: { title: 'Syntax error: a fragment in the URL' },
@@ -346,8 +321,8 @@ export const UrlSyntaxError: Story = {
       },
     },
   },
-  ...withMockServer(SYNTAX_URL),
-  render: (args) => <ConnectionPanel {...args} url={`${SYNTAX_URL}#fragment`} options={{ WebSocket: MockSocket }} />,
+  ...withMockServer(),
+  render: (args, { loaded }) => <ConnectionPanel {...args} url={`${mockOf(loaded).url}#fragment`} options={{ WebSocket: MockSocket }} />,
   play: async ({ canvas, loaded }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (syntax)');
@@ -357,8 +332,6 @@ export const UrlSyntaxError: Story = {
     await expect(mockOf(loaded).connections).toHaveLength(0);
   },
 };
-
-const MIXED_URL = 'ws://story.test:4707/mixed-content';
 
 export const MixedContent: Story = {
   name: 'Mixed content',
@@ -371,18 +344,18 @@ export const MixedContent: Story = {
       },
     },
   },
-  ...withMockServer(MIXED_URL),
-  render: (args) => <ConnectionPanel {...args} url={MIXED_URL} options={{ WebSocket: MockSocket, baseUrl: 'https://app.example.com/' }} />,
+  ...withMockServer(),
+  render: (args, { loaded }) => (
+    <ConnectionPanel {...args} url={mockOf(loaded).url} options={{ WebSocket: MockSocket, baseUrl: 'https://app.example.com/' }} />
+  ),
   play: async ({ canvas, loaded }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (security)');
-    await expect(alert).toHaveTextContent(`Mixed content: use wss: for '${MIXED_URL}' from an HTTPS page.`);
+    await expect(alert).toHaveTextContent(`Mixed content: use wss: for '${mockOf(loaded).url}' from an HTTPS page.`);
     await expectState(canvas, 'CLOSED');
     await expect(mockOf(loaded).connections).toHaveLength(0);
   },
 };
-
-const PARSE_URL = 'ws://story.test:4708/parse-error';
 
 export const ParseError: Story = {
   name: 'Parse error',
@@ -395,13 +368,13 @@ export const ParseError: Story = {
       },
     },
   },
-  ...withMockServer(PARSE_URL, {
+  ...withMockServer({
     onConnection: (socket) => {
       socket.send('{not json');
       socket.send('{"ok":true}');
     },
   }),
-  render: (args) => <ConnectionPanel {...args} url={PARSE_URL} options={{ WebSocket: MockSocket }} />,
+  render: (args, { loaded }) => <ConnectionPanel {...args} url={mockOf(loaded).url} options={{ WebSocket: MockSocket }} />,
   play: async ({ canvas }) => {
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveTextContent('Error (parse)');

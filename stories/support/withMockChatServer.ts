@@ -1,5 +1,5 @@
-import type { Loader, StoryContext } from '@storybook/react-vite';
 import type { ClientPacket } from '../../src/protocol/index.js';
+import { perStory } from './perStory.js';
 import { createMockChatServer, type MockChatConnection, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
 
 /**
@@ -21,18 +21,11 @@ export interface WithMockChatServerOptions extends Omit<MockChatServerOptions, '
   setup?: (server: MockChatServer) => undefined | (() => void) | Promise<undefined | (() => void)>;
 }
 
-/** Servers alive now, by URL: a story re-loaded before its cleanup ran replaces its own server. */
-const liveServers = new Map<string, { chat: MockChatServer; cleanup: () => void }>();
-
-/** The URL of a story's server: one per story, from its id (`ws://chat-stories.test/chat-full-chat--empty`). */
-export function chatUrlFor(storyId: string): string {
-  return `ws://chat-stories.test/${storyId}`;
-}
-
 /**
  * `loaders` and `beforeEach` for a chat story driven by its own mock chat server
- * (`createMockChatServer`), at a URL unique to the story. The server is created before the story
- * renders (read it with {@link chatServerOf}`(loaded)`) and stopped when the story is torn down.
+ * (`createMockChatServer`), at a URL unique to the story (`storyUrl`). The server is created
+ * before the story renders (read it with {@link chatServerOf}`(loaded)`) and stopped when the story
+ * is torn down.
  *
  * ```tsx
  * export const Empty: Story = {
@@ -44,35 +37,24 @@ export function chatUrlFor(storyId: string): string {
  * Spread it first; a story that needs more loaders adds them: `loaders: [...server.loaders, more]`.
  */
 export function withMockChatServer({ scenario, setup, ...serverOptions }: WithMockChatServerOptions = {}) {
-  const loaders: Loader[] = [
-    async (context) => {
-      const url = chatUrlFor(context.id);
-      liveServers.get(url)?.cleanup();
-      const chat = createMockChatServer({ ...serverOptions, url });
-      const afterSetup: (() => void)[] = [];
-      const cleanup = () => {
+  return perStory('chat', async (url) => {
+    const chat = createMockChatServer({ ...serverOptions, url });
+    const undo = await setup?.(chat);
+    // Registered after the mock server's own listener (so the connection is in `connections`
+    // and, with autoRespond, has its id) and after setup (so bots are not part of the scenario).
+    let index = 0;
+    chat.server.on('connection', () => {
+      const connection = chat.connections[chat.connections.length - 1];
+      if (connection) scenario?.(chat, connection, index++);
+    });
+    return {
+      value: chat,
+      stop: () => {
         chat.stop();
-        for (const run of afterSetup.splice(0)) run();
-        if (liveServers.get(url)?.chat === chat) liveServers.delete(url);
-      };
-      liveServers.set(url, { chat, cleanup });
-      const undo = await setup?.(chat);
-      if (typeof undo === 'function') afterSetup.push(undo);
-      // Registered after the mock server's own listener (so the connection is in `connections`
-      // and, with autoRespond, has its id) and after setup (so bots are not part of the scenario).
-      let index = 0;
-      chat.server.on('connection', () => {
-        const connection = chat.connections[chat.connections.length - 1];
-        if (connection) scenario?.(chat, connection, index++);
-      });
-      return { chat };
-    },
-  ];
-  const beforeEach = ({ loaded }: StoryContext) => {
-    const chat = chatServerOf(loaded);
-    return () => liveServers.get(chat.url)?.cleanup() ?? chat.stop();
-  };
-  return { loaders, beforeEach };
+        if (typeof undo === 'function') undo();
+      },
+    };
+  });
 }
 
 /** The story's mock chat server, as `withMockChatServer`'s loader left it. */
