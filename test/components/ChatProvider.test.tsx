@@ -103,7 +103,9 @@ describe('ChatProvider', () => {
     await waitFor(() => expect(armed.result.current.chat.server).not.toBeNull());
     // Three pings answered (the next ping waits out the timeout): 300 ms or more, 15 intervals and
     // more on the server without the extension.
-    await waitFor(() => expect(extended.received.filter((r) => isPing(r.packet)).length).toBeGreaterThanOrEqual(3));
+    await waitFor(() => expect(extended.received.filter((r) => isPing(r.packet)).length).toBeGreaterThanOrEqual(3), {
+      timeout: 5000,
+    });
     expect(plain.received.filter((r) => isPing(r.packet))).toEqual([]);
     // The pongs are the heartbeat's: neither parsed (no error) nor delivered.
     expect(armed.result.current.status.error).toBeNull();
