@@ -33,7 +33,10 @@ export interface ChatMessageEntry extends EntryBase {
   readonly status: 'pending' | 'sent' | 'delivered';
 }
 
-/** "User NAME signed in at TIME". */
+/**
+ * "User NAME signed in at TIME". Not logged for a user who merely reconnected, when the server can
+ * tell (its `username` says `rejoin: true`, protocol extension).
+ */
 export interface ChatSignInEntry extends EntryBase {
   readonly kind: 'signin';
   readonly senderId: number;
@@ -148,6 +151,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   readonly #schedule: Scheduler;
   readonly #now: () => number;
   #requestedName: string;
+  /** The `session` of the last `id` (protocol extension): sent back after a reconnect to rejoin as the same user. */
+  #session: string | undefined;
 
   // Working copies, published by `flush`.
   /** Not `#` private: a test checks that it stays bounded while publishing is paused. */
@@ -285,7 +290,8 @@ export class ChatStore extends Subscribable<ChatListener> {
       switch (packet.type) {
         case 'id':
           this.#set({ server: serverFeatures(packet) });
-          this.#signIn(packet.id);
+          this.#signIn(packet.id, packet.ext === undefined ? undefined : this.#session);
+          this.#session = packet.session;
           break;
         case 'rejectusername':
           this.#append({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName });
@@ -293,7 +299,7 @@ export class ChatStore extends Subscribable<ChatListener> {
           this.#set({ username: packet.name });
           break;
         case 'username':
-          this.#append({ kind: 'signin', key: this.#key(), date: packet.date, senderId: packet.id, name: packet.name });
+          if (!packet.rejoin) this.#append({ kind: 'signin', key: this.#key(), date: packet.date, senderId: packet.id, name: packet.name });
           break;
         case 'message':
           this.#message(packet);
@@ -306,10 +312,10 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#scheduleFlush();
   }
 
-  /** The MDN flow: remember the id, ask for the name, then send what waits, in order. */
-  #signIn(id: number): void {
+  /** The MDN flow: remember the id, ask for the name (rejoining with `session`), then send what waits, in order. */
+  #signIn(id: number, session: string | undefined): void {
     this.#set({ clientId: id, signedIn: true });
-    this.#client.sendJson(encodeUsername(this.#requestedName, id, this.#now()));
+    this.#client.sendJson(encodeUsername(this.#requestedName, id, this.#now(), session));
     for (const own of this.#unconfirmed) this.#transmit(own);
   }
 

@@ -22,6 +22,7 @@ import {
 import type { ClientPacket } from '../protocol/index.js';
 import { createStrictContext } from '../react/createContext.js';
 import { useShallowStable } from '../react/useShallowStable.js';
+import { useStoreSelector } from '../react/useStoreSelector.js';
 import { useWebSocketClient, type WebSocketUrl } from '../react/useWebSocketClient.js';
 
 /** What `<ChatProvider>` gives the components below it. */
@@ -61,6 +62,12 @@ export interface ChatProviderProps {
    * the heartbeat's code is bundled only by applications that use it. `false` or `null` (the
    * default): none. A new value from `heartbeat()` on every render is fine: the client only takes
    * its options.
+   *
+   * It runs only while the connection's server announced the kit's protocol extension (`ext` in
+   * `id`, see `ChatState.server`), which answers the `ping` text frame with `pong`. Against a server
+   * without it (MDN's sample server, which crashes on a frame that is not JSON and relays every JSON
+   * object to everyone) the chat never pings: there the heartbeat is off, and a dead link is only
+   * noticed when the browser notices it.
    */
   heartbeat?: ClientFeature | false | null;
   /** The longest the log may grow. Default 5000. */
@@ -115,7 +122,6 @@ export function ChatProvider({
     protocols,
     // A new feature value on each render is fine: the client keeps one with equal options.
     reconnect: reconnect && autoReconnect(reconnect === true ? {} : reconnect),
-    heartbeat,
     onError,
     WebSocket,
     baseUrl,
@@ -125,6 +131,10 @@ export function ChatProvider({
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store lives as long as its connection; the name and limits apply through effects
   const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule }), [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
+  // The heartbeat only while the server answers pings: it announced the extension (see the prop).
+  // (Not passed to useWebSocketClient, whose options would take it back on every render.)
+  const pongs = useStoreSelector(store, (state) => state.server !== null);
+  useEffect(() => client?.setOptions({ heartbeat: pongs && heartbeat }));
   useEffect(() => store.setUsername(username), [store, username]);
 
   // Compared by content, so that an inline `strings={{ ... }}` does not re-render every consumer.

@@ -9,9 +9,12 @@ export interface HeartbeatOptions {
   interval?: number;
   /** Drop the connection if nothing arrives this long after a ping. Default 10 000. */
   timeout?: number;
-  /** The ping to send. Default `'ping'`. */
+  /** The ping to send. Default `'ping'`, the text frame the kit's reference server answers with `pong`. */
   message?: OutgoingData | (() => OutgoingData);
-  /** Frames for which this returns true are heartbeat replies: they count as traffic but are not delivered. */
+  /**
+   * Frames for which this returns true are heartbeat replies: they count as traffic but are neither
+   * parsed nor delivered. Default: the text frame `'pong'` (the reference server's answer).
+   */
   isPong?: (data: IncomingData) => boolean;
 }
 
@@ -21,9 +24,14 @@ export interface HeartbeatOptions {
  * a `heartbeat` error, and the connection ends at once with close code 4000
  * ({@link ClientCloseCode.HEARTBEAT_TIMEOUT}), which `autoReconnect` retries.
  *
+ * The defaults speak the kit's protocol extension: the text frame `ping`, answered by the reference
+ * server with `pong`, which is taken here and never delivered. A server that does not answer pings
+ * (MDN's sample chat server, which even crashes on a frame that is not JSON) must not get them:
+ * `<ChatProvider heartbeat>` only runs the heartbeat on a server that announced the extension.
+ *
  * @example
  * ```ts
- * new WebSocketClient({ url, heartbeat: heartbeat({ interval: 20_000, isPong: (data) => data === 'pong' }) });
+ * new WebSocketClient({ url, heartbeat: heartbeat({ interval: 20_000 }) });
  * ```
  */
 export function heartbeat(options: HeartbeatOptions = {}): ClientFeature<HeartbeatOptions> {
@@ -66,9 +74,11 @@ function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions)
     },
     frame(data) {
       lastReceivedAt = Date.now();
-      return latest().isPong?.(data) === true;
+      return (latest().isPong ?? isPong)(data);
     },
     closed: stop,
     detach: stop,
   };
 }
+
+const isPong = (data: IncomingData): boolean => data === 'pong';

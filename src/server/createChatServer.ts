@@ -14,6 +14,7 @@ import {
 } from '../protocol/packets.js';
 import { RecentKeys, TokenBucket } from './limits.js';
 import { DEFAULT_MAX_NAME_LENGTH, cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
+import { DepartedSessions } from './sessions.js';
 
 /** The most messages a connection may send in a burst, refilled evenly over `interval`. */
 export interface RateLimitOptions {
@@ -57,6 +58,12 @@ export interface ChatServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** Ping every connection this often (ms); one that did not pong since the last ping is terminated. Default 30 s; 0 turns it off. */
   readonly heartbeatInterval?: number;
+  /**
+   * How long (ms) after a connection closed its `session` still lets the same user rejoin (protocol
+   * extension): its `username` is then relayed with `rejoin: true`. At most 10 000 are kept. Default
+   * 2 min; 0 turns rejoining after a close off (a half-open connection is still taken over).
+   */
+  readonly rejoinWindow?: number;
   /** How long (ms) a relayed message's (name, nonce) is remembered to drop a resend. Default 10 min. */
   readonly dedupeWindow?: number;
   /** The most (name, nonce) pairs remembered; the oldest are forgotten first. Default 10 000. */
@@ -140,6 +147,12 @@ export interface ChatServerStats {
   readonly heartbeatTimeouts: number;
   /** Connections terminated for reading too slowly. */
   readonly slowConsumers: number;
+  /** `ping` text frames answered with `pong` (protocol extension). */
+  readonly pongs: number;
+  /** `ping` text frames ignored, for coming less than {@link PING_SPACING} ms after the last one answered. */
+  readonly pingsIgnored: number;
+  /** Sign-ins of a user who came back with its session: relayed with `rejoin: true`. */
+  readonly rejoins: number;
   /**
    * Closed connections by close code: the one the server closed with when it did (1001, 1007, 1008,
    * 1009...), else the one the client sent (1000...; 1005: none; 1006: dropped or terminated).
@@ -169,6 +182,24 @@ export interface ChatServer {
 /** The longest nonce kept, in UTF-16 code units; a longer one makes the message malformed. */
 export const MAX_NONCE_LENGTH = 64;
 
+/**
+ * The least time (ms) between two `ping` frames of one connection that are answered; one that comes
+ * sooner is ignored (and counted), so that pings cannot make the server write without bound. Below
+ * the heartbeat's shortest useful interval: a client pinging every 500 ms or more is always answered.
+ */
+export const PING_SPACING = 400;
+
+/**
+ * The code a connection is closed with when its user rejoined on a new connection with its session
+ * (the old one is a half-open link its client already gave up on): private use, the kit's server.
+ */
+export const REJOINED_CLOSE_CODE = 4002;
+
+/** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
+const REJOIN_CAPACITY = 10_000;
+
+const PING = Buffer.from('ping');
+
 export const CHAT_SERVER_DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 6502,
@@ -178,6 +209,7 @@ export const CHAT_SERVER_DEFAULTS = Object.freeze({
   rateLimit: Object.freeze({ messages: 20, interval: 10_000 }),
   maxInvalidPackets: 10,
   heartbeatInterval: 30_000,
+  rejoinWindow: 2 * 60_000,
   dedupeWindow: 10 * 60_000,
   dedupeCapacity: 10_000,
   maxBufferedAmount: 1024 * 1024,
@@ -192,6 +224,10 @@ interface Peer {
   name: string | null;
   /** Answered (or wrote) since the last ping. */
   alive: boolean;
+  /** When its last `ping` frame was answered. */
+  pongAt: number;
+  /** Its user rejoined on a new connection, which used its session up. */
+  replaced: boolean;
   invalid: number;
   readonly bucket: TokenBucket | null;
   /** The code the server closed it with, when the server did. */
@@ -244,6 +280,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const maxNameLength = limit(options, 'maxNameLength', 1);
   const maxInvalidPackets = limit(options, 'maxInvalidPackets', 0);
   const heartbeatInterval = limit(options, 'heartbeatInterval', 0);
+  const rejoinWindow = limit(options, 'rejoinWindow', 0);
   const dedupeWindow = limit(options, 'dedupeWindow', 0);
   const dedupeCapacity = limit(options, 'dedupeCapacity', 0);
   const maxBufferedAmount = limit(options, 'maxBufferedAmount', 0);
@@ -280,11 +317,15 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     invalidClosed: 0,
     heartbeatTimeouts: 0,
     slowConsumers: 0,
+    pongs: 0,
+    pingsIgnored: 0,
+    rejoins: 0,
   };
   const closes: Record<string, number> = {};
   /** Open (and closing) connections, in the order they came: the order of `userlist`. */
   const peers = new Map<number, Peer>();
   const recent = new RecentKeys(dedupeWindow, dedupeCapacity);
+  const departed = new DepartedSessions(rejoinWindow, REJOIN_CAPACITY);
   let nextId = 1;
   let closing = false;
 
@@ -321,8 +362,29 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
 
   // ---- the protocol -----------------------------------------------------------------------------
 
-  /** Give `peer` a name: the one it asked for (`requested`), or a default when null or empty. */
-  const register = (peer: Peer, requested: string | null, date: number): void => {
+  /**
+   * The name of the user whose `session` this is, when it is another connection's: one still here
+   * (a half-open link its client gave up on, closed here first so that its name is free again; or
+   * one whose close is still on its way) or one closed within `rejoinWindow`. Null otherwise. A
+   * session is used once: the new connection's own takes over. It only ever matches the connection
+   * that was given it, so it takes no one's name.
+   */
+  const rejoining = (peer: Peer, session: string): string | null => {
+    for (const other of peers.values()) {
+      if (other === peer || other.session !== session || other.replaced) continue;
+      other.replaced = true;
+      if (other.socket.readyState === WebSocket.OPEN) closePeer(other, REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
+      return other.name;
+    }
+    return departed.take(session, now());
+  };
+
+  /**
+   * Give `peer` a name: the one it asked for (`requested`), or a default when null or empty. With the
+   * `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
+   */
+  const register = (peer: Peer, requested: string | null, date: number, session?: string): void => {
+    const previous = session !== undefined && peer.name === null ? rejoining(peer, session) : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || peer.name || `user${peer.id}`;
     const taken = new Set<string>();
@@ -334,7 +396,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     counters.usernames++;
     log({ type: 'username', id: peer.id, name, requested: requested === null ? null : cutCodePoints(requested, 200) });
     if (requested !== null && name !== requested) send(peer, { type: 'rejectusername', id: peer.id, name });
-    broadcast({ type: 'username', id: peer.id, name, date });
+    const rejoin = previous === name;
+    if (rejoin) counters.rejoins++;
+    broadcast(rejoin ? { type: 'username', id: peer.id, name, date, rejoin } : { type: 'username', id: peer.id, name, date });
     broadcast(userlist());
   };
 
@@ -389,9 +453,28 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     }
   };
 
+  /**
+   * The extension's keep-alive, before any other check: the text frame `ping` gets `pong`, to this
+   * connection alone; it is not JSON, never relayed, never invalid, and costs no rate token. At most
+   * one per {@link PING_SPACING} ms is answered. Returns whether the frame was a ping.
+   */
+  const answerPing = (peer: Peer, data: RawData, isBinary: boolean): boolean => {
+    if (isBinary || !Buffer.isBuffer(data) || !data.equals(PING)) return false;
+    const time = now();
+    if (time - peer.pongAt < PING_SPACING) {
+      counters.pingsIgnored++;
+    } else {
+      peer.pongAt = time;
+      counters.pongs++;
+      sendText(peer, 'pong');
+    }
+    return true;
+  };
+
   const receive = (peer: Peer, data: RawData, isBinary: boolean): void => {
     if (peer.socket.readyState !== WebSocket.OPEN) return;
     peer.alive = true;
+    if (answerPing(peer, data, isBinary)) return;
     if (peer.bucket && !peer.bucket.take(now())) {
       counters.rateLimited++;
       log({ type: 'rate-limited', id: peer.id });
@@ -415,7 +498,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     } else if (result.status === 'malformed') {
       invalid(peer, 'malformed', result.message);
     } else if (result.packet.type === 'username') {
-      register(peer, result.packet.name, result.packet.date ?? now());
+      register(peer, result.packet.name, result.packet.date ?? now(), result.packet.session);
     } else {
       relay(peer, result.packet);
     }
@@ -462,6 +545,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       session: randomBytes(16).toString('base64url'),
       name: null,
       alive: true,
+      pongAt: Number.NEGATIVE_INFINITY,
+      replaced: false,
       invalid: 0,
       bucket: rateLimit ? new TokenBucket(rateLimit.messages, rateLimit.interval, now()) : null,
       closeCode: null,
@@ -480,6 +565,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     socket.on('close', (received, reason) => {
       peers.delete(id);
       const code = peer.closeCode ?? received;
+      if (peer.name !== null && !peer.replaced) departed.add(peer.session, peer.name, now());
       closes[code] = (closes[code] ?? 0) + 1;
       log({ type: 'close', id, code, reason: reason.toString() });
       if (!closing) broadcast(userlist());

@@ -4,6 +4,8 @@
 export {
   CHAT_SERVER_DEFAULTS,
   MAX_NONCE_LENGTH,
+  PING_SPACING,
+  REJOINED_CLOSE_CODE,
   createChatServer,
   type ChatServer,
   type ChatServerEvent,

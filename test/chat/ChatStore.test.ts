@@ -109,6 +109,36 @@ describe('the MDN flow', () => {
     expect(store.getState().entries).toEqual([expect.objectContaining({ kind: 'signin', name: 'bob', date: 1234, senderId: 3 })]);
   });
 
+  it('adds no sign-in notice for a user who merely rejoined (rejoin: true)', () => {
+    const { store, receive } = setup();
+    receive({ type: 'username', id: 3, name: 'bob', date: 1234 });
+    receive({ type: 'username', id: 4, name: 'bob', date: 1300, rejoin: true });
+    receive({ type: 'username', id: 5, name: 'carol', date: 1400, rejoin: false });
+    expect(store.getState().entries.map((entry) => [entry.kind, entry.name])).toEqual([
+      ['signin', 'bob'],
+      ['signin', 'carol'],
+    ]);
+  });
+
+  it("after a reconnect, sends the last id's session back in username, only to a server that announced the extension", () => {
+    const { receive, close, sent } = setup();
+    receive({ type: 'id', id: 7, ext: 1, session: 's7' });
+    close();
+    receive({ type: 'id', id: 8, ext: 1, session: 's8' });
+    close();
+    // A server without the extension (MDN's relays every field to everyone): no session.
+    receive({ type: 'id', id: 9 });
+    close();
+    // Nothing to rejoin with: the last id had no session.
+    receive({ type: 'id', id: 10, ext: 1, session: 's10' });
+    expect(sent).toEqual([
+      { type: 'username', name: 'ada', id: 7, date: clock },
+      { type: 'username', name: 'ada', id: 8, date: clock, session: 's7' },
+      { type: 'username', name: 'ada', id: 9, date: clock },
+      { type: 'username', name: 'ada', id: 10, date: clock },
+    ]);
+  });
+
   it('on message, adds it; on userlist, replaces the users', () => {
     const { store, receive } = setup();
     receive({ type: 'id', id: 7 });

@@ -82,18 +82,35 @@ describe('ChatProvider', () => {
     expect(packet).toMatchObject({ id: 1 });
   });
 
-  it('runs the heartbeat it is given as a feature value, and none by default', async () => {
-    const server = startChatServer();
-    const isPing = (packet: unknown) => (packet as { raw?: unknown }).raw === 'ping?';
-    const plain = renderHook(() => useChat(), { wrapper: chatWrapper(server) });
-    await waitFor(() => expect(plain.result.current.signedIn).toBe(true));
-    const beating = renderHook(() => useChat(), {
-      wrapper: chatWrapper(server, { username: 'bob', heartbeat: heartbeat({ interval: 20, timeout: 60_000, message: 'ping?' }) }),
+  it('runs the heartbeat it is given only on a server that announced the extension, and takes its pong', async () => {
+    const isPing = (packet: unknown) => (packet as { raw?: unknown }).raw === 'ping';
+    const beat = heartbeat({ interval: 20, timeout: 150 });
+    // MDN's protocol alone (the mock without the extension): never pinged.
+    const plain = startChatServer();
+    const unarmed = renderHook(() => useChat(), { wrapper: chatWrapper(plain, { heartbeat: beat }) });
+    // A server of the extension: `ext` in `id`, and `pong` for every `ping`.
+    const extended = startChatServer({ autoRespond: false });
+    extended.server.on('connection', (socket) => {
+      socket.send(JSON.stringify({ type: 'id', id: 1, ext: 1, session: 's1' }));
+      socket.on('message', (data) => {
+        if (data === 'ping') socket.send('pong');
+      });
     });
-    await waitFor(() => expect(beating.result.current.signedIn).toBe(true));
-    const { from } = await server.waitForPacket(isPing);
-    expect(from.id).toBe(2);
-    expect(server.received.filter((r) => isPing(r.packet)).every((r) => r.from.id === 2)).toBe(true);
+    const armed = renderHook(() => ({ chat: useChat(), status: useChatStatus() }), {
+      wrapper: chatWrapper(extended, { username: 'bob', heartbeat: beat }),
+    });
+    await waitFor(() => expect(unarmed.result.current.signedIn).toBe(true));
+    await waitFor(() => expect(armed.result.current.chat.server).not.toBeNull());
+    // Three pings answered (the next ping waits out the timeout): 300 ms or more, 15 intervals and
+    // more on the server without the extension.
+    await waitFor(() => expect(extended.received.filter((r) => isPing(r.packet)).length).toBeGreaterThanOrEqual(3), {
+      timeout: 5000,
+    });
+    expect(plain.received.filter((r) => isPing(r.packet))).toEqual([]);
+    // The pongs are the heartbeat's: neither parsed (no error) nor delivered.
+    expect(armed.result.current.status.error).toBeNull();
+    expect(armed.result.current.chat.error).toBeNull();
+    expect(armed.result.current.status.readyState).toBe(ReadyState.OPEN);
   });
 
   it('shows the state of an unconnected chat when url is null', () => {

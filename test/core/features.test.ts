@@ -176,3 +176,27 @@ describe('attaching features', () => {
     expect(mock.received).toEqual(['b']);
   });
 });
+
+describe('the heartbeat defaults (the reference server speaks them)', () => {
+  it('sends the text frame ping, takes the text frame pong without parsing or delivering it, and keeps the connection', async () => {
+    const { client, mock } = setup({ heartbeat: heartbeat({ interval: 1000, timeout: 500 }) });
+    const messages: unknown[] = [];
+    const errors: string[] = [];
+    client.on('message', (m) => messages.push(m));
+    client.on('error', (e) => errors.push(e.kind));
+    client.connect();
+    await tick();
+    mock.socket.on('message', (data) => {
+      if (data === 'ping') mock.socket.send('pong');
+    });
+    await tick(10_000);
+    expect(mock.received.length).toBeGreaterThanOrEqual(9);
+    expect(new Set(mock.received)).toEqual(new Set(['ping']));
+    // A JSON "pong" is a message like any other: only the bare text frame is the heartbeat's.
+    mock.send('"pong"');
+    await tick();
+    expect(messages).toEqual(['pong']);
+    expect(errors).toEqual([]);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+  });
+});

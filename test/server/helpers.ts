@@ -36,8 +36,10 @@ export async function startServer(options: ChatServerOptions = {}): Promise<Chat
 /** A `ws` client that keeps every packet it receives. */
 export class TestClient {
   readonly socket: WebSocket;
-  /** Every text frame, parsed. */
+  /** Every text frame that is JSON, parsed. */
   readonly received: Packet[] = [];
+  /** Every text frame that is not JSON (the extension's `pong`), as text. */
+  readonly texts: string[] = [];
   /** Settles with the close code and reason (the client's view). */
   readonly closed: Promise<CloseEvent>;
   private readonly listeners = new Set<() => void>();
@@ -47,7 +49,7 @@ export class TestClient {
     this.socket = protocols === undefined ? new WebSocket(url, options) : new WebSocket(url, protocols, options);
     clients.add(this);
     this.socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.received.push(JSON.parse(String(data)) as Packet);
+      if (!isBinary) this.keep(String(data));
       this.notify();
     });
     this.closed = new Promise((resolve) => {
@@ -155,6 +157,19 @@ export class TestClient {
       };
       this.listeners.add(listener);
     });
+  }
+
+  private keep(text: string): void {
+    try {
+      this.received.push(JSON.parse(text) as Packet);
+    } catch {
+      this.texts.push(text);
+    }
+  }
+
+  /** Resolve once `count` non-JSON text frames arrived. */
+  waitForTexts(count: number, label: string): Promise<string[]> {
+    return this.until(() => (this.texts.length >= count ? this.texts : undefined), label);
   }
 
   private notify(): void {

@@ -37,7 +37,11 @@ interface SilentServer {
   closed: number;
 }
 
-/** A server that greets (`id`) and then goes silent: the TCP socket paused, nothing read, nothing sent, never closed. */
+/**
+ * A server that greets (`id`, announcing the protocol extension as the reference server does, so that
+ * `<ChatProvider>` runs its heartbeat) and then goes silent: the TCP socket paused, nothing read,
+ * nothing sent, never closed.
+ */
 async function silentServer(): Promise<SilentServer> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'json', autoPong: false });
   servers.push(wss);
@@ -49,7 +53,7 @@ async function silentServer(): Promise<SilentServer> {
     server.sockets.push(socket);
     server.arrivals.push(Date.now());
     socket.on('close', () => server.closed++);
-    socket.send(JSON.stringify({ type: 'id', id: server.sockets.length }), () => {
+    socket.send(JSON.stringify({ type: 'id', id: server.sockets.length, ext: 1, session: `s${server.sockets.length}` }), () => {
       (socket as unknown as { _socket: { pause(): void } })._socket.pause();
     });
   });
