@@ -37,10 +37,10 @@ let installed = false;
  * it, and `scrollTop`, `scrollTo()` and `scrollBy()` scroll (clamped to the content) with a `scroll`
  * event on the next frame. `getBoundingClientRect()` stays jsdom's (positions are not modelled).
  *
- * Its `ResizeObserver` delivers as a browser does: on the next animation frame (after that frame's
- * scroll events), ONE callback per observer with an entry for every target whose size changed since
- * it was last reported (a new target counts unless it is 0 × 0). A stand-in calling back once per
- * element would make virtua re-render once per row.
+ * Its `ResizeObserver` delivers as a browser does: on the next animation frame after an observation
+ * or a change of the DOM (after that frame's scroll events), ONE callback per observer with an entry
+ * for every target whose size changed since it was last reported (a new target counts unless it is
+ * 0 × 0). A stand-in calling back once per element would make virtua re-render once per row.
  *
  * Frames are `requestAnimationFrame` (jsdom has it under Vitest); under fake timers, advance them.
  * Use it in jsdom only, never in a real browser. Returns a function that restores everything; a
@@ -60,7 +60,9 @@ export function installLayoutStub({ rowHeight = 40, viewportHeight = 768 }: Layo
   const layout = createLayout(rowHeight, viewportHeight);
   const scrolled = new Set<Element>();
   const observers = new Set<{ deliver(): void }>();
+  // A frame: layout (offsets clamped to the content), scroll events, then ResizeObserver callbacks.
   const frames = createFrames(() => {
+    scrolling.clampAll();
     for (const element of [...scrolled]) {
       scrolled.delete(element);
       const view = element.ownerDocument.defaultView;
@@ -68,14 +70,21 @@ export function installLayoutStub({ rowHeight = 40, viewportHeight = 768 }: Layo
     }
     for (const observer of [...observers]) observer.deliver();
   });
+  const scrolling = createScrolling(layout, (element) => {
+    scrolled.add(element);
+    frames.request();
+  });
   const restore = [
-    ...patchLayout(layout, (element) => {
-      scrolled.add(element);
-      frames.request();
-    }),
+    ...patchLayout(layout, scrolling),
     replaceGlobal('ResizeObserver', createResizeObserverClass(layout.size, observers, frames)),
+    watchMutations(() => {
+      if (observers.size > 0 || scrolling.isScrolled()) frames.request();
+    }),
   ];
+  let removed = false;
   return () => {
+    if (removed) return;
+    removed = true;
     frames.cancel();
     for (const undo of restore.reverse()) undo();
     installed = false;
@@ -83,6 +92,13 @@ export function installLayoutStub({ rowHeight = 40, viewportHeight = 768 }: Layo
 }
 
 type Layout = ReturnType<typeof createLayout>;
+
+/** Sizes follow the DOM and its styles: after a change, the next frame checks the observed targets. */
+function watchMutations(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['style', 'class', 'hidden'] });
+  return () => observer.disconnect();
+}
 
 /** The model: sizes computed from the element's style and place, as {@link installLayoutStub} says. */
 function createLayout(rowHeight: number, viewportHeight: number) {
@@ -121,16 +137,39 @@ function createLayout(rowHeight: number, viewportHeight: number) {
   return { height, width, size, scrollHeight, offsetParent };
 }
 
-/** Define the layout's properties on jsdom's prototypes; returns how to put the originals back. */
-function patchLayout(layout: Layout, onScroll: (element: Element) => void): (() => void)[] {
-  const offsets = new WeakMap<Element, number>();
-  const setScrollTop = (element: Element, value: number) => {
-    const end = Math.max(0, layout.scrollHeight(element) - layout.height(element));
-    const top = Math.min(end, Math.max(0, Number.isFinite(value) ? value : 0));
-    if (top === (offsets.get(element) ?? 0)) return;
-    offsets.set(element, top);
+/**
+ * Scroll offsets, kept within the content as a browser keeps them: set beyond it, or left beyond it
+ * by content that shrank (seen when read, or at the next frame), the offset moves to the end; every
+ * move fires a scroll event on the next frame.
+ */
+function createScrolling(layout: Layout, onScroll: (element: Element) => void) {
+  const offsets = new Map<Element, number>();
+  const end = (element: Element) => Math.max(0, layout.scrollHeight(element) - layout.height(element));
+  const get = (element: Element): number => {
+    const stored = offsets.get(element) ?? 0;
+    const top = Math.min(end(element), stored);
+    if (top !== stored) move(element, top);
+    return top;
+  };
+  const move = (element: Element, top: number) => {
+    if (top === 0) offsets.delete(element);
+    else offsets.set(element, top);
     onScroll(element);
   };
+  const set = (element: Element, value: number) => {
+    const top = Math.min(end(element), Math.max(0, Number.isFinite(value) ? value : 0));
+    if (top !== get(element)) move(element, top);
+  };
+  const clampAll = () => {
+    for (const element of [...offsets.keys()]) get(element);
+  };
+  return { get, set, clampAll, isScrolled: () => offsets.size > 0 };
+}
+
+type Scrolling = ReturnType<typeof createScrolling>;
+
+/** Define the layout's properties on jsdom's prototypes; returns how to put the originals back. */
+function patchLayout(layout: Layout, scrolling: Scrolling): (() => void)[] {
   // scrollTo({ top }) or scrollTo(x, y); only the vertical axis is modelled.
   const vertical = (options: ScrollToOptions | number | undefined, y: number | undefined) =>
     typeof options === 'object' ? options.top : y;
@@ -145,22 +184,22 @@ function patchLayout(layout: Layout, onScroll: (element: Element) => void): (() 
     getter(H, 'offsetParent', layout.offsetParent),
     define(E, 'scrollTop', {
       get(this: Element) {
-        return offsets.get(this) ?? 0;
+        return scrolling.get(this);
       },
       set(this: Element, value: number) {
-        setScrollTop(this, value);
+        scrolling.set(this, value);
       },
     }),
     define(E, 'scrollTo', {
       value(this: Element, options?: ScrollToOptions | number, y?: number) {
         const top = vertical(options, y);
-        if (top !== undefined) setScrollTop(this, top);
+        if (top !== undefined) scrolling.set(this, top);
       },
     }),
     define(E, 'scrollBy', {
       value(this: Element, options?: ScrollToOptions | number, y?: number) {
         const by = vertical(options, y);
-        if (by !== undefined) setScrollTop(this, (offsets.get(this) ?? 0) + by);
+        if (by !== undefined) scrolling.set(this, scrolling.get(this) + by);
       },
     }),
   ];

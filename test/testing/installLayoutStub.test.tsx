@@ -1,10 +1,14 @@
 // installLayoutStub (react-ws-chat/testing): the layout and ResizeObserver that let <ChatBox> show its
 // rows in jsdom, as a user's own Vitest + jsdom test needs. The model's rules, the observer's
 // browser-like batching (one callback per observer per frame), scrolling, and ChatBox on top of it.
-import { render, screen, waitFor } from '@testing-library/react';
+import { configure, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatBox, ChatProvider } from '../../src/components/index.js';
 import { createMockChatServer, installLayoutStub, installResizeObserverStub, type MockChatServer } from '../../src/testing/index.js';
+
+// The waits are on conditions; on a shared, loaded machine a chat's first frames can take more than
+// Testing Library's default second.
+configure({ asyncUtilTimeout: 5000 });
 
 let uninstall: () => void = () => {};
 let chat: MockChatServer | undefined;
@@ -33,7 +37,8 @@ async function renderChat(): Promise<MockChatServer> {
   return server;
 }
 
-describe('ChatBox in jsdom', () => {
+// A chat's start (connection, sign-in, first frames) and virtua's measuring take a few frames each.
+describe('ChatBox in jsdom', { timeout: 15_000 }, () => {
   it('renders no rows with only the inert ResizeObserver stub: jsdom has no layout', async () => {
     uninstall = installResizeObserverStub();
     const server = await renderChat();
@@ -63,13 +68,17 @@ describe('ChatBox in jsdom', () => {
     for (let i = 1; i <= 60; i++) server.send(message(`message ${i}`));
     expect(await screen.findByText('message 60')).toBeTruthy();
     const log = screen.getByRole('log');
-    await waitFor(() => expect(log.scrollTop).toBe(log.scrollHeight - log.clientHeight));
-    expect(log.scrollTop).toBeGreaterThan(0);
+    // Until virtua has measured the rows (20 px, not its 40 px guess) and scrolled to the new end.
+    await waitFor(() => {
+      expect(log.scrollTop).toBe(log.scrollHeight - log.clientHeight);
+      // 200 px of view (10 rows) and at most virtua's 200 px margin on either side: not all 61.
+      const rows = log.querySelectorAll('.rwc-chatbox__row');
+      expect(rows.length).toBeGreaterThanOrEqual(10);
+      expect(rows.length).toBeLessThanOrEqual(30);
+      expect(rows[rows.length - 1]?.textContent).toContain('message 60');
+    });
+    expect(log.scrollTop).toBeGreaterThan(1000);
     expect(log.getAttribute('data-state')).toBe('pinned');
-    // 200 px of view and virtua's 200 px margin above it: about 20 rows of 20 px, not 61.
-    const rows = log.querySelectorAll('.rwc-chatbox__row');
-    expect(rows.length).toBeGreaterThan(5);
-    expect(rows.length).toBeLessThan(30);
     expect(screen.queryByText('message 1')).toBeNull();
   });
 });
@@ -118,6 +127,10 @@ describe('installLayoutStub', () => {
     expect(scrolls).toBe(0);
     await nextFrame();
     expect(scrolls).toBe(1);
+    // Content that shrinks brings the offset back within it.
+    viewport.scrollTop = 700;
+    (viewport.firstElementChild as HTMLElement).style.height = '500px';
+    expect(viewport.scrollTop).toBe(200);
     viewport.remove();
   });
 
@@ -139,16 +152,25 @@ describe('installLayoutStub', () => {
     expect(calls).toEqual([rows.slice(0, 3).map((target) => ({ target, height: 25, blockSize: 25 }))]);
     expect(other).toEqual([[rows[0]]]);
 
-    // Nothing changed: no callback. A size change is reported, once, on the next frame.
+    // Nothing changed: no callback. A change of size is reported on the next frame, with what was
+    // observed meanwhile, in one callback.
     await nextFrame();
     expect(calls).toHaveLength(1);
     rows[1]!.style.height = '60px';
+    rows[2]!.hidden = true;
     observer.observe(rows[3]!);
     await nextFrame();
     expect(calls[1]?.map(({ target, height }) => [target, height])).toEqual([
       [rows[1], 60],
+      [rows[2], 0],
       [rows[3], 25],
     ]);
+    // A change alone (no new observation) is reported too.
+    rows[1]!.style.height = '70px';
+    await nextFrame();
+    await nextFrame();
+    expect(calls[2]?.map(({ target, height }) => [target, height])).toEqual([[rows[1], 70]]);
+    expect(calls).toHaveLength(3);
     observer.disconnect();
     for (const row of rows) row.remove();
   });
