@@ -11,12 +11,27 @@ export interface MockChatConnection {
   readonly socket: Client;
 }
 
-/** A packet a client sent, with who sent it. */
-export interface ReceivedPacket {
-  readonly from: MockChatConnection;
-  /** The parsed packet, or the raw data when it was not JSON. */
-  readonly packet: ClientPacket | { readonly raw: unknown };
+/**
+ * What a client sent that is not a packet: not JSON, or JSON but not an object with a string `type`.
+ * `raw` is the data as it came. Its `type` is always undefined, so that `packet.type === 'username'`
+ * can be asked of every received packet (and narrows it to a `ClientUsernamePacket`).
+ */
+export interface RawPacket {
+  readonly type?: undefined;
+  readonly raw: unknown;
 }
+
+/** What a client sent: a packet of the protocol (as sent: its fields are not checked), or a {@link RawPacket}. */
+export type ReceivedData = ClientPacket | RawPacket;
+
+/** A packet a client sent, with who sent it. */
+export interface ReceivedPacket<P extends ReceivedData = ReceivedData> {
+  readonly from: MockChatConnection;
+  readonly packet: P;
+}
+
+/** A test on what a client sent; a type guard narrows what {@link MockChatServer.waitForPacket} resolves with. */
+export type PacketPredicate = (packet: ReceivedData, from: MockChatConnection) => boolean;
 
 /** Options of {@link createMockChatServer}. */
 export interface MockChatServerOptions {
@@ -44,8 +59,15 @@ export interface MockChatServer {
   readonly received: readonly ReceivedPacket[];
   /** Send a packet (or any raw text) to one connection, or to every open one. */
   send(packet: ServerPacket | Record<string, unknown> | string, to?: MockChatConnection): void;
-  /** Resolve with the first received packet (past or future) that satisfies `predicate`. */
-  waitForPacket(predicate: (packet: ReceivedPacket['packet'], from: MockChatConnection) => boolean): Promise<ReceivedPacket>;
+  /**
+   * Resolve with the first received packet (past or future) that satisfies `predicate`. A predicate
+   * that narrows (`(packet) => packet.type === 'username'`, a type predicate TypeScript infers)
+   * narrows the result: its `packet` is then a `ClientUsernamePacket`.
+   */
+  waitForPacket<P extends ReceivedData>(
+    predicate: (packet: ReceivedData, from: MockChatConnection) => packet is P,
+  ): Promise<ReceivedPacket<P>>;
+  waitForPacket(predicate: PacketPredicate): Promise<ReceivedPacket>;
   /** Close every connection with `code` (default 1006, abnormal) and stop listening. */
   close(options?: { code?: number; reason?: string; wasClean?: boolean }): void;
   /** Stop listening (connections stay as they are). */
@@ -64,7 +86,8 @@ let nextPort = 30000;
  * ```tsx
  * const chat = createMockChatServer();
  * render(<ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket}>...</ChatProvider>);
- * await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
+ * const { packet } = await chat.waitForPacket((packet) => packet.type === 'username');
+ * expect(packet.name).toBe('ada');
  * ```
  */
 export function createMockChatServer(options: MockChatServerOptions = {}): MockChatServer {
@@ -73,8 +96,7 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
   const server = new Server(url, { mock: false, selectProtocol });
   const connections: MockChatConnection[] = [];
   const received: ReceivedPacket[] = [];
-  const waiters: { predicate: (p: ReceivedPacket['packet'], from: MockChatConnection) => boolean; resolve: (r: ReceivedPacket) => void }[] =
-    [];
+  const waiters: { predicate: PacketPredicate; resolve: (r: ReceivedPacket) => void }[] = [];
   const autoRespond = options.autoRespond ?? true;
   let nextId = 1;
 
@@ -90,12 +112,7 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
     connections.push(connection);
     if (autoRespond) send({ type: 'id', id: connection.id }, connection);
     socket.on('message', (data) => {
-      let packet: ReceivedPacket['packet'];
-      try {
-        packet = JSON.parse(String(data)) as ClientPacket;
-      } catch {
-        packet = { raw: data };
-      }
+      const packet = parseReceived(data);
       const entry = { from: connection, packet };
       received.push(entry);
       for (const waiter of [...waiters]) {
@@ -104,7 +121,7 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
           waiter.resolve(entry);
         }
       }
-      if (autoRespond && 'type' in packet) respond(connection, packet);
+      if (autoRespond && packet.type !== undefined) respond(connection, packet);
     });
     socket.on('close', () => {
       if (autoRespond) userlist();
@@ -136,6 +153,16 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
     }
   }
 
+  function waitForPacket<P extends ReceivedData>(
+    predicate: (packet: ReceivedData, from: MockChatConnection) => packet is P,
+  ): Promise<ReceivedPacket<P>>;
+  function waitForPacket(predicate: PacketPredicate): Promise<ReceivedPacket>;
+  function waitForPacket(predicate: PacketPredicate): Promise<ReceivedPacket> {
+    const found = received.find((r) => predicate(r.packet, r.from));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => waiters.push({ predicate, resolve }));
+  }
+
   return {
     url,
     WebSocket: MockWebSocket as unknown as WebSocketConstructor,
@@ -143,11 +170,7 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
     connections,
     received,
     send,
-    waitForPacket(predicate) {
-      const found = received.find((r) => predicate(r.packet, r.from));
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ predicate, resolve }));
-    },
+    waitForPacket,
     close({ code = 1006, reason = '', wasClean = code !== 1006 } = {}) {
       server.close({ code, reason, wasClean });
     },
@@ -155,4 +178,15 @@ export function createMockChatServer(options: MockChatServerOptions = {}): MockC
       server.stop();
     },
   };
+}
+
+/** A JSON object with a string `type` is a packet (kept as sent); anything else is a {@link RawPacket}. */
+function parseReceived(data: unknown): ReceivedData {
+  try {
+    const value: unknown = JSON.parse(String(data));
+    if (typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string') return value as ClientPacket;
+  } catch {
+    // Not JSON: raw.
+  }
+  return { raw: data };
 }

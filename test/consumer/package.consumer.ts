@@ -4,6 +4,7 @@
 // (from npm's local cache when it can: `--prefer-offline`), whose src/App.tsx is README's quick start
 // pasted as it is, type-checks the app with its own `tsc`, builds it with its own Vite, starts the
 // reference server through the installed package's `react-ws-chat-server` bin, and chats in Chromium.
+// README's testing example, pasted as it is too, runs there with the app's own Vitest and jsdom.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,13 +29,18 @@ function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-/** README's quick start: the first ```tsx block under "## Quick start". */
-async function quickStartApp(): Promise<string> {
+/** The first ```tsx block of README.md under the heading `## <heading>`. */
+async function readmeBlock(heading: string): Promise<string> {
   const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
-  const section = readme.split(/^## Quick start$/m)[1];
+  const section = readme.split(new RegExp(`^## ${heading}$`, 'm'))[1]?.split(/^## /m)[0];
   const block = section?.match(/```tsx\n([\s\S]*?)```/)?.[1];
-  if (!block) throw new Error('README.md has no ```tsx block under "## Quick start"');
+  if (!block) throw new Error(`README.md has no \`\`\`tsx block under "## ${heading}"`);
   return block;
+}
+
+/** This process's environment without Vitest's own variables, which would confuse the app's Vitest. */
+function appEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')));
 }
 
 /** Run a command; on failure, throw with its output (what a reader of the test log needs). */
@@ -44,7 +50,7 @@ async function sh(file: string, args: string[], cwd: string, timeout = 60_000): 
       cwd,
       timeout,
       maxBuffer: 32 * 1024 * 1024,
-      env: { ...process.env, npm_config_update_notifier: 'false' },
+      env: { ...appEnv(), npm_config_update_notifier: 'false' },
     });
     return stdout;
   } catch (error) {
@@ -60,33 +66,14 @@ let browser: Browser | undefined;
 let chatServer: ChildProcess | undefined;
 let staticServer: Server | undefined;
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(tmpdir(), 'rwc-consumer-'));
-  app = path.join(work, 'app');
-  // `prepack` builds dist/ first.
-  const packed = JSON.parse(await sh('npm', ['pack', '--json', '--pack-destination', work], repoRoot, 90_000)) as [{ filename: string }];
-  tarball = path.join(work, packed[0].filename);
-});
+let appInstalled: Promise<void> | undefined;
 
-afterAll(async () => {
-  await browser?.close();
-  chatServer?.kill('SIGTERM');
-  await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
-  if (work) await rm(work, { recursive: true, force: true });
-});
-
-describe('the published package', () => {
-  test('"are the types wrong" finds no problem (ESM only; the stylesheet has no types)', async () => {
-    const attw = path.join(repoRoot, 'node_modules/.bin/attw');
-    // Exit code 1 (so `sh` throws, with the report) on any problem. `esm-only`: the package has no
-    // CommonJS build, so node10 and require() resolutions are not checked.
-    const report = await sh(attw, [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './styles.css', '--format', 'ascii'], work);
-    const checked = report.split('\n').filter((line) => /^(node16 \(from ESM\)|bundler):/.test(line));
-    expect(checked).toHaveLength(2 * 5); // ., core, server, testing, package.json
-    for (const line of checked) expect(line).toMatch(/: 🟢/u);
-  });
-
-  test('installs into a fresh Vite + React app, which type-checks, builds and chats in Chromium', async () => {
+/**
+ * The fresh app (package.json, configuration, README's blocks as source files), installed with npm
+ * from its local cache; once, for the tests that use it.
+ */
+function installApp(): Promise<void> {
+  appInstalled ??= (async () => {
     await mkdir(path.join(app, 'src'), { recursive: true });
     const v = installedVersion;
     await writeFile(
@@ -101,8 +88,13 @@ describe('the published package', () => {
             '@types/react': v('@types/react'),
             '@types/react-dom': v('@types/react-dom'),
             '@vitejs/plugin-react': v('@vitejs/plugin-react'),
-            // The testing entry's optional peer, as a user who tests their chat installs it.
+            // What README's testing section has a user install: the testing entry's optional peer,
+            // Vitest, jsdom and Testing Library.
+            '@testing-library/dom': v('@testing-library/dom'),
+            '@testing-library/react': v('@testing-library/react'),
+            jsdom: v('jsdom'),
             'mock-socket': v('mock-socket'),
+            vitest: v('vitest'),
             typescript: v('typescript'),
             vite: v('vite'),
           },
@@ -148,7 +140,9 @@ describe('the published package', () => {
       "import { StrictMode } from 'react';\nimport { createRoot } from 'react-dom/client';\nimport App from './App.tsx';\n\ncreateRoot(document.getElementById('root')!).render(\n  <StrictMode>\n    <App />\n  </StrictMode>,\n);\n",
     );
     // README's quick start, pasted as it is; only the server's port is the one this test got.
-    await writeFile(path.join(app, 'src/App.tsx'), await quickStartApp());
+    await writeFile(path.join(app, 'src/App.tsx'), await readmeBlock('Quick start'));
+    // README's testing example, pasted as it is: type-checked with the app and run by its Vitest.
+    await writeFile(path.join(app, 'src/App.test.tsx'), await readmeBlock('Testing your chat'));
     // The other entries, as a user's code would use them: only type-checked here.
     await writeFile(
       path.join(app, 'src/entries.check.ts'),
@@ -167,7 +161,38 @@ describe('the published package', () => {
     );
 
     await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app, 120_000);
+  })();
+  return appInstalled;
+}
 
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'rwc-consumer-'));
+  app = path.join(work, 'app');
+  // `prepack` builds dist/ first.
+  const packed = JSON.parse(await sh('npm', ['pack', '--json', '--pack-destination', work], repoRoot, 90_000)) as [{ filename: string }];
+  tarball = path.join(work, packed[0].filename);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  chatServer?.kill('SIGTERM');
+  await new Promise((resolve) => (staticServer ? staticServer.close(resolve) : resolve(undefined)));
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the published package', () => {
+  test('"are the types wrong" finds no problem (ESM only; the stylesheet has no types)', async () => {
+    const attw = path.join(repoRoot, 'node_modules/.bin/attw');
+    // Exit code 1 (so `sh` throws, with the report) on any problem. `esm-only`: the package has no
+    // CommonJS build, so node10 and require() resolutions are not checked.
+    const report = await sh(attw, [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './styles.css', '--format', 'ascii'], work);
+    const checked = report.split('\n').filter((line) => /^(node16 \(from ESM\)|bundler):/.test(line));
+    expect(checked).toHaveLength(2 * 5); // ., core, server, testing, package.json
+    for (const line of checked) expect(line).toMatch(/: 🟢/u);
+  });
+
+  test('installs into a fresh Vite + React app, which type-checks, builds and chats in Chromium', async () => {
+    await installApp();
     const installed = path.join(app, 'node_modules/react-ws-chat');
     const lint = await publint({ pkgDir: installed, pack: false, strict: true });
     const pkg = JSON.parse(await readFile(path.join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -235,5 +260,15 @@ describe('the published package', () => {
     await say(ada, 'hello from the packed kit');
     await expect.poll(() => messageTexts(second)).toContain('hello from the packed kit');
     expect(pageErrors).toEqual([]);
+  });
+
+  test("runs README's testing example in the app, with the app's own Vitest and jsdom", async () => {
+    await installApp();
+    // src/App.test.tsx is the example as it is (the test above type-checks it with the rest of src/).
+    const report = path.join(work, 'vitest-report.json');
+    await sh(path.join(app, 'node_modules/.bin/vitest'), ['run', '--reporter=json', `--outputFile=${report}`], app, 90_000);
+    const result = JSON.parse(await readFile(report, 'utf8')) as { numTotalTests: number; numPassedTests: number };
+    expect(result.numTotalTests).toBeGreaterThan(0);
+    expect(result.numPassedTests).toBe(result.numTotalTests);
   });
 });
