@@ -284,7 +284,8 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
       </>
     );
   } else {
-    // The name in a <bdi>: its direction never reorders the sentence around it.
+    // The name in a <bdi> (empty if the sentence could not be cut): its direction never reorders the
+    // sentence around it.
     const time = timeFormat.time(entry.date);
     const [before, name, after] = splitAtName(
       (n) => (entry.kind === 'signin' ? strings.signedIn(n, time) : strings.renamed(n)),

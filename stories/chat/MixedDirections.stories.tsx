@@ -116,13 +116,23 @@ async function expectOwnDirections(canvasElement: HTMLElement, labels: { message
   const users = canvas.getByRole('list', { name: labels.users });
   const names = [...users.querySelectorAll<HTMLElement>('.rwc-user-list__name')];
   await expect(names.map((name) => getComputedStyle(name).direction)).toEqual(['ltr', 'ltr', 'rtl', 'rtl']);
-  // The own message (English) stays on the page's inline end side, in either direction.
-  const own = rowWithText(log, MESSAGES[3].text)!;
-  const ownBubble = own.querySelector<HTMLElement>('.rwc-chatbox__text')!.getBoundingClientRect();
-  const ownRow = own.getBoundingClientRect();
-  const gapAtEnd = getComputedStyle(log).direction === 'rtl' ? ownBubble.left - ownRow.left : ownRow.right - ownBubble.right;
-  const gapAtStart = getComputedStyle(log).direction === 'rtl' ? ownRow.right - ownBubble.right : ownBubble.left - ownRow.left;
-  await expect(gapAtEnd).toBeLessThan(gapAtStart);
+  // Bubbles stay on the page's sides whatever their text's direction: others' at the inline start,
+  // the own one (English here) at the inline end.
+  const rtl = getComputedStyle(log).direction === 'rtl';
+  for (const { id, text } of MESSAGES) {
+    const gaps = gapsAround(rowWithText(log, text)!, rtl);
+    if (id === 1) await expect(gaps.end).toBeLessThan(gaps.start);
+    else await expect(gaps.start).toBeLessThan(gaps.end);
+  }
+}
+
+/** The space between a row's bubble and the row's inline start and end edges. */
+function gapsAround(row: HTMLElement, rtl: boolean): { start: number; end: number } {
+  const outer = row.getBoundingClientRect();
+  const bubble = row.querySelector<HTMLElement>('.rwc-chatbox__text')!.getBoundingClientRect();
+  const left = bubble.left - outer.left;
+  const right = outer.right - bubble.right;
+  return rtl ? { start: right, end: left } : { start: left, end: right };
 }
 
 export const InRightToLeftPage: Story = {
