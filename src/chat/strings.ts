@@ -21,9 +21,14 @@ export interface ChatStrings {
   userCount: (count: number) => string;
   /** The button that jumps to the newest message. */
   newMessages: (count: number) => string;
-  /** "User NAME signed in at TIME". */
+  /**
+   * "User NAME signed in at TIME". `<ChatBox>` shows the name direction-isolated (in a `<bdi>`): it
+   * finds where the sentence puts it by calling it once more with a placeholder (NUL), so keep
+   * this a pure function and put `name` in as given; a sentence that changes the name is shown
+   * as it returns it, without the isolation.
+   */
   signedIn: (name: string, time: string) => string;
-  /** The notice shown when the server gave another name. */
+  /** The notice shown when the server gave another name; the name is isolated as in `signedIn`. */
   renamed: (name: string) => string;
   /** Status of an own message still waiting for a connection. */
   pending: string;

@@ -6,6 +6,7 @@ import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings,
 import { useLatest } from '../react/useLatest.js';
 import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
 import { cx, flag } from './cx.js';
+import { splitAtName } from './splitAtName.js';
 import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
@@ -42,7 +43,8 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
   /**
    * Render the inside of a row yourself. The row element (its class and `data-*` attributes) stays
    * ChatBox's. Rows are memoized: pass a stable function (`useCallback`), or every visible row
-   * re-renders whenever ChatBox does. Render text as text, never as raw HTML.
+   * re-renders whenever ChatBox does. Render text as text, never as raw HTML, and give what users
+   * wrote (names, texts) `dir="auto"` or a `<bdi>`, as ChatBox does.
    */
   renderEntry?: (entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode;
   /** Messages of one sender closer together than this form a group. Default 5 minutes. */
@@ -64,6 +66,9 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   (pending and sent also show `strings.pending` / `strings.sent`); every row `data-kind`.
  * - Sign-in and rename notices show `strings.signedIn` / `strings.renamed`.
  * - All text is rendered as text, never as HTML.
+ * - Right-to-left: each sender and text has `dir="auto"` (its direction is its own first strong
+ *   character's, isolated from the row's), and the name in a notice is in a `<bdi>`, so mixed
+ *   Hebrew, Arabic and English read in order in either page direction.
  * - While the reader is at the bottom, new entries keep the newest in view. Once they scroll up,
  *   new entries leave the view where it is (even when the store drops the oldest entries) and a
  *   `strings.newMessages(n)` button offers to jump to the newest; scrolling back down hides it.
@@ -264,19 +269,35 @@ const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFo
   } else if (message) {
     content = (
       <>
-        <span className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>{message.name}</span>{' '}
+        <span dir="auto" className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>
+          {message.name}
+        </span>{' '}
         <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
           {timeFormat.time(message.date)}
         </time>{' '}
-        <div className="rwc-chatbox__text">{message.text}</div>
+        <div dir="auto" className="rwc-chatbox__text">
+          {message.text}
+        </div>
         {message.status !== 'delivered' && (
           <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>
         )}
       </>
     );
   } else {
-    const text = entry.kind === 'signin' ? strings.signedIn(entry.name, timeFormat.time(entry.date)) : strings.renamed(entry.name);
-    content = <div className="rwc-chatbox__notice">{text}</div>;
+    // The name in a <bdi> (empty if the sentence could not be cut): its direction never reorders the
+    // sentence around it.
+    const time = timeFormat.time(entry.date);
+    const [before, name, after] = splitAtName(
+      (n) => (entry.kind === 'signin' ? strings.signedIn(n, time) : strings.renamed(n)),
+      entry.name,
+    );
+    content = (
+      <div className="rwc-chatbox__notice">
+        {before}
+        <bdi>{name}</bdi>
+        {after}
+      </div>
+    );
   }
   return (
     <div

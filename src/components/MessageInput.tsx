@@ -77,6 +77,7 @@ export interface MessageInputProps
  * A form to write a message: a labelled `<textarea>`, a send button, and a character counter that
  * describes the field. Enter sends, Shift+Enter starts a new line, Enter that confirms an IME
  * composition does not send; blank text is not sent. After a send the field empties and keeps focus.
+ * The field has `dir="auto"`: it takes the direction of what is typed in it.
  * When the chat refuses a message (`maxUnconfirmed` messages still wait for the server), the text
  * stays in the field and `strings.sendRefused` shows as an alert until the next edit or send.
  *
@@ -171,6 +172,7 @@ export function MessageInput({
       <textarea
         ref={field}
         id={fieldId}
+        dir="auto"
         className={cx('rwc-message-input__field', textareaClassName)}
         value={value}
         onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {

@@ -33,7 +33,8 @@ interface UserRow {
 /**
  * The connected users, as the server last listed them: the current user first, marked with
  * `strings.you` (`data-self` on its `<li>`), the others in the server's order; users without a name
- * yet as `strings.unnamedUser` (`data-unnamed`). A visible heading names the list
+ * yet as `strings.unnamedUser` (`data-unnamed`). Each name has `dir="auto"`: its own direction,
+ * isolated from the list's. A visible heading names the list
  * (`getByRole('list', { name: 'Users' })`) and `strings.userCount(n)` describes it.
  *
  * It reads only the users and the current name (`useChatUsers`): chat messages do not re-render it.
@@ -83,7 +84,9 @@ export function UserList({
           const unnamed = !row.name;
           return (
             <li key={row.key} className={cx('rwc-user-list__item', itemClassName)} data-self={flag(row.self)} data-unnamed={flag(unnamed)}>
-              <span className="rwc-user-list__name">{unnamed ? strings.unnamedUser : row.name}</span>
+              <span dir="auto" className="rwc-user-list__name">
+                {unnamed ? strings.unnamedUser : row.name}
+              </span>
               {row.self && (
                 <>
                   {' '}

@@ -4,7 +4,7 @@ import type { MockChatServer, MockChatConnection } from '../../src/testing/index
 import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from '../../src/components/index.js';
 import { ChatLayout, MockChatProvider } from '../support/ChatLayout.js';
 import { LetItConnect, gateLoader, gateOf, gatedUrl } from '../support/gate.js';
-import { expectStatus, getLog, getUsers, luminance, rowWithText, rowsOf, scrollLogToTop } from '../support/play.js';
+import { expectStatus, getLog, getUsers, luminance, noticeStartingWith, rowWithText, rowsOf, scrollLogToTop } from '../support/play.js';
 import { chatServerOf, connectBots, receivedMessage, sayAs, withMockChatServer } from '../support/withMockChatServer.js';
 
 const meta = {
@@ -133,7 +133,7 @@ export const Conversation: Story = {
     const log = getLog(canvas);
     const log$ = within(log);
     await waitFor(() => expect(log$.getByText('Great, thanks 🎉')).toBeVisible());
-    await waitFor(() => expect(log$.getByText('User ada signed in at', { exact: false })).toBeVisible());
+    await waitFor(() => expect(noticeStartingWith(log, 'User ada signed in at ')).toBeVisible());
 
     // bob's run: the second message continues the group, its sender hidden from sight only.
     const first = rowWithText(log, 'Morning! Did the deploy go out?');
@@ -174,9 +174,13 @@ export const UsernameRejected: Story = {
   ...withMockChatServer({ setup: (chat) => connectBots(chat, ['ada']) }),
   play: async ({ canvas }) => {
     await expectStatus(canvas, 'Connected');
-    const log = within(getLog(canvas));
-    await waitFor(() => expect(log.getByText('Your username has been set to ada2 because the name you chose is in use.')).toBeVisible());
-    await waitFor(() => expect(log.getByText('User ada2 signed in at', { exact: false })).toBeVisible());
+    const log = getLog(canvas);
+    await waitFor(() =>
+      expect(noticeStartingWith(log, 'Your username')).toHaveTextContent(
+        /^Your username has been set to ada2 because the name you chose is in use\.$/,
+      ),
+    );
+    await waitFor(() => expect(noticeStartingWith(log, 'User ada2 signed in at ')).toBeVisible());
     const users = within(getUsers(canvas));
     await waitFor(() => expect(users.getAllByRole('listitem').map((item) => item.textContent)).toEqual(['ada2 (you)', 'ada']));
     await expect(canvas.getByText('2 users')).toBeVisible();
@@ -297,7 +301,7 @@ export const RightToLeft: Story = {
     docs: {
       description: {
         story:
-          'In `dir="rtl"` the layout mirrors (logical properties only): own messages sit on the left (the inline end), others’ on the right.',
+          'In `dir="rtl"` the layout mirrors (logical properties): own messages sit on the left (the inline end), others’ on the right. Mixed scripts: see Chat/Mixed directions.',
       },
     },
   },
@@ -325,8 +329,8 @@ export const RightToLeft: Story = {
     const own = rowWithText(log, 'بخير، شكرا')!;
     const other = rowWithText(log, 'שלום לכולם!')!;
     await expect(own).toHaveAttribute('data-own');
-    // styles.css: an own row is `text-align: end` and its bubble has `margin-inline-start: auto`,
-    // which in RTL is the right margin: the bubble is pushed to the left, the inline end.
+    // styles.css: an own row is `text-align: end` and its bubble, in an RTL row, has
+    // `margin-right: auto`: the bubble is pushed to the left, the inline end.
     await expect(getComputedStyle(own).textAlign).toBe('end');
     const ownBubble = own.querySelector<HTMLElement>('.rwc-chatbox__text')!;
     const otherBubble = other.querySelector<HTMLElement>('.rwc-chatbox__text')!;
@@ -554,7 +558,7 @@ export const HostileContent: Story = {
     await expect(senders).toContain(HOSTILE.img);
     await expect(senders).toContain(HOSTILE.svg);
     // New rows show once the virtual list has measured them (the next frame).
-    await waitFor(() => expect(within(log).getByText(`User ${HOSTILE.script} signed in at`, { exact: false })).toBeVisible());
+    await waitFor(() => expect(noticeStartingWith(log, `User ${HOSTILE.script} signed in at `)).toBeVisible());
     const users = within(getUsers(canvas));
     await expect(users.getByText(HOSTILE.img)).toBeVisible();
     await expect(users.getByText(HOSTILE.svg)).toBeVisible();

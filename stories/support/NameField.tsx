@@ -20,7 +20,14 @@ export function NameField({ className, style }: { className?: string; style?: CS
   return (
     <form onSubmit={submit} className={className} style={style}>
       <label htmlFor={id}>Your name</label>
-      <input id={id} value={draft} onChange={(event) => setDraft(event.currentTarget.value)} maxLength={64} autoComplete="nickname" />
+      <input
+        id={id}
+        dir="auto"
+        value={draft}
+        onChange={(event) => setDraft(event.currentTarget.value)}
+        maxLength={64}
+        autoComplete="nickname"
+      />
       <button type="submit" disabled={draft.trim() === '' || draft.trim() === username}>
         Change name
       </button>

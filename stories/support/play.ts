@@ -35,6 +35,14 @@ export function rowWithText(log: HTMLElement, text: string): HTMLElement | undef
   );
 }
 
+/**
+ * The notice (sign-in, rename) whose text starts with `start`, or undefined. The name inside a
+ * notice is in a `<bdi>` (its own direction), so `getByText` does not see the whole sentence.
+ */
+export function noticeStartingWith(log: HTMLElement, start: string): HTMLElement | undefined {
+  return [...log.querySelectorAll<HTMLElement>('.rwc-chatbox__notice')].find((notice) => notice.textContent?.startsWith(start));
+}
+
 /** Relative luminance (WCAG) of a computed `rgb()`/`rgba()` colour: 0 black, 1 white. */
 export function luminance(color: string): number {
   const match = /rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/.exec(color);
