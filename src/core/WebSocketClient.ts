@@ -35,7 +35,12 @@ export interface WebSocketClientOptions<In = unknown> {
   url: Resolvable<string | URL>;
   /** Sub-protocols to offer, most preferred first. */
   protocols?: Resolvable<string | readonly string[] | undefined>;
-  /** Treat a server that selects none of `protocols` as an error. Default: true when protocols are given. */
+  /**
+   * Treat a server that selects none of `protocols` as a `protocol` error. Browsers fail such a
+   * handshake as if the server were unreachable, so an attempt that fails before opening probes the
+   * URL once without sub-protocols, within the attempt, to tell the two apart. Default: true when
+   * protocols are given.
+   */
   requireProtocol?: boolean;
   /** How frames become messages. Default `'json'`. */
   parse?: ParseOption<In>;
@@ -52,7 +57,10 @@ export interface WebSocketClientOptions<In = unknown> {
    * `'overflow'`. Default 1 MiB; `Infinity` hands everything to the socket.
    */
   maxBufferedAmount?: number;
-  /** How long `close()` waits for queued data to go out, and then for the close handshake. Default 5000 ms. */
+  /**
+   * How long `close()` waits for queued data to go out, and then for the close handshake; also the
+   * longest a sub-protocol probe may take. Default 5000 ms.
+   */
   closeTimeout?: number;
   /**
    * What to do when the connection is lost: `autoReconnect({ ... })` retries with backoff. Default:
@@ -190,9 +198,11 @@ export interface WebSocketClient<In = unknown, Out = unknown> {
   /** `JSON.stringify(value)` and send it. A value JSON cannot encode is rejected and reported. */
   sendJson(value: Out): SendResult;
   /**
-   * Close the connection and stop reconnecting. Arguments are checked as `WebSocket.close` checks
-   * them: a bad one throws the browser's `DOMException` at once. The close waits (up to
-   * `closeTimeout`) for queued data to go out, then closes; the promise resolves with how it closed.
+   * Close the connection and stop reconnecting. Arguments are checked as Chromium's
+   * `WebSocket.close` checks them: a bad one (including a reason without a code) throws the
+   * browser's `DOMException` at once, before anything is done. The close waits (up to
+   * `closeTimeout`) for queued data to go out, then closes; the promise resolves with how it closed
+   * (during a sub-protocol probe: at once, with how the failed attempt's socket closed).
    */
   close(code?: number, reason?: string): Promise<CloseInfo>;
   /** Drop the current connection, if any, and connect again at once. */

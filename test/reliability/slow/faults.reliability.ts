@@ -159,12 +159,9 @@ describe('server killed and restarted during two-way traffic', () => {
     ]);
   });
 
-  // BUG (reported, not fixed here: src/ is not this suite's to edit): after a failed attempt the core
-  // opens a sub-protocol-less "probe" socket (WebSocketClient.probeProtocols) and, when it opens,
-  // starts the real attempt at once while the probe is still closing, so the server briefly holds two
-  // sockets of one page (and announces the probe as a nameless user to everyone in `userlist`).
-  // Proposed fix: in probeProtocols' finish(true), start the real attempt from the probe's `close`
-  // event (or a closeTimeout fallback), not right after calling probe.close().
+  // A failed attempt that offered `json` probes the server once without a sub-protocol, within the
+  // attempt and only after the attempt's own socket has closed; the attempt ends once the probe has
+  // closed (src/core/probeServer.ts). So the server never holds two sockets of one page.
   it('never holds more than one socket per page at the server, protocol probes included', () => {
     expect(peakOpenJson).toBeGreaterThan(0); // the run above happened
     expect(peakOpen).toBeLessThanOrEqual(names.length);
