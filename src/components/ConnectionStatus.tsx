@@ -22,7 +22,9 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
  * The connection's state as a sentence, in a `role="status"` live region: connecting, connected,
  * disconnecting, "reconnecting in N s (attempt A)" (counting down once a second), offline (waiting
  * for the network), or disconnected for good (`strings.disconnected(code)`: why, by the close
- * code); and the latest connection error, if any (`data-error-kind` on its element).
+ * code); and the latest connection error, if any (`data-error-kind` on its element). From a lost
+ * connection until the next one opens it never reads disconnected: while a retry's attempt is
+ * under way `data-state` stays `reconnecting` and the text is `strings.connecting`.
  *
  * The countdown is shown without being announced every second: assistive technology hears the
  * sentence once, when waiting starts or the attempt changes.
