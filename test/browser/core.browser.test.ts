@@ -97,7 +97,7 @@ describe('against a real server in Chromium', () => {
 
   it.each([
     ['without autoReconnect', false],
-    ['with autoReconnect', autoReconnect({ initialDelay: 60_000 })],
+    ['with autoReconnect', autoReconnect({ initialDelay: 60_000, random: () => 0.5 })],
   ] as const)('reports a refused sub-protocol as one protocol error after exactly one probe, %s', async (_, reconnect) => {
     const key = newKey();
     const url = `${base}/no-protocol?key=${key}`;

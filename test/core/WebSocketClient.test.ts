@@ -185,7 +185,7 @@ describe('sub-protocol negotiation', () => {
 
   it.each([
     ['without autoReconnect', false],
-    ['with autoReconnect', autoReconnect({ initialDelay: 60_000 })],
+    ['with autoReconnect', autoReconnect({ initialDelay: 60_000, random: () => 0.5 })],
   ] as const)(
     'tells a handshake failed over sub-protocols from an unreachable server by one probe, in the attempt, %s',
     async (_, reconnect) => {
@@ -227,7 +227,7 @@ describe('sub-protocol negotiation', () => {
     const { client, order, created } = setup({
       url: 'ws://nothing-here.test:1/',
       protocols: ['json'],
-      reconnect: autoReconnect({ initialDelay: 60_000 }),
+      reconnect: autoReconnect({ initialDelay: 60_000, random: () => 0.5 }),
     });
     client.connect();
     await tick(20);
