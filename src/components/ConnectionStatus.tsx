@@ -22,7 +22,9 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
  * The connection's state as a sentence, in a `role="status"` live region: connecting, connected,
  * disconnecting, "reconnecting in N s (attempt A)" (counting down once a second), offline (waiting
  * for the network), or disconnected for good (`strings.disconnected(code)`: why, by the close
- * code); and the latest connection error, if any (`data-error-kind` on its element).
+ * code); and the latest connection error, if any (`data-error-kind` on its element). From a lost
+ * connection until the next one opens it never reads disconnected: while a retry's attempt is
+ * under way `data-state` stays `reconnecting` and the text is `strings.connecting`.
  *
  * The countdown is shown without being announced every second: assistive technology hears the
  * sentence once, when waiting starts or the attempt changes.
@@ -40,7 +42,8 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
 export function ConnectionStatus({ className, textClassName, errorClassName, ...rest }: ConnectionStatusProps) {
   const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = useChatStatus();
   const { strings } = useChatStrings();
-  const state = connectionState(readyState, nextReconnectAt, online);
+  const state = connectionState(readyState, nextReconnectAt, online, reconnectAttempt);
+  // Null while a retry's attempt is under way: there is nothing to count down.
   const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
   useSecondTicks(waitingUntil);
 
@@ -60,7 +63,12 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
       text = strings.closing;
       break;
     case 'reconnecting':
-      text = strings.reconnecting(secondsUntil(waitingUntil ?? 0), reconnectAttempt);
+      // The retry's attempt under way says what it does ("Connecting…"), not "reconnecting in 0 s".
+      if (waitingUntil === null) {
+        text = strings.connecting;
+        break;
+      }
+      text = strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt);
       announced = strings.reconnecting(announcedSeconds, reconnectAttempt);
       break;
     case 'offline':
@@ -94,15 +102,22 @@ export function ConnectionStatus({ className, textClassName, errorClassName, ...
 }
 
 /**
- * The state shown for a connection snapshot: open, closing and connecting as the ready state says;
- * closed with a retry scheduled is "reconnecting"; closed while the host is offline (retries wait
- * for the network) is "offline"; otherwise "closed".
+ * The state shown for a connection snapshot: open and closing as the ready state says; an attempt
+ * under way is "connecting", or "reconnecting" when it is a retry after a lost connection
+ * (`reconnectAttempt` > 0); closed with a retry scheduled is "reconnecting"; closed while the host
+ * is offline (retries wait for the network) is "offline"; otherwise "closed". So while a retry is
+ * pending or under way the state never reads "closed".
  */
-export function connectionState(readyState: ReadyState, nextReconnectAt: number | null, online: boolean): ConnectionStatusState {
+export function connectionState(
+  readyState: ReadyState,
+  nextReconnectAt: number | null,
+  online: boolean,
+  reconnectAttempt = 0,
+): ConnectionStatusState {
   if (readyState === ReadyState.OPEN) return 'open';
   if (readyState === ReadyState.CLOSING) return 'closing';
-  // An attempt under way is connecting, whatever the host believes about the network.
-  if (readyState === ReadyState.CONNECTING) return 'connecting';
+  // An attempt under way is (re)connecting, whatever the host believes about the network.
+  if (readyState === ReadyState.CONNECTING) return reconnectAttempt > 0 ? 'reconnecting' : 'connecting';
   if (nextReconnectAt !== null) return 'reconnecting';
   return online ? 'closed' : 'offline';
 }

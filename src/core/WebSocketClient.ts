@@ -1,7 +1,8 @@
-import { assertValidCloseArguments } from './closeCodes.js';
+import { assertValidCloseArguments, closeWebSocket } from './closeCodes.js';
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { NetworkMonitor } from './network.js';
+import { probeServer } from './probeServer.js';
 import { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
 import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
@@ -34,7 +35,12 @@ export interface WebSocketClientOptions<In = unknown> {
   url: Resolvable<string | URL>;
   /** Sub-protocols to offer, most preferred first. */
   protocols?: Resolvable<string | readonly string[] | undefined>;
-  /** Treat a server that selects none of `protocols` as an error. Default: true when protocols are given. */
+  /**
+   * Treat a server that selects none of `protocols` as a `protocol` error. Browsers fail such a
+   * handshake as if the server were unreachable, so an attempt that fails before opening probes the
+   * URL once without sub-protocols, within the attempt, to tell the two apart. Default: true when
+   * protocols are given.
+   */
   requireProtocol?: boolean;
   /** How frames become messages. Default `'json'`. */
   parse?: ParseOption<In>;
@@ -51,7 +57,10 @@ export interface WebSocketClientOptions<In = unknown> {
    * `'overflow'`. Default 1 MiB; `Infinity` hands everything to the socket.
    */
   maxBufferedAmount?: number;
-  /** How long `close()` waits for queued data to go out, and then for the close handshake. Default 5000 ms. */
+  /**
+   * How long `close()` waits for queued data to go out, and then for the close handshake; also the
+   * longest a sub-protocol probe may take. Default 5000 ms.
+   */
   closeTimeout?: number;
   /**
    * What to do when the connection is lost: `autoReconnect({ ... })` retries with backoff. Default:
@@ -189,9 +198,11 @@ export interface WebSocketClient<In = unknown, Out = unknown> {
   /** `JSON.stringify(value)` and send it. A value JSON cannot encode is rejected and reported. */
   sendJson(value: Out): SendResult;
   /**
-   * Close the connection and stop reconnecting. Arguments are checked as `WebSocket.close` checks
-   * them: a bad one throws the browser's `DOMException` at once. The close waits (up to
-   * `closeTimeout`) for queued data to go out, then closes; the promise resolves with how it closed.
+   * Close the connection and stop reconnecting. Arguments are checked as Chromium's
+   * `WebSocket.close` checks them: a bad one (including a reason without a code) throws the
+   * browser's `DOMException` at once, before anything is done. The close waits (up to
+   * `closeTimeout`) for queued data to go out, then closes; the promise resolves with how it closed
+   * (during a sub-protocol probe: at once, with how the failed attempt's socket closed).
    */
   close(code?: number, reason?: string): Promise<CloseInfo>;
   /** Drop the current connection, if any, and connect again at once. */
@@ -257,6 +268,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let closeWaiters: ((info: CloseInfo) => void)[] = [];
     /** Whether the current attempt reached OPEN: a close before that is a failed attempt. */
     let opened = false;
+    /** Cancels the sub-protocol probe of the failed attempt under way (see `probeServer`), if any. */
+    let cancelProbe: (() => void) | null = null;
+    /** Set while changes to the snapshot are published once, at the end (see `atOnce`). */
+    let holding = false;
     const timers: Partial<Record<TimerName, ReturnType<typeof setTimeout>>> = {};
 
     const setTimer = (name: TimerName, delay: number, run: () => void) => {
@@ -271,6 +286,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       delete timers[name];
     };
     const maxBuffered = () => options.maxBufferedAmount ?? 1024 * 1024;
+    const socketClass = () => options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const closeTimeout = () => options.closeTimeout ?? 5000;
 
     /** Change the snapshot: a new frozen object, and listeners told, if anything differs. */
@@ -279,9 +295,18 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       for (const key in patch) {
         if (!Object.is(previous[key as keyof WebSocketSnapshot<In>], patch[key as keyof WebSocketSnapshot<In>])) {
           snapshot = Object.freeze({ ...previous, ...patch });
-          return this.emit(snapshot, previous);
+          return holding || this.emit(snapshot, previous);
         }
       }
+    };
+    /** Run `change` and publish what it did to the snapshot as one update: no state in between is seen. */
+    const atOnce = (change: () => void) => {
+      if (holding) return change();
+      const before = snapshot;
+      holding = true;
+      change();
+      holding = false;
+      if (snapshot !== before) this.emit(snapshot, before);
     };
     const emitEvent = <K extends keyof WebSocketClientEvents<In>>(type: K, ...args: Parameters<WebSocketClientEvents<In>[K]>) => {
       for (const listener of events[type] ?? []) callSafely(listener as (...a: unknown[]) => void, args);
@@ -295,17 +320,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const setPhase = (next: ClientPhase, patch: Partial<WebSocketSnapshot<In>> = {}) => {
       phase = next;
       const closed = next === 'idle' || next === 'waiting';
-      update({
-        ...patch,
-        readyState:
-          next === 'closing' || (pending && !closed)
-            ? ReadyState.CLOSING
-            : next === 'open'
-              ? ReadyState.OPEN
-              : closed
-                ? ReadyState.CLOSED
-                : ReadyState.CONNECTING,
-      });
+      // The ReadyState values as literals: a property read would be bundled as one.
+      update({ ...patch, readyState: next === 'closing' || (pending && !closed) ? 2 : next === 'open' ? 1 : closed ? 3 : 0 });
     };
     /** Call one hook of every attached feature; returns whether any returned true. */
     const hook = <K extends keyof FeatureHooks>(name: K, ...args: Parameters<NonNullable<FeatureHooks[K]>>): boolean => {
@@ -320,18 +336,19 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     // ---- connection lifecycle ----------------------------------------------------------------
 
-    /** Start a new connection attempt now, abandoning any retry or probe pending. */
+    /** Start a new connection attempt now, abandoning any retry pending. */
     const startAttempt = () => {
       const id = ++attemptId;
       clearTimer('retry');
-      hook('cancel');
       noRetry = opened = false;
       setPhase('resolving', { nextReconnectAt: null });
       const failResolve = (cause: unknown) => {
         if (id !== attemptId) return;
-        report('resolve', `Could not get the URL or sub-protocols: ${describe(cause)}`, { cause });
-        setPhase('idle');
-        afterDisconnect(null);
+        atOnce(() => {
+          report('resolve', `Could not get the URL or sub-protocols: ${describe(cause)}`, { cause });
+          setPhase('idle');
+          afterDisconnect(null);
+        });
       };
       resolveSource(
         options.url,
@@ -345,7 +362,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const createSocket = (rawUrl: string | URL, rawProtocols: string | readonly string[] | undefined) => {
       const url = resolveWebSocketUrl(rawUrl, { baseUrl: options.baseUrl });
       const protocols = normalizeProtocols(rawProtocols);
-      const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      const Socket = socketClass();
       // A check failed or the constructor threw: no retry, the next attempt would fail alike.
       const fail = (error: WebSocketError) => {
         reportError(error);
@@ -371,7 +388,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       ws.onerror = () => {
         if (!mine()) return;
         // Closing a connecting socket on purpose makes the browser fire `error`: not news to the user.
-        if (!userClosed) report('connection', `The WebSocket connection to '${snapshot.url}' failed.`);
+        // A failure the probe will explain is reported once it has.
+        if (!userClosed && !probeWanted()) reportFailure();
         // Browsers always follow `error` with `close`; some stand-ins do not. Make sure it comes.
         setTimer('errorFallback', 0, () => handleClose(ws, createCloseInfo(1006)));
       };
@@ -385,10 +403,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       const extensions = ws.extensions ?? '';
       if (offered.length > 0 && (protocol ? !offered.includes(protocol) : (options.requireProtocol ?? true))) {
         noRetry = true;
-        report(
-          'protocol',
-          `The server selected ${protocol ? `'${protocol}', not one` : 'none'} of the offered sub-protocols (${offered.join(', ')}).`,
-        );
+        refused(`selected ${protocol ? `'${protocol}', not one` : 'none'} of`);
         update({ protocol, extensions });
         return closeSocket(ws, 4001 /* ClientCloseCode.PROTOCOL_NOT_NEGOTIATED */, 'Sub-protocol not negotiated');
       }
@@ -410,19 +425,47 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       emitEvent('message', decoded.value, data);
     };
 
-    const handleClose = (ws: WebSocket, info: CloseInfo) => {
-      if (socket !== ws) return;
-      socket = null;
+    const reportFailure = () => report('connection', `The WebSocket connection to '${snapshot.url}' failed.`);
+    /** A `protocol` error: the server `what` the offered sub-protocols. */
+    const refused = (what: string) => report('protocol', `The server ${what} the offered sub-protocols (${offered.join(', ')}).`);
+    /**
+     * Whether a failed attempt needs the probe: it offered sub-protocols that are required, failed
+     * before opening, and was not closed on purpose. Chromium fails a handshake whose server selected
+     * none of them exactly as it fails an unreachable server.
+     */
+    const probeWanted = () => !(opened || userClosed || reopen || noRetry) && offered.length > 0 && (options.requireProtocol ?? true);
+
+    /** `close` of the socket (or of the client, when it never comes); `probed` once the probe has decided. */
+    const handleClose = (ws: WebSocket, info: CloseInfo, probed?: boolean) => {
+      // While the probe decides, the attempt is still under way (CONNECTING): it ends when the probe does.
+      if (socket !== ws || cancelProbe) return;
       // Every timer of the socket goes with it; a retry belongs to the client.
       for (const name in timers) if (name !== 'retry') clearTimer(name as TimerName);
-      hook('closed');
-      const waiters = closeWaiters;
-      pending = null;
-      closeWaiters = [];
-      setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
-      for (const resolve of waiters) resolve(info);
-      emitEvent('close', info);
-      afterDisconnect(info);
+      if (!probed && probeWanted()) {
+        try {
+          cancelProbe = probeServer(socketClass() as WebSocketConstructor, snapshot.url as string, closeTimeout(), (reachable) => {
+            cancelProbe = null;
+            if (reachable) refused(`at '${snapshot.url}' is reachable but refused`);
+            else if (reachable === false) reportFailure();
+            handleClose(ws, info, true);
+          });
+          return;
+        } catch {
+          reportFailure();
+        }
+      }
+      // Closed, and what follows (a retry, or not) decided, in one update.
+      atOnce(() => {
+        socket = null;
+        hook('closed');
+        const waiters = closeWaiters;
+        pending = null;
+        closeWaiters = [];
+        setPhase('idle', { closeInfo: info, bufferedAmount: 0 });
+        for (const resolve of waiters) resolve(info);
+        emitEvent('close', info);
+        afterDisconnect(info);
+      });
     };
 
     /** After a connection ended or an attempt failed: reopen, let a feature retry, or stay closed. */
@@ -442,14 +485,14 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       if (userClosed || refs === 0) hook('stop');
     };
 
-    /** Ask the socket to close; if its `close` event never comes (dead link), end it ourselves. */
+    /**
+     * Ask the socket to close (the probe of a failed attempt: cancel it, which ends the attempt); if
+     * its `close` event never comes (dead link), end it ourselves.
+     */
     const closeSocket = (ws: WebSocket, code: number | undefined, reason: string | undefined) => {
+      if (cancelProbe) return cancelProbe();
       setPhase('closing');
-      try {
-        ws.close(code, reason);
-      } catch {
-        // Arguments were validated already; a stand-in that still throws is treated as closed.
-      }
+      closeWebSocket(ws, code, reason);
       setTimer('closeFallback', closeTimeout(), () => handleClose(ws, createCloseInfo(1006)));
     };
 
@@ -531,7 +574,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       options: () => options,
       phase: () => phase,
       socket: () => socket,
-      offered: () => offered,
       snapshot: () => snapshot,
       update,
       report,
@@ -543,11 +585,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       },
       settle,
       drop(ws, info) {
-        try {
-          ws.close(info.code, info.reason);
-        } catch {
-          // Already closing, or a stand-in that throws: abandoned either way.
-        }
+        // Closed before it is let go of, whatever a stand-in thinks of the code.
+        closeWebSocket(ws, info.code, info.reason);
         handleClose(ws, info);
       },
     };
@@ -612,7 +651,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         const closed = new Promise<CloseInfo>((resolve) => closeWaiters.push(resolve));
         if (!pending && phase !== 'closing') {
           pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length };
-          update({ readyState: ReadyState.CLOSING, reconnectAttempt: 0 });
+          update({ readyState: 2 /* ReadyState.CLOSING */, reconnectAttempt: 0 });
           drainThenClose();
         }
         return closed;

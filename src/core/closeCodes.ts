@@ -112,12 +112,13 @@ export function toUnsignedShort(value: number): number {
 /**
  * Check `close(code, reason)` arguments as `WebSocket.close` does, throwing the browser's
  * `DOMException`: `InvalidAccessError` for a code other than 1000 or 3000-4999 (after the browser's
- * own conversion, so 3000.9 is 3000), `SyntaxError` for a reason longer than 123 UTF-8 bytes.
+ * own conversion, so 3000.9 is 3000), and for a reason given without a code (Chromium reads the
+ * missing code as 0), `SyntaxError` for a reason longer than 123 UTF-8 bytes.
  *
  * @returns the code as the browser would send it.
  */
 export function assertValidCloseArguments(code?: number, reason?: string): number | undefined {
-  const converted = code === undefined ? undefined : toUnsignedShort(code);
+  const converted = code === undefined && reason === undefined ? undefined : toUnsignedShort(code ?? 0);
   if (converted !== undefined && converted !== 1000 && !(converted >= 3000 && converted <= 4999)) {
     throw new DOMException(`Invalid close code ${code}: use 1000 or 3000-4999.`, 'InvalidAccessError');
   }
@@ -126,4 +127,21 @@ export function assertValidCloseArguments(code?: number, reason?: string): numbe
     throw new DOMException(`The close reason is over ${MAX_CLOSE_REASON_BYTES} UTF-8 bytes.`, 'SyntaxError');
   }
   return converted;
+}
+
+/**
+ * Close `ws` whatever a stand-in's own checks think of the arguments: if `close(code, reason)`
+ * throws, `close()` without arguments (which browsers never refuse), so that no socket is left open
+ * once the kit lets go of it.
+ */
+export function closeWebSocket(ws: WebSocket, code?: number, reason?: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    try {
+      ws.close();
+    } catch {
+      // Only a stand-in can refuse even this: there is nothing left to try.
+    }
+  }
 }

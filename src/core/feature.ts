@@ -9,19 +9,17 @@ import type { WebSocketErrorKind } from './WebSocketError.js';
 export interface FeatureContext {
   /** The client's current options. */
   options(): Readonly<WebSocketClientOptions<unknown>>;
-  /** Where the client is; `'waiting'` means closed with a retry, a probe or the network pending. */
+  /** Where the client is; `'waiting'` means closed with a retry or the network pending. */
   phase(): ClientPhase;
   /** The socket of the current attempt or connection, if any. */
   socket(): WebSocket | null;
-  /** The sub-protocols the current (or last) attempt offered. */
-  offered(): readonly string[];
   /** The client's current snapshot. */
   snapshot(): WebSocketSnapshot<unknown>;
   /** Change the snapshot (listeners are told if anything differs). */
   update(patch: Partial<WebSocketSnapshot<unknown>>): void;
   /** Report an error: in the snapshot and to `error` listeners. */
   report(kind: WebSocketErrorKind, message: string): void;
-  /** Start a new connection attempt now (the `cancel` hooks run first). */
+  /** Start a new connection attempt now. */
   connect(): void;
   /** Stay closed in phase `waiting`; after `delay` ms, when given, start a new attempt. */
   wait(delay?: number): void;
@@ -43,8 +41,6 @@ export interface FeatureHooks {
    * `acquire()`): stop watching, cancel what is pending. May come more than once.
    */
   stop?(): void;
-  /** A new attempt starts: abandon whatever was pending for the last one. */
-  cancel?(): void;
   /** The connection opened (on `socket`). */
   open?(socket: WebSocket): void;
   /** A frame arrived while open; return true to take it (it is then not parsed or delivered). */
@@ -53,7 +49,8 @@ export interface FeatureHooks {
   closed?(): void;
   /**
    * The connection was lost or an attempt failed (`info` is null when it failed before a socket
-   * existed; `opened` tells whether it ever opened), and it was not closed on purpose. Return true
+   * existed; `opened` tells whether it ever opened), and it was not closed on purpose. Called before
+   * the closed snapshot is published, so that a retry decided now is published with it. Return true
    * to take over: then call `wait(delay)` or `settle()` on the context, now or later.
    */
   lost?(info: CloseInfo | null, opened: boolean): boolean;

@@ -3,9 +3,7 @@ import { NO_RECONNECT_CODES } from './closeCodes.js';
 import type { CloseInfo } from './CloseInfo.js';
 import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import { browserNetwork } from './network.js';
-import { ReadyState } from './readyState.js';
 import type { Unsubscribe } from './Subscribable.js';
-import type { WebSocketConstructor } from './WebSocketClient.js';
 
 /** When and how to reconnect after the connection is lost. All times in milliseconds. */
 export interface ReconnectOptions extends BackoffOptions {
@@ -27,10 +25,11 @@ export interface ReconnectOptions extends BackoffOptions {
 /**
  * Reconnect after the connection is lost, for the client's `reconnect` option: truncated
  * exponential backoff with full jitter, no retry after a close code that says the client was at
- * fault or the server ended normally, a pause while the host is offline (the client's `network`
- * option), and, when a handshake with sub-protocols fails, a probe without them that tells a
- * refused negotiation from an unreachable server. Keeps the snapshot's `reconnectAttempt`,
- * `nextReconnectAt` and `online`.
+ * fault or the server ended normally, and a pause while the host is offline (the client's `network`
+ * option). A failed attempt is retried whatever its code, including one the client found refused
+ * its sub-protocols by probing (Chromium does not say so, and a server that refuses only some
+ * handshakes looks the same); a server seen to select none of them (close 4001) is not retried.
+ * Keeps the snapshot's `reconnectAttempt`, `nextReconnectAt` and `online`.
  *
  * @example
  * ```ts
@@ -44,20 +43,10 @@ export function autoReconnect(options: ReconnectOptions = {}): ClientFeature<Rec
 function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions): FeatureHooks {
   let unwatch: Unsubscribe | null = null;
   let stable: ReturnType<typeof setTimeout> | undefined;
-  /** Abandons the probe under way (or the retry it scheduled), if any. */
-  let cancelProbe: (() => void) | null = null;
-  /** Probes in a row that connected while the handshake with sub-protocols failed. */
-  let probeSuccesses = 0;
 
-  const stopProbe = () => {
-    cancelProbe?.();
-    cancelProbe = null;
-  };
   const stop = () => {
     unwatch?.();
     unwatch = null;
-    stopProbe();
-    probeSuccesses = 0;
   };
 
   /** Retry after a delay, or stay closed. */
@@ -72,80 +61,6 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
     const delay = online ? backoffDelay(attempt, options, options.random) : undefined;
     client.wait(delay);
     client.update({ reconnectAttempt: attempt, nextReconnectAt: online ? Date.now() + (delay as number) : null, online });
-  };
-
-  /**
-   * Chromium fails the whole handshake when the server selects none of the offered sub-protocols,
-   * and tells scripts no more than "error, close 1006", exactly as for an unreachable server.
-   * After such a failure, a connection without sub-protocols tells the two apart. It must succeed
-   * twice in a row, with a failed real attempt in between, before the failure is called a protocol
-   * refusal: once could be a server that came back while the real attempt was failing.
-   */
-  const probeProtocols = (info: CloseInfo): boolean => {
-    const { url } = client.snapshot();
-    const offered = client.offered();
-    const Socket = client.options().WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!offered.length || !(client.options().requireProtocol ?? true) || !url || !Socket) return false;
-    let socket: WebSocket;
-    try {
-      socket = new Socket(url);
-    } catch {
-      return false;
-    }
-    client.wait();
-    const timeout = client.options().closeTimeout ?? 5000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let live = true;
-    const quit = () => {
-      clearTimeout(timer);
-      try {
-        socket.close(1000, 'Protocol probe');
-      } catch {
-        // Already closed: nothing to do.
-      }
-    };
-    cancelProbe = () => {
-      live = false;
-      quit();
-    };
-    const finish = (reachable: boolean) => {
-      if (!live) return;
-      live = false;
-      quit();
-      cancelProbe = null;
-      if (reachable && ++probeSuccesses < 2) {
-        // Reachable now: try the real handshake again without backoff, once the probe has closed,
-        // so that the server never sees two sockets of this client at once.
-        let pending = true;
-        const retry = () => {
-          if (!pending) return;
-          pending = false;
-          clearTimeout(timer);
-          cancelProbe = null;
-          client.connect();
-        };
-        cancelProbe = () => {
-          pending = false;
-          clearTimeout(timer);
-        };
-        if (socket.readyState === ReadyState.CLOSED) return retry();
-        socket.onclose = retry;
-        timer = setTimeout(retry, timeout);
-        return;
-      }
-      if (reachable) {
-        client.report(
-          'protocol',
-          `The server at '${url}' is reachable but selected none of the offered sub-protocols (${offered.join(', ')}).`,
-        );
-        return client.settle();
-      }
-      retryOrSettle(info, false);
-    };
-    socket.onopen = () => finish(true);
-    socket.onerror = socket.onclose = () => finish(false);
-    timer = setTimeout(() => finish(false), timeout);
-    return true;
   };
 
   return {
@@ -164,14 +79,12 @@ function attachReconnect(client: FeatureContext, latest: () => ReconnectOptions)
       });
     },
     stop,
-    cancel: stopProbe,
     open() {
-      probeSuccesses = 0;
       stable = setTimeout(() => client.update({ reconnectAttempt: 0 }), latest().resetAfter ?? 5000);
     },
     closed: () => clearTimeout(stable),
     lost(info, opened) {
-      if (!(info && !opened && probeProtocols(info))) retryOrSettle(info, opened);
+      retryOrSettle(info, opened);
       return true;
     },
     detach() {

@@ -47,6 +47,19 @@ function connect<In = unknown>(options: WebSocketClientOptions<In>) {
   return { client, events, errors, closes, messages };
 }
 
+/** What the real server counted under `key`: upgrade requests (accepted or not) and the close codes it received. */
+function serverStats(key: string): Promise<{ handshakes: number; closes: number[] }> {
+  const socket = new WebSocket(`${base}/stats?key=${key}`);
+  return new Promise((resolve, reject) => {
+    socket.onmessage = (event: MessageEvent<string>) => resolve(JSON.parse(event.data));
+    socket.onerror = () => reject(new Error(`could not read the server's stats for ${key}`));
+  });
+}
+
+let keyCount = 0;
+/** A key of its own for each test, so that the server's counts are this test's alone. */
+const newKey = () => `${Date.now().toString(36)}-${++keyCount}`;
+
 /** Resolve when the client's snapshot satisfies `predicate` (no fixed sleeps). */
 function until<In>(client: WebSocketClient<In>, predicate: (s: WebSocketSnapshot<In>) => boolean, timeout = 5000) {
   return new Promise<WebSocketSnapshot<In>>((resolve, reject) => {
@@ -82,18 +95,50 @@ describe('against a real server in Chromium', () => {
     expect(messages).toEqual([{ hello: 'queued' }, { hello: 'direct' }]);
   });
 
-  it('tells a refused sub-protocol negotiation from an unreachable server, and stays closed', async () => {
-    const { client, errors, closes } = connect({
-      url: `${base}/no-protocol`,
+  it.each([
+    ['without autoReconnect', false],
+    ['with autoReconnect', autoReconnect({ initialDelay: 60_000, random: () => 0.5 })],
+  ] as const)('reports a refused sub-protocol as one protocol error after exactly one probe, %s', async (_, reconnect) => {
+    const key = newKey();
+    const url = `${base}/no-protocol?key=${key}`;
+    const { client, events, errors } = connect({ url, protocols: ['json'], reconnect });
+    const published: WebSocketSnapshot<unknown>[] = [];
+    client.subscribe((snapshot) => published.push(snapshot));
+    const snapshot = await until(client, (s) => s.closeInfo !== null);
+    // Chromium fails the handshake itself (error, close 1006); the probe, still within the same
+    // attempt, finds the server reachable: one error, naming the cause, then the attempt's close.
+    expect(events).toEqual(['error:protocol', 'close:1006']);
+    expect(errors[0]?.message).toBe(`The server at '${url}' is reachable but refused the offered sub-protocols (json).`);
+    expect((await serverStats(key)).handshakes).toBe(2);
+    // CONNECTING until the probe has decided: the first CLOSED snapshot is the attempt's end.
+    expect(published.filter((s) => s.readyState === ReadyState.CLOSED)).toEqual([snapshot]);
+    if (reconnect) {
+      // Inferred, not seen: retried with backoff.
+      expect(snapshot).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 1 });
+      expect(snapshot.nextReconnectAt).toBeGreaterThan(Date.now());
+    } else {
+      expect(snapshot).toMatchObject({ readyState: ReadyState.CLOSED, nextReconnectAt: null, reconnectAttempt: 0 });
+    }
+  });
+
+  it('keeps retrying a server that refuses every other handshake for a while, and ends up connected', async () => {
+    // Refused (503), probe accepted, refused, probe accepted: the pattern the old autoReconnect took
+    // for a protocol refusal and gave up on for good. The server then accepts every handshake.
+    const key = newKey();
+    const { client, errors } = connect({
+      url: `${base}/flaky?key=${key}&refuse=4`,
       protocols: ['json'],
-      reconnect: autoReconnect({ initialDelay: 10 }),
+      reconnect: autoReconnect({ initialDelay: 20, maxDelay: 40 }),
     });
-    const snapshot = await until(client, (s) => s.error?.kind === 'protocol');
-    // Chromium fails the handshake itself (error, close 1006); the probe then finds the server reachable.
-    expect(closes.map((c) => c.code)).toEqual([1006, 1006]);
-    expect(errors.map((e) => e.kind)).toEqual(['connection', 'connection', 'protocol']);
-    expect(errors[2]?.message).toContain('json');
-    expect(snapshot).toMatchObject({ readyState: ReadyState.CLOSED, nextReconnectAt: null, reconnectAttempt: 0 });
+    const settled: WebSocketSnapshot<unknown>[] = [];
+    client.subscribe((s) => {
+      if (s.readyState === ReadyState.CLOSED && s.nextReconnectAt === null) settled.push(s);
+    });
+    const open = await until(client, (s) => s.readyState === ReadyState.OPEN);
+    expect(open.protocol).toBe('json');
+    expect(errors.map((e) => e.kind)).toEqual(['protocol', 'protocol']);
+    expect((await serverStats(key)).handshakes).toBe(5);
+    expect(settled).toEqual([]);
   });
 
   it('still retries an unreachable server when protocols were offered', async () => {
@@ -129,6 +174,37 @@ describe('against a real server in Chromium', () => {
     const { client, messages } = connect<{ i: number }>({ url: `${base}/flood?n=2000` });
     await until(client, (s) => s.messageCount === 2000);
     expect(messages.map((m) => m.i)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  });
+
+  it('throws for a reason without a code, as Chromium does, and keeps the socket usable; the next close reaches the server', async () => {
+    const key = newKey();
+    const { client, messages } = connect({ url: `${base}/echo?key=${key}`, protocols: 'json' });
+    await until(client, (s) => s.readyState === ReadyState.OPEN);
+    let native: unknown;
+    const probe = new WebSocket(`ws://127.0.0.1:1/`);
+    try {
+      probe.close(undefined, 'bye');
+    } catch (error) {
+      native = error;
+    }
+    probe.close();
+    let ours: unknown;
+    try {
+      void client.close(undefined, 'bye');
+    } catch (error) {
+      ours = error;
+    }
+    expect((native as DOMException).name).toBe('InvalidAccessError');
+    expect(ours).toBeInstanceOf(DOMException);
+    expect((ours as DOMException).name).toBe('InvalidAccessError');
+    // Nothing happened: still open, still talking.
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+    expect(client.sendJson({ still: 'open' })).toBe('sent');
+    await until(client, (s) => s.messageCount === 1);
+    expect(messages).toEqual([{ still: 'open' }]);
+    const info = await client.close(1000, 'bye');
+    expect(info).toMatchObject({ code: 1000, reason: 'bye', wasClean: true });
+    await expect.poll(async () => (await serverStats(key)).closes).toEqual([1000]);
   });
 
   it('closes cleanly with the code and reason given', async () => {
@@ -195,7 +271,11 @@ describe("parity with the browser's own checks", () => {
     [4000, 'x'.repeat(124)],
     [4000, '€'.repeat(41)],
     [4000, '€'.repeat(42)],
-  ] as [number, string | undefined][])('close(%s, reason of %s)', (code, reason) => {
+    [undefined, 'bye'],
+    [undefined, ''],
+    [undefined, 'x'.repeat(124)],
+    [undefined, undefined],
+  ] as [number | undefined, string | undefined][])('close(%s, reason of %s)', (code, reason) => {
     let native = 'ok';
     const socket = new WebSocket(`ws://127.0.0.1:1/`);
     try {

@@ -191,7 +191,9 @@ describe('<ConnectionStatus>', () => {
     act(() => {
       window.dispatchEvent(new Event('online'));
     });
-    expect(status().getAttribute('data-state')).toBe('connecting');
+    // The retry's attempt under way: still reconnecting (attempt 1), and it says what it does.
+    expect(status().getAttribute('data-state')).toBe('reconnecting');
+    expect(status().textContent).toBe('Connecting…');
     await tick(20);
     expect(status().textContent).toBe('Connected');
   });

@@ -17,4 +17,17 @@ describe('connectionState', () => {
   ] as const)('readyState %s, next attempt %s, online %s: %s', (readyState, next, online, expected) => {
     expect(connectionState(readyState, next, online)).toBe(expected);
   });
+
+  it.each([
+    // A retry's attempt under way (after a lost connection) is still reconnecting, never a first connection.
+    [ReadyState.CONNECTING, null, true, 1, 'reconnecting'],
+    [ReadyState.CONNECTING, null, false, 3, 'reconnecting'],
+    [ReadyState.CONNECTING, null, true, 0, 'connecting'],
+    [ReadyState.OPEN, null, true, 2, 'open'],
+    [ReadyState.CLOSING, null, true, 2, 'closing'],
+    [ReadyState.CLOSED, 123, true, 2, 'reconnecting'],
+    [ReadyState.CLOSED, null, true, 2, 'closed'],
+  ] as const)('readyState %s, next attempt %s, online %s, reconnect attempt %s: %s', (readyState, next, online, attempt, expected) => {
+    expect(connectionState(readyState, next, online, attempt)).toBe(expected);
+  });
 });

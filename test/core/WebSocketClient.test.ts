@@ -10,10 +10,11 @@ import {
   heartbeat,
   type CloseInfo,
   type NetworkMonitor,
+  type WebSocketConstructor,
   type WebSocketClientOptions,
   type WebSocketError,
 } from '../../src/core/index.js';
-import { Server } from 'mock-socket';
+import { Server, type WebSocket as MockWebSocket } from 'mock-socket';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
 import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
 
@@ -179,26 +180,101 @@ describe('sub-protocol negotiation', () => {
     expect(mock.connections).toHaveLength(1);
   });
 
-  it('tells a handshake the browser failed over protocols from an unreachable server, by probing', async () => {
-    // Like Chromium with a server that selects none: the offered-protocol handshake fails outright.
-    const { client, errors, created, overlaps } = setup(
-      { protocols: ['json'], reconnect: autoReconnect({ initialDelay: 10 }) },
-      { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') },
-    );
+  /** Like Chromium with a server that selects none: the handshake offering sub-protocols fails outright. */
+  const refusesProtocols = { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') };
+
+  it.each([
+    ['without autoReconnect', false],
+    ['with autoReconnect', autoReconnect({ initialDelay: 60_000, random: () => 0.5 })],
+  ] as const)(
+    'tells a handshake failed over sub-protocols from an unreachable server by one probe, in the attempt, %s',
+    async (_, reconnect) => {
+      const { client, order, errors, closes, created, overlaps } = setup({ protocols: ['json'], reconnect }, refusesProtocols);
+      const published: number[] = [];
+      client.subscribe((snapshot) => published.push(snapshot.readyState));
+      client.connect();
+      await tick(); // the handshake fails; the probe starts, within the same attempt
+      expect(created).toHaveLength(2);
+      expect(order).toEqual([]);
+      expect(client.getSnapshot().readyState).toBe(ReadyState.CONNECTING);
+      await tick(20);
+      // One error, named for its cause, then the attempt's own close.
+      expect(order).toEqual(['error:protocol', `close:${closes[0]?.code}`]);
+      expect(errors[0]?.message).toBe(
+        `The server at '${client.getSnapshot().url}' is reachable but refused the offered sub-protocols (json).`,
+      );
+      expect(created.map((socket) => socket.readyState)).toEqual([3, 3]);
+      // The probe waits for the real socket to close, the attempt ends once the probe has closed.
+      expect(overlaps).toEqual([0, 0]);
+      expect(published.filter((state) => state === ReadyState.CLOSED)).toHaveLength(1);
+      if (reconnect) {
+        // Inferred, not seen (a server that refuses some handshakes looks the same): retried with backoff.
+        expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 1 });
+        const next = client.getSnapshot().nextReconnectAt as number;
+        expect(next).toBeGreaterThan(Date.now());
+        await tick(next - Date.now() + 20);
+        expect(created).toHaveLength(4);
+        expect(errors.map((e) => e.kind)).toEqual(['protocol', 'protocol']);
+      } else {
+        expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, nextReconnectAt: null });
+        await tick(60_000);
+        expect(created).toHaveLength(2);
+      }
+    },
+  );
+
+  it('reports an unreachable server once, as a connection error, after a probe that failed too', async () => {
+    const { client, order, created } = setup({
+      url: 'ws://nothing-here.test:1/',
+      protocols: ['json'],
+      reconnect: autoReconnect({ initialDelay: 60_000, random: () => 0.5 }),
+    });
     client.connect();
-    await tick(40);
-    // attempt, probe (reachable), attempt again at once, probe (reachable again): a protocol refusal.
-    expect(errors.map((e) => e.kind)).toEqual(['connection', 'connection', 'protocol']);
-    expect(created).toHaveLength(4);
-    expect(created.map((socket) => socket.readyState)).toEqual([3, 3, 3, 3]);
-    // The real attempt after a probe waits for the probe to close: never two sockets at once.
-    expect(overlaps).toEqual([0, 0, 0, 0]);
-    await tick(60_000);
-    expect(created).toHaveLength(4);
-    expect(client.getSnapshot().nextReconnectAt).toBeNull();
+    await tick(20);
+    expect(created).toHaveLength(2);
+    // (mock-socket closes a failed connection with 1000 where a browser says 1006.)
+    expect(order).toEqual(['error:connection', `close:${client.getSnapshot().closeInfo?.code}`]);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 1 });
   });
 
-  it('does not call it a protocol refusal when the server came back while an attempt was failing', async () => {
+  it('never probes after a close it asked for, nor without required sub-protocols', async () => {
+    const { client, created } = setup({ url: 'ws://nothing-here.test:1/', protocols: ['json'], requireProtocol: false, reconnect: false });
+    client.connect();
+    await tick(20);
+    expect(created).toHaveLength(1);
+    const other = setup({ url: 'ws://nothing-here.test:2/', reconnect: false });
+    other.client.connect();
+    await tick(20);
+    expect(other.created).toHaveLength(1);
+  });
+
+  it('keeps retrying when the probe connects twice in a row with a failed attempt between (no proof of a refusal)', async () => {
+    const { client, created, errors } = setup(
+      { protocols: ['json'], reconnect: autoReconnect({ initialDelay: 10, maxDelay: 10, random: () => 0.5 }) },
+      refusesProtocols,
+    );
+    client.connect();
+    await tick(200);
+    // Many attempts, each with its probe: it never settles for good.
+    expect(created.length).toBeGreaterThan(6);
+    expect(errors.every((e) => e.kind === 'protocol')).toBe(true);
+    expect(client.getSnapshot().nextReconnectAt !== null || client.getSnapshot().readyState === ReadyState.CONNECTING).toBe(true);
+  });
+
+  it('ends the attempt at once, without an error, when reconnect() is called during the probe', async () => {
+    const { client, created, order } = setup({ protocols: ['json'], reconnect: false }, refusesProtocols);
+    client.connect();
+    await tick();
+    expect(created).toHaveLength(2);
+    client.reconnect();
+    expect(created[1]?.readyState).toBe(ReadyState.CLOSING);
+    expect(order).toEqual([`close:${client.getSnapshot().closeInfo?.code}`]);
+    // The new attempt started at once (its URL is a plain string).
+    expect(created).toHaveLength(3);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CONNECTING);
+  });
+
+  it('still connects when the server came back while an attempt was failing (the probe then reads it as a refusal)', async () => {
     const mock = createMockServer({ selectProtocol: (offered: string[]) => (offered.includes('json') ? 'json' : '') });
     const { url } = mock;
     const factory = createSocketFactory();
@@ -216,22 +292,28 @@ describe('sub-protocol negotiation', () => {
     const back = new Server(url, { mock: false, selectProtocol: (offered: string[]) => (offered.includes('json') ? 'json' : '') });
     cleanups.push(() => back.stop());
     await tick(30); // ...and the server is back before that attempt reports its failure
+    // The probe connects, which is all a refusal looks like in a browser: reported, but retried.
+    expect(client.getSnapshot().error?.kind).toBe('protocol');
+    const next = client.getSnapshot().nextReconnectAt as number;
+    expect(next).not.toBeNull();
+    await tick(next - Date.now() + 20);
     expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, protocol: 'json' });
     expect(client.getSnapshot().error).toBeNull();
   });
 
-  it('abandons the probe when the client is closed meanwhile', async () => {
-    const { client, errors, created } = setup(
-      { protocols: ['json'] },
-      { selectProtocol: (offered: string[]) => (offered.length > 0 ? 'not-offered' : '') },
-    );
+  it('abandons the probe when the client is closed meanwhile: the attempt ends at once, without an error', async () => {
+    const { client, errors, closes, created } = setup({ protocols: ['json'] }, refusesProtocols);
     client.connect();
     await tick(); // the handshake fails; the probe starts
     expect(created).toHaveLength(2);
-    await client.close();
+    const info = await client.close();
+    // Resolved with how the attempt's socket closed, the one close event.
+    expect(info).toEqual(closes[0]);
     await tick(20);
-    expect(errors.map((e) => e.kind)).toEqual(['connection']);
+    expect(errors).toEqual([]);
+    expect(closes).toHaveLength(1);
     expect(created[1]?.readyState).toBe(ReadyState.CLOSED);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, nextReconnectAt: null });
   });
 
   it('accepts no protocol when requireProtocol is false', async () => {
@@ -528,6 +610,30 @@ describe('closing', () => {
     expect(caught).toBeInstanceOf(DOMException);
   });
 
+  it('closes a stand-in that refuses the arguments with close() instead: never lets go of an open socket', async () => {
+    const mock = createMockServer();
+    const factory = createSocketFactory();
+    class PickyWebSocket extends (factory.WebSocket as unknown as typeof MockWebSocket) {
+      override close(code?: number, reason?: string) {
+        if (code !== undefined || reason !== undefined) throw new TypeError('this stand-in takes no arguments');
+        super.close();
+      }
+    }
+    const client = new WebSocketClient({ url: mock.url, WebSocket: PickyWebSocket as unknown as WebSocketConstructor });
+    cleanups.push(() => {
+      client.dispose();
+      mock.stop();
+    });
+    client.connect();
+    await tick();
+    expect(mock.connections).toHaveLength(1);
+    const closing = client.close(4000, 'bye');
+    await tick();
+    await closing;
+    expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
+    expect(factory.created[0]?.readyState).toBe(ReadyState.CLOSED);
+  });
+
   it('waits for queued messages to go out before closing', async () => {
     const { client, mock } = setup();
     client.connect();
@@ -589,6 +695,18 @@ describe('closing', () => {
 });
 
 describe('reconnecting', () => {
+  it('publishes a lost connection and its retry in one update: never "closed, nothing pending" in between', async () => {
+    const { client, mock } = setup({ reconnect: autoReconnect({ initialDelay: 1000 }) });
+    const published: { readyState: number; nextReconnectAt: number | null }[] = [];
+    client.subscribe(({ readyState, nextReconnectAt }) => published.push({ readyState, nextReconnectAt }));
+    client.connect();
+    await tick();
+    mock.server.close({ code: 1006, reason: '', wasClean: false });
+    const closed = published.filter((s) => s.readyState === ReadyState.CLOSED);
+    expect(closed).toHaveLength(1);
+    expect(closed[0]?.nextReconnectAt).not.toBeNull();
+  });
+
   it('retries after an abnormal close after a jittered delay within the backoff bounds', async () => {
     const { client, mock, created } = setup({ reconnect: autoReconnect({ initialDelay: 1000, random: () => 0.5 }) });
     client.connect();

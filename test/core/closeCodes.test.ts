@@ -6,6 +6,7 @@ import {
   ClientCloseCode,
   MAX_CLOSE_REASON_BYTES,
   assertValidCloseArguments,
+  closeWebSocket,
   toUnsignedShort,
   closeCodeMeaning,
   describeCloseCode,
@@ -179,7 +180,16 @@ describe('assertValidCloseArguments', () => {
 
   it.each([undefined, 1000, 3000, 3001, 4000, 4001, 4999])('accepts code %s', (code) => {
     expect(() => assertValidCloseArguments(code)).not.toThrow();
+  });
+
+  it.each([1000, 3000, 3001, 4000, 4001, 4999])('accepts code %s with a reason', (code) => {
     expect(() => assertValidCloseArguments(code, 'bye')).not.toThrow();
+  });
+
+  it.each(['bye', '', 'a'.repeat(124)])('throws InvalidAccessError for a reason (%j) without a code, as Chromium does', (reason) => {
+    // Chromium reads the missing code as 0: "The close code must be either 1000, or between 3000
+    // and 4999. 0 is neither." The code is checked before the reason's length.
+    expectDOMException(() => assertValidCloseArguments(undefined, reason), 'InvalidAccessError');
   });
 
   it('accepts no arguments at all', () => {
@@ -194,7 +204,6 @@ describe('assertValidCloseArguments', () => {
     const reason = 'a'.repeat(123);
     expect(new TextEncoder().encode(reason).length).toBe(123);
     expect(() => assertValidCloseArguments(1000, reason)).not.toThrow();
-    expect(() => assertValidCloseArguments(undefined, reason)).not.toThrow();
   });
 
   it('accepts a 123-byte multi-byte reason (41 x U+20AC)', () => {
@@ -237,7 +246,6 @@ describe('assertValidCloseArguments', () => {
     const reason = 'a'.repeat(124);
     const error = expectDOMException(() => assertValidCloseArguments(1000, reason), 'SyntaxError');
     expect(error.message).toContain('123');
-    expectDOMException(() => assertValidCloseArguments(undefined, reason), 'SyntaxError');
   });
 
   it('throws SyntaxError for a 124-byte reason of 2-byte characters', () => {
@@ -268,4 +276,42 @@ describe('assertValidCloseArguments', () => {
 
 it('freezes every table entry, so no caller can change the policy for everyone', () => {
   for (const entry of Object.values(CLOSE_CODES)) expect(Object.isFrozen(entry)).toBe(true);
+});
+
+describe('closeWebSocket', () => {
+  /** A stand-in whose `close` refuses arguments it dislikes, as mock-socket's own checks do. */
+  function pickySocket() {
+    const calls: unknown[][] = [];
+    const socket = {
+      readyState: 1,
+      close(...args: unknown[]) {
+        calls.push(args);
+        if (args.some((arg) => arg !== undefined)) throw new TypeError('refused');
+        socket.readyState = 2;
+      },
+    };
+    return { socket, calls };
+  }
+
+  it('closes with the code and reason when the socket takes them', () => {
+    const calls: unknown[][] = [];
+    closeWebSocket({ close: (...args: unknown[]) => calls.push(args) } as unknown as WebSocket, 4000, 'bye');
+    expect(calls).toEqual([[4000, 'bye']]);
+  });
+
+  it('falls back to close() without arguments when the socket refuses them: never left open', () => {
+    const { socket, calls } = pickySocket();
+    closeWebSocket(socket as unknown as WebSocket, 4000, 'bye');
+    expect(calls).toEqual([[4000, 'bye'], []]);
+    expect(socket.readyState).toBe(2);
+  });
+
+  it('does not throw when even close() throws', () => {
+    const socket = {
+      close() {
+        throw new Error('broken');
+      },
+    };
+    expect(() => closeWebSocket(socket as unknown as WebSocket, 1000)).not.toThrow();
+  });
 });

@@ -168,7 +168,9 @@ describe('server killed and restarted during two-way traffic', () => {
     ]);
   });
 
-  // The core's sub-protocol probe opens a socket of its own; it must close before the real attempt starts.
+  // A failed attempt that offered `json` probes the server once without a sub-protocol, within the
+  // attempt and only after the attempt's own socket has closed; the attempt ends once the probe has
+  // closed (src/core/probeServer.ts). So the server never holds two sockets of one page.
   it('never holds more than one socket per page at the server, protocol probes included', () => {
     expect(peakOpenJson).toBeGreaterThan(0); // the run above happened
     expect(peakOpen).toBeLessThanOrEqual(names.length);
