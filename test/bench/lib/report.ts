@@ -95,6 +95,8 @@ interface FloodSummary {
   longestTaskMax: number | null;
   repeatsWithLongTask: number;
   maxFrameGap: number | null;
+  /** Median over repeats of the largest frame gap divided by the limit page's of the same repeat. */
+  maxFrameGapRatio: number | null;
   heapJs: number | null;
   heapBlink: number | null;
   domNodes: number | null;
@@ -124,6 +126,7 @@ function summarizeFlood(runs: readonly FloodRun[], variant: string): FloodSummar
     longestTaskMax: max(own.map((run) => run.longestTask)),
     repeatsWithLongTask: own.filter((run) => run.longTasks > 0).length,
     maxFrameGap: median(own.map((run) => run.maxFrameGap)),
+    maxFrameGapRatio: ratioToLimit(runs, variant, (run) => run.maxFrameGap),
     heapJs: median(memoryRuns.map((run) => run.memory?.heapJs)),
     heapBlink: median(memoryRuns.map((run) => run.memory?.heapBlink)),
     domNodes: median(memoryRuns.map((run) => run.memory?.domNodes)),
@@ -198,6 +201,12 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[
         ? 'none in any repeat'
         : `${flood.longestTask ? `median of the repeats' longest ${ms(flood.longestTask)} ms` : 'none in most repeats'}; ${flood.repeatsWithLongTask} of ${flood.repeats} repeats had one (worst ${ms(flood.longestTaskMax)} ms; limit page: ${longTaskNote(results.flood, 'limit')})`,
     pass: (flood.longestTask ?? 0) < 50,
+  });
+  targets.push({
+    group: 'Flood',
+    target: "largest frame gap within 1.5× the limit page's",
+    measured: `${ratio(flood.maxFrameGapRatio)} (${ms(flood.maxFrameGap)} ms vs ${ms(summarizeFlood(results.flood, 'limit').maxFrameGap)} ms)`,
+    pass: flood.maxFrameGapRatio === null ? false : flood.maxFrameGapRatio <= 1.5,
   });
   const steady = summarizeSteady(results.steady, 'kit');
   const steadyLimit = summarizeSteady(results.steady, 'limit');
@@ -280,7 +289,7 @@ function floodTable(runs: readonly FloodRun[], variants: readonly string[], time
             : `did not finish in ${ms(timeoutMs / 1000)} s (${int(s.renderedAtTimeout)} rendered by then)${s.failure ? `: ${s.failure}` : ''}`
           : `${ms(s.time)} (${ms(s.timeMin)}–${ms(s.timeMax)})${s.completed < s.repeats ? `, ${s.repeats - s.completed} of ${s.repeats} did not finish` : ''}`;
     if (s.completed === 0 && s.failure?.startsWith('not run')) {
-      return [VARIANT_LABELS[variant] ?? variant, s.failure, '—', '—', '—', '—', '—', '—', '—', '—', '0'];
+      return [VARIANT_LABELS[variant] ?? variant, s.failure, '—', '—', '—', '—', '—', '—', '—', '—', '—', '0'];
     }
     return [
       VARIANT_LABELS[variant] ?? variant,
@@ -289,6 +298,7 @@ function floodTable(runs: readonly FloodRun[], variants: readonly string[], time
       s.completed === 0 ? '? (did not finish)' : int(s.lost),
       s.longestTask ? `${ms(s.longestTask)} (${s.repeatsWithLongTask}/${s.repeats} repeats)` : '< 50 (none)',
       ms(s.maxFrameGap),
+      variant === 'limit' ? '1×' : ratio(s.maxFrameGapRatio),
       `${mb(s.heapJs)}${s.memoryAtTimeout ? ' ‡' : ''}`,
       `${mb(s.heapBlink)}${s.memoryAtTimeout ? ' ‡' : ''}`,
       `${int(s.domNodes)}${s.memoryAtTimeout ? ' ‡' : ''}`,
@@ -304,6 +314,7 @@ function floodTable(runs: readonly FloodRun[], variants: readonly string[], time
       'messages lost',
       'longest task, ms',
       'largest frame gap, ms',
+      'gap × limit',
       'JS heap after, MB',
       'Blink heap after, MB',
       'DOM nodes after',
