@@ -8,6 +8,7 @@ import {
   type IdPacket,
   type MessagePacket,
 } from '../protocol/index.js';
+import { createPacer, type Pacer } from '../protocol/createPacer.js';
 
 /** Fields every log entry has. */
 interface EntryBase {
@@ -19,7 +20,7 @@ interface EntryBase {
 
 /**
  * A chat message. The user's own messages appear as soon as they are written: `pending` while they
- * wait for a connection (or for a slow link to drain), `sent` once handed to the socket, `delivered` when the
+ * wait for a connection (or for a slow link to drain, or for the server's rate), `sent` once handed to the socket, `delivered` when the
  * server echoed them back.
  * Everyone else's are `delivered`.
  */
@@ -105,7 +106,7 @@ export interface ChatStoreOptions {
    * the user's typing).
    */
   schedule?: Scheduler;
-  /** The clock for outgoing `date` fields. Default `Date.now`. */
+  /** The clock for outgoing `date` fields and for pacing frames to the server's rate. Default `Date.now`. */
   now?: () => number;
   /**
    * The most own messages that may wait for the server's echo. Past it, `send` refuses the text
@@ -167,6 +168,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   readonly #seenNonces = new Set<string>();
   #nextKey = 0;
   readonly #nonceBase = Math.random().toString(36).slice(2, 10);
+  /** This connection's frames through the server's rate (announced in `id`), or null: no pacing. */
+  #pacer: Pacer | null | undefined;
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
@@ -206,6 +209,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     ];
     return () => {
       for (const stop of stops) stop();
+      this.#pacer?.clear();
       this.#cancelFlush?.();
       this.#cancelFlush = null;
     };
@@ -254,7 +258,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#requestedName = name;
     this.#set({ username: name });
     const id = this.#current('clientId');
-    if (id !== null && this.#current('signedIn')) this.#client.sendJson(encodeUsername(name, id, this.#now()));
+    if (id !== null && this.#current('signedIn')) this.#pace(() => this.#client.sendJson(encodeUsername(name, id, this.#now())));
   }
 
   /** Publish pending changes now instead of at the next scheduled moment. */
@@ -288,11 +292,16 @@ export class ChatStore extends Subscribable<ChatListener> {
     } else {
       const packet = result.packet;
       switch (packet.type) {
-        case 'id':
-          this.#set({ server: serverFeatures(packet) });
+        case 'id': {
+          const server = serverFeatures(packet);
+          // One token held back: a margin for the two ends' clocks (millisecond rounding, a clock
+          // step), at no cost in throughput (the server's bucket starts earlier and refills alike).
+          this.#pacer = server?.rate && createPacer(server.rate, this.#now, 1);
+          this.#set({ server });
           this.#signIn(packet.id, packet.ext === undefined ? undefined : this.#session);
           this.#session = packet.session;
           break;
+        }
         case 'rejectusername':
           this.#append({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName });
           this.#requestedName = packet.name;
@@ -315,7 +324,7 @@ export class ChatStore extends Subscribable<ChatListener> {
   /** The MDN flow: remember the id, ask for the name (rejoining with `session`), then send what waits, in order. */
   #signIn(id: number, session: string | undefined): void {
     this.#set({ clientId: id, signedIn: true });
-    this.#client.sendJson(encodeUsername(this.#requestedName, id, this.#now(), session));
+    this.#pace(() => this.#client.sendJson(encodeUsername(this.#requestedName, id, this.#now(), session)));
     for (const own of this.#unconfirmed) this.#transmit(own);
   }
 
@@ -363,6 +372,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
   #disconnected(): void {
     this.#set({ clientId: null, signedIn: false });
+    // What waits for the rate goes again after the next sign-in (the new connection has its own).
+    this.#pacer?.clear();
     this.#client.discardQueued?.(this.#isOwnPacket);
     for (const own of this.#unconfirmed) {
       if (own.entry.status === 'sent') this.#update(own, { status: 'pending' });
@@ -390,11 +401,21 @@ export class ChatStore extends Subscribable<ChatListener> {
   };
 
   #transmit(own: OwnMessage): void {
-    const id = this.#current('clientId');
-    if (id === null) return;
-    const result = this.#client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
-    // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
-    if (result === 'sent' && own.entry.status === 'pending') this.#update(own, { status: 'sent' });
+    this.#pace(() => {
+      const id = this.#current('clientId');
+      if (id === null) return;
+      const result = this.#client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
+      // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
+      if (result === 'sent' && own.entry.status === 'pending') this.#update(own, { status: 'sent' });
+      // (The pacer's timer may run this: publish the change.)
+      this.#scheduleFlush();
+    });
+  }
+
+  /** Send a frame now, or after those before it when the server's rate says wait (it stays pending). */
+  #pace(frame: () => void): void {
+    if (this.#pacer) this.#pacer.push(frame);
+    else frame();
   }
 
   // ---- state plumbing ---------------------------------------------------------------------------

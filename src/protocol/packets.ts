@@ -15,7 +15,8 @@ export const PROTOCOL_EXTENSION_VERSION = 1;
  * - `session`: a secret naming this connection's user; sent back in `username` after a reconnect,
  *   it makes the server treat the user as the same one, rejoining;
  * - `rateMessages` / `rateInterval`: the server's rate for this connection's frames, a token bucket
- *   of `rateMessages` refilled evenly over `rateInterval` ms (absent: no limit).
+ *   of `rateMessages` refilled evenly over `rateInterval` ms (absent: no limit); the chat store
+ *   paces its frames by it (`createPacer`), so that the server never has to slow it down.
  */
 export interface IdPacket {
   readonly type: 'id';

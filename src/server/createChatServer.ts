@@ -12,16 +12,26 @@ import {
   type ServerPacket,
   type UserListPacket,
 } from '../protocol/packets.js';
-import { RecentKeys, TokenBucket } from './limits.js';
+import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { DEFAULT_MAX_NAME_LENGTH, cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
+import { RecentKeys } from './RecentKeys.js';
 import { DepartedSessions } from './sessions.js';
 
-/** The most messages a connection may send in a burst, refilled evenly over `interval`. */
+/**
+ * The most messages a connection may send in a burst, refilled evenly over `interval`, announced to
+ * clients in `id` (`rateMessages` / `rateInterval`). Frames over it wait; only a flood is cut.
+ */
 export interface RateLimitOptions {
   /** Tokens in the bucket: the largest burst. Every frame a client sends costs one. */
   readonly messages: number;
   /** Milliseconds in which a full bucket refills. */
   readonly interval: number;
+  /**
+   * Frames over the rate that may wait for tokens (handled in order as the bucket refills); one
+   * more, a flood far over the rate, closes the connection with 1008. Default `5 * messages`
+   * (five bursts' worth: 100 at the default rate); 0 closes at the first frame over the rate.
+   */
+  readonly maxBacklog?: number;
 }
 
 /** Options of {@link createChatServer}. Every limit has a default; sizes and times must be ≥ 0. */
@@ -41,8 +51,9 @@ export interface ChatServerOptions {
   /** Longest user name in code points; a longer one is cut. Default 64. */
   readonly maxNameLength?: number;
   /**
-   * Token bucket per connection: every frame costs a token; a frame with none left closes the
-   * connection with 1008. Default 20 per 10 s. `false` turns it off.
+   * Token bucket per connection: every frame costs a token; a frame with none left waits for one
+   * (the client is slowed down, its frames handled in order), and one more than `maxBacklog`
+   * waiting closes the connection with 1008. Default 20 per 10 s. `false` turns it off.
    */
   readonly rateLimit?: RateLimitOptions | false;
   /**
@@ -109,6 +120,9 @@ export type ChatServerEvent =
       /** Invalid frames of this connection so far, this one included. */
       readonly count: number;
     }
+  /** A frame found the bucket empty and waits: logged when a connection's backlog starts, not per frame. */
+  | { readonly type: 'rate-delayed'; readonly id: number }
+  /** A connection cut for flooding (1008). */
   | { readonly type: 'rate-limited'; readonly id: number }
   | { readonly type: 'heartbeat-timeout'; readonly id: number }
   | { readonly type: 'slow-consumer'; readonly id: number; readonly bufferedAmount: number }
@@ -139,7 +153,9 @@ export interface ChatServerStats {
   readonly malformedPackets: number;
   readonly unknownTypes: number;
   readonly textTooLong: number;
-  /** Connections closed for going over the rate (1008). */
+  /** Frames that found the bucket empty and waited for a token (then handled, in order). */
+  readonly rateDelayed: number;
+  /** Connections closed for flooding: a frame over the rate with `maxBacklog` already waiting (1008). */
   readonly rateLimited: number;
   /** Connections closed for too many invalid frames (1007). */
   readonly invalidClosed: number;
@@ -206,7 +222,7 @@ export const CHAT_SERVER_DEFAULTS = Object.freeze({
   maxPayload: 64 * 1024,
   maxTextLength: 2000,
   maxNameLength: DEFAULT_MAX_NAME_LENGTH,
-  rateLimit: Object.freeze({ messages: 20, interval: 10_000 }),
+  rateLimit: Object.freeze({ messages: 20, interval: 10_000, maxBacklog: 100 }),
   maxInvalidPackets: 10,
   heartbeatInterval: 30_000,
   rejoinWindow: 2 * 60_000,
@@ -229,7 +245,8 @@ interface Peer {
   /** Its user rejoined on a new connection, which used its session up. */
   replaced: boolean;
   invalid: number;
-  readonly bucket: TokenBucket | null;
+  /** Its frames through the rate limit, or null without one. */
+  readonly pacer: Pacer | null;
   /** The code the server closed it with, when the server did. */
   closeCode: number | null;
 }
@@ -285,10 +302,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const dedupeCapacity = limit(options, 'dedupeCapacity', 0);
   const maxBufferedAmount = limit(options, 'maxBufferedAmount', 0);
   const shutdownTimeout = limit(options, 'shutdownTimeout', 0);
-  const rateLimit = options.rateLimit === undefined ? CHAT_SERVER_DEFAULTS.rateLimit : options.rateLimit;
-  if (rateLimit && !(rateLimit.messages >= 1 && rateLimit.interval > 0)) {
-    throw new RangeError('rateLimit needs messages >= 1 and interval > 0');
-  }
+  const rateLimit = rateOption(options);
   const now = options.now ?? Date.now;
   const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(normalizeOrigin)) : null;
 
@@ -313,6 +327,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     malformedPackets: 0,
     unknownTypes: 0,
     textTooLong: 0,
+    rateDelayed: 0,
     rateLimited: 0,
     invalidClosed: 0,
     heartbeatTimeouts: 0,
@@ -475,12 +490,26 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     if (peer.socket.readyState !== WebSocket.OPEN) return;
     peer.alive = true;
     if (answerPing(peer, data, isBinary)) return;
-    if (peer.bucket && !peer.bucket.take(now())) {
+    const frame = () => handle(peer, data, isBinary);
+    if (peer.pacer) paced(peer, peer.pacer.push(frame));
+    else frame();
+  };
+
+  /** After a frame went through the rate limit: handled (0 waiting), delayed, or, a flood, cut with 1008. */
+  const paced = (peer: Peer, waiting: number): void => {
+    if (rateLimit && waiting > rateLimit.maxBacklog) {
       counters.rateLimited++;
       log({ type: 'rate-limited', id: peer.id });
       closePeer(peer, 1008, 'Rate limit exceeded');
-      return;
+    } else if (waiting > 0) {
+      counters.rateDelayed++;
+      if (waiting === 1) log({ type: 'rate-delayed', id: peer.id });
     }
+  };
+
+  /** One frame the rate let through (a delayed one may find its connection closing: then dropped). */
+  const handle = (peer: Peer, data: RawData, isBinary: boolean): void => {
+    if (peer.socket.readyState !== WebSocket.OPEN) return;
     if (isBinary) {
       invalid(peer, 'binary', 'binary frames are not part of the protocol');
       return;
@@ -548,7 +577,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       pongAt: Number.NEGATIVE_INFINITY,
       replaced: false,
       invalid: 0,
-      bucket: rateLimit ? new TokenBucket(rateLimit.messages, rateLimit.interval, now()) : null,
+      pacer: rateLimit ? createPacer(rateLimit, now) : null,
       closeCode: null,
     };
     peers.set(id, peer);
@@ -564,6 +593,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     });
     socket.on('close', (received, reason) => {
       peers.delete(id);
+      peer.pacer?.clear();
       const code = peer.closeCode ?? received;
       if (peer.name !== null && !peer.replaced) departed.add(peer.session, peer.name, now());
       closes[code] = (closes[code] ?? 0) + 1;
@@ -643,6 +673,17 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     stats: () => Object.freeze({ ...counters, connections: peers.size, closes: Object.freeze({ ...closes }) }),
     close: () => (closed ??= shutdown()),
   };
+}
+
+/** The rate limit with its backlog filled in, or false for none; throws on a bad one. */
+function rateOption(options: ChatServerOptions): Required<RateLimitOptions> | false {
+  const rate: RateLimitOptions | false = options.rateLimit ?? CHAT_SERVER_DEFAULTS.rateLimit;
+  if (!rate) return false;
+  const { messages, interval, maxBacklog = 5 * messages } = rate;
+  if (!(messages >= 1 && interval > 0 && maxBacklog >= 0)) {
+    throw new RangeError('rateLimit needs messages >= 1, interval > 0 and maxBacklog >= 0');
+  }
+  return { messages, interval, maxBacklog };
 }
 
 /** A numeric option: its value or default, checked to be a finite number ≥ `min`. */

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatStore, immediateScheduler, type ChatConnection, type ChatState, type Scheduler } from '../../src/chat/index.js';
 import { createCloseInfo, createWebSocketError } from '../../src/core/index.js';
 import type { ClientPacket } from '../../src/protocol/index.js';
@@ -60,14 +60,16 @@ function fakeConnection() {
 const clock = 1_700_000_000_000;
 const now = () => clock;
 
-function setup(options: { username?: string; maxEntries?: number; maxUnconfirmed?: number; schedule?: Scheduler } = {}) {
+function setup(
+  options: { username?: string; maxEntries?: number; maxUnconfirmed?: number; schedule?: Scheduler; now?: () => number } = {},
+) {
   const fake = fakeConnection();
   const store = new ChatStore(fake.connection, {
     username: options.username ?? 'ada',
     maxEntries: options.maxEntries,
     maxUnconfirmed: options.maxUnconfirmed,
     schedule: options.schedule ?? immediateScheduler,
-    now,
+    now: options.now ?? now,
   });
   const states: ChatState[] = [];
   store.subscribe((state) => states.push(state));
@@ -379,5 +381,93 @@ describe('publishing', () => {
     receive({ type: 'id', id: 1 });
     expect(store.getState().clientId).toBeNull();
     expect(Object.values(listeners).every((set) => set.size === 0)).toBe(true);
+  });
+});
+
+describe("pacing to the server's rate", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A store on the fake clock, signed in to a server that announced 5 frames per second. */
+  function paced() {
+    const chat = setup({ now: () => Date.now() });
+    chat.receive({ type: 'id', id: 7, ext: 1, rateMessages: 5, rateInterval: 1000 });
+    return chat;
+  }
+  const texts = (sent: readonly ClientPacket[]) => sent.map((packet) => (packet.type === 'message' ? packet.text : `name:${packet.name}`));
+  const statuses = (state: ChatState) => state.entries.map((entry) => (entry.kind === 'message' ? entry.status : entry.kind));
+
+  it('sends the burst the rate allows (one token held back), then one frame per token, in order, pending until sent', () => {
+    const { store, sent } = paced();
+    for (let i = 0; i < 6; i++) store.send(`m${i}`);
+    // The name and three messages: four of the five tokens.
+    expect(texts(sent)).toEqual(['name:ada', 'm0', 'm1', 'm2']);
+    expect(statuses(store.getState())).toEqual(['sent', 'sent', 'sent', 'pending', 'pending', 'pending']);
+    // A rename waits its turn behind them.
+    store.setUsername('ada2');
+    vi.advanceTimersByTime(199);
+    expect(sent).toHaveLength(4);
+    vi.advanceTimersByTime(1); // 200 ms: one token
+    expect(texts(sent)).toEqual(['name:ada', 'm0', 'm1', 'm2', 'm3']);
+    expect(statuses(store.getState())).toEqual(['sent', 'sent', 'sent', 'sent', 'pending', 'pending']);
+    vi.advanceTimersByTime(600);
+    expect(texts(sent)).toEqual(['name:ada', 'm0', 'm1', 'm2', 'm3', 'm4', 'm5', 'name:ada2']);
+    expect(statuses(store.getState())).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'sent']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never outruns the rate: in any window, at most the burst plus what refilled', () => {
+    const { store, sent } = paced();
+    const start = Date.now();
+    for (let i = 0; i < 40; i++) store.send(`m${i}`);
+    const times: number[] = sent.map(() => start);
+    while (sent.length < 41) {
+      const before = sent.length;
+      vi.advanceTimersToNextTimer();
+      for (let i = before; i < sent.length; i++) times.push(Date.now());
+    }
+    for (let i = 0; i < times.length; i++) {
+      // By the frame's time, the server's bucket (5, full at the start, 5 per s) had room for it,
+      // and a token to spare.
+      expect(i + 1).toBeLessThanOrEqual(5 - 1 + ((times[i] as number) - start) / 200);
+    }
+    // And the store used that room: 41 frames (the name and 40 messages) in (41 - 4) × 200 ms.
+    expect(Date.now() - start).toBe(37 * 200);
+  });
+
+  it('does not pace against a server that announced no rate (MDN sample server)', () => {
+    const { store, sent, receive } = setup({ now: () => Date.now() });
+    receive({ type: 'id', id: 7 });
+    for (let i = 0; i < 50; i++) store.send(`m${i}`);
+    expect(sent).toHaveLength(51);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a close drops what waits and its timer; after the next sign-in it all goes again, in order, paced', () => {
+    const { store, sent, receive, close } = paced();
+    for (let i = 0; i < 6; i++) store.send(`m${i}`);
+    close();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(sent).toHaveLength(4);
+    expect(statuses(store.getState())).toEqual(Array(6).fill('pending'));
+    receive({ type: 'id', id: 8, ext: 1, rateMessages: 5, rateInterval: 1000 });
+    expect(texts(sent.slice(4))).toEqual(['name:ada', 'm0', 'm1', 'm2']);
+    vi.advanceTimersByTime(600);
+    expect(texts(sent.slice(4))).toEqual(['name:ada', 'm0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it('detaching cancels the timer', () => {
+    const { store, sent, detach } = paced();
+    for (let i = 0; i < 6; i++) store.send(`m${i}`);
+    expect(vi.getTimerCount()).toBe(1);
+    detach();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(sent).toHaveLength(4);
   });
 });

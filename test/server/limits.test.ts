@@ -1,5 +1,5 @@
 // @vitest-environment node
-// Every limit of the reference server, its origin check, heartbeat and shutdown.
+// Every limit of the reference server (the rate limit: rateLimit.test.ts), its origin check, heartbeat and shutdown.
 import type { IncomingMessage } from 'node:http';
 
 import { describe, expect, it } from 'vitest';
@@ -18,34 +18,6 @@ describe('maxPayload', () => {
     a.sendMessage('x'.repeat(2000));
     expect((await a.closed).code).toBe(1009);
     await expect.poll(() => server.stats().closes).toEqual({ 1009: 1 });
-  });
-});
-
-describe('rate limit', () => {
-  it('the burst passes, one more frame closes with 1008', async () => {
-    const server = await startServer({ rateLimit: { messages: 5, interval: 60_000 } });
-    const [a, b] = (await TestClient.connectMany(server.url, 2)) as [TestClient, TestClient];
-    for (let i = 0; i < 6; i++) a.sendMessage(`m${i}`);
-    expect(await a.closed).toEqual({ code: 1008, reason: 'Rate limit exceeded' });
-    // Five relayed (the first also named the connection); the sixth was not.
-    await b.waitForCount((p) => p.type === 'message', 5, 'five relays');
-    await barrier(b, [b]);
-    expect(b.ofType('message').map((p) => p.text)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'barrier']);
-    expect(server.stats().rateLimited).toBe(1);
-  });
-
-  it('the bucket refills over the interval', async () => {
-    let time = 1_000_000;
-    const server = await startServer({ rateLimit: { messages: 2, interval: 1000 }, now: () => time });
-    const a = await TestClient.connect(server.url);
-    a.sendMessage('1');
-    a.sendMessage('2');
-    await a.waitForCount((p) => p.type === 'message', 2, 'burst');
-    time += 500; // one token back
-    a.sendMessage('3');
-    await a.waitForCount((p) => p.type === 'message', 3, 'refilled');
-    a.sendMessage('4');
-    expect((await a.closed).code).toBe(1008);
   });
 });
 
@@ -227,6 +199,7 @@ describe('shutdown', () => {
     await expect(createChatServer({ port: 70_000 })).rejects.toThrow(RangeError);
     await expect(createChatServer({ port: 0, maxTextLength: 0 })).rejects.toThrow(/maxTextLength/);
     await expect(createChatServer({ port: 0, rateLimit: { messages: 0, interval: 1 } })).rejects.toThrow(/rateLimit/);
+    await expect(createChatServer({ port: 0, rateLimit: { messages: 1, interval: 1, maxBacklog: -1 } })).rejects.toThrow(/maxBacklog/);
   });
 });
 

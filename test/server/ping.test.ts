@@ -25,7 +25,8 @@ describe('ping', () => {
 
   it('costs no rate token', async () => {
     let time = 1_000_000;
-    const server = await startServer({ rateLimit: { messages: 2, interval: 60_000 }, now: () => time });
+    // maxBacklog 0: a frame over the rate is cut at once, so a ping that cost a token would show.
+    const server = await startServer({ rateLimit: { messages: 2, interval: 60_000, maxBacklog: 0 }, now: () => time });
     const a = await TestClient.connect(server.url);
     for (let i = 1; i <= 10; i++) {
       a.send('ping');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { decodeClientPacket, type ClientDecodeResult } from '../../src/protocol/index.ts';
-import { RecentKeys, TokenBucket } from '../../src/server/limits.ts';
+import { RecentKeys } from '../../src/server/RecentKeys.ts';
 import { cleanName, nameKey, uniqueName } from '../../src/protocol/names.ts';
 
 describe('decodeClientPacket', () => {
@@ -79,16 +79,7 @@ describe('names', () => {
   });
 });
 
-describe('limits', () => {
-  it('TokenBucket: a burst of capacity, then refills evenly', () => {
-    const bucket = new TokenBucket(3, 300, 0);
-    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
-    expect(bucket.take(99)).toBe(false);
-    expect(bucket.take(100)).toBe(true);
-    expect(bucket.take(10_000) && bucket.take(10_000) && bucket.take(10_000)).toBe(true);
-    expect(bucket.take(10_000)).toBe(false);
-  });
-
+describe('RecentKeys', () => {
   it('RecentKeys: forgets after the window and beyond the capacity', () => {
     const keys = new RecentKeys(1000, 3);
     keys.add('a', 0);

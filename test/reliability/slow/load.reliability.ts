@@ -1,5 +1,5 @@
 // Server under load, on loopback: 200+ concurrent clients broadcasting, while a garbage client
-// (→ 1007), an oversize one (→ 1009) and a too-fast one (→ 1008) are cut off with those codes; every
+// (→ 1007), an oversize one (→ 1009) and a flooding one (far over the rate → 1008) are cut off with those codes; every
 // normal client still receives every message, in order, and nobody else is disconnected.
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -113,7 +113,8 @@ describe('the reference server under load', () => {
       }
       if (seq === 3) oversize.socket.send(JSON.stringify({ type: 'message', text: 'x'.repeat(70_000), id: 0, date: 0 }));
       if (seq === 4)
-        for (let i = 0; i < 40; i++) tooFast.socket.send(JSON.stringify({ type: 'message', text: `fast ${i}`, id: 0, date: 0 }));
+        // A flood far over the rate: 20 pass, 100 may wait (maxBacklog), the next is cut with 1008.
+        for (let i = 0; i < 200; i++) tooFast.socket.send(JSON.stringify({ type: 'message', text: `fast ${i}`, id: 0, date: 0 }));
       await new Promise((resolve) => setImmediate(resolve));
     }
 

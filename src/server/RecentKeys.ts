@@ -1,34 +1,4 @@
 /**
- * The bookkeeping behind the server's limits: a token bucket per connection and a bounded memory of
- * recently relayed message nonces.
- */
-
-/** A token bucket: `capacity` tokens, refilled continuously at `capacity` per `intervalMs`. */
-export class TokenBucket {
-  private readonly capacity: number;
-  private readonly intervalMs: number;
-  private tokens: number;
-  private last: number;
-
-  constructor(capacity: number, intervalMs: number, now: number) {
-    this.capacity = capacity;
-    this.intervalMs = intervalMs;
-    this.tokens = capacity;
-    this.last = now;
-  }
-
-  /** Take one token: false when the bucket is empty (the caller is over the rate). */
-  take(now: number): boolean {
-    const elapsed = Math.max(0, now - this.last);
-    this.last = now;
-    this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.capacity) / this.intervalMs);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
-
-/**
  * Keys seen in the last `windowMs`, at most `capacity` of them (the oldest are forgotten first), so
  * memory stays bounded whatever the clients send.
  */
