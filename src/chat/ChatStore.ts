@@ -316,6 +316,9 @@ export class ChatStore extends Subscribable<ChatListener> {
         case 'userlist':
           this.#set({ users: packet.users });
           break;
+        default:
+          // Every type of the decoder table has its case: a new packet type fails to compile here.
+          packet satisfies never;
       }
     }
     this.#scheduleFlush();
