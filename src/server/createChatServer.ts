@@ -13,187 +13,11 @@ import {
   type UserListPacket,
 } from '../protocol/packets.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
-import { DEFAULT_MAX_NAME_LENGTH, cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
+import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
+import { normalizeOrigin, resolveOptions, type ChatServerOptions } from './options.js';
 import { RecentKeys } from './RecentKeys.js';
 import { DepartedSessions } from './sessions.js';
-
-/**
- * The most messages a connection may send in a burst, refilled evenly over `interval`, announced to
- * clients in `id` (`rateMessages` / `rateInterval`). Frames over it wait; only a flood is cut.
- */
-export interface RateLimitOptions {
-  /** Tokens in the bucket: the largest burst. Every frame a client sends costs one. */
-  readonly messages: number;
-  /** Milliseconds in which a full bucket refills. */
-  readonly interval: number;
-  /**
-   * Frames over the rate that may wait for tokens (handled in order as the bucket refills); one
-   * more, a flood far over the rate, closes the connection with 1008. Default `5 * messages`
-   * (five bursts' worth: 100 at the default rate); 0 closes at the first frame over the rate.
-   */
-  readonly maxBacklog?: number;
-}
-
-/** Options of {@link createChatServer}. Every limit has a default; sizes and times must be ≥ 0. */
-export interface ChatServerOptions {
-  /** Interface to listen on. Default `'127.0.0.1'` (local only; `'0.0.0.0'` or `'::'` for all). */
-  readonly host?: string;
-  /** Port to listen on; 0 picks a free one (read it from {@link ChatServer.port}). Default 6502. */
-  readonly port?: number;
-  /** Largest frame in bytes; a bigger one closes the connection with 1009. Default 64 KiB. */
-  readonly maxPayload?: number;
-  /**
-   * Longest message text in UTF-16 code units (what the `maxlength` attribute counts, so anything a
-   * `<MessageInput>` with the same limit lets through passes). A longer one is dropped and counted as
-   * invalid. Default 2000.
-   */
-  readonly maxTextLength?: number;
-  /** Longest user name in code points; a longer one is cut. Default 64. */
-  readonly maxNameLength?: number;
-  /**
-   * Token bucket per connection: every frame costs a token; a frame with none left waits for one
-   * (the client is slowed down, its frames handled in order), and one more than `maxBacklog`
-   * waiting closes the connection with 1008. Default 20 per 10 s. `false` turns it off.
-   */
-  readonly rateLimit?: RateLimitOptions | false;
-  /**
-   * Invalid frames a connection may send (not JSON, binary, malformed, unknown type, text too long):
-   * one more closes it with 1007. Counted over the connection's life. Default 10.
-   */
-  readonly maxInvalidPackets?: number;
-  /**
-   * Origins allowed to connect, e.g. `['https://chat.example.com']` (compared as URL origins, so case
-   * and default ports do not matter). Absent: any origin, and none. Present: any other origin, or a
-   * request without one, is refused with HTTP 403.
-   */
-  readonly allowedOrigins?: readonly string[];
-  /** Ping every connection this often (ms); one that did not pong since the last ping is terminated. Default 30 s; 0 turns it off. */
-  readonly heartbeatInterval?: number;
-  /**
-   * How long (ms) after a connection closed its `session` still lets the same user rejoin (protocol
-   * extension): its `username` is then relayed with `rejoin: true`. At most 10 000 are kept. Default
-   * 2 min; 0 turns rejoining after a close off (a half-open connection is still taken over).
-   */
-  readonly rejoinWindow?: number;
-  /** How long (ms) a relayed message's (name, nonce) is remembered to drop a resend. Default 10 min. */
-  readonly dedupeWindow?: number;
-  /** The most (name, nonce) pairs remembered; the oldest are forgotten first. Default 10 000. */
-  readonly dedupeCapacity?: number;
-  /** A connection with more bytes than this waiting to be sent (a reader too slow) is terminated. Default 1 MiB. */
-  readonly maxBufferedAmount?: number;
-  /** How long (ms) {@link ChatServer.close} waits for closing handshakes before terminating. Default 2000. */
-  readonly shutdownTimeout?: number;
-  /** Called with every notable event (never with message texts). Errors it throws are ignored. */
-  readonly log?: (event: ChatServerEvent) => void;
-  /** The clock, in epoch milliseconds: for tests. Default `Date.now`. */
-  readonly now?: () => number;
-}
-
-/** Why a frame counted as invalid. */
-export type InvalidPacketKind = 'json' | 'binary' | 'malformed' | 'unknown-type' | 'text-too-long';
-
-/** What {@link ChatServerOptions.log} receives. */
-export type ChatServerEvent =
-  | { readonly type: 'listening'; readonly url: string }
-  | {
-      readonly type: 'connection';
-      readonly id: number;
-      readonly origin: string | undefined;
-      readonly address: string | undefined;
-      /** The selected sub-protocol: `'json'`, or `''` for a client that offered none. */
-      readonly protocol: string;
-    }
-  | { readonly type: 'origin-rejected'; readonly origin: string | undefined; readonly address: string | undefined }
-  | {
-      readonly type: 'username';
-      readonly id: number;
-      readonly name: string;
-      /** What the client asked for (its first 200 code points), or null for a default given unasked. */
-      readonly requested: string | null;
-    }
-  | { readonly type: 'duplicate'; readonly id: number; readonly nonce: string }
-  | {
-      readonly type: 'invalid';
-      readonly id: number;
-      readonly kind: InvalidPacketKind;
-      readonly detail: string;
-      /** Invalid frames of this connection so far, this one included. */
-      readonly count: number;
-    }
-  /** A frame found the bucket empty and waits: logged when a connection's backlog starts, not per frame. */
-  | { readonly type: 'rate-delayed'; readonly id: number }
-  /** A connection cut for flooding (1008). */
-  | { readonly type: 'rate-limited'; readonly id: number }
-  | { readonly type: 'heartbeat-timeout'; readonly id: number }
-  | { readonly type: 'slow-consumer'; readonly id: number; readonly bufferedAmount: number }
-  | { readonly type: 'close'; readonly id: number; readonly code: number; readonly reason: string }
-  | { readonly type: 'error'; readonly id: number | null; readonly error: Error }
-  | { readonly type: 'shutdown' };
-
-/** Counters since the server started. */
-export interface ChatServerStats {
-  /** Connections open now. */
-  readonly connections: number;
-  /** Connections accepted since the start. */
-  readonly totalConnections: number;
-  /** Upgrades refused for their origin (HTTP 403). */
-  readonly rejectedOrigins: number;
-  /** Messages relayed to everyone. */
-  readonly messagesRelayed: number;
-  /** Messages not relayed because their (name, nonce) was relayed recently (the sender alone gets an echo). */
-  readonly duplicateMessages: number;
-  /** Messages whose text was blank: ignored, not counted as invalid. */
-  readonly blankMessages: number;
-  /** Names registered (explicit requests, and defaults given to a connection that wrote before asking). */
-  readonly usernames: number;
-  /** Every invalid frame: the sum of the five counts below. */
-  readonly invalidPackets: number;
-  readonly invalidJson: number;
-  readonly binaryFrames: number;
-  readonly malformedPackets: number;
-  readonly unknownTypes: number;
-  readonly textTooLong: number;
-  /** Frames that found the bucket empty and waited for a token (then handled, in order). */
-  readonly rateDelayed: number;
-  /** Connections closed for flooding: a frame over the rate with `maxBacklog` already waiting (1008). */
-  readonly rateLimited: number;
-  /** Connections closed for too many invalid frames (1007). */
-  readonly invalidClosed: number;
-  /** Connections terminated for not answering a ping. */
-  readonly heartbeatTimeouts: number;
-  /** Connections terminated for reading too slowly. */
-  readonly slowConsumers: number;
-  /** `ping` text frames answered with `pong` (protocol extension). */
-  readonly pongs: number;
-  /** `ping` text frames ignored, for coming less than {@link PING_SPACING} ms after the last one answered. */
-  readonly pingsIgnored: number;
-  /** Sign-ins of a user who came back with its session: relayed with `rejoin: true`. */
-  readonly rejoins: number;
-  /**
-   * Closed connections by close code: the one the server closed with when it did (1001, 1007, 1008,
-   * 1009...), else the one the client sent (1000...; 1005: none; 1006: dropped or terminated).
-   */
-  readonly closes: Readonly<Record<string, number>>;
-}
-
-/** A running chat server. */
-export interface ChatServer {
-  /** `ws://HOST:PORT`, with the actual port. */
-  readonly url: string;
-  readonly host: string;
-  /** The actual port (the one picked when the options said 0). */
-  readonly port: number;
-  /** Connections open now. */
-  readonly clientCount: number;
-  /** A snapshot of the counters. */
-  stats(): ChatServerStats;
-  /**
-   * Close every connection with 1001 "Server shutting down" (terminating those that do not finish the
-   * closing handshake within `shutdownTimeout`) and stop listening. Resolves when all is closed; the
-   * same promise on every call.
-   */
-  close(): Promise<void>;
-}
+import type { ChatServer, ChatServerStats, InvalidPacketKind } from './types.js';
 
 /** The longest nonce kept, in UTF-16 code units; a longer one makes the message malformed. */
 export const MAX_NONCE_LENGTH = 64;
@@ -215,22 +39,6 @@ export const REJOINED_CLOSE_CODE = 4002;
 const REJOIN_CAPACITY = 10_000;
 
 const PING = Buffer.from('ping');
-
-export const CHAT_SERVER_DEFAULTS = Object.freeze({
-  host: '127.0.0.1',
-  port: 6502,
-  maxPayload: 64 * 1024,
-  maxTextLength: 2000,
-  maxNameLength: DEFAULT_MAX_NAME_LENGTH,
-  rateLimit: Object.freeze({ messages: 20, interval: 10_000, maxBacklog: 100 }),
-  maxInvalidPackets: 10,
-  heartbeatInterval: 30_000,
-  rejoinWindow: 2 * 60_000,
-  dedupeWindow: 10 * 60_000,
-  dedupeCapacity: 10_000,
-  maxBufferedAmount: 1024 * 1024,
-  shutdownTimeout: 2000,
-});
 
 interface Peer {
   readonly id: number;
@@ -262,9 +70,10 @@ const INVALID_COUNTERS: Readonly<Record<InvalidPacketKind, Counter>> = {
 };
 
 /**
- * Start the reference chat server of the MDN chat protocol (see `shared/protocol.md`), without MDN's
- * sample server's flaws: identity comes from the connection, only packets the server built are
- * relayed, names are unique case-insensitively, and every input is bounded.
+ * Start the reference chat server of the MDN chat protocol (the README's "The reference server" and
+ * "The protocol extension" sections say what it speaks), without MDN's sample server's flaws:
+ * identity comes from the connection, only packets the server built are relayed, names are unique
+ * case-insensitively, and every input is bounded.
  *
  * Resolves once it listens (rejects if it cannot, e.g. the port is taken).
  *
@@ -287,32 +96,24 @@ const INVALID_COUNTERS: Readonly<Record<InvalidPacketKind, Counter>> = {
  * ```
  */
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
-  const host = options.host ?? CHAT_SERVER_DEFAULTS.host;
-  const requestedPort = options.port ?? CHAT_SERVER_DEFAULTS.port;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-    throw new RangeError(`port must be an integer from 0 to 65535, not ${String(requestedPort)}`);
-  }
-  const maxPayload = limit(options, 'maxPayload', 1);
-  const maxTextLength = limit(options, 'maxTextLength', 1);
-  const maxNameLength = limit(options, 'maxNameLength', 1);
-  const maxInvalidPackets = limit(options, 'maxInvalidPackets', 0);
-  const heartbeatInterval = limit(options, 'heartbeatInterval', 0);
-  const rejoinWindow = limit(options, 'rejoinWindow', 0);
-  const dedupeWindow = limit(options, 'dedupeWindow', 0);
-  const dedupeCapacity = limit(options, 'dedupeCapacity', 0);
-  const maxBufferedAmount = limit(options, 'maxBufferedAmount', 0);
-  const shutdownTimeout = limit(options, 'shutdownTimeout', 0);
-  const rateLimit = rateOption(options);
-  const now = options.now ?? Date.now;
-  const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(normalizeOrigin)) : null;
-
-  const log = (event: ChatServerEvent): void => {
-    try {
-      options.log?.(event);
-    } catch {
-      // A logger's failure must not take the server down.
-    }
-  };
+  const {
+    host,
+    port: requestedPort,
+    maxPayload,
+    maxTextLength,
+    maxNameLength,
+    maxInvalidPackets,
+    heartbeatInterval,
+    rejoinWindow,
+    dedupeWindow,
+    dedupeCapacity,
+    maxBufferedAmount,
+    shutdownTimeout,
+    rateLimit,
+    allowedOrigins,
+    log,
+    now,
+  } = resolveOptions(options);
 
   const counters: Record<Counter, number> = {
     totalConnections: 0,
@@ -673,40 +474,6 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     stats: () => Object.freeze({ ...counters, connections: peers.size, closes: Object.freeze({ ...closes }) }),
     close: () => (closed ??= shutdown()),
   };
-}
-
-/** The rate limit with its backlog filled in, or false for none; throws on a bad one. */
-function rateOption(options: ChatServerOptions): Required<RateLimitOptions> | false {
-  const rate: RateLimitOptions | false = options.rateLimit ?? CHAT_SERVER_DEFAULTS.rateLimit;
-  if (!rate) return false;
-  const { messages, interval, maxBacklog = 5 * messages } = rate;
-  if (!(messages >= 1 && interval > 0 && maxBacklog >= 0)) {
-    throw new RangeError('rateLimit needs messages >= 1, interval > 0 and maxBacklog >= 0');
-  }
-  return { messages, interval, maxBacklog };
-}
-
-/** A numeric option: its value or default, checked to be a finite number ≥ `min`. */
-function limit(
-  options: ChatServerOptions,
-  key: Exclude<keyof typeof CHAT_SERVER_DEFAULTS, 'host' | 'port' | 'rateLimit'>,
-  min: number,
-): number {
-  const value = options[key] ?? CHAT_SERVER_DEFAULTS[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new RangeError(`${key} must be a finite number >= ${min}, not ${String(value)}`);
-  }
-  return value;
-}
-
-/** An origin as the browser sends it (`scheme://host[:port]`, lower case, no default port). */
-function normalizeOrigin(origin: string): string {
-  try {
-    const parsed = new URL(origin).origin;
-    return parsed === 'null' ? origin.toLowerCase() : parsed;
-  } catch {
-    return origin.toLowerCase();
-  }
 }
 
 function rawToString(data: RawData): string {
