@@ -1,22 +1,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 import { decodeClientPacket, type DecodedClientPacket } from '../protocol/decodeClientPacket.js';
-import {
-  PROTOCOL_EXTENSION_VERSION,
-  type IdPacket,
-  type MessagePacket,
-  type ServerPacket,
-  type UserListPacket,
-} from '../protocol/packets.js';
+import { PROTOCOL_EXTENSION_VERSION, type IdPacket, type ServerPacket } from '../protocol/packets.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
-import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
+import { ChatRoom, type PeerLink, type RoomMember } from './ChatRoom.js';
 import { normalizeOrigin, resolveOptions, type ChatServerOptions } from './options.js';
-import { RecentKeys } from './RecentKeys.js';
-import { DepartedSessions } from './sessions.js';
 import type { ChatServer, ChatServerStats, InvalidPacketKind } from './types.js';
 
 /** The longest nonce kept, in UTF-16 code units; a longer one makes the message malformed. */
@@ -29,29 +20,17 @@ export const MAX_NONCE_LENGTH = 64;
  */
 export const PING_SPACING = 400;
 
-/**
- * The code a connection is closed with when its user rejoined on a new connection with its session
- * (the old one is a half-open link its client already gave up on): private use, the kit's server.
- */
-export const REJOINED_CLOSE_CODE = 4002;
-
-/** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
-const REJOIN_CAPACITY = 10_000;
-
 const PING = Buffer.from('ping');
 
 interface Peer {
   readonly id: number;
   readonly socket: WebSocket;
-  /** The secret sent in `id` (protocol extension): a later connection that sends it back is this user rejoining. */
-  readonly session: string;
-  name: string | null;
+  /** It in the room. */
+  readonly member: RoomMember;
   /** Answered (or wrote) since the last ping. */
   alive: boolean;
   /** When its last `ping` frame was answered. */
   pongAt: number;
-  /** Its user rejoined on a new connection, which used its session up. */
-  replaced: boolean;
   invalid: number;
   /** Its frames through the rate limit, or null without one. */
   readonly pacer: Pacer | null;
@@ -138,11 +117,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     rejoins: 0,
   };
   const closes: Record<string, number> = {};
-  /** Open (and closing) connections, in the order they came: the order of `userlist`. */
+  /** Open (and closing) connections, in the order they came. */
   const peers = new Map<number, Peer>();
-  const recent = new RecentKeys(dedupeWindow, dedupeCapacity);
-  const departed = new DepartedSessions(rejoinWindow, REJOIN_CAPACITY);
-  let nextId = 1;
+  const room = new ChatRoom({ maxNameLength, rejoinWindow, dedupeWindow, dedupeCapacity, now, log });
   let closing = false;
 
   // ---- sending ----------------------------------------------------------------------------------
@@ -159,65 +136,17 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     socket.send(text);
   };
   const send = (peer: Peer, packet: ServerPacket): void => sendText(peer, JSON.stringify(packet));
-  const broadcast = (packet: ServerPacket): void => {
-    const text = JSON.stringify(packet);
-    for (const peer of peers.values()) sendText(peer, text);
-  };
   /** `id`, with the protocol extension's fields (MDN's client reads `id` alone). */
   const idPacket = (peer: Peer): IdPacket => ({
     type: 'id',
     id: peer.id,
     ext: PROTOCOL_EXTENSION_VERSION,
-    session: peer.session,
+    session: peer.member.session,
     ...(rateLimit && { rateMessages: rateLimit.messages, rateInterval: rateLimit.interval }),
   });
-  const userlist = (): UserListPacket => ({
-    type: 'userlist',
-    users: [...peers.values()].filter((peer) => peer.socket.readyState === WebSocket.OPEN).map((peer) => peer.name),
-  });
-
   // ---- the protocol -----------------------------------------------------------------------------
 
-  /**
-   * The name of the user whose `session` this is, when it is another connection's: one still here
-   * (a half-open link its client gave up on, closed here first so that its name is free again; or
-   * one whose close is still on its way) or one closed within `rejoinWindow`. Null otherwise. A
-   * session is used once: the new connection's own takes over. It only ever matches the connection
-   * that was given it, so it takes no one's name.
-   */
-  const rejoining = (peer: Peer, session: string): string | null => {
-    for (const other of peers.values()) {
-      if (other === peer || other.session !== session || other.replaced) continue;
-      other.replaced = true;
-      if (other.socket.readyState === WebSocket.OPEN) closePeer(other, REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
-      return other.name;
-    }
-    return departed.take(session, now());
-  };
-
-  /**
-   * Give `peer` a name: the one it asked for (`requested`), or a default when null or empty. With the
-   * `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
-   */
-  const register = (peer: Peer, requested: string | null, date: number, session?: string): void => {
-    const previous = session !== undefined && peer.name === null ? rejoining(peer, session) : null;
-    const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
-    const base = cleaned || peer.name || `user${peer.id}`;
-    const taken = new Set<string>();
-    for (const other of peers.values()) {
-      if (other !== peer && other.name !== null && other.socket.readyState === WebSocket.OPEN) taken.add(nameKey(other.name));
-    }
-    const name = uniqueName(base, maxNameLength, (key) => taken.has(key));
-    peer.name = name;
-    counters.usernames++;
-    log({ type: 'username', id: peer.id, name, requested: requested === null ? null : cutCodePoints(requested, 200) });
-    if (requested !== null && name !== requested) send(peer, { type: 'rejectusername', id: peer.id, name });
-    const rejoin = previous === name;
-    if (rejoin) counters.rejoins++;
-    broadcast(rejoin ? { type: 'username', id: peer.id, name, date, rejoin } : { type: 'username', id: peer.id, name, date });
-    broadcast(userlist());
-  };
-
+  /** A message within its bounds goes to the room; a text or nonce too long is invalid. */
   const relay = (peer: Peer, packet: Extract<DecodedClientPacket, { type: 'message' }>): void => {
     const { text, nonce } = packet;
     if (text.length > maxTextLength) {
@@ -228,29 +157,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       invalid(peer, 'malformed', `nonce of ${nonce.length} code units, the most is ${MAX_NONCE_LENGTH}`);
       return;
     }
-    if (text.trim() === '') {
-      counters.blankMessages++;
-      return;
-    }
-    const time = now();
-    if (peer.name === null) register(peer, null, time);
-    const name = peer.name ?? `user${peer.id}`;
-    const date = packet.date ?? time;
-    const message: MessagePacket = nonce
-      ? { type: 'message', id: peer.id, name, text, date, nonce }
-      : { type: 'message', id: peer.id, name, text, date };
-    if (nonce) {
-      const key = `${nameKey(name)}\n${nonce}`;
-      if (recent.has(key, time)) {
-        counters.duplicateMessages++;
-        log({ type: 'duplicate', id: peer.id, nonce });
-        send(peer, message);
-        return;
-      }
-      recent.add(key, time);
-    }
-    counters.messagesRelayed++;
-    broadcast(message);
+    room.relay(peer.member, packet);
   };
 
   const closePeer = (peer: Peer, code: number, reason: string): void => {
@@ -328,7 +235,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     } else if (result.status === 'malformed') {
       invalid(peer, 'malformed', result.message);
     } else if (result.packet.type === 'username') {
-      register(peer, result.packet.name, result.packet.date ?? now(), result.packet.session);
+      room.rename(peer.member, result.packet);
     } else {
       relay(peer, result.packet);
     }
@@ -368,15 +275,21 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       socket.close(1001, 'Server shutting down');
       return;
     }
-    const id = nextId++;
+    const link: PeerLink = {
+      get open() {
+        return socket.readyState === WebSocket.OPEN;
+      },
+      send: (text) => sendText(peer, text),
+      close: (code, reason) => closePeer(peer, code, reason),
+    };
+    const member = room.join(link);
+    const id = member.id;
     const peer: Peer = {
       id,
       socket,
-      session: randomBytes(16).toString('base64url'),
-      name: null,
+      member,
       alive: true,
       pongAt: Number.NEGATIVE_INFINITY,
-      replaced: false,
       invalid: 0,
       pacer: rateLimit ? createPacer(rateLimit, now) : null,
       closeCode: null,
@@ -396,10 +309,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       peers.delete(id);
       peer.pacer?.clear();
       const code = peer.closeCode ?? received;
-      if (peer.name !== null && !peer.replaced) departed.add(peer.session, peer.name, now());
       closes[code] = (closes[code] ?? 0) + 1;
       log({ type: 'close', id, code, reason: reason.toString() });
-      if (!closing) broadcast(userlist());
+      room.leave(member);
     });
     log({ type: 'connection', id, origin: request.headers.origin, address: request.socket.remoteAddress, protocol: socket.protocol });
     send(peer, idPacket(peer));
@@ -442,6 +354,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   let closed: Promise<void> | null = null;
   const shutdown = async (): Promise<void> => {
     closing = true;
+    room.close();
     if (heartbeat) clearInterval(heartbeat);
     log({ type: 'shutdown' });
     const sockets = [...wss.clients];
@@ -471,7 +384,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     get clientCount() {
       return peers.size;
     },
-    stats: () => Object.freeze({ ...counters, connections: peers.size, closes: Object.freeze({ ...closes }) }),
+    stats: () => Object.freeze({ ...counters, ...room.counts, connections: peers.size, closes: Object.freeze({ ...closes }) }),
     close: () => (closed ??= shutdown()),
   };
 }

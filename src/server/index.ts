@@ -1,6 +1,7 @@
 /**
  * react-ws-chat/server: the reference chat server (Node only) for the MDN chat protocol, built on `ws`.
  */
-export { MAX_NONCE_LENGTH, PING_SPACING, REJOINED_CLOSE_CODE, createChatServer } from './createChatServer.js';
+export { REJOINED_CLOSE_CODE } from './ChatRoom.js';
+export { MAX_NONCE_LENGTH, PING_SPACING, createChatServer } from './createChatServer.js';
 export { CHAT_SERVER_DEFAULTS, type ChatServerOptions, type RateLimitOptions } from './options.js';
 export type { ChatServer, ChatServerEvent, ChatServerStats, InvalidPacketKind } from './types.js';
