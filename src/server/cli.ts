@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { CHAT_SERVER_DEFAULTS, createChatServer, type ChatServerEvent } from './createChatServer.js';
+import { CHAT_SERVER_DEFAULTS, createChatServer, type ChatServerEvent } from './index.js';
 
 const USAGE = `Usage: react-ws-chat-server [options]
 

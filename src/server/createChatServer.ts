@@ -1,270 +1,47 @@
+// The reference chat server's factory: the HTTP server and the WebSocketServer on it, the origin
+// check, each connection's wiring to its named handlers (ChatConnection), the protocol-level ping
+// interval, the counters and the shutdown. The chat itself is the room's (ChatRoom).
 import { createServer, type IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
-import { decodeClientPacket, type DecodedClientPacket } from '../protocol/decodeClientPacket.js';
-import {
-  PROTOCOL_EXTENSION_VERSION,
-  type IdPacket,
-  type MessagePacket,
-  type ServerPacket,
-  type UserListPacket,
-} from '../protocol/packets.js';
-import { createPacer, type Pacer } from '../protocol/createPacer.js';
-import { DEFAULT_MAX_NAME_LENGTH, cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
-import { RecentKeys } from './RecentKeys.js';
-import { DepartedSessions } from './sessions.js';
-
-/**
- * The most messages a connection may send in a burst, refilled evenly over `interval`, announced to
- * clients in `id` (`rateMessages` / `rateInterval`). Frames over it wait; only a flood is cut.
- */
-export interface RateLimitOptions {
-  /** Tokens in the bucket: the largest burst. Every frame a client sends costs one. */
-  readonly messages: number;
-  /** Milliseconds in which a full bucket refills. */
-  readonly interval: number;
-  /**
-   * Frames over the rate that may wait for tokens (handled in order as the bucket refills); one
-   * more, a flood far over the rate, closes the connection with 1008. Default `5 * messages`
-   * (five bursts' worth: 100 at the default rate); 0 closes at the first frame over the rate.
-   */
-  readonly maxBacklog?: number;
-}
-
-/** Options of {@link createChatServer}. Every limit has a default; sizes and times must be ≥ 0. */
-export interface ChatServerOptions {
-  /** Interface to listen on. Default `'127.0.0.1'` (local only; `'0.0.0.0'` or `'::'` for all). */
-  readonly host?: string;
-  /** Port to listen on; 0 picks a free one (read it from {@link ChatServer.port}). Default 6502. */
-  readonly port?: number;
-  /** Largest frame in bytes; a bigger one closes the connection with 1009. Default 64 KiB. */
-  readonly maxPayload?: number;
-  /**
-   * Longest message text in UTF-16 code units (what the `maxlength` attribute counts, so anything a
-   * `<MessageInput>` with the same limit lets through passes). A longer one is dropped and counted as
-   * invalid. Default 2000.
-   */
-  readonly maxTextLength?: number;
-  /** Longest user name in code points; a longer one is cut. Default 64. */
-  readonly maxNameLength?: number;
-  /**
-   * Token bucket per connection: every frame costs a token; a frame with none left waits for one
-   * (the client is slowed down, its frames handled in order), and one more than `maxBacklog`
-   * waiting closes the connection with 1008. Default 20 per 10 s. `false` turns it off.
-   */
-  readonly rateLimit?: RateLimitOptions | false;
-  /**
-   * Invalid frames a connection may send (not JSON, binary, malformed, unknown type, text too long):
-   * one more closes it with 1007. Counted over the connection's life. Default 10.
-   */
-  readonly maxInvalidPackets?: number;
-  /**
-   * Origins allowed to connect, e.g. `['https://chat.example.com']` (compared as URL origins, so case
-   * and default ports do not matter). Absent: any origin, and none. Present: any other origin, or a
-   * request without one, is refused with HTTP 403.
-   */
-  readonly allowedOrigins?: readonly string[];
-  /** Ping every connection this often (ms); one that did not pong since the last ping is terminated. Default 30 s; 0 turns it off. */
-  readonly heartbeatInterval?: number;
-  /**
-   * How long (ms) after a connection closed its `session` still lets the same user rejoin (protocol
-   * extension): its `username` is then relayed with `rejoin: true`. At most 10 000 are kept. Default
-   * 2 min; 0 turns rejoining after a close off (a half-open connection is still taken over).
-   */
-  readonly rejoinWindow?: number;
-  /** How long (ms) a relayed message's (name, nonce) is remembered to drop a resend. Default 10 min. */
-  readonly dedupeWindow?: number;
-  /** The most (name, nonce) pairs remembered; the oldest are forgotten first. Default 10 000. */
-  readonly dedupeCapacity?: number;
-  /** A connection with more bytes than this waiting to be sent (a reader too slow) is terminated. Default 1 MiB. */
-  readonly maxBufferedAmount?: number;
-  /** How long (ms) {@link ChatServer.close} waits for closing handshakes before terminating. Default 2000. */
-  readonly shutdownTimeout?: number;
-  /** Called with every notable event (never with message texts). Errors it throws are ignored. */
-  readonly log?: (event: ChatServerEvent) => void;
-  /** The clock, in epoch milliseconds: for tests. Default `Date.now`. */
-  readonly now?: () => number;
-}
-
-/** Why a frame counted as invalid. */
-export type InvalidPacketKind = 'json' | 'binary' | 'malformed' | 'unknown-type' | 'text-too-long';
-
-/** What {@link ChatServerOptions.log} receives. */
-export type ChatServerEvent =
-  | { readonly type: 'listening'; readonly url: string }
-  | {
-      readonly type: 'connection';
-      readonly id: number;
-      readonly origin: string | undefined;
-      readonly address: string | undefined;
-      /** The selected sub-protocol: `'json'`, or `''` for a client that offered none. */
-      readonly protocol: string;
-    }
-  | { readonly type: 'origin-rejected'; readonly origin: string | undefined; readonly address: string | undefined }
-  | {
-      readonly type: 'username';
-      readonly id: number;
-      readonly name: string;
-      /** What the client asked for (its first 200 code points), or null for a default given unasked. */
-      readonly requested: string | null;
-    }
-  | { readonly type: 'duplicate'; readonly id: number; readonly nonce: string }
-  | {
-      readonly type: 'invalid';
-      readonly id: number;
-      readonly kind: InvalidPacketKind;
-      readonly detail: string;
-      /** Invalid frames of this connection so far, this one included. */
-      readonly count: number;
-    }
-  /** A frame found the bucket empty and waits: logged when a connection's backlog starts, not per frame. */
-  | { readonly type: 'rate-delayed'; readonly id: number }
-  /** A connection cut for flooding (1008). */
-  | { readonly type: 'rate-limited'; readonly id: number }
-  | { readonly type: 'heartbeat-timeout'; readonly id: number }
-  | { readonly type: 'slow-consumer'; readonly id: number; readonly bufferedAmount: number }
-  | { readonly type: 'close'; readonly id: number; readonly code: number; readonly reason: string }
-  | { readonly type: 'error'; readonly id: number | null; readonly error: Error }
-  | { readonly type: 'shutdown' };
-
-/** Counters since the server started. */
-export interface ChatServerStats {
-  /** Connections open now. */
-  readonly connections: number;
-  /** Connections accepted since the start. */
-  readonly totalConnections: number;
-  /** Upgrades refused for their origin (HTTP 403). */
-  readonly rejectedOrigins: number;
-  /** Messages relayed to everyone. */
-  readonly messagesRelayed: number;
-  /** Messages not relayed because their (name, nonce) was relayed recently (the sender alone gets an echo). */
-  readonly duplicateMessages: number;
-  /** Messages whose text was blank: ignored, not counted as invalid. */
-  readonly blankMessages: number;
-  /** Names registered (explicit requests, and defaults given to a connection that wrote before asking). */
-  readonly usernames: number;
-  /** Every invalid frame: the sum of the five counts below. */
-  readonly invalidPackets: number;
-  readonly invalidJson: number;
-  readonly binaryFrames: number;
-  readonly malformedPackets: number;
-  readonly unknownTypes: number;
-  readonly textTooLong: number;
-  /** Frames that found the bucket empty and waited for a token (then handled, in order). */
-  readonly rateDelayed: number;
-  /** Connections closed for flooding: a frame over the rate with `maxBacklog` already waiting (1008). */
-  readonly rateLimited: number;
-  /** Connections closed for too many invalid frames (1007). */
-  readonly invalidClosed: number;
-  /** Connections terminated for not answering a ping. */
-  readonly heartbeatTimeouts: number;
-  /** Connections terminated for reading too slowly. */
-  readonly slowConsumers: number;
-  /** `ping` text frames answered with `pong` (protocol extension). */
-  readonly pongs: number;
-  /** `ping` text frames ignored, for coming less than {@link PING_SPACING} ms after the last one answered. */
-  readonly pingsIgnored: number;
-  /** Sign-ins of a user who came back with its session: relayed with `rejoin: true`. */
-  readonly rejoins: number;
-  /**
-   * Closed connections by close code: the one the server closed with when it did (1001, 1007, 1008,
-   * 1009...), else the one the client sent (1000...; 1005: none; 1006: dropped or terminated).
-   */
-  readonly closes: Readonly<Record<string, number>>;
-}
-
-/** A running chat server. */
-export interface ChatServer {
-  /** `ws://HOST:PORT`, with the actual port. */
-  readonly url: string;
-  readonly host: string;
-  /** The actual port (the one picked when the options said 0). */
-  readonly port: number;
-  /** Connections open now. */
-  readonly clientCount: number;
-  /** A snapshot of the counters. */
-  stats(): ChatServerStats;
-  /**
-   * Close every connection with 1001 "Server shutting down" (terminating those that do not finish the
-   * closing handshake within `shutdownTimeout`) and stop listening. Resolves when all is closed; the
-   * same promise on every call.
-   */
-  close(): Promise<void>;
-}
-
-/** The longest nonce kept, in UTF-16 code units; a longer one makes the message malformed. */
-export const MAX_NONCE_LENGTH = 64;
-
-/**
- * The least time (ms) between two `ping` frames of one connection that are answered; one that comes
- * sooner is ignored (and counted), so that pings cannot make the server write without bound. Below
- * the heartbeat's shortest useful interval: a client pinging every 500 ms or more is always answered.
- */
-export const PING_SPACING = 400;
-
-/**
- * The code a connection is closed with when its user rejoined on a new connection with its session
- * (the old one is a half-open link its client already gave up on): private use, the kit's server.
- */
-export const REJOINED_CLOSE_CODE = 4002;
-
-/** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
-const REJOIN_CAPACITY = 10_000;
-
-const PING = Buffer.from('ping');
-
-export const CHAT_SERVER_DEFAULTS = Object.freeze({
-  host: '127.0.0.1',
-  port: 6502,
-  maxPayload: 64 * 1024,
-  maxTextLength: 2000,
-  maxNameLength: DEFAULT_MAX_NAME_LENGTH,
-  rateLimit: Object.freeze({ messages: 20, interval: 10_000, maxBacklog: 100 }),
-  maxInvalidPackets: 10,
-  heartbeatInterval: 30_000,
-  rejoinWindow: 2 * 60_000,
-  dedupeWindow: 10 * 60_000,
-  dedupeCapacity: 10_000,
-  maxBufferedAmount: 1024 * 1024,
-  shutdownTimeout: 2000,
-});
-
-interface Peer {
-  readonly id: number;
-  readonly socket: WebSocket;
-  /** The secret sent in `id` (protocol extension): a later connection that sends it back is this user rejoining. */
-  readonly session: string;
-  name: string | null;
-  /** Answered (or wrote) since the last ping. */
-  alive: boolean;
-  /** When its last `ping` frame was answered. */
-  pongAt: number;
-  /** Its user rejoined on a new connection, which used its session up. */
-  replaced: boolean;
-  invalid: number;
-  /** Its frames through the rate limit, or null without one. */
-  readonly pacer: Pacer | null;
-  /** The code the server closed it with, when the server did. */
-  closeCode: number | null;
-}
+import { ChatConnection, type ConnectionCounter } from './ChatConnection.js';
+import { ChatRoom } from './ChatRoom.js';
+import { normalizeOrigin, resolveOptions, type ChatServerOptions } from './options.js';
+import type { ChatServer, ChatServerStats } from './types.js';
 
 type Counter = Exclude<keyof ChatServerStats, 'connections' | 'closes'>;
 
-const INVALID_COUNTERS: Readonly<Record<InvalidPacketKind, Counter>> = {
-  json: 'invalidJson',
-  binary: 'binaryFrames',
-  malformed: 'malformedPackets',
-  'unknown-type': 'unknownTypes',
-  'text-too-long': 'textTooLong',
-};
+/** Every counter at 0, in the order of `ChatServerStats`: a snapshot lists them in that order, whoever counts them. */
+const NO_COUNTS: Readonly<Record<Counter, number>> = Object.freeze({
+  totalConnections: 0,
+  rejectedOrigins: 0,
+  messagesRelayed: 0,
+  duplicateMessages: 0,
+  blankMessages: 0,
+  usernames: 0,
+  invalidPackets: 0,
+  invalidJson: 0,
+  binaryFrames: 0,
+  malformedPackets: 0,
+  unknownTypes: 0,
+  textTooLong: 0,
+  rateDelayed: 0,
+  rateLimited: 0,
+  invalidClosed: 0,
+  heartbeatTimeouts: 0,
+  slowConsumers: 0,
+  pongs: 0,
+  pingsIgnored: 0,
+  rejoins: 0,
+});
 
 /**
- * Start the reference chat server of the MDN chat protocol (see `shared/protocol.md`), without MDN's
- * sample server's flaws: identity comes from the connection, only packets the server built are
- * relayed, names are unique case-insensitively, and every input is bounded.
+ * Start the reference chat server of the MDN chat protocol (the README's "The reference server" and
+ * "The protocol extension" sections say what it speaks), without MDN's sample server's flaws:
+ * identity comes from the connection, only packets the server built are relayed, names are unique
+ * case-insensitively, and every input is bounded.
  *
  * Resolves once it listens (rejects if it cannot, e.g. the port is taken).
  *
@@ -287,40 +64,13 @@ const INVALID_COUNTERS: Readonly<Record<InvalidPacketKind, Counter>> = {
  * ```
  */
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
-  const host = options.host ?? CHAT_SERVER_DEFAULTS.host;
-  const requestedPort = options.port ?? CHAT_SERVER_DEFAULTS.port;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-    throw new RangeError(`port must be an integer from 0 to 65535, not ${String(requestedPort)}`);
-  }
-  const maxPayload = limit(options, 'maxPayload', 1);
-  const maxTextLength = limit(options, 'maxTextLength', 1);
-  const maxNameLength = limit(options, 'maxNameLength', 1);
-  const maxInvalidPackets = limit(options, 'maxInvalidPackets', 0);
-  const heartbeatInterval = limit(options, 'heartbeatInterval', 0);
-  const rejoinWindow = limit(options, 'rejoinWindow', 0);
-  const dedupeWindow = limit(options, 'dedupeWindow', 0);
-  const dedupeCapacity = limit(options, 'dedupeCapacity', 0);
-  const maxBufferedAmount = limit(options, 'maxBufferedAmount', 0);
-  const shutdownTimeout = limit(options, 'shutdownTimeout', 0);
-  const rateLimit = rateOption(options);
-  const now = options.now ?? Date.now;
-  const allowedOrigins = options.allowedOrigins ? new Set(options.allowedOrigins.map(normalizeOrigin)) : null;
+  const resolved = resolveOptions(options);
+  const { host, maxPayload, heartbeatInterval, shutdownTimeout, allowedOrigins, log } = resolved;
 
-  const log = (event: ChatServerEvent): void => {
-    try {
-      options.log?.(event);
-    } catch {
-      // A logger's failure must not take the server down.
-    }
-  };
-
-  const counters: Record<Counter, number> = {
+  /** The server's own counters and its connections'; the room keeps its own. */
+  const counters: Record<ConnectionCounter | 'totalConnections' | 'rejectedOrigins' | 'heartbeatTimeouts', number> = {
     totalConnections: 0,
     rejectedOrigins: 0,
-    messagesRelayed: 0,
-    duplicateMessages: 0,
-    blankMessages: 0,
-    usernames: 0,
     invalidPackets: 0,
     invalidJson: 0,
     binaryFrames: 0,
@@ -334,275 +84,76 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     slowConsumers: 0,
     pongs: 0,
     pingsIgnored: 0,
-    rejoins: 0,
   };
   const closes: Record<string, number> = {};
-  /** Open (and closing) connections, in the order they came: the order of `userlist`. */
-  const peers = new Map<number, Peer>();
-  const recent = new RecentKeys(dedupeWindow, dedupeCapacity);
-  const departed = new DepartedSessions(rejoinWindow, REJOIN_CAPACITY);
-  let nextId = 1;
+  const room = new ChatRoom(resolved);
+  /** Open (and closing) connections, in the order they came. */
+  const connections = new Set<ChatConnection>();
+  const context = { options: resolved, room, counters };
   let closing = false;
-
-  // ---- sending ----------------------------------------------------------------------------------
-
-  const sendText = (peer: Peer, text: string): void => {
-    const socket = peer.socket;
-    if (socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount > maxBufferedAmount) {
-      counters.slowConsumers++;
-      log({ type: 'slow-consumer', id: peer.id, bufferedAmount: socket.bufferedAmount });
-      socket.terminate();
-      return;
-    }
-    socket.send(text);
-  };
-  const send = (peer: Peer, packet: ServerPacket): void => sendText(peer, JSON.stringify(packet));
-  const broadcast = (packet: ServerPacket): void => {
-    const text = JSON.stringify(packet);
-    for (const peer of peers.values()) sendText(peer, text);
-  };
-  /** `id`, with the protocol extension's fields (MDN's client reads `id` alone). */
-  const idPacket = (peer: Peer): IdPacket => ({
-    type: 'id',
-    id: peer.id,
-    ext: PROTOCOL_EXTENSION_VERSION,
-    session: peer.session,
-    ...(rateLimit && { rateMessages: rateLimit.messages, rateInterval: rateLimit.interval }),
-  });
-  const userlist = (): UserListPacket => ({
-    type: 'userlist',
-    users: [...peers.values()].filter((peer) => peer.socket.readyState === WebSocket.OPEN).map((peer) => peer.name),
-  });
-
-  // ---- the protocol -----------------------------------------------------------------------------
-
-  /**
-   * The name of the user whose `session` this is, when it is another connection's: one still here
-   * (a half-open link its client gave up on, closed here first so that its name is free again; or
-   * one whose close is still on its way) or one closed within `rejoinWindow`. Null otherwise. A
-   * session is used once: the new connection's own takes over. It only ever matches the connection
-   * that was given it, so it takes no one's name.
-   */
-  const rejoining = (peer: Peer, session: string): string | null => {
-    for (const other of peers.values()) {
-      if (other === peer || other.session !== session || other.replaced) continue;
-      other.replaced = true;
-      if (other.socket.readyState === WebSocket.OPEN) closePeer(other, REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
-      return other.name;
-    }
-    return departed.take(session, now());
-  };
-
-  /**
-   * Give `peer` a name: the one it asked for (`requested`), or a default when null or empty. With the
-   * `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
-   */
-  const register = (peer: Peer, requested: string | null, date: number, session?: string): void => {
-    const previous = session !== undefined && peer.name === null ? rejoining(peer, session) : null;
-    const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
-    const base = cleaned || peer.name || `user${peer.id}`;
-    const taken = new Set<string>();
-    for (const other of peers.values()) {
-      if (other !== peer && other.name !== null && other.socket.readyState === WebSocket.OPEN) taken.add(nameKey(other.name));
-    }
-    const name = uniqueName(base, maxNameLength, (key) => taken.has(key));
-    peer.name = name;
-    counters.usernames++;
-    log({ type: 'username', id: peer.id, name, requested: requested === null ? null : cutCodePoints(requested, 200) });
-    if (requested !== null && name !== requested) send(peer, { type: 'rejectusername', id: peer.id, name });
-    const rejoin = previous === name;
-    if (rejoin) counters.rejoins++;
-    broadcast(rejoin ? { type: 'username', id: peer.id, name, date, rejoin } : { type: 'username', id: peer.id, name, date });
-    broadcast(userlist());
-  };
-
-  const relay = (peer: Peer, packet: Extract<DecodedClientPacket, { type: 'message' }>): void => {
-    const { text, nonce } = packet;
-    if (text.length > maxTextLength) {
-      invalid(peer, 'text-too-long', `text of ${text.length} code units, the most is ${maxTextLength}`);
-      return;
-    }
-    if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) {
-      invalid(peer, 'malformed', `nonce of ${nonce.length} code units, the most is ${MAX_NONCE_LENGTH}`);
-      return;
-    }
-    if (text.trim() === '') {
-      counters.blankMessages++;
-      return;
-    }
-    const time = now();
-    if (peer.name === null) register(peer, null, time);
-    const name = peer.name ?? `user${peer.id}`;
-    const date = packet.date ?? time;
-    const message: MessagePacket = nonce
-      ? { type: 'message', id: peer.id, name, text, date, nonce }
-      : { type: 'message', id: peer.id, name, text, date };
-    if (nonce) {
-      const key = `${nameKey(name)}\n${nonce}`;
-      if (recent.has(key, time)) {
-        counters.duplicateMessages++;
-        log({ type: 'duplicate', id: peer.id, nonce });
-        send(peer, message);
-        return;
-      }
-      recent.add(key, time);
-    }
-    counters.messagesRelayed++;
-    broadcast(message);
-  };
-
-  const closePeer = (peer: Peer, code: number, reason: string): void => {
-    peer.closeCode ??= code;
-    peer.socket.close(code, reason);
-  };
-
-  const invalid = (peer: Peer, kind: InvalidPacketKind, detail: string): void => {
-    peer.invalid++;
-    counters.invalidPackets++;
-    counters[INVALID_COUNTERS[kind]]++;
-    log({ type: 'invalid', id: peer.id, kind, detail, count: peer.invalid });
-    if (peer.invalid > maxInvalidPackets) {
-      counters.invalidClosed++;
-      closePeer(peer, 1007, 'Too many invalid packets');
-    }
-  };
-
-  /**
-   * The extension's keep-alive, before any other check: the text frame `ping` gets `pong`, to this
-   * connection alone; it is not JSON, never relayed, never invalid, and costs no rate token. At most
-   * one per {@link PING_SPACING} ms is answered. Returns whether the frame was a ping.
-   */
-  const answerPing = (peer: Peer, data: RawData, isBinary: boolean): boolean => {
-    if (isBinary || !Buffer.isBuffer(data) || !data.equals(PING)) return false;
-    const time = now();
-    if (time - peer.pongAt < PING_SPACING) {
-      counters.pingsIgnored++;
-    } else {
-      peer.pongAt = time;
-      counters.pongs++;
-      sendText(peer, 'pong');
-    }
-    return true;
-  };
-
-  const receive = (peer: Peer, data: RawData, isBinary: boolean): void => {
-    if (peer.socket.readyState !== WebSocket.OPEN) return;
-    peer.alive = true;
-    if (answerPing(peer, data, isBinary)) return;
-    const frame = () => handle(peer, data, isBinary);
-    if (peer.pacer) paced(peer, peer.pacer.push(frame));
-    else frame();
-  };
-
-  /** After a frame went through the rate limit: handled (0 waiting), delayed, or, a flood, cut with 1008. */
-  const paced = (peer: Peer, waiting: number): void => {
-    if (rateLimit && waiting > rateLimit.maxBacklog) {
-      counters.rateLimited++;
-      log({ type: 'rate-limited', id: peer.id });
-      closePeer(peer, 1008, 'Rate limit exceeded');
-    } else if (waiting > 0) {
-      counters.rateDelayed++;
-      if (waiting === 1) log({ type: 'rate-delayed', id: peer.id });
-    }
-  };
-
-  /** One frame the rate let through (a delayed one may find its connection closing: then dropped). */
-  const handle = (peer: Peer, data: RawData, isBinary: boolean): void => {
-    if (peer.socket.readyState !== WebSocket.OPEN) return;
-    if (isBinary) {
-      invalid(peer, 'binary', 'binary frames are not part of the protocol');
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(rawToString(data));
-    } catch {
-      invalid(peer, 'json', 'the frame is not JSON');
-      return;
-    }
-    const result = decodeClientPacket(value);
-    if (result.status === 'unknown') {
-      invalid(peer, 'unknown-type', `unknown packet type ${JSON.stringify(result.type)}`);
-    } else if (result.status === 'malformed') {
-      invalid(peer, 'malformed', result.message);
-    } else if (result.packet.type === 'username') {
-      register(peer, result.packet.name, result.packet.date ?? now(), result.packet.session);
-    } else {
-      relay(peer, result.packet);
-    }
-  };
-
-  // ---- the servers ------------------------------------------------------------------------------
 
   const http = createServer((_request, response) => {
     response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'Upgrade', Upgrade: 'websocket' });
     response.end('This is a WebSocket chat server (MDN chat protocol): connect with a WebSocket client.\n');
   });
+
+  /** The origin allow-list: an upgrade from any other origin, or from none, is refused with HTTP 403. */
+  const verifyClient = (
+    info: { origin: string; req: IncomingMessage },
+    callback: (result: boolean, code?: number, message?: string) => void,
+  ): void => {
+    const origin = info.origin as string | undefined;
+    if (origin !== undefined && allowedOrigins?.has(normalizeOrigin(origin))) {
+      callback(true);
+      return;
+    }
+    counters.rejectedOrigins++;
+    log({ type: 'origin-rejected', origin, address: info.req.socket.remoteAddress });
+    callback(false, 403, 'Forbidden');
+  };
+
   const wss = new WebSocketServer({
     server: http,
     maxPayload,
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('json') ? 'json' : false),
-    ...(allowedOrigins && {
-      verifyClient: (
-        info: { origin: string; req: IncomingMessage },
-        callback: (result: boolean, code?: number, message?: string) => void,
-      ) => {
-        const origin = info.origin as string | undefined;
-        if (origin !== undefined && allowedOrigins.has(normalizeOrigin(origin))) {
-          callback(true);
-          return;
-        }
-        counters.rejectedOrigins++;
-        log({ type: 'origin-rejected', origin, address: info.req.socket.remoteAddress });
-        callback(false, 403, 'Forbidden');
-      },
-    }),
+    ...(allowedOrigins && { verifyClient }),
   });
-  wss.on('error', (error: Error) => log({ type: 'error', id: null, error }));
 
-  wss.on('connection', (socket, request) => {
+  /** A connection closed: it is counted by its close code, and leaves the room. */
+  const onClose = (connection: ChatConnection, received: number, reason: Buffer): void => {
+    connections.delete(connection);
+    const code = connection.closed(received);
+    closes[code] = (closes[code] ?? 0) + 1;
+    log({ type: 'close', id: connection.id, code, reason: reason.toString() });
+    room.leave(connection.member);
+  };
+
+  /** A new connection: it joins the room, its events go to its handlers, and it gets its `id`. */
+  const onConnection = (socket: WebSocket, request: IncomingMessage): void => {
     if (closing) {
       socket.close(1001, 'Server shutting down');
       return;
     }
-    const id = nextId++;
-    const peer: Peer = {
-      id,
-      socket,
-      session: randomBytes(16).toString('base64url'),
-      name: null,
-      alive: true,
-      pongAt: Number.NEGATIVE_INFINITY,
-      replaced: false,
-      invalid: 0,
-      pacer: rateLimit ? createPacer(rateLimit, now) : null,
-      closeCode: null,
-    };
-    peers.set(id, peer);
+    const connection = new ChatConnection(socket, context);
+    connections.add(connection);
     counters.totalConnections++;
-    socket.on('pong', () => {
-      peer.alive = true;
+    socket.on('pong', connection.onPong);
+    socket.on('message', connection.onMessage);
+    socket.on('error', connection.onError);
+    socket.on('close', (received, reason) => onClose(connection, received, reason));
+    log({
+      type: 'connection',
+      id: connection.id,
+      origin: request.headers.origin,
+      address: request.socket.remoteAddress,
+      protocol: socket.protocol,
     });
-    socket.on('message', (data, isBinary) => receive(peer, data, isBinary));
-    socket.on('error', (error) => {
-      // ws closes the connection itself on a protocol error (a frame over maxPayload: 1009...).
-      peer.closeCode ??= closeCodeOf(error);
-      log({ type: 'error', id, error });
-    });
-    socket.on('close', (received, reason) => {
-      peers.delete(id);
-      peer.pacer?.clear();
-      const code = peer.closeCode ?? received;
-      if (peer.name !== null && !peer.replaced) departed.add(peer.session, peer.name, now());
-      closes[code] = (closes[code] ?? 0) + 1;
-      log({ type: 'close', id, code, reason: reason.toString() });
-      if (!closing) broadcast(userlist());
-    });
-    log({ type: 'connection', id, origin: request.headers.origin, address: request.socket.remoteAddress, protocol: socket.protocol });
-    send(peer, idPacket(peer));
-  });
+    connection.sendId();
+  };
+
+  wss.on('error', (error: Error) => log({ type: 'error', id: null, error }));
+  wss.on('connection', onConnection);
 
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => {
@@ -610,7 +161,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       reject(error);
     };
     http.once('error', fail);
-    http.listen(requestedPort, host, () => {
+    http.listen(resolved.port, host, () => {
       http.off('error', fail);
       resolve();
     });
@@ -620,27 +171,26 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log({ type: 'listening', url });
 
-  const heartbeat =
-    heartbeatInterval > 0
-      ? setInterval(() => {
-          for (const peer of peers.values()) {
-            if (peer.socket.readyState !== WebSocket.OPEN) continue;
-            if (!peer.alive) {
-              counters.heartbeatTimeouts++;
-              log({ type: 'heartbeat-timeout', id: peer.id });
-              peer.socket.terminate();
-              continue;
-            }
-            peer.alive = false;
-            peer.socket.ping();
-          }
-        }, heartbeatInterval)
-      : null;
+  /** The protocol-level heartbeat: a connection that did not answer the last ping is terminated, the others pinged. */
+  const beat = (): void => {
+    for (const connection of connections) {
+      if (!connection.open) continue;
+      if (!connection.alive) {
+        counters.heartbeatTimeouts++;
+        log({ type: 'heartbeat-timeout', id: connection.id });
+        connection.terminate();
+        continue;
+      }
+      connection.ping();
+    }
+  };
+  const heartbeat = heartbeatInterval > 0 ? setInterval(beat, heartbeatInterval) : null;
   heartbeat?.unref();
 
   let closed: Promise<void> | null = null;
   const shutdown = async (): Promise<void> => {
     closing = true;
+    room.close();
     if (heartbeat) clearInterval(heartbeat);
     log({ type: 'shutdown' });
     const sockets = [...wss.clients];
@@ -649,8 +199,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         socket.readyState === WebSocket.CLOSED ? undefined : new Promise<void>((resolve) => socket.once('close', () => resolve())),
       ),
     );
-    for (const peer of peers.values()) peer.closeCode ??= 1001;
-    for (const socket of sockets) socket.close(1001, 'Server shutting down');
+    for (const connection of connections) connection.close(1001, 'Server shutting down');
     const force = setTimeout(() => {
       for (const socket of sockets) socket.terminate();
     }, shutdownTimeout);
@@ -668,58 +217,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     host,
     port,
     get clientCount() {
-      return peers.size;
+      return connections.size;
     },
-    stats: () => Object.freeze({ ...counters, connections: peers.size, closes: Object.freeze({ ...closes }) }),
+    stats: () =>
+      Object.freeze({ ...NO_COUNTS, ...counters, ...room.counts, connections: connections.size, closes: Object.freeze({ ...closes }) }),
     close: () => (closed ??= shutdown()),
   };
-}
-
-/** The rate limit with its backlog filled in, or false for none; throws on a bad one. */
-function rateOption(options: ChatServerOptions): Required<RateLimitOptions> | false {
-  const rate: RateLimitOptions | false = options.rateLimit ?? CHAT_SERVER_DEFAULTS.rateLimit;
-  if (!rate) return false;
-  const { messages, interval, maxBacklog = 5 * messages } = rate;
-  if (!(messages >= 1 && interval > 0 && maxBacklog >= 0)) {
-    throw new RangeError('rateLimit needs messages >= 1, interval > 0 and maxBacklog >= 0');
-  }
-  return { messages, interval, maxBacklog };
-}
-
-/** A numeric option: its value or default, checked to be a finite number ≥ `min`. */
-function limit(
-  options: ChatServerOptions,
-  key: Exclude<keyof typeof CHAT_SERVER_DEFAULTS, 'host' | 'port' | 'rateLimit'>,
-  min: number,
-): number {
-  const value = options[key] ?? CHAT_SERVER_DEFAULTS[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new RangeError(`${key} must be a finite number >= ${min}, not ${String(value)}`);
-  }
-  return value;
-}
-
-/** An origin as the browser sends it (`scheme://host[:port]`, lower case, no default port). */
-function normalizeOrigin(origin: string): string {
-  try {
-    const parsed = new URL(origin).origin;
-    return parsed === 'null' ? origin.toLowerCase() : parsed;
-  } catch {
-    return origin.toLowerCase();
-  }
-}
-
-function rawToString(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-/** The close code `ws` sends for one of its protocol errors (the error codes of ws/lib/receiver.js). */
-function closeCodeOf(error: Error): number {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH') return 1009;
-  if (code === 'WS_ERR_INVALID_UTF8') return 1007;
-  if (code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return 1008;
-  return 1002;
 }

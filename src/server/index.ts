@@ -1,16 +1,8 @@
 /**
  * react-ws-chat/server: the reference chat server (Node only) for the MDN chat protocol, built on `ws`.
  */
-export {
-  CHAT_SERVER_DEFAULTS,
-  MAX_NONCE_LENGTH,
-  PING_SPACING,
-  REJOINED_CLOSE_CODE,
-  createChatServer,
-  type ChatServer,
-  type ChatServerEvent,
-  type ChatServerOptions,
-  type ChatServerStats,
-  type InvalidPacketKind,
-  type RateLimitOptions,
-} from './createChatServer.js';
+export { MAX_NONCE_LENGTH, PING_SPACING } from './ChatConnection.js';
+export { REJOINED_CLOSE_CODE } from './ChatRoom.js';
+export { createChatServer } from './createChatServer.js';
+export { CHAT_SERVER_DEFAULTS, type ChatServerOptions, type RateLimitOptions } from './options.js';
+export type { ChatServer, ChatServerEvent, ChatServerStats, InvalidPacketKind } from './types.js';

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.ts';
-import { TestClient, startServer } from '../server/helpers.ts';
+import { TestClient, startServer } from '../helpers/referenceServer.ts';
 
 /** Names asked for in order, each by a new connection that stays open. */
 const ASKED = ['ada', 'Ａｄａ', 'ADA', '  ada\n', 'bob\u0000', 'x'.repeat(70), ''];

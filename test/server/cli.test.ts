@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, it } from 'vitest';
 
-import { TestClient } from './helpers.ts';
+import { TestClient } from '../helpers/referenceServer.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 import { createChatServer, type ChatServerEvent } from '../../src/server/index.ts';
-import { TestClient, barrier, startServer } from './helpers.ts';
+import { TestClient, barrier, startServer } from '../helpers/referenceServer.ts';
 
 describe('maxPayload', () => {
   it('a frame over maxPayload closes the connection with 1009; one at the limit passes', async () => {

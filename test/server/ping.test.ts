@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { PING_SPACING } from '../../src/server/index.ts';
-import { TestClient, barrier, startServer, withoutBarriers } from './helpers.ts';
+import { TestClient, barrier, startServer, withoutBarriers } from '../helpers/referenceServer.ts';
 
 describe('ping', () => {
   it('is answered with pong to the sender alone, never relayed nor counted as invalid', async () => {

@@ -2,7 +2,7 @@
 // The MDN chat protocol as the reference server speaks it: real server, real `ws` clients.
 import { describe, expect, it } from 'vitest';
 
-import { TestClient, barrier, startServer, withoutBarriers, type Packet } from './helpers.ts';
+import { TestClient, barrier, startServer, withoutBarriers, type Packet } from '../helpers/referenceServer.ts';
 
 const NOW = 1_700_000_000_000;
 

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 
-import { TestClient, barrier, startServer, withoutBarriers } from './helpers.ts';
+import { TestClient, barrier, startServer, withoutBarriers } from '../helpers/referenceServer.ts';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { REJOINED_CLOSE_CODE, createChatServer } from '../../src/server/index.ts';
-import { TestClient, barrier, startServer, type Packet } from './helpers.ts';
+import { TestClient, barrier, startServer, type Packet } from '../helpers/referenceServer.ts';
 
 const sessionOf = (client: TestClient): string => client.received.find((p) => p.type === 'id')?.session as string;
 

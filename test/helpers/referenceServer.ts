@@ -1,5 +1,6 @@
-// Helpers of the server tests: real servers on 127.0.0.1:0 and real `ws` clients, all closed after
-// each test. Nothing here sleeps: every wait is on an event, with a timeout that reports what came.
+// Helpers of the tests against the reference server (test/server, test/protocol): real servers on
+// 127.0.0.1:0 and real `ws` clients, all closed after each test. Nothing here sleeps: every wait is on
+// an event, with a timeout that reports what came.
 import { afterEach } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 

@@ -1,0 +1,226 @@
+// The chat room of the reference server: who is in it, under which name, and what reaches whom.
+// It reaches connections only through PeerLink, never through `ws`: the seam where a room backed by
+// a broker (another process, another machine) can later take its place behind the same methods.
+import { randomBytes } from 'node:crypto';
+
+import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
+import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
+import type { MessagePacket, ServerPacket, UserListPacket } from '../protocol/packets.js';
+import { RecentKeys } from './RecentKeys.js';
+import { DepartedSessions } from './sessions.js';
+import type { ChatServerEvent } from './types.js';
+
+/**
+ * The code a connection is closed with when its user rejoined on a new connection with its session
+ * (the old one is a half-open link its client already gave up on): private use, the kit's server.
+ */
+export const REJOINED_CLOSE_CODE = 4002;
+
+/** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
+const REJOIN_CAPACITY = 10_000;
+
+/**
+ * How the room reaches one connection, and all it needs of it. The server implements it over a `ws`
+ * socket (ChatConnection); a room backed by a broker would take the same links for the connections
+ * of its own process, and reach the others through the broker.
+ */
+export interface PeerLink {
+  /** Whether what is sent now reaches the peer: false while its connection is closing or closed. */
+  readonly open: boolean;
+  /** Send one text frame (a serialized packet). A link that is not open drops it. */
+  send(text: string): void;
+  /** Close the connection with `code` and `reason`; it leaves the room once closed ({@link ChatRoom.leave}). */
+  close(code: number, reason: string): void;
+}
+
+/** A connection in the room, as {@link ChatRoom.join} admits it: what the room's other methods take. */
+export interface RoomMember {
+  /** Its `id`, unique in the room. */
+  readonly id: number;
+  /** The secret sent in `id` (protocol extension): a later connection that sends it back is this user rejoining. */
+  readonly session: string;
+}
+
+/** The room's counters: its part of `ChatServerStats`. */
+export interface RoomCounts {
+  readonly messagesRelayed: number;
+  readonly duplicateMessages: number;
+  readonly blankMessages: number;
+  readonly usernames: number;
+  readonly rejoins: number;
+}
+
+/** What the room logs: its part of `ChatServerEvent`. */
+export type RoomEvent = Extract<ChatServerEvent, { type: 'username' | 'duplicate' }>;
+
+/** Options of {@link ChatRoom}: the resolved server options it needs. */
+export interface ChatRoomOptions {
+  readonly maxNameLength: number;
+  readonly rejoinWindow: number;
+  readonly dedupeWindow: number;
+  readonly dedupeCapacity: number;
+  /** The clock, in epoch milliseconds. */
+  readonly now: () => number;
+  /** Must not throw. */
+  readonly log: (event: RoomEvent) => void;
+}
+
+/** A message as the connection decoded and checked it (text and nonce within their bounds). */
+export type RoomMessage = Extract<DecodedClientPacket, { type: 'message' }>;
+
+/** A name request as the connection decoded it. */
+export type RoomUsername = Extract<DecodedClientPacket, { type: 'username' }>;
+
+interface Member extends RoomMember {
+  readonly link: PeerLink;
+  name: string | null;
+  /** Its user rejoined on a new connection, which used its session up. */
+  replaced: boolean;
+}
+
+/**
+ * The room: registers and renames members (names unique case-insensitively, sessions to rejoin),
+ * relays their messages once per (name, nonce), and sends `username` and `userlist` to everyone.
+ * Synchronous: each method sends what it must before it returns, in the order MDN's clients expect.
+ */
+export class ChatRoom {
+  /** The members in the order they came: the order of `userlist`. */
+  readonly #members = new Map<number, Member>();
+  readonly #recent: RecentKeys;
+  readonly #departed: DepartedSessions;
+  readonly #options: ChatRoomOptions;
+  readonly #counts = { messagesRelayed: 0, duplicateMessages: 0, blankMessages: 0, usernames: 0, rejoins: 0 };
+  #nextId = 1;
+  #closing = false;
+
+  constructor(options: ChatRoomOptions) {
+    this.#options = options;
+    this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
+    this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
+  }
+
+  /** A snapshot of the counters. */
+  get counts(): RoomCounts {
+    return { ...this.#counts };
+  }
+
+  /** Admit a connection, with a new id and session, nameless until it asks for a name or writes. */
+  join(link: PeerLink): RoomMember {
+    const member: Member = { id: this.#nextId++, session: randomBytes(16).toString('base64url'), link, name: null, replaced: false };
+    this.#members.set(member.id, member);
+    return member;
+  }
+
+  /**
+   * A member's connection closed: it leaves, its session is kept for rejoining (when it had a name
+   * and was not replaced), and the others get the new `userlist` (not once the room is closing).
+   */
+  leave(member: RoomMember): void {
+    const left = this.#members.get(member.id);
+    if (!left) return;
+    this.#members.delete(left.id);
+    if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
+    if (!this.#closing) this.broadcast(this.userlist());
+  }
+
+  /** The server is shutting down: members leave from now on without a `userlist` to the others, who are leaving too. */
+  close(): void {
+    this.#closing = true;
+  }
+
+  /** A `username` from a member: it gets the name it asked for, or the nearest free one. */
+  rename(member: RoomMember, packet: RoomUsername): void {
+    const found = this.#members.get(member.id);
+    if (found) this.#register(found, packet.name, packet.date ?? this.#options.now(), packet.session);
+  }
+
+  /**
+   * A `message` from a member: relayed to everyone with the member's name (given its default name
+   * first if it has none), unless blank, or a resend of a (name, nonce) relayed within
+   * `dedupeWindow`: that only goes back to its sender, which confirms it.
+   */
+  relay(member: RoomMember, packet: RoomMessage): void {
+    const found = this.#members.get(member.id);
+    if (!found) return;
+    const { text, nonce } = packet;
+    if (text.trim() === '') {
+      this.#counts.blankMessages++;
+      return;
+    }
+    const time = this.#options.now();
+    if (found.name === null) this.#register(found, null, time);
+    const name = found.name ?? `user${found.id}`;
+    const date = packet.date ?? time;
+    const message: MessagePacket = nonce
+      ? { type: 'message', id: found.id, name, text, date, nonce }
+      : { type: 'message', id: found.id, name, text, date };
+    if (nonce) {
+      const key = `${nameKey(name)}\n${nonce}`;
+      if (this.#recent.has(key, time)) {
+        this.#counts.duplicateMessages++;
+        this.#options.log({ type: 'duplicate', id: found.id, nonce });
+        send(found, message);
+        return;
+      }
+      this.#recent.add(key, time);
+    }
+    this.#counts.messagesRelayed++;
+    this.broadcast(message);
+  }
+
+  /** Send `packet` to every member, in the order they came (serialized once). */
+  broadcast(packet: ServerPacket): void {
+    const text = JSON.stringify(packet);
+    for (const member of this.#members.values()) member.link.send(text);
+  }
+
+  /** The names of the members whose connection is open, in the order they came (null: none yet). */
+  userlist(): UserListPacket {
+    return { type: 'userlist', users: [...this.#members.values()].filter((member) => member.link.open).map((member) => member.name) };
+  }
+
+  /**
+   * Give `member` a name: the one it asked for (`requested`), or a default when null or empty. With
+   * the `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
+   */
+  #register(member: Member, requested: string | null, date: number, session?: string): void {
+    const { maxNameLength, log } = this.#options;
+    const previous = session !== undefined && member.name === null ? this.#rejoining(member, session) : null;
+    const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
+    const base = cleaned || member.name || `user${member.id}`;
+    const taken = new Set<string>();
+    for (const other of this.#members.values()) {
+      if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
+    }
+    const name = uniqueName(base, maxNameLength, (key) => taken.has(key));
+    member.name = name;
+    this.#counts.usernames++;
+    log({ type: 'username', id: member.id, name, requested: requested === null ? null : cutCodePoints(requested, 200) });
+    if (requested !== null && name !== requested) send(member, { type: 'rejectusername', id: member.id, name });
+    const rejoin = previous === name;
+    if (rejoin) this.#counts.rejoins++;
+    this.broadcast(rejoin ? { type: 'username', id: member.id, name, date, rejoin } : { type: 'username', id: member.id, name, date });
+    this.broadcast(this.userlist());
+  }
+
+  /**
+   * The name of the user whose `session` this is, when it is another member's: one still here (a
+   * half-open link its client gave up on, closed here first so that its name is free again; or one
+   * whose close is still on its way) or one that left within `rejoinWindow`. Null otherwise. A
+   * session is used once: the new member's own takes over. It only ever matches the connection that
+   * was given it, so it takes no one's name.
+   */
+  #rejoining(member: Member, session: string): string | null {
+    for (const other of this.#members.values()) {
+      if (other === member || other.session !== session || other.replaced) continue;
+      other.replaced = true;
+      if (other.link.open) other.link.close(REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
+      return other.name;
+    }
+    return this.#departed.take(session, this.#options.now());
+  }
+}
+
+function send(member: Member, packet: ServerPacket): void {
+  member.link.send(JSON.stringify(packet));
+}
