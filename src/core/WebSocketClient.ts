@@ -3,7 +3,7 @@ import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { NetworkMonitor } from './network.js';
 import { probeServer } from './probeServer.js';
-import { ReadyState } from './readyState.js';
+import type { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
 import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
 import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
@@ -242,7 +242,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     // State lives in this closure rather than in fields: a minifier shortens local names, not properties.
     let options = { ...initialOptions };
     // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
-    let snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
+    let snapshot = createInitialSnapshot<In>(0 /* ReadyState.CONNECTING */);
     /** Event listeners by type, each set made on first use. */
     const events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
     /** The attached features, by option name. */

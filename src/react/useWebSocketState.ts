@@ -2,7 +2,6 @@
 
 import { useCallback, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import {
-  ReadyState,
   assertValidCloseArguments,
   createCloseInfo,
   createInitialSnapshot,
@@ -29,8 +28,8 @@ export interface WebSocketActions<Out = unknown> {
 /** What {@link useWebSocket} returns: the connection's state and its actions. */
 export type UseWebSocketResult<In = unknown, Out = unknown> = WebSocketSnapshot<In> & WebSocketActions<Out>;
 
-/** The state shown when there is no connection at all (`url === null`). */
-const NOT_CONNECTED = createInitialSnapshot<never>(ReadyState.CLOSED);
+/** The state shown when there is no connection at all (`url === null`). ReadyState.CLOSED as a literal: a property read would bundle the object. */
+const NOT_CONNECTED = createInitialSnapshot<never>(3);
 /** Every field of a snapshot, in order. */
 const SNAPSHOT_KEYS = Object.keys(NOT_CONNECTED) as (keyof WebSocketSnapshot)[];
 
