@@ -646,7 +646,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       reopen = false;
       clearTimer('retry');
       hook('stop');
-      if (phase === 'open' || phase === 'connecting' || phase === 'closing') {
+      // A socket exists from `connecting` to `closing` (and while a probe decides): wait for its close.
+      if (socket) {
         // Every caller learns how the socket closed; the first starts the draining close.
         const closed = new Promise<CloseInfo>((resolve) => closeWaiters.push(resolve));
         if (!pending && phase !== 'closing') {
@@ -739,9 +740,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         if (disposed) return;
         userClosed = false;
         hook('start');
-        if (phase === 'idle' || phase === 'waiting' || phase === 'resolving') return startAttempt();
+        // No socket (idle, resolving, or waiting to retry): start now.
+        if (!socket) return startAttempt();
         reopen = true;
-        if (phase !== 'closing' && !pending && socket) closeSocket(socket, 1000, 'Reconnecting');
+        if (phase !== 'closing' && !pending) closeSocket(socket, 1000, 'Reconnecting');
       },
       dispose: () => {
         if (disposed) return;
