@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import {
   assertValidCloseArguments,
   createCloseInfo,
@@ -46,8 +46,8 @@ export function useWebSocketState<In = unknown, Out = unknown>(client: WebSocket
   const tracked = useRef(new Set<keyof WebSocketSnapshot>());
   const [, forceRender] = useReducer((n: number) => n + 1, 0);
 
-  const subscribe = useCallback(
-    (onChange: () => void) =>
+  const subscribe = useMemo(
+    () => (onChange: () => void) =>
       client
         ? client.subscribe((next, previous) => {
             // Nothing read yet (e.g. a test reading `result.current` later): notify on every change.
