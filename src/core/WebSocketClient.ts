@@ -244,7 +244,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
     let snapshot = createInitialSnapshot<In>(0 /* ReadyState.CONNECTING */);
     /** Event listeners by type, each set made on first use. */
-    const events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
+    let events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
     /** The attached features, by option name. */
     let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
     let phase: ClientPhase = 'idle';
@@ -435,19 +435,21 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      */
     const probeWanted = () => !(opened || userClosed || reopen || noRetry) && offered.length > 0 && (options.requireProtocol ?? true);
 
-    /** `close` of the socket (or of the client, when it never comes); `probed` once the probe has decided. */
-    const handleClose = (ws: WebSocket, info: CloseInfo, probed?: boolean) => {
+    /** `close` of the socket (or of the client, when it never comes). */
+    const handleClose = (ws: WebSocket, info: CloseInfo) => {
       // While the probe decides, the attempt is still under way (CONNECTING): it ends when the probe does.
       if (socket !== ws || cancelProbe) return;
       // Every timer of the socket goes with it; a retry belongs to the client.
       for (const name in timers) if (name !== 'retry') clearTimer(name as TimerName);
-      if (!probed && probeWanted()) {
+      if (probeWanted()) {
         try {
           cancelProbe = probeServer(socketClass() as WebSocketConstructor, snapshot.url as string, closeTimeout(), (reachable) => {
             cancelProbe = null;
             if (reachable) refused(`at '${snapshot.url}' is reachable but refused`);
             else if (reachable === false) reportFailure();
-            handleClose(ws, info, true);
+            // Decided: no second probe (the next attempt offers them again).
+            offered = [];
+            handleClose(ws, info);
           });
           return;
         } catch {
@@ -752,7 +754,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         hook('detach');
         features = {};
         this.listeners.clear();
-        for (const set of Object.values(events)) set?.clear();
+        events = {};
       },
     });
     attachFeatures();
