@@ -2,8 +2,7 @@
 
 import { useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import {
-  assertValidCloseArguments,
-  createCloseInfo,
+  WebSocketClient,
   createInitialSnapshot,
   type CloseInfo,
   type OutgoingData,
@@ -89,12 +88,8 @@ function useWebSocketActions<In, Out>(client: WebSocketClient<In, Out> | null): 
     () => ({
       send: (data) => current.current?.send(data) ?? 'rejected',
       sendJson: (value) => current.current?.sendJson(value) ?? 'rejected',
-      close: (code, reason) => {
-        const target = current.current;
-        if (target) return target.close(code, reason);
-        assertValidCloseArguments(code, reason);
-        return Promise.resolve(createCloseInfo(code ?? 1005, reason ?? '', true));
-      },
+      // Without a connection, as a client that never connected closes: the arguments checked, then closed at once.
+      close: (code, reason) => (current.current ?? new WebSocketClient({ url: '' })).close(code, reason),
       reconnect: () => current.current?.reconnect(),
     }),
     [current],
