@@ -683,8 +683,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     Object.assign(this, {
       getSnapshot: () => snapshot,
       on: <K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe => {
-        const set = events[type] ?? new Set();
-        events[type] = set;
+        const set = (events[type] ??= new Set());
         set.add(listener);
         return () => {
           set.delete(listener);
