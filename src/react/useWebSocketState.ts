@@ -33,7 +33,8 @@ const NOT_CONNECTED = createInitialSnapshot<never>(3);
 const SNAPSHOT_KEYS = Object.keys(NOT_CONNECTED) as (keyof WebSocketSnapshot)[];
 
 const getNotConnected = () => NOT_CONNECTED;
-const noSubscription = () => () => {};
+/** What subscribing to no client returns. */
+const stopNothing = () => {};
 
 /**
  * Read a client's state in React. Fields are tracked: once a component has read some fields, it
@@ -47,15 +48,13 @@ export function useWebSocketState<In = unknown, Out = unknown>(client: WebSocket
 
   const subscribe = useMemo(
     () => (onChange: () => void) =>
-      client
-        ? client.subscribe((next, previous) => {
-            // Nothing read yet (e.g. a test reading `result.current` later): notify on every change.
-            if (tracked.current.size === 0) return onChange();
-            for (const key of tracked.current) {
-              if (!Object.is(next[key], previous[key])) return onChange();
-            }
-          })
-        : noSubscription(),
+      client?.subscribe((next, previous) => {
+        // Nothing read yet (e.g. a test reading `result.current` later): notify on every change.
+        if (tracked.current.size === 0) return onChange();
+        for (const key of tracked.current) {
+          if (!Object.is(next[key], previous[key])) return onChange();
+        }
+      }) ?? stopNothing,
     [client],
   );
   const getSnapshot = client ? client.getSnapshot : (getNotConnected as () => WebSocketSnapshot<In>);
