@@ -147,7 +147,8 @@ export type SnapshotListener<In> = (snapshot: WebSocketSnapshot<In>, previous: W
 
 /** Where a client is: `waiting` is closed with a retry (or a probe, or the network) pending. */
 export type ClientPhase = 'idle' | 'resolving' | 'connecting' | 'open' | 'closing' | 'waiting';
-type TimerName = 'retry' | 'drain' | 'closeFallback' | 'errorFallback' | 'buffer';
+/** The client's timers: `closing` and `error` end a socket whose `close` event never comes. */
+type TimerName = 'retry' | 'drain' | 'closing' | 'error' | 'buffer';
 type FeatureSlot = 'reconnect' | 'heartbeat';
 
 interface PendingClose {
@@ -391,7 +392,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         // A failure the probe will explain is reported once it has.
         if (!userClosed && !probeWanted()) reportFailure();
         // Browsers always follow `error` with `close`; some stand-ins do not. Make sure it comes.
-        setTimer('errorFallback', 0, () => handleClose(ws, createCloseInfo(1006)));
+        setTimer('error', 0, () => handleClose(ws, createCloseInfo(1006)));
       };
       ws.onclose = (event: CloseEvent) => handleClose(ws, createCloseInfo(event.code, event.reason, event.wasClean));
       setPhase('connecting', { url: url.value, protocol: '', extensions: '', bufferedAmount: 0 });
@@ -495,7 +496,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       if (cancelProbe) return cancelProbe();
       setPhase('closing');
       closeWebSocket(ws, code, reason);
-      setTimer('closeFallback', closeTimeout(), () => handleClose(ws, createCloseInfo(1006)));
+      setTimer('closing', closeTimeout(), () => handleClose(ws, createCloseInfo(1006)));
     };
 
     const drainThenClose = (): void => {
