@@ -155,8 +155,6 @@ interface PendingClose {
   readonly code: number | undefined;
   readonly reason: string | undefined;
   readonly deadline: number;
-  /** Only what was queued before `close()` goes out; later sends wait for the next connection. */
-  flushable: number;
 }
 
 /**
@@ -261,6 +259,12 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let noRetry = false;
     let reopen = false;
     let pending: PendingClose | null = null;
+    /**
+     * How many messages at the front of the outbox the pending close still sends: only what was
+     * queued before `close()` goes out; later sends wait for the next connection. Read only while
+     * a close is pending (each `close()` sets it).
+     */
+    let flushable = 0;
     let disposed = false;
     let refs = 0;
     /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
@@ -505,10 +509,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       clearTimer('drain');
       const open = phase === 'open';
       if (open) {
-        pending.flushable -= sendQueued(ws, pending.flushable);
+        flushable -= sendQueued(ws, flushable);
         sampleBuffered();
       }
-      if ((pending.flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
+      if ((flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
         return closeSocket(ws, pending.code, pending.reason);
       }
       setTimer('drain', 25, drainThenClose);
@@ -654,7 +658,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         // Every caller learns how the socket closed; the first starts the draining close.
         const closed = new Promise<CloseInfo>((resolve) => closeWaiters.push(resolve));
         if (!pending && phase !== 'closing') {
-          pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length };
+          pending = { code, reason, deadline: Date.now() + closeTimeout() };
+          flushable = outbox.length;
           update({ readyState: 2 /* ReadyState.CLOSING */, reconnectAttempt: 0 });
           drainThenClose();
         }
@@ -712,16 +717,16 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       discardQueued: (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
         const dropped: OutgoingData[] = [];
         let kept = 0;
-        let flushable = 0;
+        let front = 0;
         outbox.forEach((data, index) => {
           if (filter && !accepts(filter, data)) {
             outbox[kept++] = data;
             // What close() would still send keeps its place at the front.
-            if (pending && index < pending.flushable) flushable++;
+            if (index < flushable) front++;
           } else dropped.push(data);
         });
         outbox.length = kept;
-        if (pending) pending.flushable = flushable;
+        flushable = front;
         update({ queued: kept });
         return dropped;
       },
