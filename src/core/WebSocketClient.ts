@@ -602,7 +602,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const attachFeatures = () => {
       if (disposed) return;
       for (const slot of ['reconnect', 'heartbeat'] as const) {
-        const next = options[slot] || undefined;
+        const next = options[slot];
         const current = features[slot];
         if (current && next && current.feature.attach === next.attach) {
           current.feature = next;

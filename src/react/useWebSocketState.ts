@@ -7,7 +7,6 @@ import {
   type CloseInfo,
   type OutgoingData,
   type SendResult,
-  type WebSocketClient,
   type WebSocketSnapshot,
 } from '../core/index.js';
 import { useLatest } from './useLatest.js';
