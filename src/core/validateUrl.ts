@@ -15,7 +15,8 @@ export interface ResolveUrlOptions {
 /** The schemes a WebSocket URL may have, and what each maps to. */
 const WEBSOCKET_SCHEMES: Readonly<Record<string, string>> = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' };
 
-const LOOPBACK_HOST = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** Hosts browsers trust as loopback (`hostname` is canonical: an IPv4 address has four decimal parts). */
+const LOOPBACK_HOST = /^((.+\.)?localhost|127(\.\d+){3}|\[::1\])$/i;
 
 /** The URL of the running page or worker, if this realm has one. */
 export function currentLocationHref(): string | undefined {
