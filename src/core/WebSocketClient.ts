@@ -417,7 +417,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       hook('open', ws);
       // Queued messages go out before anything an `open` listener sends.
       if (!pending) sampleBuffered();
-      emitEvent('open', { url: snapshot.url ?? '', protocol, extensions });
+      emitEvent('open', { url: snapshot.url as string, protocol, extensions });
       if (pending) drainThenClose();
     };
 
@@ -547,7 +547,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      */
     const sampleBuffered = (): void => {
       // During a close, drainThenClose decides what still goes out.
-      if (socket && phase === 'open' && !pending) sendQueued(socket, outbox.length);
+      if (phase === 'open' && !pending) sendQueued(socket as WebSocket, outbox.length);
       const amount = bufferedAmountOf(socket);
       update({ bufferedAmount: amount, queued: outbox.length });
       if (amount > 0 && !timers.buffer) setTimer('buffer', 50, sampleBuffered);
@@ -621,7 +621,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         features[slot] = entry;
         // Attached to a client already at work: catch up.
         if (started && !userClosed) entry.hooks.start?.();
-        if (phase === 'open' && socket) entry.hooks.open?.(socket);
+        if (phase === 'open') entry.hooks.open?.(socket as WebSocket);
       }
     };
 
@@ -660,7 +660,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         if (!pending && phase !== 'closing') {
           pending = { code, reason, deadline: Date.now() + closeTimeout() };
           flushable = outbox.length;
-          update({ readyState: 2 /* ReadyState.CLOSING */, reconnectAttempt: 0 });
+          // CLOSING at once: the phase is unchanged, but a close is pending.
+          setPhase(phase, { reconnectAttempt: 0 });
           drainThenClose();
         }
         return closed;
