@@ -70,7 +70,8 @@ export function isProtocolToken(value: string): boolean {
  * each a token, none repeated. `undefined` means none.
  */
 export function normalizeProtocols(protocols: string | readonly string[] | undefined): Checked<readonly string[]> {
-  const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+  // One string, or a copy of the array: flat() opens one level.
+  const list: string[] = [protocols ?? []].flat();
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !isProtocolToken(protocol)) {
