@@ -290,7 +290,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       clearTimeout(timers[name]);
       delete timers[name];
     };
-    const maxBuffered = () => options.maxBufferedAmount ?? 1024 * 1024;
+    /** Whether `ws` may take another message: always when its buffer is empty (so that 0 means one at a time). */
+    const underMark = (ws: WebSocket | null) => {
+      const amount = bufferedAmountOf(ws);
+      return amount === 0 || amount < (options.maxBufferedAmount ?? 1024 * 1024);
+    };
     const socketClass = () => options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const closeTimeout = () => options.closeTimeout ?? 5000;
 
@@ -523,9 +527,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      * left the outbox. The caller samples `bufferedAmount` afterwards.
      */
     const sendQueued = (ws: WebSocket, limit: number) => {
-      const max = maxBuffered();
       let sent = 0;
-      while (sent < limit && sent < outbox.length && underMark(bufferedAmountOf(ws), max)) sendOne(ws, outbox[sent++] as OutgoingData);
+      while (sent < limit && sent < outbox.length && underMark(ws)) sendOne(ws, outbox[sent++] as OutgoingData);
       outbox.splice(0, sent);
       return sent;
     };
@@ -629,7 +632,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const send = (data: OutgoingData): SendResult => {
       const flowing = phase === 'open' && !pending;
-      if (flowing && outbox.length === 0 && underMark(bufferedAmountOf(socket), maxBuffered())) {
+      if (flowing && outbox.length === 0 && underMark(socket)) {
         if (!sendOne(socket as WebSocket, data)) return 'rejected';
         sampleBuffered();
         return 'sent';
@@ -790,11 +793,6 @@ function accepts(filter: (data: OutgoingData) => boolean, data: OutgoingData): b
   } catch {
     return false;
   }
-}
-
-/** Whether the socket may take another message: always when its buffer is empty (so that 0 means one at a time). */
-function underMark(amount: number, max: number): boolean {
-  return amount === 0 || amount < max;
 }
 
 function bufferedAmountOf(socket: WebSocket | null): number {
