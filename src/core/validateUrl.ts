@@ -46,7 +46,8 @@ export function resolveWebSocketUrl(input: string | URL, options: ResolveUrlOpti
   }
   // ws: and wss: as they are, http: and https: mapped to them; any other scheme is refused.
   const scheme = url.protocol.replace('http', 'ws');
-  if (scheme !== 'ws:' && scheme !== 'wss:') return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
+  if (scheme !== 'ws:' && scheme !== 'wss:')
+    return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
   url.protocol = scheme;
   // The URL API drops an empty fragment from `hash` but keeps the '#' in `href`.
   if (url.href.includes('#')) {
