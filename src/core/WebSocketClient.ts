@@ -693,9 +693,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     Object.assign(this, {
       getSnapshot: () => snapshot,
       on: <K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe => {
-        events[type] ??= new Set();
-        const set = events[type] as NonNullable<(typeof events)[K]>;
-        set.add(listener);
+        const set = events[type] ?? new Set();
+        events[type] = set.add(listener);
         return () => {
           set.delete(listener);
         };
