@@ -17,11 +17,6 @@ export class Subscribable<TListener extends (...args: never[]) => void> {
     };
   };
 
-  /** Whether anyone is listening. */
-  hasListeners(): boolean {
-    return this.listeners.size > 0;
-  }
-
   /** Call every listener with `args`, isolating failures. */
   protected emit(...args: Parameters<TListener>): void {
     for (const listener of this.listeners) callSafely(listener, args);

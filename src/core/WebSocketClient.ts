@@ -3,7 +3,7 @@ import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 import type { NetworkMonitor } from './network.js';
 import { probeServer } from './probeServer.js';
-import { ReadyState } from './readyState.js';
+import type { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
 import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
 import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
@@ -147,15 +147,14 @@ export type SnapshotListener<In> = (snapshot: WebSocketSnapshot<In>, previous: W
 
 /** Where a client is: `waiting` is closed with a retry (or a probe, or the network) pending. */
 export type ClientPhase = 'idle' | 'resolving' | 'connecting' | 'open' | 'closing' | 'waiting';
-type TimerName = 'retry' | 'drain' | 'closeFallback' | 'errorFallback' | 'buffer';
+/** The client's timers: `closing` and `error` end a socket whose `close` event never comes. */
+type TimerName = 'retry' | 'drain' | 'closing' | 'error' | 'buffer';
 type FeatureSlot = 'reconnect' | 'heartbeat';
 
 interface PendingClose {
   readonly code: number | undefined;
   readonly reason: string | undefined;
   readonly deadline: number;
-  /** Only what was queued before `close()` goes out; later sends wait for the next connection. */
-  flushable: number;
 }
 
 /**
@@ -242,9 +241,9 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     // State lives in this closure rather than in fields: a minifier shortens local names, not properties.
     let options = { ...initialOptions };
     // A client exists to connect: like a new WebSocket, it starts out CONNECTING.
-    let snapshot = createInitialSnapshot<In>(ReadyState.CONNECTING);
+    let snapshot = createInitialSnapshot<In>(0 /* ReadyState.CONNECTING */);
     /** Event listeners by type, each set made on first use. */
-    const events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
+    let events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
     /** The attached features, by option name. */
     let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
     let phase: ClientPhase = 'idle';
@@ -260,6 +259,12 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let noRetry = false;
     let reopen = false;
     let pending: PendingClose | null = null;
+    /**
+     * How many messages at the front of the outbox the pending close still sends: only what was
+     * queued before `close()` goes out; later sends wait for the next connection. Read only while
+     * a close is pending (each `close()` sets it).
+     */
+    let flushable = 0;
     let disposed = false;
     let refs = 0;
     /** Whether `connect()` was ever called: the first `acquire()` connects, later ones share. */
@@ -285,7 +290,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       clearTimeout(timers[name]);
       delete timers[name];
     };
-    const maxBuffered = () => options.maxBufferedAmount ?? 1024 * 1024;
+    /** Whether `ws` may take another message: always when its buffer is empty (so that 0 means one at a time). */
+    const underMark = (ws: WebSocket | null) => {
+      const amount = bufferedAmountOf(ws);
+      return amount === 0 || amount < (options.maxBufferedAmount ?? 1024 * 1024);
+    };
     const socketClass = () => options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const closeTimeout = () => options.closeTimeout ?? 5000;
 
@@ -391,7 +400,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         // A failure the probe will explain is reported once it has.
         if (!userClosed && !probeWanted()) reportFailure();
         // Browsers always follow `error` with `close`; some stand-ins do not. Make sure it comes.
-        setTimer('errorFallback', 0, () => handleClose(ws, createCloseInfo(1006)));
+        setTimer('error', 0, () => handleClose(ws, createCloseInfo(1006)));
       };
       ws.onclose = (event: CloseEvent) => handleClose(ws, createCloseInfo(event.code, event.reason, event.wasClean));
       setPhase('connecting', { url: url.value, protocol: '', extensions: '', bufferedAmount: 0 });
@@ -412,7 +421,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       hook('open', ws);
       // Queued messages go out before anything an `open` listener sends.
       if (!pending) sampleBuffered();
-      emitEvent('open', { url: snapshot.url ?? '', protocol, extensions });
+      emitEvent('open', { url: snapshot.url as string, protocol, extensions });
       if (pending) drainThenClose();
     };
 
@@ -435,19 +444,21 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      */
     const probeWanted = () => !(opened || userClosed || reopen || noRetry) && offered.length > 0 && (options.requireProtocol ?? true);
 
-    /** `close` of the socket (or of the client, when it never comes); `probed` once the probe has decided. */
-    const handleClose = (ws: WebSocket, info: CloseInfo, probed?: boolean) => {
+    /** `close` of the socket (or of the client, when it never comes). */
+    const handleClose = (ws: WebSocket, info: CloseInfo) => {
       // While the probe decides, the attempt is still under way (CONNECTING): it ends when the probe does.
       if (socket !== ws || cancelProbe) return;
       // Every timer of the socket goes with it; a retry belongs to the client.
       for (const name in timers) if (name !== 'retry') clearTimer(name as TimerName);
-      if (!probed && probeWanted()) {
+      if (probeWanted()) {
         try {
           cancelProbe = probeServer(socketClass() as WebSocketConstructor, snapshot.url as string, closeTimeout(), (reachable) => {
             cancelProbe = null;
             if (reachable) refused(`at '${snapshot.url}' is reachable but refused`);
             else if (reachable === false) reportFailure();
-            handleClose(ws, info, true);
+            // Decided: no second probe (the next attempt offers them again).
+            offered = [];
+            handleClose(ws, info);
           });
           return;
         } catch {
@@ -493,7 +504,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       if (cancelProbe) return cancelProbe();
       setPhase('closing');
       closeWebSocket(ws, code, reason);
-      setTimer('closeFallback', closeTimeout(), () => handleClose(ws, createCloseInfo(1006)));
+      setTimer('closing', closeTimeout(), () => handleClose(ws, createCloseInfo(1006)));
     };
 
     const drainThenClose = (): void => {
@@ -502,10 +513,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       clearTimer('drain');
       const open = phase === 'open';
       if (open) {
-        pending.flushable -= sendQueued(ws, pending.flushable);
+        flushable -= sendQueued(ws, flushable);
         sampleBuffered();
       }
-      if ((pending.flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
+      if ((flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
         return closeSocket(ws, pending.code, pending.reason);
       }
       setTimer('drain', 25, drainThenClose);
@@ -516,9 +527,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      * left the outbox. The caller samples `bufferedAmount` afterwards.
      */
     const sendQueued = (ws: WebSocket, limit: number) => {
-      const max = maxBuffered();
       let sent = 0;
-      while (sent < limit && sent < outbox.length && underMark(bufferedAmountOf(ws), max)) sendOne(ws, outbox[sent++] as OutgoingData);
+      while (sent < limit && sent < outbox.length && underMark(ws)) sendOne(ws, outbox[sent++] as OutgoingData);
       outbox.splice(0, sent);
       return sent;
     };
@@ -540,7 +550,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      */
     const sampleBuffered = (): void => {
       // During a close, drainThenClose decides what still goes out.
-      if (socket && phase === 'open' && !pending) sendQueued(socket, outbox.length);
+      if (phase === 'open' && !pending) sendQueued(socket as WebSocket, outbox.length);
       const amount = bufferedAmountOf(socket);
       update({ bufferedAmount: amount, queued: outbox.length });
       if (amount > 0 && !timers.buffer) setTimer('buffer', 50, sampleBuffered);
@@ -595,7 +605,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const attachFeatures = () => {
       if (disposed) return;
       for (const slot of ['reconnect', 'heartbeat'] as const) {
-        const next = options[slot] || undefined;
+        const next = options[slot];
         const current = features[slot];
         if (current && next && current.feature.attach === next.attach) {
           current.feature = next;
@@ -614,7 +624,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         features[slot] = entry;
         // Attached to a client already at work: catch up.
         if (started && !userClosed) entry.hooks.start?.();
-        if (phase === 'open' && socket) entry.hooks.open?.(socket);
+        if (phase === 'open') entry.hooks.open?.(socket as WebSocket);
       }
     };
 
@@ -622,7 +632,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const send = (data: OutgoingData): SendResult => {
       const flowing = phase === 'open' && !pending;
-      if (flowing && outbox.length === 0 && underMark(bufferedAmountOf(socket), maxBuffered())) {
+      if (flowing && outbox.length === 0 && underMark(socket)) {
         if (!sendOne(socket as WebSocket, data)) return 'rejected';
         sampleBuffered();
         return 'sent';
@@ -646,12 +656,15 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       reopen = false;
       clearTimer('retry');
       hook('stop');
-      if (phase === 'open' || phase === 'connecting' || phase === 'closing') {
+      // A socket exists from `connecting` to `closing` (and while a probe decides): wait for its close.
+      if (socket) {
         // Every caller learns how the socket closed; the first starts the draining close.
         const closed = new Promise<CloseInfo>((resolve) => closeWaiters.push(resolve));
         if (!pending && phase !== 'closing') {
-          pending = { code, reason, deadline: Date.now() + closeTimeout(), flushable: outbox.length };
-          update({ readyState: 2 /* ReadyState.CLOSING */, reconnectAttempt: 0 });
+          pending = { code, reason, deadline: Date.now() + closeTimeout() };
+          flushable = outbox.length;
+          // CLOSING at once: the phase is unchanged, but a close is pending.
+          setPhase(phase, { reconnectAttempt: 0 });
           drainThenClose();
         }
         return closed;
@@ -681,8 +694,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       getSnapshot: () => snapshot,
       on: <K extends keyof WebSocketClientEvents<In>>(type: K, listener: WebSocketClientEvents<In>[K]): Unsubscribe => {
         const set = events[type] ?? new Set();
-        events[type] = set;
-        set.add(listener);
+        events[type] = set.add(listener);
         return () => {
           set.delete(listener);
         };
@@ -709,16 +721,16 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       discardQueued: (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
         const dropped: OutgoingData[] = [];
         let kept = 0;
-        let flushable = 0;
+        let front = 0;
         outbox.forEach((data, index) => {
           if (filter && !accepts(filter, data)) {
             outbox[kept++] = data;
             // What close() would still send keeps its place at the front.
-            if (pending && index < pending.flushable) flushable++;
+            if (index < flushable) front++;
           } else dropped.push(data);
         });
         outbox.length = kept;
-        if (pending) pending.flushable = flushable;
+        flushable = front;
         update({ queued: kept });
         return dropped;
       },
@@ -739,9 +751,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         if (disposed) return;
         userClosed = false;
         hook('start');
-        if (phase === 'idle' || phase === 'waiting' || phase === 'resolving') return startAttempt();
+        // No socket (idle, resolving, or waiting to retry): start now.
+        if (!socket) return startAttempt();
         reopen = true;
-        if (phase !== 'closing' && !pending && socket) closeSocket(socket, 1000, 'Reconnecting');
+        if (phase !== 'closing' && !pending) closeSocket(socket, 1000, 'Reconnecting');
       },
       dispose: () => {
         if (disposed) return;
@@ -750,7 +763,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         hook('detach');
         features = {};
         this.listeners.clear();
-        for (const set of Object.values(events)) set?.clear();
+        events = {};
       },
     });
     attachFeatures();
@@ -780,11 +793,6 @@ function accepts(filter: (data: OutgoingData) => boolean, data: OutgoingData): b
   } catch {
     return false;
   }
-}
-
-/** Whether the socket may take another message: always when its buffer is empty (so that 0 means one at a time). */
-function underMark(amount: number, max: number): boolean {
-  return amount === 0 || amount < max;
 }
 
 function bufferedAmountOf(socket: WebSocket | null): number {

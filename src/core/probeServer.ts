@@ -13,27 +13,27 @@ export type ProbeVerdict = boolean | null;
  * sub-protocols exactly as it fails an unreachable server (error, close 1006), and this tells the
  * two apart.
  *
- * A small state machine: `connecting` until the socket opens (it is then closed at once with 1000:
- * `closing`, the server is reachable) or fails (unreachable); `done` once `done` has been called,
+ * A small state machine: connecting until the socket opens (it is then closed at once with 1000:
+ * `opened`, the server is reachable) or fails (unreachable); `finished` once `done` has been called,
  * exactly once: when the probe socket has closed, or `timeout` ms after the start, so that the
  * server never holds two sockets of one client. Returns the function that cancels the probe
  * (`done(null)`). Throws what the constructor throws.
  */
 export function probeServer(Socket: WebSocketConstructor, url: string, timeout: number, done: (verdict: ProbeVerdict) => void): () => void {
-  let state: 'connecting' | 'closing' | 'done' = 'connecting';
+  let opened = false;
+  let finished = false;
   const socket = new Socket(url);
   const finish = (verdict: ProbeVerdict) => {
-    if (state === 'done') return;
-    state = 'done';
+    if (finished) return;
+    finished = true;
     clearTimeout(timer);
-    socket.onopen = socket.onerror = socket.onclose = null;
     closeWebSocket(socket);
     done(verdict);
   };
-  const decide = () => finish(state === 'closing');
+  const decide = () => finish(opened);
   const timer = setTimeout(decide, timeout);
   socket.onopen = () => {
-    state = 'closing';
+    opened = true;
     closeWebSocket(socket, 1000, 'Protocol probe');
   };
   socket.onerror = socket.onclose = decide;

@@ -12,10 +12,8 @@ export interface ResolveUrlOptions {
   baseUrl?: string | undefined;
 }
 
-/** The schemes a WebSocket URL may have, and what each maps to. */
-const WEBSOCKET_SCHEMES: Readonly<Record<string, string>> = { 'ws:': 'ws:', 'wss:': 'wss:', 'http:': 'ws:', 'https:': 'wss:' };
-
-const LOOPBACK_HOST = /^(localhost|.+\.localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** Hosts browsers trust as loopback (`hostname` is canonical: an IPv4 address has four decimal parts). */
+const LOOPBACK_HOST = /^((.+\.)?localhost|127(\.\d+){3}|\[::1\])$/i;
 
 /** The URL of the running page or worker, if this realm has one. */
 export function currentLocationHref(): string | undefined {
@@ -46,8 +44,10 @@ export function resolveWebSocketUrl(input: string | URL, options: ResolveUrlOpti
     const hint = base === undefined && looksRelative ? ' (relative URLs need a base URL)' : '';
     return failure('syntax', `Invalid URL '${text}'${hint}.`, { cause });
   }
-  const scheme = WEBSOCKET_SCHEMES[url.protocol];
-  if (!scheme) return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
+  // ws: and wss: as they are, http: and https: mapped to them; any other scheme is refused.
+  const scheme = url.protocol.replace('http', 'ws');
+  if (scheme !== 'ws:' && scheme !== 'wss:')
+    return failure('syntax', `Invalid URL scheme '${url.protocol.slice(0, -1)}': use ws, wss, http or https.`);
   url.protocol = scheme;
   // The URL API drops an empty fragment from `hash` but keeps the '#' in `href`.
   if (url.href.includes('#')) {
@@ -69,7 +69,8 @@ export function isProtocolToken(value: string): boolean {
  * each a token, none repeated. `undefined` means none.
  */
 export function normalizeProtocols(protocols: string | readonly string[] | undefined): Checked<readonly string[]> {
-  const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+  // One string, or a copy of the array: flat() opens one level.
+  const list: string[] = [protocols ?? []].flat();
   const seen = new Set<string>();
   for (const protocol of list) {
     if (typeof protocol !== 'string' || !isProtocolToken(protocol)) {

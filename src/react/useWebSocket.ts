@@ -29,7 +29,7 @@ import { useWebSocketState, type UseWebSocketResult } from './useWebSocketState.
  */
 export function useWebSocket<In = unknown, Out = unknown>(
   url: WebSocketUrl,
-  options: UseWebSocketOptions<In> = {},
+  options?: UseWebSocketOptions<In>,
 ): UseWebSocketResult<In, Out> {
   return useWebSocketState<In, Out>(useWebSocketClient<In, Out>(url, options));
 }

@@ -1,15 +1,12 @@
 'use client';
 
-import { useCallback, useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
+import { useMemo, useReducer, useRef, useSyncExternalStore } from 'react';
 import {
-  ReadyState,
-  assertValidCloseArguments,
-  createCloseInfo,
+  WebSocketClient,
   createInitialSnapshot,
   type CloseInfo,
   type OutgoingData,
   type SendResult,
-  type WebSocketClient,
   type WebSocketSnapshot,
 } from '../core/index.js';
 import { useLatest } from './useLatest.js';
@@ -29,13 +26,14 @@ export interface WebSocketActions<Out = unknown> {
 /** What {@link useWebSocket} returns: the connection's state and its actions. */
 export type UseWebSocketResult<In = unknown, Out = unknown> = WebSocketSnapshot<In> & WebSocketActions<Out>;
 
-/** The state shown when there is no connection at all (`url === null`). */
-const NOT_CONNECTED = createInitialSnapshot<never>(ReadyState.CLOSED);
+/** The state shown when there is no connection at all (`url === null`). ReadyState.CLOSED as a literal: a property read would bundle the object. */
+const NOT_CONNECTED = createInitialSnapshot<never>(3);
 /** Every field of a snapshot, in order. */
 const SNAPSHOT_KEYS = Object.keys(NOT_CONNECTED) as (keyof WebSocketSnapshot)[];
 
 const getNotConnected = () => NOT_CONNECTED;
-const noSubscription = () => () => {};
+/** What subscribing to no client returns. */
+const stopNothing = () => {};
 
 /**
  * Read a client's state in React. Fields are tracked: once a component has read some fields, it
@@ -47,17 +45,15 @@ export function useWebSocketState<In = unknown, Out = unknown>(client: WebSocket
   const tracked = useRef(new Set<keyof WebSocketSnapshot>());
   const [, forceRender] = useReducer((n: number) => n + 1, 0);
 
-  const subscribe = useCallback(
-    (onChange: () => void) =>
-      client
-        ? client.subscribe((next, previous) => {
-            // Nothing read yet (e.g. a test reading `result.current` later): notify on every change.
-            if (tracked.current.size === 0) return onChange();
-            for (const key of tracked.current) {
-              if (!Object.is(next[key], previous[key])) return onChange();
-            }
-          })
-        : noSubscription(),
+  const subscribe = useMemo(
+    () => (onChange: () => void) =>
+      client?.subscribe((next, previous) => {
+        // Nothing read yet (e.g. a test reading `result.current` later): notify on every change.
+        if (tracked.current.size === 0) return onChange();
+        for (const key of tracked.current) {
+          if (!Object.is(next[key], previous[key])) return onChange();
+        }
+      }) ?? stopNothing,
     [client],
   );
   const getSnapshot = client ? client.getSnapshot : (getNotConnected as () => WebSocketSnapshot<In>);
@@ -90,12 +86,8 @@ function useWebSocketActions<In, Out>(client: WebSocketClient<In, Out> | null): 
     () => ({
       send: (data) => current.current?.send(data) ?? 'rejected',
       sendJson: (value) => current.current?.sendJson(value) ?? 'rejected',
-      close: (code, reason) => {
-        const target = current.current;
-        if (target) return target.close(code, reason);
-        assertValidCloseArguments(code, reason);
-        return Promise.resolve(createCloseInfo(code ?? 1005, reason ?? '', true));
-      },
+      // Without a connection, as a client that never connected closes: the arguments checked, then closed at once.
+      close: (code, reason) => (current.current ?? new WebSocketClient({ url: '' })).close(code, reason),
       reconnect: () => current.current?.reconnect(),
     }),
     [current],
