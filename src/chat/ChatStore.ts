@@ -1,4 +1,11 @@
-import { Subscribable, createWebSocketError, type Unsubscribe, type WebSocketClient, type WebSocketError } from '../core/index.js';
+import {
+  Subscribable,
+  createWebSocketError,
+  type SendResult,
+  type Unsubscribe,
+  type WebSocketClient,
+  type WebSocketError,
+} from '../core/index.js';
 import { createFrameScheduler, type Scheduler } from './createFrameScheduler.js';
 import {
   decodeServerPacket,
@@ -164,6 +171,8 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   /** Own messages the server has not echoed yet, in the order written. */
   readonly #unconfirmed: OwnMessage[] = [];
+  /** JSON texts of the store's own packets that the connection queued (see `#sendPacket`). */
+  readonly #queued = new Set<string>();
   /** Nonces of echoes already shown: a message resent after a reconnect is not shown twice. */
   readonly #seenNonces = new Set<string>();
   #nextKey = 0;
@@ -258,7 +267,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#requestedName = name;
     this.#set({ username: name });
     const id = this.#current('clientId');
-    if (id !== null && this.#current('signedIn')) this.#pace(() => this.#client.sendJson(encodeUsername(name, id, this.#now())));
+    if (id !== null && this.#current('signedIn')) this.#pace(() => this.#sendPacket(encodeUsername(name, id, this.#now())));
   }
 
   /** Publish pending changes now instead of at the next scheduled moment. */
@@ -327,7 +336,7 @@ export class ChatStore extends Subscribable<ChatListener> {
   /** The MDN flow: remember the id, ask for the name (rejoining with `session`), then send what waits, in order. */
   #signIn(id: number, session: string | undefined): void {
     this.#set({ clientId: id, signedIn: true });
-    this.#pace(() => this.#client.sendJson(encodeUsername(this.#requestedName, id, this.#now(), session)));
+    this.#pace(() => this.#sendPacket(encodeUsername(this.#requestedName, id, this.#now(), session)));
     for (const own of this.#unconfirmed) this.#transmit(own);
   }
 
@@ -377,7 +386,9 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#set({ clientId: null, signedIn: false });
     // What waits for the rate goes again after the next sign-in (the new connection has its own).
     this.#pacer?.clear();
-    this.#client.discardQueued?.(this.#isOwnPacket);
+    const queued = this.#queued;
+    this.#client.discardQueued?.((data) => queued.has(data as string));
+    queued.clear();
     for (const own of this.#unconfirmed) {
       if (own.entry.status === 'sent') this.#update(own, { status: 'pending' });
     }
@@ -387,27 +398,22 @@ export class ChatStore extends Subscribable<ChatListener> {
   // ---- outgoing ---------------------------------------------------------------------------------
 
   /**
-   * Whether queued data is one of the store's own packets (a name request, or a message it still
-   * waits to see echoed): those it sends again after the next sign-in; anything else in the outbox
-   * (your own `send` on the same connection) is left alone.
+   * Send one of the store's own packets. One the connection queued (held back by a slow link) is
+   * remembered by its JSON text, as the outbox holds it: when the connection ends, the store takes
+   * back exactly those (it sends them again after the next sign-in) without parsing anything, and
+   * leaves the rest of the outbox (your own `send` on the same connection) alone.
    */
-  readonly #isOwnPacket = (data: unknown): boolean => {
-    if (typeof data !== 'string') return false;
-    let packet: unknown;
-    try {
-      packet = JSON.parse(data);
-    } catch {
-      return false;
-    }
-    const { type, nonce } = (packet ?? {}) as { type?: unknown; nonce?: unknown };
-    return type === 'username' || (type === 'message' && this.#unconfirmed.some((own) => own.nonce === nonce));
-  };
+  #sendPacket(packet: ClientPacket): SendResult {
+    const result = this.#client.sendJson(packet);
+    if (result === 'queued') this.#queued.add(JSON.stringify(packet));
+    return result;
+  }
 
   #transmit(own: OwnMessage): void {
     this.#pace(() => {
       const id = this.#current('clientId');
       if (id === null) return;
-      const result = this.#client.sendJson(encodeMessage(own.text, id, own.date, own.nonce));
+      const result = this.#sendPacket(encodeMessage(own.text, id, own.date, own.nonce));
       // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
       if (result === 'sent' && own.entry.status === 'pending') this.#update(own, { status: 'sent' });
       // (The pacer's timer may run this: publish the change.)
