@@ -1,12 +1,12 @@
 'use client';
 
-import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { Virtualizer, type VirtualizerHandle } from 'virtua';
-import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
+import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
 import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
-import { cx, flag } from './cx.js';
-import { splitAtName } from './splitAtName.js';
+import { ChatBoxRow, type ChatBoxEntryInfo } from './ChatBoxRow.js';
+import { cx } from './cx.js';
 import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
@@ -23,13 +23,7 @@ const DEFAULT_BOTTOM_THRESHOLD = 4;
  */
 const LOG_STYLE = { display: 'block', overflowY: 'auto', contain: 'strict', width: '100%', height: '100%' } as const;
 
-/** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
-export interface ChatBoxEntryInfo {
-  /** Whether the entry starts a group (see `startsGroup`); false for a continuation message. */
-  readonly groupStart: boolean;
-  readonly timeFormat: TimeFormat;
-  readonly strings: ChatStrings;
-}
+export type { ChatBoxEntryInfo };
 
 /** Props of {@link ChatBox}. The rest go to the root `<div>`. */
 export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
@@ -250,67 +244,6 @@ export function ChatBox({
     </div>
   );
 }
-
-interface ChatBoxRowProps {
-  entry: ChatEntry;
-  groupStart: boolean;
-  strings: ChatStrings;
-  timeFormat: TimeFormat;
-  renderEntry: ChatBoxProps['renderEntry'];
-  className: string | undefined;
-}
-
-/** One row; memoized, so a row re-renders only when its entry (by identity) or its group changes. */
-const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFormat, renderEntry, className }: ChatBoxRowProps) {
-  const message = entry.kind === 'message' ? entry : null;
-  let content: ReactNode;
-  if (renderEntry) {
-    content = renderEntry(entry, { groupStart, timeFormat, strings });
-  } else if (message) {
-    content = (
-      <>
-        <span dir="auto" className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>
-          {message.name}
-        </span>{' '}
-        <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
-          {timeFormat.time(message.date)}
-        </time>{' '}
-        <div dir="auto" className="rwc-chatbox__text">
-          {message.text}
-        </div>
-        {message.status !== 'delivered' && (
-          <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>
-        )}
-      </>
-    );
-  } else {
-    // The name in a <bdi> (empty if the sentence could not be cut): its direction never reorders the
-    // sentence around it.
-    const time = timeFormat.time(entry.date);
-    const [before, name, after] = splitAtName(
-      (n) => (entry.kind === 'signin' ? strings.signedIn(n, time) : strings.renamed(n)),
-      entry.name,
-    );
-    content = (
-      <div className="rwc-chatbox__notice">
-        {before}
-        <bdi>{name}</bdi>
-        {after}
-      </div>
-    );
-  }
-  return (
-    <div
-      className={cx('rwc-chatbox__row', className)}
-      data-kind={entry.kind}
-      data-group={groupStart ? 'start' : 'continue'}
-      data-own={flag(message?.own)}
-      data-status={message?.status}
-    >
-      {content}
-    </div>
-  );
-});
 
 /** Whether the log's DOM is scrolled to (within `threshold` of) its end. Reads layout: use sparingly. */
 function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
