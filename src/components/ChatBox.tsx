@@ -14,6 +14,7 @@ import { useChatStrings, useDeferredChatEntries } from './useChat.js';
  */
 const LOG_STYLE = { display: 'block', overflowY: 'auto', contain: 'strict', width: '100%', height: '100%' } as const;
 
+// Defined beside the row that builds it; part of ChatBox's public props.
 export type { ChatBoxEntryInfo };
 
 /** Props of {@link ChatBox}. The rest go to the root `<div>`. */

@@ -5,7 +5,7 @@ import type { ChatEntry, ChatStrings, TimeFormat } from '../chat/index.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
-/** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
+/** What `ChatBoxProps.renderEntry` gets besides the entry. */
 export interface ChatBoxEntryInfo {
   /** Whether the entry starts a group (see `startsGroup`); false for a continuation message. */
   readonly groupStart: boolean;
