@@ -1,21 +1,12 @@
 'use client';
 
-import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
-import { Virtualizer, type VirtualizerHandle } from 'virtua';
-import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatStrings, type TimeFormat } from '../chat/index.js';
-import { useLatest } from '../react/useLatest.js';
-import { diffEntries, endOffset, isAtEnd } from './chatBoxScroll.js';
-import { cx, flag } from './cx.js';
-import { splitAtName } from './splitAtName.js';
+import { useCallback, useId, useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { Virtualizer } from 'virtua';
+import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry } from '../chat/index.js';
+import { ChatBoxRow, type ChatBoxEntryInfo } from './ChatBoxRow.js';
+import { cx } from './cx.js';
+import { useChatBoxScroll } from './useChatBoxScroll.js';
 import { useChatStrings, useDeferredChatEntries } from './useChat.js';
-
-/**
- * How close to the end (in CSS pixels) still counts as "at the bottom". Scrolling to the end by any
- * means lands exactly on it, so the margin only absorbs sub-pixel rounding of `scrollTop` at
- * fractional zoom / device pixel ratios (at most a pixel or two); it stays far below one arrow-key
- * (40 px) or wheel (~100 px) step, so any deliberate scroll up counts as leaving the bottom.
- */
-const DEFAULT_BOTTOM_THRESHOLD = 4;
 
 /**
  * The log scrolls itself, as virtua's `VList` lays out its viewport (the `Virtualizer` inside takes
@@ -23,13 +14,8 @@ const DEFAULT_BOTTOM_THRESHOLD = 4;
  */
 const LOG_STYLE = { display: 'block', overflowY: 'auto', contain: 'strict', width: '100%', height: '100%' } as const;
 
-/** What {@link ChatBoxProps.renderEntry} gets besides the entry. */
-export interface ChatBoxEntryInfo {
-  /** Whether the entry starts a group (see `startsGroup`); false for a continuation message. */
-  readonly groupStart: boolean;
-  readonly timeFormat: TimeFormat;
-  readonly strings: ChatStrings;
-}
+// Defined beside the row that builds it; part of ChatBox's public props.
+export type { ChatBoxEntryInfo };
 
 /** Props of {@link ChatBox}. The rest go to the root `<div>`. */
 export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
@@ -91,108 +77,14 @@ export function ChatBox({
   rowClassName,
   renderEntry,
   groupWindowMs = DEFAULT_GROUP_WINDOW_MS,
-  bottomThreshold = DEFAULT_BOTTOM_THRESHOLD,
+  bottomThreshold,
   ...rest
 }: ChatBoxProps) {
   // As a transition: a streaming log never delays the next frame of what the user types.
   const entries = useDeferredChatEntries();
   const { strings, timeFormat } = useChatStrings();
   const emptyId = useId();
-  const logRef = useRef<HTMLDivElement>(null);
-  const listRef = useRef<VirtualizerHandle>(null);
-  const threshold = useLatest(bottomThreshold);
-
-  // Whether the view follows the newest entry, and how many arrived since it stopped. The refs are
-  // the truth (read synchronously by the effects and scroll handler); the state mirrors them for
-  // rendering and is only set when a value changes.
-  const [pinned, setPinned] = useState(true);
-  const [unseen, setUnseen] = useState(0);
-  const pinnedRef = useRef(true);
-  const unseenRef = useRef(0);
-  const lastOffset = useRef(0);
-  const previousEntries = useRef<readonly ChatEntry[] | null>(null);
-
-  /**
-   * Scroll the log to its very end, computed from virtua's model (see `endOffset`): no layout is
-   * read. (The write itself lays out a DOM that changed, once, as the frame would.) Always written,
-   * never skipped as "already there": virtua may have moved the view since (its scroll-jump
-   * compensation, in the same commit or measurement, before any scroll event reports it). Not
-   * virtua's `scrollToIndex`: that starts a retry loop which would pull the view back down after the
-   * reader has scrolled up (it re-scrolls on every measurement for 150 ms). Rows measured later
-   * re-pin through `onResize`.
-   */
-  const scrollToEnd = useCallback((element: HTMLElement) => {
-    const list = listRef.current;
-    if (list) element.scrollTop = endOffset(list);
-  }, []);
-
-  const follow = useCallback((value: boolean) => {
-    if (pinnedRef.current !== value) {
-      pinnedRef.current = value;
-      setPinned(value);
-    }
-    if (value && unseenRef.current !== 0) {
-      unseenRef.current = 0;
-      setUnseen(0);
-    }
-  }, []);
-
-  // After every change of the log, before paint: follow the newest, or keep the reader's place.
-  useLayoutEffect(() => {
-    const previous = previousEntries.current;
-    previousEntries.current = entries;
-    const element = logRef.current;
-    if (!element) return;
-    if (previous === null || previous === entries) {
-      if (pinnedRef.current) scrollToEnd(element);
-      return;
-    }
-    const change = diffEntries(previous, entries);
-    if (change.reset || change.own) {
-      follow(true);
-      scrollToEnd(element);
-    } else if (pinnedRef.current) {
-      scrollToEnd(element);
-    } else {
-      if (change.trimmed > 0 && listRef.current) keepPlace(element, listRef.current, change.trimmed);
-      if (change.added > 0) {
-        unseenRef.current += change.added;
-        setUnseen(unseenRef.current);
-      }
-    }
-  }, [entries, follow, scrollToEnd]);
-
-  const onScroll = useCallback(
-    (offset: number) => {
-      const list = listRef.current;
-      if (!list) return;
-      const previous = lastOffset.current;
-      lastOffset.current = offset;
-      // Leaving the bottom takes a move up: content growing under a pinned view (before it is
-      // scrolled to the new end) and smooth scrolls towards the end never unpin it. virtua's model
-      // may be ahead of the DOM (it takes the new rows while the log renders, before the commit),
-      // so a move up is checked against the DOM before it unpins: the browser clamping the offset
-      // of a view at the end, as rows shrink when measured, is not the reader leaving it.
-      if (isAtEnd(list, threshold.current, offset)) follow(true);
-      else if (pinnedRef.current && offset < previous && !isDomAtEnd(logRef.current, threshold.current)) follow(false);
-    },
-    [follow, threshold],
-  );
-
-  // Rows measured or viewport resized: a pinned view stays on the newest.
-  const onResize = useCallback(() => {
-    const element = logRef.current;
-    if (element && pinnedRef.current) scrollToEnd(element);
-  }, [scrollToEnd]);
-
-  const jumpToNewest = useCallback(() => {
-    const element = logRef.current;
-    follow(true);
-    if (!element) return;
-    scrollToEnd(element);
-    // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
-    element.focus({ preventScroll: true });
-  }, [follow, scrollToEnd]);
+  const [logRef, listRef, pinned, unseen, onScroll, onResize, jumpToNewest] = useChatBoxScroll(entries, bottomThreshold);
 
   const renderRow = useCallback(
     (entry: ChatEntry, index: number) => (
@@ -231,7 +123,7 @@ export function ChatBox({
         </Virtualizer>
       </div>
     ),
-    [entries, strings.messagesLabel, empty, emptyId, state, onScroll, onResize, renderRow],
+    [entries, strings.messagesLabel, empty, emptyId, state, logRef, listRef, onScroll, onResize, renderRow],
   );
 
   return (
@@ -249,84 +141,4 @@ export function ChatBox({
       )}
     </div>
   );
-}
-
-interface ChatBoxRowProps {
-  entry: ChatEntry;
-  groupStart: boolean;
-  strings: ChatStrings;
-  timeFormat: TimeFormat;
-  renderEntry: ChatBoxProps['renderEntry'];
-  className: string | undefined;
-}
-
-/** One row; memoized, so a row re-renders only when its entry (by identity) or its group changes. */
-const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFormat, renderEntry, className }: ChatBoxRowProps) {
-  const message = entry.kind === 'message' ? entry : null;
-  let content: ReactNode;
-  if (renderEntry) {
-    content = renderEntry(entry, { groupStart, timeFormat, strings });
-  } else if (message) {
-    content = (
-      <>
-        <span dir="auto" className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>
-          {message.name}
-        </span>{' '}
-        <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
-          {timeFormat.time(message.date)}
-        </time>{' '}
-        <div dir="auto" className="rwc-chatbox__text">
-          {message.text}
-        </div>
-        {message.status !== 'delivered' && (
-          <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>
-        )}
-      </>
-    );
-  } else {
-    // The name in a <bdi> (empty if the sentence could not be cut): its direction never reorders the
-    // sentence around it.
-    const time = timeFormat.time(entry.date);
-    const [before, name, after] = splitAtName(
-      (n) => (entry.kind === 'signin' ? strings.signedIn(n, time) : strings.renamed(n)),
-      entry.name,
-    );
-    content = (
-      <div className="rwc-chatbox__notice">
-        {before}
-        <bdi>{name}</bdi>
-        {after}
-      </div>
-    );
-  }
-  return (
-    <div
-      className={cx('rwc-chatbox__row', className)}
-      data-kind={entry.kind}
-      data-group={groupStart ? 'start' : 'continue'}
-      data-own={flag(message?.own)}
-      data-status={message?.status}
-    >
-      {content}
-    </div>
-  );
-});
-
-/** Whether the log's DOM is scrolled to (within `threshold` of) its end. Reads layout: use sparingly. */
-function isDomAtEnd(element: HTMLElement | null, threshold: number): boolean {
-  if (!element) return false;
-  // The DOM's own numbers in the model's shape (padding is in both heights, so it cancels out).
-  return isAtEnd({ scrollOffset: element.scrollTop, viewportSize: element.clientHeight, scrollSize: element.scrollHeight }, threshold);
-}
-
-/**
- * The store dropped `trimmed` entries from the start while the reader is scrolled up: every row
- * moved up by their height. virtua's size cache is by index and has not seen the change yet, so the
- * row at the top of the view (index `top`) is now at `top - trimmed`; scroll up by the difference of
- * their offsets to keep it where the reader sees it.
- */
-function keepPlace(element: HTMLElement, list: VirtualizerHandle, trimmed: number): void {
-  const top = list.findItemIndex(element.scrollTop);
-  const shift = list.getItemOffset(top) - list.getItemOffset(Math.max(0, top - trimmed));
-  if (shift > 0) element.scrollTop -= shift;
 }

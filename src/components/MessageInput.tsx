@@ -1,7 +1,6 @@
 'use client';
 
 import {
-  useCallback,
   useId,
   useRef,
   useState,
@@ -13,7 +12,8 @@ import {
   type KeyboardEventHandler,
 } from 'react';
 import type { ChatMessageEntry } from '../chat/index.js';
-import { useLatest } from '../react/useLatest.js';
+import { composeEventHandlers } from '../react/composeEventHandlers.js';
+import { useControllableState } from '../react/useControllableState.js';
 import { cx, flag } from './cx.js';
 import { useChatStrings, useSendMessage } from './useChat.js';
 
@@ -126,9 +126,7 @@ export function MessageInput({
   const blank = value.trim() === '';
   const overLimit = left < 0;
 
-  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
-    onSubmit?.(event);
-    if (event.defaultPrevented) return;
+  const handleSubmit = composeEventHandlers(onSubmit, (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // A value set from outside may exceed the limit the field enforces on typing.
     if (blank || overLimit || disabled) return;
@@ -140,11 +138,9 @@ export function MessageInput({
     if (entry === null) return;
     setValue('');
     onSend?.(text, entry);
-  };
+  });
 
-  const handleKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    onKeyDown?.(event);
-    if (event.defaultPrevented) return;
+  const handleKeyDown = composeEventHandlers(onKeyDown, (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key !== 'Enter' || event.shiftKey) return;
     // Enter that confirms an IME composition (229: Safari reports it after compositionend).
     if (event.nativeEvent.isComposing || event.keyCode === 229) return;
@@ -154,7 +150,7 @@ export function MessageInput({
     // Submitting through the form runs the owner's `onSubmit` too. (No requestSubmit: Safari < 16.)
     if (typeof form.requestSubmit === 'function') form.requestSubmit();
     else form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-  };
+  });
 
   return (
     <form
@@ -204,24 +200,4 @@ export function MessageInput({
       )}
     </form>
   );
-}
-
-/** Radix's pattern: controlled while `prop` is defined, else internal state from `defaultProp`. */
-function useControllableState(
-  prop: string | undefined,
-  defaultProp: string,
-  onChange: ((value: string) => void) | undefined,
-): [string, (next: string) => void] {
-  const [uncontrolled, setUncontrolled] = useState(defaultProp);
-  const controlled = prop !== undefined;
-  const value = controlled ? prop : uncontrolled;
-  const onChangeRef = useLatest(onChange);
-  const setValue = useCallback(
-    (next: string) => {
-      if (!controlled) setUncontrolled(next);
-      onChangeRef.current?.(next);
-    },
-    [controlled, onChangeRef],
-  );
-  return [value, setValue];
 }

@@ -1,5 +1,5 @@
-// Pure helpers of ChatBox's pinning: what changed in the log, and where its end is, computed from the
-// virtual list's own model (no DOM reads, so no forced style or layout).
+// Pure helpers of ChatBox's pinning (useChatBoxScroll): what changed in the log, and where its end
+// is, computed from the virtual list's own model (no DOM reads, so no forced style or layout).
 import type { ChatEntry } from '../chat/index.js';
 
 /** What changed between two versions of the log; work proportional to the change, not the log. */
