@@ -1,5 +1,6 @@
 import { assertValidCloseArguments, closeWebSocket } from './closeCodes.js';
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
+import { decodeFrame } from './decodeFrame.js';
 import { probeServer } from './probeServer.js';
 import type { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
@@ -18,8 +19,8 @@ import type {
   WebSocketConstructor,
   WebSocketSnapshot,
 } from './types.js';
-import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
-import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
+import { normalizeProtocols, resolveWebSocketUrl } from './validateUrl.js';
+import { createWebSocketError, describeCause, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
 
 /** The snapshot of a client that has done nothing yet, in the given ready state. */
 export function createInitialSnapshot<In = unknown>(readyState: ReadyState): WebSocketSnapshot<In> {
@@ -247,7 +248,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       const failResolve = (cause: unknown) => {
         if (id !== attemptId) return;
         atOnce(() => {
-          report('resolve', `Could not get the URL or sub-protocols: ${describe(cause)}`, { cause });
+          report('resolve', `Could not get the URL or sub-protocols: ${describeCause(cause)}`, { cause });
           setPhase('idle');
           afterDisconnect(null);
         });
@@ -279,7 +280,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       } catch (cause) {
         const name = (cause as { name?: unknown } | null)?.name;
         const kind = name === 'SecurityError' ? 'security' : name === 'SyntaxError' ? 'syntax' : 'connection';
-        return fail(createWebSocketError(kind, describe(cause), { cause }));
+        return fail(createWebSocketError(kind, describeCause(cause), { cause }));
       }
       if (options.binaryType) ws.binaryType = options.binaryType;
       socket = ws;
@@ -321,7 +322,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const handleMessage = (data: IncomingData) => {
       // The browser drops what arrives once it is no longer OPEN; a feature may take a frame (a pong).
       if (phase !== 'open' || hook('frame', data)) return;
-      const decoded = decode(data);
+      const decoded = decodeFrame<In>(data, options.parse, options.validate);
       if (!decoded.ok) return reportError(decoded.error);
       update({ lastMessage: decoded.value, messageCount: snapshot.messageCount + 1 });
       emitEvent('message', decoded.value, data);
@@ -432,7 +433,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         ws.send(data);
         return true;
       } catch (cause) {
-        report('send', `Could not send: ${describe(cause)}`, { data, cause });
+        report('send', `Could not send: ${describeCause(cause)}`, { data, cause });
         return false;
       }
     };
@@ -447,28 +448,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       const amount = bufferedAmountOf(socket);
       update({ bufferedAmount: amount, queued: outbox.length });
       if (amount > 0 && !timers.buffer) setTimer('buffer', 50, sampleBuffered);
-    };
-
-    const decode = (data: IncomingData): Checked<In> => {
-      const { parse = 'json', validate } = options;
-      let value: unknown = data;
-      try {
-        if (typeof parse === 'function') value = parse(data);
-        else if (typeof data !== 'string')
-          return failure('parse', `Could not parse a binary frame (${binaryName(data)}): expected text.`, { data });
-        else if (parse === 'json') value = JSON.parse(data);
-      } catch (error) {
-        return failure('parse', `Could not parse a frame${parse === 'json' ? ' as JSON' : ''}: ${describe(error)}`, {
-          data,
-          cause: error,
-        });
-      }
-      try {
-        if (validate && !validate(value)) return failure('validation', 'A message failed validation (skipped).', { data });
-      } catch (cause) {
-        return failure('validation', 'A message failed validation (skipped).', { data, cause });
-      }
-      return { ok: true, value: value as In };
     };
 
     // ---- features --------------------------------------------------------------------------------
@@ -632,7 +611,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         try {
           text = JSON.stringify(value);
         } catch (cause) {
-          report('send', `Could not encode as JSON: ${describe(cause)}`, { data: value, cause });
+          report('send', `Could not encode as JSON: ${describeCause(cause)}`, { data: value, cause });
           return 'rejected';
         }
         if (text !== undefined) return send(text);
@@ -691,13 +670,4 @@ function accepts(filter: (data: OutgoingData) => boolean, data: OutgoingData): b
 function bufferedAmountOf(socket: WebSocket | null): number {
   const amount = Number(socket?.bufferedAmount);
   return Number.isFinite(amount) ? amount : 0;
-}
-
-function binaryName(data: unknown): string {
-  return (data as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof data;
-}
-
-/** The message of an exception, or the thing itself as text. */
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }
