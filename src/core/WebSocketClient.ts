@@ -138,8 +138,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let snapshot = createInitialSnapshot<In>(0 /* ReadyState.CONNECTING */);
     /** Event listeners by type, each set made on first use. */
     let events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
-    /** The attached features, by option name. */
-    let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
+    /**
+     * The attached features, by option name: the factory's `attach` (which tells a new value of the
+     * same feature from another feature) and the hooks it returned.
+     */
+    let features: { [K in FeatureSlot]?: { attach: ClientFeature['attach']; hooks: FeatureHooks } } = {};
     let phase: ClientPhase = 'idle';
     /** The socket of the current attempt or connection. */
     let socket: WebSocket | null = null;
@@ -479,10 +482,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       for (const slot of ['reconnect', 'heartbeat'] as const) {
         const next = options[slot];
         const current = features[slot];
-        if (current && next && current.feature.attach === next.attach) {
-          current.feature = next;
-          continue;
-        }
+        // The same feature with new options: it reads them from the client's options.
+        if (current && next && current.attach === next.attach) continue;
         current?.hooks.detach?.();
         delete features[slot];
         // The feature that was to retry is gone: stay closed rather than wait for nothing.
@@ -491,12 +492,12 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           settle();
         }
         if (!next) continue;
-        const entry = { feature: next } as { feature: ClientFeature; hooks: FeatureHooks };
-        entry.hooks = next.attach(context, () => entry.feature.options);
-        features[slot] = entry;
+        // Read only while attached, when `options[slot]` is this feature (or a new value of it).
+        const hooks = next.attach(context, () => (options[slot] as ClientFeature).options);
+        features[slot] = { attach: next.attach, hooks };
         // Attached to a client already at work: catch up.
-        if (started && !userClosed) entry.hooks.start?.();
-        if (phase === 'open') entry.hooks.open?.(socket as WebSocket);
+        if (started && !userClosed) hooks.start?.();
+        if (phase === 'open') hooks.open?.(socket as WebSocket);
       }
     };
 
