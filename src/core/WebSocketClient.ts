@@ -1,6 +1,7 @@
 import { assertValidCloseArguments, closeWebSocket } from './closeCodes.js';
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 import { decodeFrame } from './decodeFrame.js';
+import { bufferedAmountOf, discardQueued, sendQueued, underMark } from './outbox.js';
 import { probeServer } from './probeServer.js';
 import type { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
@@ -186,11 +187,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const clearTimer = (name: TimerName) => {
       clearTimeout(timers[name]);
       delete timers[name];
-    };
-    /** Whether `ws` may take another message: always when its buffer is empty (so that 0 means one at a time). */
-    const underMark = (ws: WebSocket | null) => {
-      const amount = bufferedAmountOf(ws);
-      return amount === 0 || amount < (options.maxBufferedAmount ?? 1024 * 1024);
     };
     const socketClass = () => options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const closeTimeout = () => options.closeTimeout ?? 5000;
@@ -410,24 +406,13 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       clearTimer('drain');
       const open = phase === 'open';
       if (open) {
-        flushable -= sendQueued(ws, flushable);
+        flushable -= sendQueued(outbox, ws, flushable, options.maxBufferedAmount, sendOne);
         sampleBuffered();
       }
       if ((flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
         return closeSocket(ws, pending.code, pending.reason);
       }
       setTimer('drain', 25, drainThenClose);
-    };
-
-    /**
-     * Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many
-     * left the outbox. The caller samples `bufferedAmount` afterwards.
-     */
-    const sendQueued = (ws: WebSocket, limit: number) => {
-      let sent = 0;
-      while (sent < limit && sent < outbox.length && underMark(ws)) sendOne(ws, outbox[sent++] as OutgoingData);
-      outbox.splice(0, sent);
-      return sent;
     };
 
     /** `ws.send(data)`, reporting a failure; returns whether it was sent. */
@@ -447,7 +432,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      */
     const sampleBuffered = (): void => {
       // During a close, drainThenClose decides what still goes out.
-      if (phase === 'open' && !pending) sendQueued(socket as WebSocket, outbox.length);
+      if (phase === 'open' && !pending) sendQueued(outbox, socket as WebSocket, outbox.length, options.maxBufferedAmount, sendOne);
       const amount = bufferedAmountOf(socket);
       update({ bufferedAmount: amount, queued: outbox.length });
       if (amount > 0 && !timers.buffer) setTimer('buffer', 50, sampleBuffered);
@@ -505,7 +490,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const send = (data: OutgoingData): SendResult => {
       const flowing = phase === 'open' && !pending;
-      if (flowing && outbox.length === 0 && underMark(socket)) {
+      if (flowing && outbox.length === 0 && underMark(socket, options.maxBufferedAmount)) {
         if (!sendOne(socket as WebSocket, data)) return 'rejected';
         sampleBuffered();
         return 'sent';
@@ -593,18 +578,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       send,
       discardQueued: (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
         const dropped: OutgoingData[] = [];
-        let kept = 0;
-        let front = 0;
-        outbox.forEach((data, index) => {
-          if (filter && !accepts(filter, data)) {
-            outbox[kept++] = data;
-            // What close() would still send keeps its place at the front.
-            if (index < flushable) front++;
-          } else dropped.push(data);
-        });
-        outbox.length = kept;
-        flushable = front;
-        update({ queued: kept });
+        flushable = discardQueued(outbox, dropped, flushable, filter);
+        update({ queued: outbox.length });
         return dropped;
       },
       sendJson: (value: Out): SendResult => {
@@ -657,18 +632,4 @@ function resolveSource<T>(source: Resolvable<T>, onValue: (value: T) => void, on
   }
   if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as PromiseLike<T>).then(onValue, onError);
   else onValue(value as T);
-}
-
-/** Whether `filter` accepts `data`; a filter that throws accepts nothing (nothing is dropped by mistake). */
-function accepts(filter: (data: OutgoingData) => boolean, data: OutgoingData): boolean {
-  try {
-    return filter(data);
-  } catch {
-    return false;
-  }
-}
-
-function bufferedAmountOf(socket: WebSocket | null): number {
-  const amount = Number(socket?.bufferedAmount);
-  return Number.isFinite(amount) ? amount : 0;
 }
