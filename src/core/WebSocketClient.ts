@@ -1,111 +1,27 @@
 import { assertValidCloseArguments, closeWebSocket } from './closeCodes.js';
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
-import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
-import type { NetworkMonitor } from './network.js';
+import { decodeFrame } from './decodeFrame.js';
+import { bufferedAmountOf, discardQueued, sendQueued, underMark } from './outbox.js';
 import { probeServer } from './probeServer.js';
 import type { ReadyState } from './readyState.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
-import { failure, normalizeProtocols, resolveWebSocketUrl, type Checked } from './validateUrl.js';
-import { createWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
-
-/** What `send` accepts: everything `WebSocket.send` does. */
-export type OutgoingData = string | Blob | ArrayBuffer | ArrayBufferView<ArrayBuffer>;
-
-/** What a frame carries when it arrives: text, or binary as a `Blob` or `ArrayBuffer` (see `binaryType`). */
-export type IncomingData = string | Blob | ArrayBuffer;
-
-/**
- * The outcome of a send: `'sent'` went to the socket, `'queued'` waits in the outbox for the
- * connection to open, `'rejected'` was refused (outbox full, or unencodable) and reported as an error.
- */
-export type SendResult = 'sent' | 'queued' | 'rejected';
-
-/** A value, or a function giving it (sync or async), evaluated again on every connection attempt. */
-export type Resolvable<T> = T | (() => T | PromiseLike<T>);
-
-/** A `WebSocket` constructor: the browser's, or a stand-in such as mock-socket's or `ws`. */
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
-
-/** How incoming frames become messages: JSON, raw text, or your own function. */
-export type ParseOption<In> = 'json' | 'text' | ((data: IncomingData) => In);
-
-/** Options of {@link WebSocketClient}. */
-export interface WebSocketClientOptions<In = unknown> {
-  /** Where to connect: absolute, or relative to `baseUrl`; `http(s):` maps to `ws(s):`. */
-  url: Resolvable<string | URL>;
-  /** Sub-protocols to offer, most preferred first. */
-  protocols?: Resolvable<string | readonly string[] | undefined>;
-  /**
-   * Treat a server that selects none of `protocols` as a `protocol` error. Browsers fail such a
-   * handshake as if the server were unreachable, so an attempt that fails before opening probes the
-   * URL once without sub-protocols, within the attempt, to tell the two apart. Default: true when
-   * protocols are given.
-   */
-  requireProtocol?: boolean;
-  /** How frames become messages. Default `'json'`. */
-  parse?: ParseOption<In>;
-  /** Type guard for parsed messages; a message that fails it is reported and skipped. */
-  validate?: ((value: unknown) => value is In) | ((value: unknown) => boolean);
-  /** How binary frames arrive. Default: the socket's own (`'blob'` in browsers). */
-  binaryType?: BinaryType;
-  /** Most messages kept in the outbox (while not connected, or held back by `maxBufferedAmount`). Default 1000. */
-  maxQueue?: number;
-  /**
-   * High-water mark for the socket's `bufferedAmount`, in bytes. While the socket holds this much
-   * unsent data (a peer that reads slowly or not at all), sends wait in the outbox and go out as the
-   * buffer drains, so the page cannot grow without bound: past `maxQueue` they are rejected as
-   * `'overflow'`. Default 1 MiB; `Infinity` hands everything to the socket.
-   */
-  maxBufferedAmount?: number;
-  /**
-   * How long `close()` waits for queued data to go out, and then for the close handshake; also the
-   * longest a sub-protocol probe may take. Default 5000 ms.
-   */
-  closeTimeout?: number;
-  /**
-   * What to do when the connection is lost: `autoReconnect({ ... })` retries with backoff. Default:
-   * nothing, a lost connection stays closed until `connect()` or `reconnect()`.
-   */
-  reconnect?: ClientFeature | false | null;
-  /** `heartbeat({ ... })` pings when quiet and drops a dead connection. Default: none. */
-  heartbeat?: ClientFeature | false | null;
-  /** Base for relative URLs, and the page whose scheme decides mixed content. Default `location.href`. */
-  baseUrl?: string;
-  /** The WebSocket implementation. Default: the global `WebSocket`, looked up when connecting. */
-  WebSocket?: WebSocketConstructor;
-  /** Where online/offline comes from, for `autoReconnect`. Default: `navigator.onLine` and the global `online`/`offline` events. */
-  network?: NetworkMonitor;
-}
-
-/** Everything the client knows, as one immutable value. A new object whenever anything changes. */
-export interface WebSocketSnapshot<In = unknown> {
-  /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED; CLOSING as soon as `close()` is called. */
-  readonly readyState: ReadyState;
-  /** The resolved URL of the current or last attempt, or null before the first. */
-  readonly url: string | null;
-  /** The sub-protocol the server selected; `''` until open or when none. */
-  readonly protocol: string;
-  /** The extensions the server selected; `''` until open. */
-  readonly extensions: string;
-  /** Bytes handed to the socket but not yet sent (sampled after sends, while non-zero). */
-  readonly bufferedAmount: number;
-  /** Messages waiting in the outbox: for the connection to open, or for `bufferedAmount` to drain. */
-  readonly queued: number;
-  /** The latest message, or null before the first. Use `on('message')` to see every one. */
-  readonly lastMessage: In | null;
-  /** How many messages were delivered since the client was created. */
-  readonly messageCount: number;
-  /** The latest error; cleared when a connection opens. */
-  readonly error: WebSocketError | null;
-  /** How the latest connection closed, or null if none has. */
-  readonly closeInfo: CloseInfo | null;
-  /** The reconnect attempt under way or waited for (1 for the first), 0 when none. Kept by `autoReconnect`. */
-  readonly reconnectAttempt: number;
-  /** When the next attempt starts (ms since the epoch), or null when none is scheduled. */
-  readonly nextReconnectAt: number | null;
-  /** Whether the host reports being online; watched by `autoReconnect` while connected (else true). */
-  readonly online: boolean;
-}
+import type {
+  ClientFeature,
+  ClientPhase,
+  FeatureContext,
+  FeatureHooks,
+  IncomingData,
+  OutgoingData,
+  Resolvable,
+  SendResult,
+  SnapshotListener,
+  WebSocketClientEvents,
+  WebSocketClientOptions,
+  WebSocketConstructor,
+  WebSocketSnapshot,
+} from './types.js';
+import { normalizeProtocols, resolveWebSocketUrl } from './validateUrl.js';
+import { createWebSocketError, describeCause, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
 
 /** The snapshot of a client that has done nothing yet, in the given ready state. */
 export function createInitialSnapshot<In = unknown>(readyState: ReadyState): WebSocketSnapshot<In> {
@@ -126,27 +42,6 @@ export function createInitialSnapshot<In = unknown>(readyState: ReadyState): Web
   });
 }
 
-/** Details of an opened connection. */
-export interface OpenInfo {
-  readonly url: string;
-  readonly protocol: string;
-  readonly extensions: string;
-}
-
-/** The events of {@link WebSocketClient}, for {@link WebSocketClient.on}. */
-export interface WebSocketClientEvents<In> {
-  open: (info: OpenInfo) => void;
-  /** Every message, in order, with the raw frame it came from. */
-  message: (message: In, raw: IncomingData) => void;
-  error: (error: WebSocketError) => void;
-  close: (info: CloseInfo) => void;
-}
-
-/** A snapshot listener: the new snapshot and the one before it. */
-export type SnapshotListener<In> = (snapshot: WebSocketSnapshot<In>, previous: WebSocketSnapshot<In>) => void;
-
-/** Where a client is: `waiting` is closed with a retry (or a probe, or the network) pending. */
-export type ClientPhase = 'idle' | 'resolving' | 'connecting' | 'open' | 'closing' | 'waiting';
 /** The client's timers: `closing` and `error` end a socket whose `close` event never comes. */
 type TimerName = 'retry' | 'drain' | 'closing' | 'error' | 'buffer';
 type FeatureSlot = 'reconnect' | 'heartbeat';
@@ -244,8 +139,11 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     let snapshot = createInitialSnapshot<In>(0 /* ReadyState.CONNECTING */);
     /** Event listeners by type, each set made on first use. */
     let events: { [K in keyof WebSocketClientEvents<In>]?: Set<(...args: never[]) => void> } = {};
-    /** The attached features, by option name. */
-    let features: { [K in FeatureSlot]?: { feature: ClientFeature; hooks: FeatureHooks } } = {};
+    /**
+     * The attached features, by option name: the factory's `attach` (which tells a new value of the
+     * same feature from another feature) and the hooks it returned.
+     */
+    let features: { [K in FeatureSlot]?: { attach: ClientFeature['attach']; hooks: FeatureHooks } } = {};
     let phase: ClientPhase = 'idle';
     /** The socket of the current attempt or connection. */
     let socket: WebSocket | null = null;
@@ -289,11 +187,6 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const clearTimer = (name: TimerName) => {
       clearTimeout(timers[name]);
       delete timers[name];
-    };
-    /** Whether `ws` may take another message: always when its buffer is empty (so that 0 means one at a time). */
-    const underMark = (ws: WebSocket | null) => {
-      const amount = bufferedAmountOf(ws);
-      return amount === 0 || amount < (options.maxBufferedAmount ?? 1024 * 1024);
     };
     const socketClass = () => options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const closeTimeout = () => options.closeTimeout ?? 5000;
@@ -354,7 +247,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       const failResolve = (cause: unknown) => {
         if (id !== attemptId) return;
         atOnce(() => {
-          report('resolve', `Could not get the URL or sub-protocols: ${describe(cause)}`, { cause });
+          report('resolve', `Could not get the URL or sub-protocols: ${describeCause(cause)}`, { cause });
           setPhase('idle');
           afterDisconnect(null);
         });
@@ -386,7 +279,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       } catch (cause) {
         const name = (cause as { name?: unknown } | null)?.name;
         const kind = name === 'SecurityError' ? 'security' : name === 'SyntaxError' ? 'syntax' : 'connection';
-        return fail(createWebSocketError(kind, describe(cause), { cause }));
+        return fail(createWebSocketError(kind, describeCause(cause), { cause }));
       }
       if (options.binaryType) ws.binaryType = options.binaryType;
       socket = ws;
@@ -428,7 +321,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
     const handleMessage = (data: IncomingData) => {
       // The browser drops what arrives once it is no longer OPEN; a feature may take a frame (a pong).
       if (phase !== 'open' || hook('frame', data)) return;
-      const decoded = decode(data);
+      const decoded = decodeFrame<In>(data, options.parse, options.validate);
       if (!decoded.ok) return reportError(decoded.error);
       update({ lastMessage: decoded.value, messageCount: snapshot.messageCount + 1 });
       emitEvent('message', decoded.value, data);
@@ -513,7 +406,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       clearTimer('drain');
       const open = phase === 'open';
       if (open) {
-        flushable -= sendQueued(ws, flushable);
+        flushable -= sendQueued(outbox, ws, flushable, options.maxBufferedAmount, sendOne);
         sampleBuffered();
       }
       if ((flushable === 0 && (!open || bufferedAmountOf(ws) === 0)) || Date.now() >= pending.deadline) {
@@ -522,24 +415,13 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       setTimer('drain', 25, drainThenClose);
     };
 
-    /**
-     * Send up to `limit` queued messages, in order, stopping at the high-water mark; returns how many
-     * left the outbox. The caller samples `bufferedAmount` afterwards.
-     */
-    const sendQueued = (ws: WebSocket, limit: number) => {
-      let sent = 0;
-      while (sent < limit && sent < outbox.length && underMark(ws)) sendOne(ws, outbox[sent++] as OutgoingData);
-      outbox.splice(0, sent);
-      return sent;
-    };
-
     /** `ws.send(data)`, reporting a failure; returns whether it was sent. */
     const sendOne = (ws: WebSocket, data: OutgoingData) => {
       try {
         ws.send(data);
         return true;
       } catch (cause) {
-        report('send', `Could not send: ${describe(cause)}`, { data, cause });
+        report('send', `Could not send: ${describeCause(cause)}`, { data, cause });
         return false;
       }
     };
@@ -550,32 +432,10 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
      */
     const sampleBuffered = (): void => {
       // During a close, drainThenClose decides what still goes out.
-      if (phase === 'open' && !pending) sendQueued(socket as WebSocket, outbox.length);
+      if (phase === 'open' && !pending) sendQueued(outbox, socket as WebSocket, outbox.length, options.maxBufferedAmount, sendOne);
       const amount = bufferedAmountOf(socket);
       update({ bufferedAmount: amount, queued: outbox.length });
       if (amount > 0 && !timers.buffer) setTimer('buffer', 50, sampleBuffered);
-    };
-
-    const decode = (data: IncomingData): Checked<In> => {
-      const { parse = 'json', validate } = options;
-      let value: unknown = data;
-      try {
-        if (typeof parse === 'function') value = parse(data);
-        else if (typeof data !== 'string')
-          return failure('parse', `Could not parse a binary frame (${binaryName(data)}): expected text.`, { data });
-        else if (parse === 'json') value = JSON.parse(data);
-      } catch (error) {
-        return failure('parse', `Could not parse a frame${parse === 'json' ? ' as JSON' : ''}: ${describe(error)}`, {
-          data,
-          cause: error,
-        });
-      }
-      try {
-        if (validate && !validate(value)) return failure('validation', 'A message failed validation (skipped).', { data });
-      } catch (cause) {
-        return failure('validation', 'A message failed validation (skipped).', { data, cause });
-      }
-      return { ok: true, value: value as In };
     };
 
     // ---- features --------------------------------------------------------------------------------
@@ -607,10 +467,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       for (const slot of ['reconnect', 'heartbeat'] as const) {
         const next = options[slot];
         const current = features[slot];
-        if (current && next && current.feature.attach === next.attach) {
-          current.feature = next;
-          continue;
-        }
+        // The same feature with new options: it reads them from the client's options.
+        if (current && next && current.attach === next.attach) continue;
         current?.hooks.detach?.();
         delete features[slot];
         // The feature that was to retry is gone: stay closed rather than wait for nothing.
@@ -619,12 +477,12 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
           settle();
         }
         if (!next) continue;
-        const entry = { feature: next } as { feature: ClientFeature; hooks: FeatureHooks };
-        entry.hooks = next.attach(context, () => entry.feature.options);
-        features[slot] = entry;
+        // Read only while attached, when `options[slot]` is this feature (or a new value of it).
+        const hooks = next.attach(context, () => (options[slot] as ClientFeature).options);
+        features[slot] = { attach: next.attach, hooks };
         // Attached to a client already at work: catch up.
-        if (started && !userClosed) entry.hooks.start?.();
-        if (phase === 'open') entry.hooks.open?.(socket as WebSocket);
+        if (started && !userClosed) hooks.start?.();
+        if (phase === 'open') hooks.open?.(socket as WebSocket);
       }
     };
 
@@ -632,7 +490,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
 
     const send = (data: OutgoingData): SendResult => {
       const flowing = phase === 'open' && !pending;
-      if (flowing && outbox.length === 0 && underMark(socket)) {
+      if (flowing && outbox.length === 0 && underMark(socket, options.maxBufferedAmount)) {
         if (!sendOne(socket as WebSocket, data)) return 'rejected';
         sampleBuffered();
         return 'sent';
@@ -720,18 +578,8 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
       send,
       discardQueued: (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
         const dropped: OutgoingData[] = [];
-        let kept = 0;
-        let front = 0;
-        outbox.forEach((data, index) => {
-          if (filter && !accepts(filter, data)) {
-            outbox[kept++] = data;
-            // What close() would still send keeps its place at the front.
-            if (index < flushable) front++;
-          } else dropped.push(data);
-        });
-        outbox.length = kept;
-        flushable = front;
-        update({ queued: kept });
+        flushable = discardQueued(outbox, dropped, flushable, filter);
+        update({ queued: outbox.length });
         return dropped;
       },
       sendJson: (value: Out): SendResult => {
@@ -739,7 +587,7 @@ export class WebSocketClient<In = unknown, Out = unknown> extends Subscribable<S
         try {
           text = JSON.stringify(value);
         } catch (cause) {
-          report('send', `Could not encode as JSON: ${describe(cause)}`, { data: value, cause });
+          report('send', `Could not encode as JSON: ${describeCause(cause)}`, { data: value, cause });
           return 'rejected';
         }
         if (text !== undefined) return send(text);
@@ -784,27 +632,4 @@ function resolveSource<T>(source: Resolvable<T>, onValue: (value: T) => void, on
   }
   if (typeof (value as { then?: unknown } | null)?.then === 'function') (value as PromiseLike<T>).then(onValue, onError);
   else onValue(value as T);
-}
-
-/** Whether `filter` accepts `data`; a filter that throws accepts nothing (nothing is dropped by mistake). */
-function accepts(filter: (data: OutgoingData) => boolean, data: OutgoingData): boolean {
-  try {
-    return filter(data);
-  } catch {
-    return false;
-  }
-}
-
-function bufferedAmountOf(socket: WebSocket | null): number {
-  const amount = Number(socket?.bufferedAmount);
-  return Number.isFinite(amount) ? amount : 0;
-}
-
-function binaryName(data: unknown): string {
-  return (data as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof data;
-}
-
-/** The message of an exception, or the thing itself as text. */
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

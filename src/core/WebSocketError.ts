@@ -56,3 +56,8 @@ export function isWebSocketError(value: unknown): value is WebSocketError {
     typeof (value as { message?: unknown }).message === 'string'
   );
 }
+
+/** The message of an exception, or the thing itself as text. */
+export function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

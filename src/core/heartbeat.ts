@@ -1,7 +1,6 @@
 import type { ClientCloseCode } from './closeCodes.js';
 import { createCloseInfo } from './CloseInfo.js';
-import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
-import type { IncomingData, OutgoingData } from './WebSocketClient.js';
+import type { ClientFeature, FeatureContext, FeatureHooks, IncomingData, OutgoingData } from './types.js';
 
 /** Detect a dead link by sending a ping when the line is quiet and expecting something back. */
 export interface HeartbeatOptions {

@@ -15,7 +15,6 @@ export { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 export { browserNetwork, type NetworkMonitor } from './network.js';
 export { autoReconnect, type ReconnectOptions } from './reconnect.js';
 export { heartbeat, type HeartbeatOptions } from './heartbeat.js';
-export type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
 export { Subscribable, type Unsubscribe } from './Subscribable.js';
 export { utf8ByteLength } from './utf8ByteLength.js';
 export {
@@ -26,21 +25,22 @@ export {
   type Checked,
   type ResolveUrlOptions,
 } from './validateUrl.js';
-export {
-  WebSocketClient,
-  type ClientPhase,
-  createInitialSnapshot,
-  createWebSocketClient,
-  type IncomingData,
-  type OpenInfo,
-  type OutgoingData,
-  type ParseOption,
-  type Resolvable,
-  type SendResult,
-  type SnapshotListener,
-  type WebSocketClientEvents,
-  type WebSocketClientOptions,
-  type WebSocketConstructor,
-  type WebSocketSnapshot,
-} from './WebSocketClient.js';
+export { WebSocketClient, createInitialSnapshot, createWebSocketClient } from './WebSocketClient.js';
+export type {
+  ClientFeature,
+  ClientPhase,
+  FeatureContext,
+  FeatureHooks,
+  IncomingData,
+  OpenInfo,
+  OutgoingData,
+  ParseOption,
+  Resolvable,
+  SendResult,
+  SnapshotListener,
+  WebSocketClientEvents,
+  WebSocketClientOptions,
+  WebSocketConstructor,
+  WebSocketSnapshot,
+} from './types.js';
 export { createWebSocketError, isWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';

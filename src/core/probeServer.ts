@@ -1,5 +1,5 @@
 import { closeWebSocket } from './closeCodes.js';
-import type { WebSocketConstructor } from './WebSocketClient.js';
+import type { WebSocketConstructor } from './types.js';
 
 /**
  * What a probe found: `true` the server accepted a connection without sub-protocols, `false` it

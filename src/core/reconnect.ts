@@ -1,7 +1,7 @@
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { NO_RECONNECT_CODES } from './closeCodes.js';
 import type { CloseInfo } from './CloseInfo.js';
-import type { ClientFeature, FeatureContext, FeatureHooks } from './feature.js';
+import type { ClientFeature, FeatureContext, FeatureHooks } from './types.js';
 import { browserNetwork } from './network.js';
 import type { Unsubscribe } from './Subscribable.js';
 
