@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
-import { ReadyState } from '../core/index.js';
+import type { ReadyState } from '../core/index.js';
 import { cx } from './cx.js';
 import { useChatStatus, useChatStrings } from './useChat.js';
 
@@ -114,10 +114,11 @@ export function connectionState(
   online: boolean,
   reconnectAttempt = 0,
 ): ConnectionStatusState {
-  if (readyState === ReadyState.OPEN) return 'open';
-  if (readyState === ReadyState.CLOSING) return 'closing';
+  // ReadyState's values as literals (OPEN 1, CLOSING 2, CONNECTING 0): a property read would bundle the object.
+  if (readyState === 1) return 'open';
+  if (readyState === 2) return 'closing';
   // An attempt under way is (re)connecting, whatever the host believes about the network.
-  if (readyState === ReadyState.CONNECTING) return reconnectAttempt > 0 ? 'reconnecting' : 'connecting';
+  if (readyState === 0) return reconnectAttempt > 0 ? 'reconnecting' : 'connecting';
   if (nextReconnectAt !== null) return 'reconnecting';
   return online ? 'closed' : 'offline';
 }

@@ -4,7 +4,7 @@ import { useCallback, useMemo } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatState, ChatStrings, TimeFormat } from '../chat/index.js';
 import { useDeferredStoreSelector } from '../react/useDeferredStoreSelector.js';
 import { useStoreSelector, shallowEqual, type ReadableStore } from '../react/useStoreSelector.js';
-import { ReadyState, createInitialSnapshot, type WebSocketSnapshot } from '../core/index.js';
+import { createInitialSnapshot, type WebSocketSnapshot } from '../core/index.js';
 import { useChatContext } from './ChatProvider.js';
 
 /**
@@ -105,7 +105,7 @@ const selectStatus = ({ readyState, protocol, error, closeInfo, reconnectAttempt
 });
 
 /** The status without a connection (`url` null): closed, nothing scheduled. */
-const NOT_CONNECTED_SNAPSHOT = createInitialSnapshot(ReadyState.CLOSED);
+const NOT_CONNECTED_SNAPSHOT = createInitialSnapshot(3 /* ReadyState.CLOSED: a property read would bundle the object */);
 const NOT_CONNECTED: ReadableStore<ChatStatus> = {
   subscribe: () => () => {},
   getState: () => NOT_CONNECTED_SNAPSHOT,
