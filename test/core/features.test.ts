@@ -9,10 +9,10 @@ import {
   type ClientFeature,
   type FeatureContext,
   type FeatureHooks,
-  type NetworkMonitor,
   type WebSocketClientOptions,
 } from '../../src/core/index.js';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.js';
+import { fakeNetwork } from '../helpers/coreClient.js';
 import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
 
 const tick = (ms = 5) => vi.advanceTimersByTimeAsync(ms);
@@ -61,14 +61,7 @@ describe('the lean default', () => {
   });
 
   it('watches no network without the reconnect feature', async () => {
-    const listeners = new Set<(online: boolean) => void>();
-    const network: NetworkMonitor = {
-      isOnline: () => true,
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    };
+    const { monitor: network, listeners } = fakeNetwork();
     const { client } = setup({ network });
     client.connect();
     await tick();
