@@ -1,5 +1,5 @@
 // A stand-in for MDN's sample chat server (mdn/samples-server, s/websocket-chat) on `ws`, written from
-// its documented behaviour (see /work/shared/protocol.md), not from its code, so that tests can check
+// its documented behaviour (MDN's guide "Writing WebSocket client applications" and the README's protocol sections), not from its code, so that tests can check
 // the kit against a server that knows nothing of the kit's protocol extension:
 // - `id` to each new connection, with no extension field;
 // - `username`: the name is made unique by exact-case comparison (the asked name plus a number),
