@@ -1,11 +1,4 @@
-import {
-  Subscribable,
-  createWebSocketError,
-  type SendResult,
-  type Unsubscribe,
-  type WebSocketClient,
-  type WebSocketError,
-} from '../core/index.js';
+import { Subscribable, createWebSocketError, type SendResult, type Unsubscribe, type WebSocketClient } from '../core/index.js';
 import { createFrameScheduler, type Scheduler } from './createFrameScheduler.js';
 import {
   decodeServerPacket,
@@ -16,90 +9,7 @@ import {
   type MessagePacket,
 } from '../protocol/index.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
-
-/** Fields every log entry has. */
-interface EntryBase {
-  /** Stable and unique within the store: a React key. */
-  readonly key: string;
-  /** Epoch milliseconds: when it was sent (messages) or happened (notices). */
-  readonly date: number;
-}
-
-/**
- * A chat message. The user's own messages appear as soon as they are written: `pending` while they
- * wait for a connection (or for a slow link to drain, or for the server's rate), `sent` once handed to the socket, `delivered` when the
- * server echoed them back.
- * Everyone else's are `delivered`.
- */
-export interface ChatMessageEntry extends EntryBase {
-  readonly kind: 'message';
-  /** The sender's connection id, or null for an own message not yet echoed. */
-  readonly senderId: number | null;
-  readonly name: string;
-  readonly text: string;
-  readonly own: boolean;
-  readonly status: 'pending' | 'sent' | 'delivered';
-}
-
-/**
- * "User NAME signed in at TIME". Not logged for a user who merely reconnected, when the server can
- * tell (its `username` says `rejoin: true`, protocol extension).
- */
-export interface ChatSignInEntry extends EntryBase {
-  readonly kind: 'signin';
-  readonly senderId: number;
-  readonly name: string;
-}
-
-/** "Your username has been set to NAME because the name you chose is in use." */
-export interface ChatRenameEntry extends EntryBase {
-  readonly kind: 'rename';
-  /** The name the server gave. */
-  readonly name: string;
-  /** The name that was asked for. */
-  readonly requested: string;
-}
-
-/** One line of the chat log. */
-export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry;
-
-/** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */
-export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' });
-
-/**
- * What the server announced of the kit's protocol extension in its `id` packet (see `IdPacket`).
- * MDN's sample server announces nothing: the state's `server` is then null.
- */
-export interface ChatServerFeatures {
-  /** The extension version it speaks. */
-  readonly version: number;
-  /** Its rate for this connection's frames (a token bucket), or null when it set none. */
-  readonly rate: { readonly messages: number; readonly interval: number } | null;
-}
-
-/** Everything the chat knows, as one immutable value; unchanged slices keep their identity. */
-export interface ChatState {
-  /** The id the server gave this connection, or null before it did. */
-  readonly clientId: number | null;
-  /** The current user name: the one asked for, or the one the server gave instead. */
-  readonly username: string;
-  /** Whether the server knows the user by name on the current connection. */
-  readonly signedIn: boolean;
-  /** The protocol extension the current (or last) connection's server announced, or null for none. */
-  readonly server: ChatServerFeatures | null;
-  /** Connected users' names (`null`: a connection without a name yet), as the server last listed them. */
-  readonly users: readonly (string | null)[];
-  /** The log, oldest first, at most `maxEntries` long. */
-  readonly entries: readonly ChatEntry[];
-  /** Own messages not yet echoed by the server (pending or sent). */
-  readonly unconfirmed: number;
-  /** Packets of a type the client does not know: ignored, counted. */
-  readonly unknownPackets: number;
-  /** Malformed packets: reported, skipped. */
-  readonly malformedPackets: number;
-  /** The latest problem, or null. */
-  readonly error: ChatError | null;
-}
+import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
 
 /** Options of {@link ChatStore}. */
 export interface ChatStoreOptions {

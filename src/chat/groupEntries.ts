@@ -1,4 +1,4 @@
-import type { ChatEntry, ChatMessageEntry } from './ChatStore.js';
+import type { ChatEntry, ChatMessageEntry } from './ChatState.js';
 
 /** Messages of one sender closer together than this form a group. */
 export const DEFAULT_GROUP_WINDOW_MS = 5 * 60 * 1000;

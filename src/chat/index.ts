@@ -1,16 +1,13 @@
-export {
-  ChatStore,
-  type ChatConnection,
-  type ChatEntry,
-  type ChatError,
-  type ChatListener,
-  type ChatMessageEntry,
-  type ChatRenameEntry,
-  type ChatServerFeatures,
-  type ChatSignInEntry,
-  type ChatState,
-  type ChatStoreOptions,
-} from './ChatStore.js';
+export type {
+  ChatEntry,
+  ChatError,
+  ChatMessageEntry,
+  ChatRenameEntry,
+  ChatServerFeatures,
+  ChatSignInEntry,
+  ChatState,
+} from './ChatState.js';
+export { ChatStore, type ChatConnection, type ChatListener, type ChatStoreOptions } from './ChatStore.js';
 export {
   DEFAULT_PUBLISH_INTERVAL_MS,
   createFrameScheduler,
