@@ -208,6 +208,10 @@ export const ManyUsers: Story = {
     await expect(items[1]).toHaveTextContent('user 1');
     await expect(within(list).getAllByText('(no name yet)')).toHaveLength(30);
     await expect(within(list).getAllByText('(you)')).toHaveLength(1);
+    // The list scrolls in its own box: the message field stays on screen (#14: it was 4 774 px down).
+    const box = list.parentElement!;
+    await expect(box.scrollHeight).toBeGreaterThan(box.clientHeight);
+    await expect(canvas.getByRole('textbox').getBoundingClientRect().bottom).toBeLessThanOrEqual(window.innerHeight);
   },
 };
 

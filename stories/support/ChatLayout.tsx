@@ -52,9 +52,15 @@ const grid: CSSProperties = {
 };
 
 /**
+ * The user list beside the log and the field, exactly as tall as they are: `contain: size` keeps
+ * its (any) length out of the rows' sizes, stretching gives it theirs, and it scrolls inside.
+ */
+const users: CSSProperties = { gridArea: 'users', alignSelf: 'stretch', contain: 'size', overflowY: 'auto' };
+
+/**
  * The four chat components in a grid, inside the nearest `<ChatProvider>`: the connection status
  * on top, the log (360 px tall) with the message field under it, the user list beside them (on
- * the inline end side: the right in LTR, the left in RTL).
+ * the inline end side: the right in LTR, the left in RTL), scrolling when it is longer.
  */
 export function ChatLayout({ chatBox, messageInput, children }: ChatLayoutProps) {
   return (
@@ -63,7 +69,7 @@ export function ChatLayout({ chatBox, messageInput, children }: ChatLayoutProps)
       <div style={grid}>
         <ConnectionStatus style={{ gridArea: 'status' }} />
         <ChatBox {...chatBox} style={{ gridArea: 'log', blockSize: 360, ...chatBox?.style }} />
-        <UserList style={{ gridArea: 'users' }} />
+        <UserList style={users} tabIndex={0} />
         <MessageInput {...messageInput} style={{ gridArea: 'input', ...messageInput?.style }} />
       </div>
     </>

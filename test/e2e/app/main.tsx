@@ -5,7 +5,8 @@
  *   ?server=ws://127.0.0.1:PORT   the chat server (required)
  *   &name=ada                     the name to ask for (default "guest")
  *   &height=400px                 block size of the log (default 400px; the log is virtualized, so a
- *                                 test that reads every row asks for a tall one)
+ *                                 test that reads every row asks for a tall one, which the chat then
+ *                                 keeps even past the screen: `max-block-size: none` on .rwc-chat)
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
  *
@@ -38,6 +39,9 @@ const reconnect: ReconnectOptions | undefined = maxDelay ? { maxDelay: Number(ma
 const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
 
+/** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
+const UNCAPPED = { maxBlockSize: 'none' } as const;
+
 /** Publishes the test hook. */
 function Hook() {
   const { store, client } = useChatContext('Hook');
@@ -55,7 +59,7 @@ function App() {
   return (
     <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat}>
       <Hook />
-      <div className="rwc-chat">
+      <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
         <NameField className="e2e-name" />
         <ConnectionStatus />
         <ChatBox style={{ blockSize: height }} />
