@@ -1,13 +1,17 @@
 /**
  * `npm start`: the reference chat server on ws://127.0.0.1:6502 and Storybook (dev) on
- * http://localhost:6006, in one command; Ctrl+C stops both. Run with `node --import tsx`.
+ * http://localhost:6006, in one command. Run with `node --import tsx`.
  *
- * The server runs in this process; Storybook (`storybook dev -p 6006 --ci --exact-port`: exit rather
- * than move to a port other than the one printed) is a child process in the same process group, so
- * a terminal's Ctrl+C reaches it too. On SIGINT or SIGTERM (e.g. `kill PID` of this process alone)
- * this script sends Storybook SIGTERM, closes the chat server (clients get 1001, "going away"),
- * waits for both, and exits 0. A second signal while stopping kills Storybook and exits at once. If
- * either half fails to start, or Storybook exits on its own, the other is stopped and it exits 1.
+ * The server runs in this process, behind a {@link ChatServerSwitch}: keys typed in this console
+ * ({@link consoleCommand}) stop, start or restart it while Storybook keeps running (`s`, `r`), so the
+ * Live chat story can be watched reconnecting; `q` or Ctrl+C stops both. The console is in raw mode
+ * when it is a terminal, so Ctrl+C arrives as a key; without a terminal, keys come line by line.
+ * Storybook (`storybook dev -p 6006 --ci --exact-port`: exit rather than move to a port other than
+ * the one printed) is a child process that does not read the console. On `q`, Ctrl+C, SIGINT or
+ * SIGTERM (e.g. `kill PID` of this process alone) this script sends Storybook SIGTERM, closes the chat
+ * server (clients get 1001, "going away"), waits for both, and exits 0. A second one while stopping
+ * kills Storybook and exits at once. If either half fails to start, or Storybook exits on its own, the
+ * other is stopped and it exits 1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,6 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { createChatServer, type ChatServer, type ChatServerEvent } from '../src/server/index.ts';
+import { ChatServerSwitch } from './ChatServerSwitch.ts';
+import { CONSOLE_KEYS, consoleCommand, type ConsoleCommand } from './consoleCommand.ts';
 
 const CHAT_HOST = '127.0.0.1';
 const CHAT_PORT = 6502;
@@ -48,25 +54,31 @@ function describe(event: ChatServerEvent): string | null {
   }
 }
 
-let server: ChatServer;
-let listening = false;
-try {
-  server = await createChatServer({
+/** A chat server on CHAT_PORT that reports its notable events once it listens. */
+async function createStartChatServer(): Promise<ChatServer> {
+  let listening = false;
+  const server = await createChatServer({
     host: CHAT_HOST,
     port: CHAT_PORT,
     log: (event) => {
-      // A failure to listen is reported below, once.
+      // A failure to listen is reported by whoever started it, once.
       const line = listening ? describe(event) : null;
       if (line !== null) process.stdout.write(`[chat] ${line}\n`);
     },
   });
   listening = true;
+  return server;
+}
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const chat = new ChatServerSwitch(createStartChatServer);
+try {
+  say(`chat server listening on ${(await chat.start()).url}`);
 } catch (error) {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`[start] cannot start the chat server on ${CHAT_HOST}:${CHAT_PORT}: ${message}\n`);
+  process.stderr.write(`[start] cannot start the chat server on ${CHAT_HOST}:${CHAT_PORT}: ${errorMessage(error)}\n`);
   process.exit(1);
 }
-say(`chat server listening on ${server.url}`);
 
 // Storybook's own CLI (its package's `bin`), run by this Node: no shell, no npx lookup.
 const storybookPackage = createRequire(import.meta.url).resolve('storybook/package.json', { paths: [root] });
@@ -74,7 +86,8 @@ const { bin } = JSON.parse(readFileSync(storybookPackage, 'utf8')) as { bin: str
 const storybookBin = path.join(path.dirname(storybookPackage), typeof bin === 'string' ? bin : (bin.storybook ?? ''));
 const storybook: ChildProcess = spawn(process.execPath, [storybookBin, 'dev', '-p', String(STORYBOOK_PORT), '--ci', '--exact-port'], {
   cwd: root,
-  stdio: 'inherit',
+  // The console's keys are this script's (below), not Storybook's.
+  stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, STORYBOOK_DISABLE_TELEMETRY: process.env.STORYBOOK_DISABLE_TELEMETRY ?? '1' },
 });
 const storybookExited = new Promise<number>((resolve) => {
@@ -91,21 +104,59 @@ async function stop(reason: string, exitCode: number): Promise<never> {
   stopping = true;
   say(`${reason}: stopping Storybook and the chat server…`);
   if (storybook.exitCode === null && storybook.signalCode === null) storybook.kill('SIGTERM');
-  await Promise.all([server.close(), storybookExited]);
+  await Promise.all([chat.stop(), storybookExited]);
   say('stopped');
   process.exit(exitCode);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      // A second Ctrl+C: do not wait any more.
-      storybook.kill('SIGKILL');
-      process.exit(130);
-    }
-    void stop(signal, 0);
-  });
+/** SIGINT, SIGTERM, `q` or Ctrl+C: stop both; a second one while stopping: do not wait any more. */
+function quit(reason: string): void {
+  if (stopping) {
+    storybook.kill('SIGKILL');
+    process.exit(130);
+  }
+  void stop(reason, 0);
 }
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => quit(signal));
+
+function sayKeys(): void {
+  say('Keys:');
+  for (const line of CONSOLE_KEYS) say(`  ${line}`);
+}
+
+async function run(command: ConsoleCommand): Promise<void> {
+  switch (command) {
+    case 'quit':
+      return quit('quit');
+    case 'help':
+      return sayKeys();
+    case 'toggle': {
+      const server = await chat.toggle();
+      if (server) say(`chat server listening again on ${server.url}: the Live chat tabs reconnect and send what waited (s stops it)`);
+      else say('chat server stopped: the Live chat tabs show “Reconnecting”; write a message, then press s to start it again');
+      return;
+    }
+    case 'restart':
+      say('restarting the chat server…');
+      say(`chat server listening again on ${(await chat.restart()).url}`);
+      return;
+  }
+}
+
+// Keys, one at a time (raw mode) in a terminal; Storybook does not read the console.
+if (process.stdin.isTTY) process.stdin.setRawMode(true);
+process.on('exit', () => {
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+});
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  for (const key of chunk) {
+    const command = consoleCommand(key);
+    if (command === null || (stopping && command !== 'quit')) continue;
+    run(command).catch((error: unknown) => say(`cannot start the chat server: ${errorMessage(error)} (press s to try again)`));
+  }
+});
 
 void storybookExited.then((code) => {
   if (!stopping) void stop(`Storybook exited (code ${code})`, 1);
@@ -119,11 +170,11 @@ for (;;) {
     const response = await fetch(STORYBOOK_URL, { signal: AbortSignal.timeout(2000) });
     if (response.ok) {
       say('');
-      say(`Chat server: ${server.url}`);
+      say(`Chat server: ws://${CHAT_HOST}:${CHAT_PORT}`);
       say(`Storybook:   ${STORYBOOK_URL}`);
       say(`Open the story "Chat/Live chat" in two browser tabs and chat:`);
       say(`  ${STORY_URL}`);
-      say('Ctrl+C stops both.');
+      sayKeys();
       break;
     }
   } catch {

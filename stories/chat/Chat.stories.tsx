@@ -69,7 +69,7 @@ export const Connecting: Story = {
       </MockChatProvider>
     );
   },
-  play: async ({ canvas, loaded, userEvent }) => {
+  play: async ({ canvas, loaded }) => {
     const chat = chatServerOf(loaded);
     await expectStatus(canvas, 'Connecting…');
     await expect(canvas.getByRole('status')).toHaveAttribute('data-state', 'connecting');
@@ -78,11 +78,8 @@ export const Connecting: Story = {
     await expect(chat.connections).toHaveLength(0);
     // Writing works before there is a connection: the message waits.
     await expect(canvas.getByRole('textbox', { name: 'Message' })).toBeEnabled();
-
-    await userEvent.click(canvas.getByRole('button', { name: 'Let it connect' }));
-    await expectStatus(canvas, 'Connected');
-    await waitFor(() => expect(within(getUsers(canvas)).getByRole('listitem')).toHaveTextContent('ada (you)'));
-    await expect(chat.connections).toHaveLength(1);
+    // The play leaves the gate shut, so the story rests in CONNECTING (connected: “Empty”, next).
+    await expect(canvas.getByRole('button', { name: 'Let it connect' })).toBeEnabled();
   },
 };
 

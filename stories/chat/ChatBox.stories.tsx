@@ -121,31 +121,59 @@ function WriteHello() {
   );
 }
 
-export const OwnMessageStatus: Story = {
-  name: 'Own message: sending, then delivered',
-  parameters: {
-    docs: {
-      description: {
-        story:
-          'The server takes the message but does not echo it at once: it shows “Sending”. The play then makes the server echo it (same nonce): delivered.',
-      },
-    },
-  },
-  ...withMockChatServer({ autoRespond: false, scenario: welcome }),
+/** The client has its id and name: what it writes goes out at once. */
+const signedIn = (chat: ReturnType<typeof chatServerOf>) => chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
+
+/** The story's own render: the log and a button that writes “hello”. */
+const withWriteHello: Pick<Story, 'render'> = {
   render: (args, { loaded }) => (
     <MockChatProvider chat={chatServerOf(loaded)}>
       <WriteHello />
       <ChatBox {...args} />
     </MockChatProvider>
   ),
+};
+
+export const OwnMessageSending: Story = {
+  name: 'Own message: sending',
+  parameters: {
+    docs: {
+      description: {
+        story: 'The server takes the message but never echoes it: it stays “Sending”.',
+      },
+    },
+  },
+  ...withMockChatServer({ autoRespond: false, scenario: welcome }),
+  ...withWriteHello,
   play: async ({ canvas, loaded, userEvent }) => {
     const chat = chatServerOf(loaded);
     const log = getLog(canvas);
-    // Signed in once the client answered the id with its name.
-    await chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
+    await signedIn(chat);
     await userEvent.click(canvas.getByRole('button', { name: 'Write “hello”' }));
     await waitFor(() => expect(rowWithText(log, 'hello')).toHaveAttribute('data-status', 'sent'));
     await expect(rowWithText(log, 'hello')).toHaveTextContent('Sending');
+    await receivedMessage(chat, 'hello');
+    await expect(rowWithText(log, 'hello')).toHaveAttribute('data-status', 'sent');
+  },
+};
+
+export const OwnMessageDelivered: Story = {
+  name: 'Own message: delivered',
+  parameters: {
+    docs: {
+      description: {
+        story: 'The message first shows “Sending”; the server then echoes it (same nonce): delivered, the “Sending” gone.',
+      },
+    },
+  },
+  ...withMockChatServer({ autoRespond: false, scenario: welcome }),
+  ...withWriteHello,
+  play: async ({ canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    const log = getLog(canvas);
+    await signedIn(chat);
+    await userEvent.click(canvas.getByRole('button', { name: 'Write “hello”' }));
+    await waitFor(() => expect(rowWithText(log, 'hello')).toHaveTextContent('Sending'));
 
     const { packet } = await receivedMessage(chat, 'hello');
     chat.send({ ...packet, name: 'ada' });
@@ -155,16 +183,8 @@ export const OwnMessageStatus: Story = {
   },
 };
 
-export const NewMessagesWhileScrolledUp: Story = {
-  name: 'New messages while scrolled up',
-  parameters: {
-    docs: {
-      description: {
-        story:
-          'The reader scrolls up; three messages arrive and leave the view where it is, and a “3 new messages” button offers to jump to them.',
-      },
-    },
-  },
+/** 40 messages, the log scrolled to its top, then 3 more: the reader has not seen them. */
+const scrolledUp = {
   ...withMockChatServer({
     autoRespond: false,
     scenario: (server, connection) => {
@@ -172,7 +192,7 @@ export const NewMessagesWhileScrolledUp: Story = {
       sendMessages(server, 1, 40);
     },
   }),
-  play: async ({ canvas, loaded, userEvent }) => {
+  play: async ({ canvas, loaded }: Parameters<NonNullable<Story['play']>>[0]) => {
     const chat = chatServerOf(loaded);
     const log = getLog(canvas);
     await waitFor(() => expect(within(log).getByText('Message 40')).toBeVisible());
@@ -186,7 +206,41 @@ export const NewMessagesWhileScrolledUp: Story = {
     // The view stayed where the reader left it.
     await expect(log.scrollTop).toBe(0);
     await expect(within(log).queryByText('Message 43')).toBeNull();
+    return { log, button };
+  },
+};
 
+export const NewMessagesWhileScrolledUp: Story = {
+  name: 'New messages while scrolled up',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The reader scrolls up; three messages arrive and leave the view where it is, and a “3 new messages” button offers to jump to them.',
+      },
+    },
+  },
+  ...scrolledUp,
+  play: async (context) => {
+    const { button } = await scrolledUp.play(context);
+    await expect(button).toBeVisible();
+  },
+};
+
+export const JumpToNewMessages: Story = {
+  name: 'Jumped to the new messages',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'As “New messages while scrolled up”, then the reader presses “3 new messages”: the log scrolls to the end and takes the focus.',
+      },
+    },
+  },
+  ...scrolledUp,
+  play: async (context) => {
+    const { canvas, userEvent } = context;
+    const { log, button } = await scrolledUp.play(context);
     await userEvent.click(button);
     await waitFor(() => expect(canvas.queryByRole('button', { name: /new message/ })).toBeNull());
     await waitFor(() => expect(within(log).getByText('Message 43')).toBeVisible());

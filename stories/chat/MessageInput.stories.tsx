@@ -34,10 +34,12 @@ const signedIn = (chat: ReturnType<typeof chatServerOf>) => chat.waitForPacket((
 
 export const Typing: Story = {
   name: 'Typing, with the counter',
+  parameters: {
+    docs: { description: { story: 'A draft of five characters: the counter, which describes the field, says how many are left.' } },
+  },
   ...withMockChatServer(),
   play: async ({ args, canvas, loaded, userEvent }) => {
-    const chat = chatServerOf(loaded);
-    await signedIn(chat);
+    await signedIn(chatServerOf(loaded));
     const field = canvas.getByRole('textbox', { name: 'Message' });
     await expect(field).toHaveAttribute('placeholder', 'Write a message');
     await expect(field).toHaveAccessibleDescription('2000 characters left');
@@ -46,13 +48,30 @@ export const Typing: Story = {
     await expect(field).toHaveValue('hello');
     await expect(field).toHaveAccessibleDescription('1995 characters left');
     await expect(canvas.getByText('1995 characters left')).toBeVisible();
+    await expect(args.onSend).not.toHaveBeenCalled();
+  },
+};
 
-    await userEvent.click(canvas.getByRole('button', { name: 'Send' }));
-    await expect(args.onSend).toHaveBeenCalledWith('hello', expect.objectContaining({ text: 'hello', own: true }));
+export const Sent: Story = {
+  name: 'Sent: the field is ready for the next',
+  parameters: {
+    docs: {
+      description: {
+        story: 'A two-line message (Shift+Enter) sent with Enter: the field empties, keeps the focus, and the counter is full again.',
+      },
+    },
+  },
+  ...withMockChatServer(),
+  play: async ({ args, canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    await signedIn(chat);
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(field, 'line one{Shift>}{Enter}{/Shift}line two{Enter}');
+    await waitFor(() => expect(args.onSend).toHaveBeenCalledWith('line one\nline two', expect.objectContaining({ own: true })));
     await expect(field).toHaveValue('');
     await expect(field).toHaveFocus();
     await expect(field).toHaveAccessibleDescription('2000 characters left');
-    await receivedMessage(chat, 'hello');
+    await receivedMessage(chat, 'line one\nline two');
   },
 };
 
@@ -82,30 +101,43 @@ export const OverTheLimit: Story = {
     await expect(args.onSend).not.toHaveBeenCalled();
     await expect(field).toHaveValue(TOO_LONG);
     await expect(chatServerOf(loaded).received.some(({ packet }) => 'type' in packet && packet.type === 'message')).toBe(false);
+    await expect(field).toBeInvalid();
+    await expect(canvas.getByText(`${left} characters left`)).toBeVisible();
+  },
+};
 
-    // Back under the limit: valid again.
+export const BackUnderTheLimit: Story = {
+  name: 'Back under the limit',
+  parameters: {
+    docs: { description: { story: 'The over-limit draft of “Over the limit”, replaced by a shorter one: the field is valid again.' } },
+  },
+  args: { maxLength: 20, defaultValue: TOO_LONG },
+  ...withMockChatServer(),
+  play: async ({ canvas, loaded, userEvent }) => {
+    await signedIn(chatServerOf(loaded));
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await expect(field).toBeInvalid();
     await userEvent.clear(field);
     await userEvent.type(field, 'Short enough');
     await expect(field).toBeValid();
     await expect(field).toHaveAccessibleDescription('8 characters left');
+    await expect(field.closest('form')).not.toHaveAttribute('data-over-limit');
   },
 };
 
 export const ShiftEnterNewline: Story = {
   name: 'Shift+Enter: a new line',
+  parameters: {
+    docs: { description: { story: 'Shift+Enter starts a second line in the draft instead of sending it (Enter sends: “Sent”).' } },
+  },
   ...withMockChatServer(),
   play: async ({ args, canvas, loaded, userEvent }) => {
-    const chat = chatServerOf(loaded);
-    await signedIn(chat);
+    await signedIn(chatServerOf(loaded));
     const field = canvas.getByRole('textbox', { name: 'Message' });
     await userEvent.type(field, 'line one{Shift>}{Enter}{/Shift}line two');
     await expect(field).toHaveValue('line one\nline two');
     await expect(args.onSend).not.toHaveBeenCalled();
-
-    await userEvent.keyboard('{Enter}');
-    await waitFor(() => expect(args.onSend).toHaveBeenCalledWith('line one\nline two', expect.anything()));
-    await expect(field).toHaveValue('');
-    await receivedMessage(chat, 'line one\nline two');
+    await expect(field).toHaveFocus();
   },
 };
 
