@@ -2,8 +2,7 @@
 // must stay text, and the scrolling behaviour (pinned to the newest, the reader's place kept, the
 // "N new messages" button). Driven by the mock chat server; every wait polls a condition.
 import { StrictMode, useEffect, type ReactNode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { createTimeFormat, immediateScheduler, type ChatEntry, type ChatMessageEntry, type Scheduler } from '../../src/chat/index.js';
 import {
@@ -15,6 +14,7 @@ import {
   type ChatProviderProps,
 } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
+import { pageRootsPerTest } from '../helpers/pageRoots.js';
 
 const HEIGHT = 300;
 const timeFormat = createTimeFormat();
@@ -29,11 +29,7 @@ style.textContent = `
 `;
 document.head.append(style);
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.reverse()) cleanup();
-  cleanups = [];
-});
+const { afterThisTest, mountRoot } = pageRootsPerTest();
 
 interface Mounted {
   chat: MockChatServer;
@@ -48,15 +44,8 @@ async function mount(
   options: { box?: ChatBoxProps; provider?: Partial<ChatProviderProps>; server?: MockChatServerOptions; signIn?: boolean } = {},
 ): Promise<Mounted> {
   const chat = createMockChatServer(options.server);
-  const container = document.createElement('div');
-  container.style.cssText = `height: ${HEIGHT}px; width: 400px; font: 16px/20px sans-serif;`;
-  document.body.append(container);
-  const root = createRoot(container);
-  cleanups.push(() => {
-    root.unmount();
-    container.remove();
-    chat.stop();
-  });
+  afterThisTest(() => chat.stop());
+  const { container, root } = mountRoot(`height: ${HEIGHT}px; width: 400px; font: 16px/20px sans-serif;`);
   let send: Mounted['send'] | null = null;
   function Sender(): ReactNode {
     const value = useSendMessage();
@@ -316,7 +305,7 @@ describe('ChatBox in Chromium', () => {
       if (log.scrollTop > before + 1) scrolls++;
     };
     log.addEventListener('scroll', countScroll);
-    cleanups.push(() => log.removeEventListener('scroll', countScroll));
+    afterThisTest(() => log.removeEventListener('scroll', countScroll));
     // The log renders as a transition: wait for the commit that adds the newest row.
     const appended = new Promise<void>((resolve) => {
       const observer = new MutationObserver(() => {
@@ -392,7 +381,7 @@ describe('ChatBox in Chromium', () => {
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-    cleanups.push(() => (streaming = false));
+    afterThisTest(() => (streaming = false));
     await expect.poll(() => sent).toBeGreaterThan(60);
 
     await scrollUp(log);
@@ -473,15 +462,8 @@ describe('ChatBox in Chromium', () => {
 
   it('opens on the newest entry of a history that exists before it mounts', async () => {
     const chat = createMockChatServer();
-    const container = document.createElement('div');
-    container.style.cssText = `height: ${HEIGHT}px; width: 400px;`;
-    document.body.append(container);
-    const root = createRoot(container);
-    cleanups.push(() => {
-      root.unmount();
-      container.remove();
-      chat.stop();
-    });
+    afterThisTest(() => chat.stop());
+    const { container, root } = mountRoot(`height: ${HEIGHT}px; width: 400px;`);
     const tree = (withBox: boolean) => (
       <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
         {withBox && <ChatBox style={{ height: '100%' }} />}

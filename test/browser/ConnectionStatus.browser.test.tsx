@@ -1,15 +1,8 @@
-// ConnectionStatus in real Chromium while the server is down: a `role="status"` live region, so a
-// state it shows for a single frame may be announced. While a retry is pending or under way it
-// must read as reconnecting, never as disconnected (or as a first connection).
-import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { ChatProvider, ConnectionStatus } from '../../src/components/index.js';
+import { pageRootsPerTest } from '../helpers/pageRoots.js';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.reverse()) cleanup();
-  cleanups = [];
-});
+const { mountRoot } = pageRootsPerTest();
 
 /** The status's `data-state` on every animation frame for `ms` milliseconds. */
 function sampleEveryFrame(element: () => Element | null, ms: number): Promise<(string | null)[]> {
@@ -27,13 +20,7 @@ function sampleEveryFrame(element: () => Element | null, ms: number): Promise<(s
 
 describe('ConnectionStatus while the server is down', () => {
   it('reads "reconnecting" on every frame once the first attempt has failed, never "closed"', async () => {
-    const container = document.createElement('div');
-    document.body.append(container);
-    const root = createRoot(container);
-    cleanups.push(() => {
-      root.unmount();
-      container.remove();
-    });
+    const { container, root } = mountRoot();
     // The default sub-protocol ('json') is offered, so every failed attempt also probes.
     root.render(
       <ChatProvider url={`ws://127.0.0.1:${inject('closedPort')}/`} username="ada" reconnect={{ initialDelay: 30, maxDelay: 60 }}>

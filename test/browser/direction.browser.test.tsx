@@ -3,20 +3,16 @@
 // it shows: the computed direction of each element, and where the glyphs land (the "?" of an
 // English message in a right-to-left page must stay at its end, on the right).
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import { ChatBox, ChatProvider, MessageInput, UserList } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+import { pageRootsPerTest } from '../helpers/pageRoots.js';
 
 type Direction = 'ltr' | 'rtl';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.reverse()) cleanup();
-  cleanups = [];
-});
+const { afterThisTest, mountRoot } = pageRootsPerTest();
 
 /** A Hebrew interface, for the right-to-left page: its sentences put the name first. */
 const hebrew: Partial<ChatStrings> = {
@@ -49,16 +45,8 @@ interface Mounted {
 /** The log, the user list and the message field in a `dir` box, after a scripted sign-in. */
 async function mount(dir: Direction): Promise<Mounted> {
   const chat = createMockChatServer({ autoRespond: false });
-  const container = document.createElement('div');
-  container.dir = dir;
-  container.style.cssText = 'width: 480px; font: 16px/20px "DejaVu Sans", sans-serif;';
-  document.body.append(container);
-  const root = createRoot(container);
-  cleanups.push(() => {
-    root.unmount();
-    container.remove();
-    chat.stop();
-  });
+  afterThisTest(() => chat.stop());
+  const { container, root } = mountRoot('width: 480px; font: 16px/20px "DejaVu Sans", sans-serif;', dir);
   root.render(
     <StrictMode>
       <ChatProvider

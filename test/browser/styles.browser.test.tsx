@@ -4,18 +4,14 @@
 // users and any height, the user list scrolls in its own box, long URLs wrap inside their bubble.
 import '../../src/styles.css';
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { immediateScheduler } from '../../src/chat/index.js';
 import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+import { pageRootsPerTest } from '../helpers/pageRoots.js';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.reverse()) cleanup();
-  cleanups = [];
-});
+const { afterThisTest, mountRoot } = pageRootsPerTest();
 
 /** 300 users, 30 of them without a name yet (the `Many users` story's list). */
 const MANY_USERS = Array.from({ length: 300 }, (_, i) => (i === 0 ? 'ada' : i % 10 === 0 ? null : `user ${i}`));
@@ -36,15 +32,10 @@ interface Mounted {
  */
 async function mount(width: number, height: number | 'auto', users: readonly (string | null)[] = MANY_USERS): Promise<Mounted> {
   const chat = createMockChatServer({ autoRespond: false });
-  const container = document.createElement('div');
-  container.style.cssText = `width: ${width}px; height: ${height === 'auto' ? 'auto' : `${height}px`}; font: 16px/20px "DejaVu Sans", sans-serif;`;
-  document.body.append(container);
-  const root = createRoot(container);
-  cleanups.push(() => {
-    root.unmount();
-    container.remove();
-    chat.stop();
-  });
+  afterThisTest(() => chat.stop());
+  const { container, root } = mountRoot(
+    `width: ${width}px; height: ${height === 'auto' ? 'auto' : `${height}px`}; font: 16px/20px "DejaVu Sans", sans-serif;`,
+  );
   root.render(
     <StrictMode>
       <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
