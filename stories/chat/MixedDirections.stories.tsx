@@ -6,6 +6,7 @@ import type { MockChatConnection, MockChatServer } from '../../src/testing/index
 import { ChatLayout, MockChatProvider } from '../support/ChatLayout.js';
 import { rowWithText } from '../support/play.js';
 import { chatServerOf, withMockChatServer } from '../support/withMockChatServer.js';
+import { boxOf } from '../support/textBoxes.js';
 
 /** The interface in Hebrew, for the right-to-left page. */
 const hebrew: Partial<ChatStrings> = {
@@ -68,20 +69,6 @@ function scenario(server: MockChatServer, connection: MockChatConnection) {
   for (const [index, { id, name, text }] of MESSAGES.entries()) {
     server.send({ type: 'message', id, name, text, date: start + (index + 2) * MINUTE });
   }
-}
-
-/** The box of the first occurrence of `part` in `element`'s text, across its text nodes. */
-function boxOf(element: Element, part: string): DOMRect {
-  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.textContent?.indexOf(part) ?? -1;
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + part.length);
-    return range.getBoundingClientRect();
-  }
-  throw new Error(`${JSON.stringify(part)} is not in ${JSON.stringify(element.textContent)}`);
 }
 
 /** Whether `element`'s last character shows at the end of `first` in `direction`: right of it in LTR, left in RTL. */

@@ -9,6 +9,7 @@ import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import { ChatBox, ChatProvider, MessageInput, UserList } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { boxOf } from '../../stories/support/textBoxes.js';
 
 type Direction = 'ltr' | 'rtl';
 
@@ -75,20 +76,6 @@ async function mount(dir: Direction): Promise<Mounted> {
   const log = container.querySelector<HTMLElement>('[role="log"]')!;
   await expect.poll(() => log.querySelectorAll('.rwc-chatbox__row').length).toBe(2 + MESSAGES.length);
   return { chat, container, log };
-}
-
-/** The box of the first occurrence of `part` in `element`'s text, across its text nodes. */
-function boxOf(element: Element, part: string): DOMRect {
-  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.textContent?.indexOf(part) ?? -1;
-    if (at < 0) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + part.length);
-    return range.getBoundingClientRect();
-  }
-  throw new Error(`${JSON.stringify(part)} is not in ${JSON.stringify(element.textContent)}`);
 }
 
 /**
