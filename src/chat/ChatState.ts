@@ -30,8 +30,9 @@ export interface ChatMessageEntry extends EntryBase {
 }
 
 /**
- * "User NAME signed in at TIME". Not logged for a user who merely reconnected, when the server can
- * tell (its `username` says `rejoin: true`, protocol extension).
+ * "User NAME signed in at TIME". Not logged for a name already present (a rejoin, a repeated
+ * request), nor for one that comes back within `LEAVE_DELAY_MS` of leaving the user list (a
+ * reconnect), nor for the user's own reconnect.
  */
 export interface ChatSignInEntry extends EntryBase {
   readonly kind: 'signin';
@@ -48,8 +49,30 @@ export interface ChatRenameEntry extends EntryBase {
   readonly requested: string;
 }
 
+/**
+ * "OLD is now NEW": a user (the user too) changed name. Not logged for the user's own rename when
+ * the server gave another name than the one asked for: its `rename` notice tells it.
+ */
+export interface ChatNameChangeEntry extends EntryBase {
+  readonly kind: 'namechange';
+  readonly senderId: number;
+  /** The name it had. */
+  readonly previous: string;
+  /** The name it has now. */
+  readonly name: string;
+}
+
+/**
+ * "NAME left": a name that left the user list and did not come back within `LEAVE_DELAY_MS` (a
+ * reconnect does). `date` is when it left the list. MDN's protocol has no leave: the store infers it.
+ */
+export interface ChatLeaveEntry extends EntryBase {
+  readonly kind: 'leave';
+  readonly name: string;
+}
+
 /** One line of the chat log. */
-export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry;
+export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry | ChatNameChangeEntry | ChatLeaveEntry;
 
 /** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */
 export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' });

@@ -9,6 +9,7 @@ import {
   type MessagePacket,
 } from '../protocol/index.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
+import { createPresence } from './createPresence.js';
 import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
 
 /** Options of {@link ChatStore}. */
@@ -71,6 +72,17 @@ export class ChatStore extends Subscribable<ChatListener> {
   #requestedName: string;
   /** The `session` of the last `id` (protocol extension): sent back after a reconnect to rejoin as the same user. */
   #session: string | undefined;
+  /** The name the server last confirmed in the user's own `username`, and the one its last `rejectusername` gave. */
+  #ownName: string | undefined;
+  #given: string | undefined;
+  /** Sign-in, name-change and leave notices. */
+  readonly #presence = createPresence(
+    (notice) => {
+      this.#append({ ...notice, key: this.#key() });
+      this.#scheduleFlush();
+    },
+    () => this.#now(),
+  );
 
   // Working copies, published by `flush`.
   /** Not `#` private: a test checks that it stays bounded while publishing is paused. */
@@ -129,6 +141,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     return () => {
       for (const stop of stops) stop();
       this.#pacer?.clear();
+      this.#presence.clear();
       this.#cancelFlush?.();
       this.#cancelFlush = null;
     };
@@ -223,16 +236,28 @@ export class ChatStore extends Subscribable<ChatListener> {
         }
         case 'rejectusername':
           this.#append({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName });
-          this.#requestedName = packet.name;
+          this.#requestedName = this.#given = packet.name;
           this.#set({ username: packet.name });
           break;
-        case 'username':
-          if (!packet.rejoin) this.#append({ kind: 'signin', key: this.#key(), date: packet.date, senderId: packet.id, name: packet.name });
+        case 'username': {
+          const { id, name } = packet;
+          const own = id === this.#current('clientId');
+          this.#presence.username(
+            id,
+            name,
+            packet.date,
+            packet.previous ?? (own ? this.#ownName : undefined),
+            own,
+            own && name === this.#given,
+          );
+          if (own) this.#ownName = name;
           break;
+        }
         case 'message':
           this.#message(packet);
           break;
         case 'userlist':
+          this.#presence.userlist(packet.users);
           this.#set({ users: packet.users });
           break;
         default:
@@ -294,6 +319,7 @@ export class ChatStore extends Subscribable<ChatListener> {
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
   #disconnected(): void {
     this.#set({ clientId: null, signedIn: false });
+    this.#presence.disconnected();
     // What waits for the rate goes again after the next sign-in (the new connection has its own).
     this.#pacer?.clear();
     const queued = this.#queued;

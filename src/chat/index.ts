@@ -1,12 +1,15 @@
 export type {
   ChatEntry,
   ChatError,
+  ChatLeaveEntry,
   ChatMessageEntry,
+  ChatNameChangeEntry,
   ChatRenameEntry,
   ChatServerFeatures,
   ChatSignInEntry,
   ChatState,
 } from './ChatState.js';
+export { LEAVE_DELAY_MS } from './createPresence.js';
 export { ChatStore, type ChatConnection, type ChatListener, type ChatStoreOptions } from './ChatStore.js';
 export {
   DEFAULT_PUBLISH_INTERVAL_MS,

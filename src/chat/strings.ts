@@ -30,6 +30,10 @@ export interface ChatStrings {
   signedIn: (name: string, time: string) => string;
   /** The notice shown when the server gave another name; the name is isolated as in `signedIn`. */
   renamed: (name: string) => string;
+  /** "OLD is now NEW": a user changed name; both names are isolated as in `signedIn` (each must appear once). */
+  nameChanged: (previous: string, name: string) => string;
+  /** "NAME left": a user left the chat; the name is isolated as in `signedIn`. */
+  left: (name: string) => string;
   /** Status of an own message still waiting for a connection. */
   pending: string;
   /** Status of an own message on the wire, not yet echoed. */
@@ -85,6 +89,8 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   newMessages: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
   signedIn: (name: string, time: string) => `User ${name} signed in at ${time}`,
   renamed: (name: string) => `Your username has been set to ${name} because the name you chose is in use.`,
+  nameChanged: (previous: string, name: string) => `${previous} is now ${name}`,
+  left: (name: string) => `${name} left`,
   pending: 'Waiting to send',
   sent: 'Sending',
   charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),

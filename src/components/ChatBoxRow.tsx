@@ -24,9 +24,9 @@ export interface ChatBoxRowProps {
 }
 
 /**
- * One row of ChatBox: a message (sender, time, text, status) or a sign-in / rename notice, or what
- * `renderEntry` makes of it inside ChatBox's row element. What users wrote gets `dir="auto"` or a
- * `<bdi>`. Memoized: a row re-renders only when its entry (by identity) or its group changes.
+ * One row of ChatBox: a message (sender, time, text, status) or a notice (sign-in, rename, name
+ * change, leave), or what `renderEntry` makes of it inside ChatBox's row element. What users wrote
+ * gets `dir="auto"` or a `<bdi>`. Memoized: a row re-renders only when its entry (by identity) or its group changes.
  */
 export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFormat, renderEntry, className }: ChatBoxRowProps) {
   const message = entry.kind === 'message' ? entry : null;
@@ -51,18 +51,20 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
       </>
     );
   } else {
-    // The name in a <bdi> (empty if the sentence could not be cut): its direction never reorders the
+    // Each name in a <bdi> (none if the sentence could not be cut): its direction never reorders the
     // sentence around it.
     const time = timeFormat.time(entry.date);
-    const [before, name, after] = splitAtName(
-      (n) => (entry.kind === 'signin' ? strings.signedIn(n, time) : strings.renamed(n)),
-      entry.name,
-    );
+    const parts =
+      entry.kind === 'namechange'
+        ? splitAtName(strings.nameChanged, entry.previous, entry.name)
+        : splitAtName(
+            (n) => (entry.kind === 'signin' ? strings.signedIn(n, time) : entry.kind === 'leave' ? strings.left(n) : strings.renamed(n)),
+            entry.name,
+          );
     content = (
       <div className="rwc-chatbox__notice">
-        {before}
-        <bdi>{name}</bdi>
-        {after}
+        {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one sentence, always in the same order */}
+        {parts.map((part, i) => (i % 2 ? <bdi key={i}>{part}</bdi> : part))}
       </div>
     );
   }

@@ -1,13 +1,16 @@
 /**
- * A sentence of `strings` cut around the name in it, `[before, name, after]`, so that the name can
- * be rendered apart, direction-isolated in a `<bdi>`. The sentence returns plain text: it is called
- * once more with a placeholder (NUL, which no sentence has) to find where the name goes. It is cut
- * only where `before + name + after` is exactly `sentence(name)`; otherwise (a replacement that
- * changes the name, leaves it out or puts it in twice) it gives `[sentence(name), '', '']`, shown
- * as it is. Either way the parts joined are exactly `sentence(name)`.
+ * A sentence of `strings` cut around the names in it, `[before, name, between, name, after]` in the
+ * sentence's order, so that each name can be rendered apart, direction-isolated in a `<bdi>` (the
+ * odd indices are names). The sentence returns plain text: it is called once more with
+ * placeholders (the noncharacters U+FDD0 for the first name, U+FDD1 for the second, which no
+ * sentence has) to find where the names go. It is cut only where the parts joined are exactly
+ * `sentence(...names)`; otherwise (a replacement that changes a name) it gives
+ * `[sentence(...names)]`, shown as it is.
  */
-export function splitAtName(sentence: (name: string) => string, name: string): [before: string, name: string, after: string] {
-  const [before = '', after = ''] = sentence('\0').split('\0');
-  const text = sentence(name);
-  return before + name + after === text ? [before, name, after] : [text, '', ''];
+export function splitAtName(sentence: (...names: string[]) => string, ...names: string[]): string[] {
+  const parts = sentence('\ufdd0', '\ufdd1')
+    .split(/([\ufdd0\ufdd1])/)
+    .map((part, i) => (i % 2 ? (names[part.charCodeAt(0) - 0xfdd0] ?? '') : part));
+  const text = sentence(...names);
+  return parts.join('') === text ? parts : [text];
 }

@@ -14,7 +14,7 @@ const SHAPES = {
   id: { id: 'number', ext: 'number~', session: 'string~', rateMessages: 'number~', rateInterval: 'number~' },
   rejectusername: { id: 'number', name: 'string' },
   userlist: { users: 'users' },
-  username: { id: 'number', name: 'string', date: 'number', rejoin: 'boolean~' },
+  username: { id: 'number', name: 'string', date: 'number', rejoin: 'boolean~', previous: 'string~' },
   message: { id: 'number', name: 'string', text: 'string', date: 'number', nonce: 'string?' },
 } satisfies Readonly<Record<ServerPacket['type'], Readonly<Record<string, FieldKind>>>>;
 

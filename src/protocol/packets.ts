@@ -40,7 +40,7 @@ export interface UserListPacket {
   readonly users: readonly (string | null)[];
 }
 
-/** Someone signed in with `name` (relayed to everyone, the sender included). */
+/** Someone signed in with `name`, or changed its name to `name` (relayed to everyone, the sender included). */
 export interface UsernamePacket {
   readonly type: 'username';
   readonly id: number;
@@ -49,6 +49,8 @@ export interface UsernamePacket {
   readonly date: number;
   /** Extension: true when a user who was connected moments ago came back with its `session` (a reconnect, not a new user). */
   readonly rejoin?: boolean;
+  /** Extension: the name this connection had before, when this is a rename (absent for a first name and a rejoin). */
+  readonly previous?: string;
 }
 
 /** A chat message (relayed to everyone, the sender included); the server fills `name`. */

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
-import type { MessagePacket, ServerPacket, UserListPacket } from '../protocol/packets.js';
+import type { MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
 import { RecentKeys } from './RecentKeys.js';
 import { DepartedSessions } from './sessions.js';
 import type { ChatServerEvent } from './types.js';
@@ -193,13 +193,16 @@ export class ChatRoom {
       if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
     }
     const name = uniqueName(base, maxNameLength, (key) => taken.has(key));
+    const before = member.name;
     member.name = name;
     this.#counts.usernames++;
     log({ type: 'username', id: member.id, name, requested: requested === null ? null : cutCodePoints(requested, 200) });
     if (requested !== null && name !== requested) send(member, { type: 'rejectusername', id: member.id, name });
     const rejoin = previous === name;
     if (rejoin) this.#counts.rejoins++;
-    this.broadcast(rejoin ? { type: 'username', id: member.id, name, date, rejoin } : { type: 'username', id: member.id, name, date });
+    // Extension fields only when they say something: `rejoin`, or the name it had (`previous`, a rename).
+    const packet: UsernamePacket = { type: 'username', id: member.id, name, date };
+    this.broadcast(rejoin ? { ...packet, rejoin } : before !== null && before !== name ? { ...packet, previous: before } : packet);
     this.broadcast(this.userlist());
   }
 

@@ -16,6 +16,13 @@ describe('splitAtName', () => {
     ]);
   });
 
+  it('cuts a sentence with two names around each, in the order the sentence puts them', () => {
+    expect(splitAtName(defaultChatStrings.nameChanged, 'guest-2596', 'שרה')).toEqual(['', 'guest-2596', ' is now ', 'שרה', '']);
+    expect(splitAtName(defaultChatStrings.left, 'is now')).toEqual(['', 'is now', ' left']);
+    const hebrew = (previous: string, name: string) => `${name} (לשעבר ${previous})`;
+    expect(splitAtName(hebrew, 'bob', 'בוב')).toEqual(['', 'בוב', ' (לשעבר ', 'bob', ')']);
+  });
+
   it('finds the name where the sentence puts it, not where the same letters first occur', () => {
     // "User" and "e" occur before the name: the placeholder call tells where the name is.
     expect(splitAtName(signedIn, 'User')).toEqual(['User ', 'User', ' signed in at 10:04']);
@@ -33,20 +40,23 @@ describe('splitAtName', () => {
 
   it('keeps names with markup, the placeholder character or nothing at all as text', () => {
     expect(splitAtName(signedIn, '<b>x</b>')).toEqual(['User ', '<b>x</b>', ' signed in at 10:04']);
-    expect(splitAtName(signedIn, 'a\0b')).toEqual(['User ', 'a\0b', ' signed in at 10:04']);
+    expect(splitAtName(signedIn, 'a\ufdd0b')).toEqual(['User ', 'a\ufdd0b', ' signed in at 10:04']);
+    expect(splitAtName(defaultChatStrings.nameChanged, '\ufdd1', '\ufdd0')).toEqual(['', '\ufdd1', ' is now ', '\ufdd0', '']);
     expect(splitAtName(signedIn, '')).toEqual(['User ', '', ' signed in at 10:04']);
   });
 
-  it('leaves uncut, exactly as returned, a sentence that changes the name, drops it or repeats it', () => {
+  it('leaves uncut, exactly as returned, a sentence that changes a name; cuts around each place a name appears', () => {
     const shortened = (name: string) => `${name.slice(0, 3)} joined`;
     const upper = (name: string) => `${name.toUpperCase()} joined`;
     const anonymous = () => 'Someone joined';
+    const stripped = (name: string) => `${name.replace(/\p{Noncharacter_Code_Point}/gu, '')} joined`;
+    expect(splitAtName(shortened, 'carol')).toEqual(['car joined']);
+    expect(splitAtName(upper, 'carol')).toEqual(['CAROL joined']);
+    expect(splitAtName(anonymous, 'carol')).toEqual(['Someone joined']);
+    expect(splitAtName(stripped, 'carol')).toEqual(['carol joined']);
     const twice = (name: string) => `${name}, welcome ${name}`;
-    const stripped = (name: string) => `${name.replace(/\p{Cc}/gu, '')} joined`;
-    expect(splitAtName(shortened, 'carol')).toEqual(['car joined', '', '']);
-    expect(splitAtName(upper, 'carol')).toEqual(['CAROL joined', '', '']);
-    expect(splitAtName(anonymous, 'carol')).toEqual(['Someone joined', '', '']);
-    expect(splitAtName(twice, 'carol')).toEqual(['carol, welcome carol', '', '']);
-    expect(splitAtName(stripped, 'carol')).toEqual(['carol joined', '', '']);
+    const oneOfTwo = (previous: string) => `${previous} changed name`;
+    expect(splitAtName(twice, 'carol')).toEqual(['', 'carol', ', welcome ', 'carol', '']);
+    expect(splitAtName(oneOfTwo, 'bob', 'carol')).toEqual(['', 'bob', ' changed name']);
   });
 });

@@ -34,6 +34,7 @@ const VALID: ReadonlyArray<readonly [string, ServerPacket]> = [
   ['id 0', { type: 'id', id: 0 }],
   ['id with the extension', { type: 'id', id: 4, ext: 1, session: 's3cr3t', rateMessages: 20, rateInterval: 10_000 }],
   ['username rejoining', { type: 'username', id: 3, name: 'alice', date: NOW, rejoin: true }],
+  ['username renaming', { type: 'username', id: 3, name: 'alice', date: NOW, previous: 'guest-2596' }],
   ['rejectusername', { type: 'rejectusername', id: 2, name: 'alice1' }],
   ['userlist', { type: 'userlist', users: ['alice', null, 'bob'] }],
   ['userlist all null', { type: 'userlist', users: [null, null] }],
@@ -50,14 +51,14 @@ const FIELDS: Readonly<Record<ServerPacket['type'], readonly string[]>> = {
   id: ['type', 'id', 'ext', 'session', 'rateMessages', 'rateInterval'],
   rejectusername: ['type', 'id', 'name'],
   userlist: ['type', 'users'],
-  username: ['type', 'id', 'name', 'date', 'rejoin'],
+  username: ['type', 'id', 'name', 'date', 'rejoin', 'previous'],
   message: ['type', 'id', 'name', 'text', 'date', 'nonce'],
 };
 
 describe('decodeServerPacket: the protocol extension', () => {
   it('leaves out extension fields of the wrong type instead of refusing the packet', () => {
     expect(decodePacket({ type: 'id', id: 4, ext: '1', session: 7, rateMessages: 'x', rateInterval: null })).toEqual({ type: 'id', id: 4 });
-    expect(decodePacket({ type: 'username', id: 3, name: 'a', date: NOW, rejoin: 'yes' })).toEqual({
+    expect(decodePacket({ type: 'username', id: 3, name: 'a', date: NOW, rejoin: 'yes', previous: ['b'] })).toEqual({
       type: 'username',
       id: 3,
       name: 'a',
@@ -512,6 +513,7 @@ function expectedStatus(value: unknown): DecodeResult['status'] {
     rateMessages: true,
     rateInterval: true,
     rejoin: true,
+    previous: true,
   };
   return FIELDS[type as ServerPacket['type']].slice(1).every((field) => ok[field]) ? 'packet' : 'malformed';
 }

@@ -131,6 +131,8 @@ describe('the whole flow', () => {
     expect(a.ofType('rejectusername')).toEqual([{ type: 'rejectusername', id: 1, name: 'second' }]);
     // Renaming to its own name in another case is no collision with itself.
     expect(await a.register('SECOND')).toBe('SECOND');
+    // The extension's `previous` names the name it had, only on a rename (not on the first name, nor on the same name again).
+    expect(a.ofType('username').map((p) => p.previous)).toEqual([undefined, 'first', undefined, 'second']);
   });
 
   it('an empty first name gets user<id>', async () => {
@@ -232,7 +234,7 @@ describe('spoofing', () => {
 
     for (const [i, client] of [victim, watcher].entries()) {
       expect(withoutBarriers(client.received.slice(marks[i]))).toEqual([
-        { type: 'username', id: 2, name: 'victim-renamed', date: NOW },
+        { type: 'username', id: 2, name: 'victim-renamed', date: NOW, previous: 'mallory' },
         { type: 'userlist', users: ['victim', 'victim-renamed', null] },
       ]);
     }

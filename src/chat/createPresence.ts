@@ -1,0 +1,118 @@
+import type { ChatLeaveEntry, ChatNameChangeEntry, ChatSignInEntry } from './ChatState.js';
+
+/**
+ * How long (ms) a name gone from `userlist` may take to come back before it is logged as gone: a
+ * reconnect (a dropped link, `reconnect()`) comes back well within it and shows nothing.
+ */
+export const LEAVE_DELAY_MS = 5000;
+
+/** A notice {@link createPresence} logs (the store adds the key). */
+export type PresenceNotice = Omit<ChatSignInEntry, 'key'> | Omit<ChatNameChangeEntry, 'key'> | Omit<ChatLeaveEntry, 'key'>;
+
+/** Who is in the room as the log tells it: see {@link createPresence}. */
+export interface Presence {
+  /**
+   * A `username` packet. `previous` is the name the user had, when known: the server's (protocol
+   * extension) or, for the user's own, the one the store last had confirmed. `own` marks the
+   * user's own; `quiet` logs no name change (a `rejectusername` notice already told it).
+   */
+  username(id: number, name: string, date: number, previous: string | undefined, own: boolean, quiet: boolean): void;
+  /** A `userlist` packet. */
+  userlist(users: readonly (string | null)[]): void;
+  /** The store's connection ended: the next `userlist` only says who is there. */
+  disconnected(): void;
+  /** Log no more leaves (their timers run out doing nothing). */
+  clear(): void;
+}
+
+/**
+ * Turns `username` and `userlist` packets into sign-in, name-change and leave notices, by name
+ * (names may repeat: they are counted, not set). MDN's protocol announces no leave and no rename:
+ * - a name that leaves `userlist` is logged as gone ("NAME left") after {@link LEAVE_DELAY_MS},
+ *   unless it comes back first (a reconnect: nothing is logged);
+ * - a `username` is a rename when the user had another name: the server says which (protocol
+ *   extension `previous`), or its id had it, or, on MDN's sample server (which sends `userlist`
+ *   before `username`), the list just before it removed exactly one name and added this one (a user
+ *   who was there before the store connected, whose id it never saw);
+ * - a `username` for a name already present (a rejoin, a repeated request) logs nothing;
+ * - the first `userlist` after the store (re)connects logs nothing: those present were already
+ *   there, and those missing from it left while the store was away (unless they come back within
+ *   the delay, they are dropped without a notice).
+ *
+ * @param log Called with each notice, when it happens.
+ * @param now The clock, for the time of a leave.
+ */
+export function createPresence(log: (notice: PresenceNotice) => void, now: () => number): Presence {
+  /** The names present as the log tells it. */
+  let present: string[] = [];
+  /** Names the last `userlist` added that no `username` has explained yet (MDN's order). */
+  let fresh: string[] = [];
+  /** Names the last `userlist` removed. */
+  let removed: string[] = [];
+  /** Names gone from the list, not logged yet (each with its timer, which logs it unless it was taken out). */
+  const leaving: string[] = [];
+  /** Each id's name, on the current connection (a restarted server gives the ids out again). */
+  const ids = new Map<number, string>();
+  let baseline = true;
+
+  return {
+    username(id, name, date, previous, own, quiet) {
+      const listed = take(fresh, name);
+      previous ??= ids.get(id) ?? (listed && removed.length === 1 ? removed[0] : undefined);
+      ids.set(id, name);
+      const renamed = previous !== undefined && previous !== name;
+      const back = take(leaving, renamed ? (previous as string) : name);
+      // Present before this packet (a name the list just added is new, even if it was there twice).
+      const here = !listed && present.includes(name);
+      if (!listed) {
+        // The list comes next (the reference server's order): bring the names up to date for it.
+        if (renamed) take(present, previous as string);
+        if (!here) present.push(name);
+      }
+      if (renamed ? !quiet : own ? previous === undefined : !back && !here) {
+        log(
+          renamed
+            ? { kind: 'namechange', date, senderId: id, previous: previous as string, name }
+            : { kind: 'signin', date, senderId: id, name },
+        );
+      }
+    },
+    userlist(users) {
+      const names = users.filter((user) => user !== null);
+      const date = now();
+      const quietly = baseline;
+      removed = minus(present, names);
+      fresh = baseline ? [] : minus(names, present);
+      for (const name of removed) {
+        leaving.push(name);
+        setTimeout(() => {
+          if (take(leaving, name) && !quietly) log({ kind: 'leave', date, name });
+        }, LEAVE_DELAY_MS);
+      }
+      present = names;
+      baseline = false;
+    },
+    disconnected() {
+      ids.clear();
+      baseline = true;
+    },
+    clear() {
+      // The timers find nothing left to log.
+      leaving.length = 0;
+    },
+  };
+}
+
+/** Take one `name` out of `names`: whether it was there. */
+function take(names: string[], name: string): boolean {
+  const index = names.indexOf(name);
+  if (index >= 0) names.splice(index, 1);
+  return index >= 0;
+}
+
+/** `a` without one of each name of `b`. */
+function minus(a: readonly string[], b: readonly string[]): string[] {
+  const rest = a.slice();
+  for (const name of b) take(rest, name);
+  return rest;
+}
