@@ -23,7 +23,7 @@ export interface ChatStrings {
   newMessages: (count: number) => string;
   /**
    * "User NAME signed in at TIME". `<ChatBox>` shows the name direction-isolated (in a `<bdi>`): it
-   * finds where the sentence puts it by calling it once more with a placeholder (NUL), so keep
+   * finds where the sentence puts it by calling it once more with a placeholder (U+FDD0), so keep
    * this a pure function and put `name` in as given; a sentence that changes the name is shown
    * as it returns it, without the isolation.
    */
