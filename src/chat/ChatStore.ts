@@ -9,7 +9,7 @@ import {
   type MessagePacket,
 } from '../protocol/index.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
-import { createPresence } from './createPresence.js';
+import { createPresence, type Presence } from './createPresence.js';
 import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
 
 /** Options of {@link ChatStore}. */
@@ -72,17 +72,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   #requestedName: string;
   /** The `session` of the last `id` (protocol extension): sent back after a reconnect to rejoin as the same user. */
   #session: string | undefined;
-  /** The name the server last confirmed in the user's own `username`, and the one its last `rejectusername` gave. */
-  #ownName: string | undefined;
-  #given: string | undefined;
   /** Sign-in, name-change and leave notices. */
-  readonly #presence = createPresence(
-    (notice) => {
-      this.#append({ ...notice, key: this.#key() });
-      this.#scheduleFlush();
-    },
-    () => this.#now(),
-  );
+  readonly #presence: Presence;
 
   // Working copies, published by `flush`.
   /** Not `#` private: a test checks that it stays bounded while publishing is paused. */
@@ -110,6 +101,10 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#schedule = options.schedule ?? createFrameScheduler();
     this.#now = options.now ?? (() => Date.now());
     this.#requestedName = options.username;
+    this.#presence = createPresence((notice) => {
+      this.#append({ ...notice, key: this.#key() });
+      this.#scheduleFlush();
+    }, this.#now);
     this.#state = Object.freeze({
       clientId: null,
       username: options.username,
@@ -236,23 +231,13 @@ export class ChatStore extends Subscribable<ChatListener> {
         }
         case 'rejectusername':
           this.#append({ kind: 'rename', key: this.#key(), date: this.#now(), name: packet.name, requested: this.#requestedName });
-          this.#requestedName = this.#given = packet.name;
+          this.#requestedName = packet.name;
+          this.#presence.rejected(packet.name);
           this.#set({ username: packet.name });
           break;
-        case 'username': {
-          const { id, name } = packet;
-          const own = id === this.#current('clientId');
-          this.#presence.username(
-            id,
-            name,
-            packet.date,
-            packet.previous ?? (own ? this.#ownName : undefined),
-            own,
-            own && name === this.#given,
-          );
-          if (own) this.#ownName = name;
+        case 'username':
+          this.#presence.username(packet, packet.id === this.#current('clientId'));
           break;
-        }
         case 'message':
           this.#message(packet);
           break;

@@ -1,3 +1,4 @@
+import type { UsernamePacket } from '../protocol/packets.js';
 import type { ChatLeaveEntry, ChatNameChangeEntry, ChatSignInEntry } from './ChatState.js';
 
 /**
@@ -11,12 +12,10 @@ export type PresenceNotice = Omit<ChatSignInEntry, 'key'> | Omit<ChatNameChangeE
 
 /** Who is in the room as the log tells it: see {@link createPresence}. */
 export interface Presence {
-  /**
-   * A `username` packet. `previous` is the name the user had, when known: the server's (protocol
-   * extension) or, for the user's own, the one the store last had confirmed. `own` marks the
-   * user's own; `quiet` logs no name change (a `rejectusername` notice already told it).
-   */
-  username(id: number, name: string, date: number, previous: string | undefined, own: boolean, quiet: boolean): void;
+  /** A `username` packet; `own`: the user's own (its id is the connection's). */
+  username(packet: UsernamePacket, own: boolean): void;
+  /** A `rejectusername` packet gave the user `name`: its notice tells the rename, so none is logged for it. */
+  rejected(name: string): void;
   /** A `userlist` packet. */
   userlist(users: readonly (string | null)[]): void;
   /** The store's connection ended: the next `userlist` only says who is there. */
@@ -54,12 +53,17 @@ export function createPresence(log: (notice: PresenceNotice) => void, now: () =>
   /** Each id's name, on the current connection (a restarted server gives the ids out again). */
   const ids = new Map<number, string>();
   let baseline = true;
+  /** The user's own name, as the server last confirmed it (kept across reconnects), and the one `rejectusername` gave. */
+  let self: string | undefined;
+  let given: string | undefined;
 
   return {
-    username(id, name, date, previous, own, quiet) {
+    username({ id, name, date, previous }, own) {
       const listed = take(fresh, name);
-      previous ??= ids.get(id) ?? (listed && removed.length === 1 ? removed[0] : undefined);
+      previous ??= (own ? self : ids.get(id)) ?? (listed && removed.length === 1 ? removed[0] : undefined);
       ids.set(id, name);
+      const quiet = own && name === given;
+      if (own) self = name;
       const renamed = previous !== undefined && previous !== name;
       const back = take(leaving, renamed ? (previous as string) : name);
       // Present before this packet (a name the list just added is new, even if it was there twice).
@@ -91,6 +95,9 @@ export function createPresence(log: (notice: PresenceNotice) => void, now: () =>
       }
       present = names;
       baseline = false;
+    },
+    rejected(name) {
+      given = name;
     },
     disconnected() {
       ids.clear();
