@@ -73,9 +73,11 @@ export const MessagesAndNotices: Story = {
   ...withMockChatServer({
     autoRespond: false,
     scenario: (server, connection) => {
-      welcome(server, connection);
+      server.send({ type: 'id', id: 1 }, connection);
       const start = Date.now() - 10 * MINUTE;
+      // bob signs in after ada connected: his name is not in the user list yet.
       server.send({ type: 'username', id: 2, name: 'bob', date: start });
+      server.send({ type: 'userlist', users: ['ada', 'bob', 'eve'] }, connection);
       server.send({ type: 'message', id: 2, name: 'bob', text: 'One', date: start + 1000 });
       server.send({ type: 'message', id: 2, name: 'bob', text: 'Two', date: start + 2000 });
       server.send({ type: 'message', id: 2, name: 'bob', text: 'Three', date: start + 3000 });

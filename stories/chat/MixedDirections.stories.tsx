@@ -62,10 +62,11 @@ const MESSAGES = [
 
 function scenario(server: MockChatServer, connection: MockChatConnection) {
   server.send({ type: 'id', id: 1 }, connection);
-  server.send({ type: 'userlist', users: ['ada', BEN, NOA, LAYLA] }, connection);
   const start = Date.now() - 10 * MINUTE;
+  // Sign-ins are of names not in the user list yet (a name already listed was there before).
   server.send({ type: 'username', id: 2, name: BEN, date: start });
   server.send({ type: 'username', id: 3, name: NOA, date: start + 1000 });
+  server.send({ type: 'userlist', users: ['ada', BEN, NOA, LAYLA] }, connection);
   for (const [index, { id, name, text }] of MESSAGES.entries()) {
     server.send({ type: 'message', id, name, text, date: start + (index + 2) * MINUTE });
   }
