@@ -63,7 +63,10 @@ export function createPresence(log: (notice: PresenceNotice) => void, now: () =>
       previous ??= (own ? self : ids.get(id)) ?? (listed && removed.length === 1 ? removed[0] : undefined);
       ids.set(id, name);
       const quiet = own && name === given;
-      if (own) self = name;
+      if (own) {
+        self = name;
+        given = undefined;
+      }
       const renamed = previous !== undefined && previous !== name;
       const back = take(leaving, renamed ? (previous as string) : name);
       // Present before this packet (a name the list just added is new, even if it was there twice).

@@ -105,8 +105,13 @@ describe('renames', () => {
     store.setUsername('carol');
     // MDN's order, no `previous`: the store knows its own name.
     receive({ type: 'rejectusername', id: 1, name: 'carol2' }, userlist('carol2'), username(1, 'carol2'));
+    // Back to bob and to carol2 again, both taken as asked: each its own notice.
+    store.setUsername('bob');
+    receive(username(1, 'bob', { previous: 'carol2' }), userlist('bob'));
+    store.setUsername('carol2');
+    receive(username(1, 'carol2', { previous: 'bob' }), userlist('carol2'));
     afterLeaveDelay();
-    expect(notices()).toEqual(['+ada', 'ada -> bob', 'given carol2']);
+    expect(notices()).toEqual(['+ada', 'ada -> bob', 'given carol2', 'carol2 -> bob', 'bob -> carol2']);
   });
 });
 
