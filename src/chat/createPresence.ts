@@ -34,6 +34,9 @@ export interface Presence {
  *   before `username`), the list just before it removed exactly one name and added this one (a user
  *   who was there before the store connected, whose id it never saw);
  * - a `username` for a name already present (a rejoin, a repeated request) logs nothing;
+ * - the user's own first `username` is its sign-in; a later one under the same name (its own
+ *   reconnect) logs nothing, one under another name is its rename (logged unless `rejectusername`
+ *   gave that name: its notice already says so);
  * - the first `userlist` after the store (re)connects logs nothing: those present were already
  *   there, and those missing from it left while the store was away (unless they come back within
  *   the delay, they are dropped without a notice).
