@@ -34,15 +34,17 @@ interface UserRow {
 /**
  * The connected users, as the server last listed them: the current user first, marked with
  * `strings.you` (`data-self` on its `<li>`), the others in the server's order; users without a name
- * yet as `strings.unnamedUser` (`data-unnamed`). Each name, the count and `strings.you` have
- * `dir="auto"`: their own direction, isolated from the list's. A visible heading names the list
- * (`getByRole('list', { name: 'Users' })`) and `strings.userCount(n)` describes it.
+ * yet as `strings.unnamedUser` (`data-unnamed`). Each name, the count and `strings.usersOffline`
+ * have `dir="auto"`: their own direction, numbers included, isolated from the list's. A visible
+ * heading names the list (`getByRole('list', { name: 'Users' })`) and `strings.userCount(n)`
+ * describes it.
  *
  * Once the connection is lost, until it is back, the list is the last one known, not who is
  * present: the heading adds `strings.usersOffline` (so the list is named "Users (offline)") and
  * the root has `data-offline` (the stylesheet dims the names).
  *
- * It reads only the users and the current name (`useChatUsers`): chat messages do not re-render it.
+ * It reads only the users, the current name (`useChatUsers`) and the connection's status: chat
+ * messages do not re-render it.
  *
  * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed, `data-offline`), `__header`,
  * `__heading`, `__offline`, `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
@@ -80,7 +82,9 @@ export function UserList({
           {offline && (
             <>
               {' '}
-              <span className="rwc-user-list__offline">{strings.usersOffline}</span>
+              <span dir="auto" className="rwc-user-list__offline">
+                {strings.usersOffline}
+              </span>
             </>
           )}
         </Heading>
@@ -102,9 +106,7 @@ export function UserList({
               {row.self && (
                 <>
                   {' '}
-                  <span dir="auto" className="rwc-user-list__you">
-                    {strings.you}
-                  </span>
+                  <span className="rwc-user-list__you">{strings.you}</span>
                 </>
               )}
             </li>
