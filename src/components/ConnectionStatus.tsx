@@ -97,18 +97,21 @@ export function ConnectionStatus({ className, textClassName, errorClassName, but
       )}
       {/* Not on the first attempt, nor while open: only once something went wrong. */}
       {client && readyState !== 1 && (closeInfo || error) && (
-        <button
-          type="button"
-          className={cx('rwc-connection-status__action', buttonClassName)}
-          onClick={() => {
-            // close() starts the count (so the backoff) over and cancels a pending retry; connect() then
-            // attempts at once (after the attempt under way, if any, has closed).
-            void client.close();
-            client.connect();
-          }}
-        >
-          {closed ? strings.reconnect : strings.retryNow}
-        </button>
+        <>
+          {' '}
+          <button
+            type="button"
+            className={cx('rwc-connection-status__action', buttonClassName)}
+            onClick={() => {
+              // close() starts the count (so the backoff) over and cancels a pending retry; connect() then
+              // attempts at once (after the attempt under way, if any, has closed).
+              void client.close();
+              client.connect();
+            }}
+          >
+            {closed ? strings.reconnect : strings.retryNow}
+          </button>
+        </>
       )}
     </div>
   );

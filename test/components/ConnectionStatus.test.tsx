@@ -217,7 +217,7 @@ describe('<ConnectionStatus>', () => {
     expect(error?.textContent).toBe('Error: The server selected none of the offered sub-protocols (json).');
     expect(status().textContent).toBe(
       // The error explains the close, so the close code's meaning is not repeated before it.
-      'Disconnected Error: The server selected none of the offered sub-protocols (json).Reconnect',
+      'Disconnected Error: The server selected none of the offered sub-protocols (json). Reconnect',
     );
   });
 
