@@ -77,8 +77,8 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
   1000: 'the chat was closed',
   1001: 'the server is going away',
   1006: 'the connection was lost',
-  // A policy close is not retried: say what the user can do.
-  1008: 'refused by the server. Wait a minute, then reload the page',
+  // A policy close is not retried: say what the user can do (the status offers "Reconnect").
+  1008: 'refused by the server. Wait a minute, then reconnect',
   1009: 'a message was too big',
   1011: 'server error',
   1012: 'the server is restarting',

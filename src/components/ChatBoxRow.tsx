@@ -23,6 +23,9 @@ export interface ChatBoxRowProps {
   className: string | undefined;
 }
 
+/** Each position after a `/` that a part follows (not inside `//`, not before a space). */
+const URL_PART = /(?<=\/)(?=[^/\s])/;
+
 /**
  * One row of ChatBox: a message (sender, time, text, status) or a sign-in / rename notice, or what
  * `renderEntry` makes of it inside ChatBox's row element. What users wrote gets `dir="auto"` or a
@@ -43,7 +46,10 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
           {timeFormat.time(message.date)}
         </time>{' '}
         <div dir="auto" className="rwc-chatbox__text">
-          {message.text}
+          {/* A <wbr> after each slash that starts a part of a URL or path: one longer than its line breaks
+              there, not mid-word. It adds no character: the text reads and copies unchanged. */}
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one immutable text */}
+          {message.text.split(URL_PART).flatMap((part, i) => (i ? [<wbr key={i} />, part] : part))}
         </div>
         {message.status !== 'delivered' && (
           <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>

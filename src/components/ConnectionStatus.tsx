@@ -51,29 +51,28 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
  */
 export function ConnectionStatus({ className, textClassName, errorClassName, buttonClassName, ...rest }: ConnectionStatusProps) {
   const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = useChatStatus();
-  const { client, strings } = useChatContext('ConnectionStatus');
+  const { client, strings } = useChatContext();
   const state = connectionState(readyState, nextReconnectAt, online, reconnectAttempt);
   const closed = state === 'closed';
   // Null while a retry's attempt is under way: there is nothing to count down.
   const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
   useSecondTicks(waitingUntil);
 
-  // The sentence announced once per wait; the visible countdown updates apart from it.
-  const announcedSeconds = useMemo(() => (waitingUntil === null ? 0 : secondsUntil(waitingUntil)), [waitingUntil]);
+  // The sentence announced once per wait (a wait is one attempt); the visible countdown updates apart from it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: computed when the wait starts, not on every tick
+  const announced = useMemo(
+    () => (waitingUntil === null ? null : strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt)),
+    [waitingUntil, strings],
+  );
 
-  let text: string;
-  let announced: string | null = null;
-  if (closed) {
-    // An error (shown below) explains the close better than the code does: a refused
-    // sub-protocol, for one, ends as a plain 1006 in the browser.
-    text = strings.disconnected(error || !closeInfo ? null : closeInfo.code);
-  } else if (waitingUntil !== null) {
-    text = strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt);
-    announced = strings.reconnecting(announcedSeconds, reconnectAttempt);
-  } else {
-    // The retry's attempt under way says what it does ("Connecting…"), not "reconnecting in 0 s".
-    text = strings[state === 'open' ? 'connected' : state === 'reconnecting' ? 'connecting' : state];
-  }
+  const text = closed
+    ? // An error (shown below) explains the close better than the code does: a refused
+      // sub-protocol, for one, ends as a plain 1006 in the browser.
+      strings.disconnected(error || !closeInfo ? null : closeInfo.code)
+    : waitingUntil !== null
+      ? strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt)
+      : // The retry's attempt under way says what it does ("Connecting…"), not "reconnecting in 0 s".
+        strings[state === 'open' ? 'connected' : state === 'reconnecting' ? 'connecting' : state];
 
   return (
     <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state} title={error?.message}>
