@@ -23,8 +23,12 @@ export interface ChatBoxRowProps {
   className: string | undefined;
 }
 
-/** Each position after a `/` that a part follows (not inside `//`, not before a space). */
-const URL_PART = /(?<=\/)(?=[^/\s])/;
+/**
+ * A text's parts, each with the slashes that end it ("https://", "example.com/", "a"): together,
+ * every character once; a text without a slash is one part. (No lookbehind: a regular expression
+ * with one is a syntax error in Safari before 16.4, which would fail the whole module.)
+ */
+const URL_PART = /[^/]+\/*|\/+/g;
 
 /**
  * One row of ChatBox: a message (sender, time, text, status) or a sign-in / rename notice, or what
@@ -49,7 +53,7 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
           {/* A <wbr> after each slash that starts a part of a URL or path: one longer than its line breaks
               there, not mid-word. It adds no character: the text reads and copies unchanged. */}
           {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one immutable text */}
-          {message.text.split(URL_PART).flatMap((part, i) => (i ? [<wbr key={i} />, part] : part))}
+          {message.text.match(URL_PART)?.flatMap((part, i) => (i ? [<wbr key={i} />, part] : part))}
         </div>
         {message.status !== 'delivered' && (
           <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>

@@ -56,9 +56,16 @@ describe('a long URL in a bubble', () => {
     const bubble = log.querySelector<HTMLElement>('.rwc-chatbox__text')!;
 
     expect(bubble.textContent).toBe(`See ${url} and/or the docs`);
+    // One <wbr> after each run of slashes: "https://", the seven parts of host and path, "and/".
+    expect(bubble.querySelectorAll('wbr')).toHaveLength(9);
     expect(bubble.scrollWidth).toBeLessThanOrEqual(bubble.clientWidth);
     // Several lines, and no part of the URL cut in two.
     expect(linesOf(bubble, url)).toBeGreaterThan(1);
+    // A text without a slash is the plain text, nothing added.
+    chat.send({ type: 'message', id: 2, name: 'bob', text: 'No link here', date: Date.UTC(2026, 0, 15, 9, 31) });
+    await expect.poll(() => log.querySelectorAll('.rwc-chatbox__text').length).toBe(2);
+    const plain = log.querySelectorAll<HTMLElement>('.rwc-chatbox__text')[1]!;
+    expect([...plain.childNodes].map((node) => node.nodeName)).toEqual(['#text']);
     for (const part of ['https://github.com/', 'inokawa/', 'virtua/', 'blob/', 'main/', 'src/', 'core/', 'scroller.ts#L120']) {
       expect(linesOf(bubble, part), part).toBe(1);
     }
