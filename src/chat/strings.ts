@@ -7,6 +7,11 @@ export interface ChatStrings {
   messagesLabel: string;
   /** Accessible name of the user list. */
   usersLabel: string;
+  /**
+   * After `usersLabel` (in the heading, so in the list's accessible name too) while the chat is
+   * not connected: the list is the last one the server sent, and may be out of date.
+   */
+  usersOffline: string;
   /** Label of the message field. */
   messageLabel: string;
   /** The send button. */
@@ -38,8 +43,10 @@ export interface ChatStrings {
   pending: string;
   /** Status of an own message on the wire, not yet echoed. */
   sent: string;
-  /** The counter under the message field. */
+  /** The counter under the message field, shown near the limit. */
   charactersLeft: (left: number) => string;
+  /** Under the message field while the chat is not connected: what happens to what is written now. */
+  sendWhenConnected: string;
   /** An empty log. */
   noMessages: string;
   connecting: string;
@@ -49,6 +56,10 @@ export interface ChatStrings {
   reconnecting: (seconds: number, attempt: number) => string;
   /** Offline: waiting for the network before reconnecting. */
   offline: string;
+  /** The button that retries at once while a retry is pending (or under way, or waits for the network). */
+  retryNow: string;
+  /** The button that connects again once disconnected for good. */
+  reconnect: string;
   /**
    * Closed for good: `code` is the close code, or null when there was no close to explain (never
    * connected, or an error shown beside it says why). The default names the codes a chat user
@@ -56,7 +67,10 @@ export interface ChatStrings {
    * every code, in English, for a replacement that wants them.
    */
   disconnected: (code: number | null) => string;
-  /** Prefix of an error shown to the user. */
+  /**
+   * Prefix of an error shown to the user, once disconnected for good. While a retry is planned the
+   * error is not shown (it is the status's `title`, and in `useChatStatus().error`).
+   */
   error: (message: string) => string;
   /** Shown by the message field when a message was refused because too many wait for the server. */
   sendRefused: string;
@@ -67,8 +81,8 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
   1000: 'the chat was closed',
   1001: 'the server is going away',
   1006: 'the connection was lost',
-  // A policy close is not retried: say what the user can do.
-  1008: 'refused by the server. Wait a minute, then reload the page',
+  // A policy close is not retried: say what the user can do (the status offers "Reconnect").
+  1008: 'refused by the server. Wait a minute, then reconnect',
   1009: 'a message was too big',
   1011: 'server error',
   1012: 'the server is restarting',
@@ -80,6 +94,7 @@ const CLOSE_REASONS: Readonly<Record<number, string>> = {
 export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   messagesLabel: 'Messages',
   usersLabel: 'Users',
+  usersOffline: '(offline)',
   messageLabel: 'Message',
   send: 'Send',
   messagePlaceholder: 'Write a message',
@@ -94,12 +109,15 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   pending: 'Waiting to send',
   sent: 'Sending',
   charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),
+  sendWhenConnected: 'Not connected: messages will be sent when reconnected.',
   noMessages: 'No messages yet',
   connecting: 'Connecting…',
   connected: 'Connected',
   closing: 'Disconnecting…',
   reconnecting: (seconds: number, attempt: number) => `Reconnecting in ${seconds} s (attempt ${attempt})`,
   offline: 'Offline: waiting for the network',
+  retryNow: 'Retry now',
+  reconnect: 'Reconnect',
   disconnected: (code: number | null) => {
     if (code === null) return 'Disconnected';
     const reason = CLOSE_REASONS[code];

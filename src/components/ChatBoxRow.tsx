@@ -24,6 +24,13 @@ export interface ChatBoxRowProps {
 }
 
 /**
+ * A text's parts, each with the slashes that end it ("https://", "example.com/", "a"): together,
+ * every character once; a text without a slash is one part. (No lookbehind: a regular expression
+ * with one is a syntax error in Safari before 16.4, which would fail the whole module.)
+ */
+const URL_PART = /[^/]+\/*|\/+/g;
+
+/**
  * One row of ChatBox: a message (sender, time, text, status) or a notice (sign-in, rename, name
  * change, leave), or what `renderEntry` makes of it inside ChatBox's row element. What users wrote
  * gets `dir="auto"` or a `<bdi>`. Memoized: a row re-renders only when its entry (by identity) or its group changes.
@@ -43,7 +50,10 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
           {timeFormat.time(message.date)}
         </time>{' '}
         <div dir="auto" className="rwc-chatbox__text">
-          {message.text}
+          {/* A <wbr> after each slash that starts a part of a URL or path: one longer than its line breaks
+              there, not mid-word. It adds no character: the text reads and copies unchanged. */}
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one immutable text */}
+          {message.text.match(URL_PART)?.flatMap((part, i) => (i ? [<wbr key={i} />, part] : part))}
         </div>
         {message.status !== 'delivered' && (
           <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>

@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
 import type { ReadyState } from '../core/index.js';
 import { cx } from './cx.js';
-import { useChatStatus, useChatStrings } from './useChat.js';
+import { useChatContext } from './ChatProvider.js';
+import { useChatStatus } from './useChat.js';
 
 /** What {@link ConnectionStatus} shows, also its root's `data-state`. */
 export type ConnectionStatusState = 'connecting' | 'open' | 'closing' | 'reconnecting' | 'offline' | 'closed';
@@ -16,21 +17,30 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
   textClassName?: string;
   /** Class of the error text (`rwc-connection-status__error`). */
   errorClassName?: string;
+  /** Class of the "Retry now" / "Reconnect" button (`rwc-connection-status__action`). */
+  buttonClassName?: string;
 }
 
 /**
  * The connection's state as a sentence, in a `role="status"` live region: connecting, connected,
  * disconnecting, "reconnecting in N s (attempt A)" (counting down once a second), offline (waiting
  * for the network), or disconnected for good (`strings.disconnected(code)`: why, by the close
- * code); and the latest connection error, if any (`data-error-kind` on its element). From a lost
- * connection until the next one opens it never reads disconnected: while a retry's attempt is
- * under way `data-state` stays `reconnecting` and the text is `strings.connecting`.
+ * code). From a lost connection until the next one opens it never reads disconnected: while a
+ * retry's attempt is under way `data-state` stays `reconnecting` and the text is `strings.connecting`.
+ *
+ * After a connection was lost or an attempt failed, a button offers a way back: `strings.retryNow`
+ * while a retry is pending, under way or waiting for the network, `strings.reconnect` once
+ * disconnected for good. It connects at once, and the backoff starts over.
+ *
+ * The latest connection error is shown (`__error`) only once disconnected for good, where it says
+ * why; while a retry is planned it is the root's `title`, not shouted at the user.
  *
  * The countdown is shown without being announced every second: assistive technology hears the
- * sentence once, when waiting starts or the attempt changes.
+ * sentence once, when waiting starts or the attempt changes. The sentence has `dir="auto"`: its own
+ * direction, numbers included, in a page of either direction.
  *
  * Parts: `rwc-connection-status` (root, `data-state`: connecting | open | closing | reconnecting |
- * offline | closed), `__text`, `__error` (`data-error-kind`).
+ * offline | closed), `__text`, `__error` (`data-error-kind`), `__action`.
  *
  * @example
  * ```tsx
@@ -39,62 +49,67 @@ export interface ConnectionStatusProps extends Omit<ComponentPropsWithoutRef<'di
  * </ChatProvider>
  * ```
  */
-export function ConnectionStatus({ className, textClassName, errorClassName, ...rest }: ConnectionStatusProps) {
+export function ConnectionStatus({ className, textClassName, errorClassName, buttonClassName, ...rest }: ConnectionStatusProps) {
   const { readyState, nextReconnectAt, online, reconnectAttempt, closeInfo, error } = useChatStatus();
-  const { strings } = useChatStrings();
+  const { client, strings } = useChatContext();
   const state = connectionState(readyState, nextReconnectAt, online, reconnectAttempt);
+  const closed = state === 'closed';
   // Null while a retry's attempt is under way: there is nothing to count down.
   const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
   useSecondTicks(waitingUntil);
 
-  // The sentence announced once per wait; the visible countdown updates apart from it.
-  const announcedSeconds = useMemo(() => (waitingUntil === null ? 0 : secondsUntil(waitingUntil)), [waitingUntil]);
+  // The sentence announced once per wait (a wait is one attempt); the visible countdown updates apart from it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: computed when the wait starts, not on every tick
+  const announced = useMemo(
+    () => (waitingUntil === null ? null : strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt)),
+    [waitingUntil, strings],
+  );
 
-  let text: string;
-  let announced: string | null = null;
-  switch (state) {
-    case 'open':
-      text = strings.connected;
-      break;
-    case 'connecting':
-      text = strings.connecting;
-      break;
-    case 'closing':
-      text = strings.closing;
-      break;
-    case 'reconnecting':
-      // The retry's attempt under way says what it does ("Connecting…"), not "reconnecting in 0 s".
-      if (waitingUntil === null) {
-        text = strings.connecting;
-        break;
-      }
-      text = strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt);
-      announced = strings.reconnecting(announcedSeconds, reconnectAttempt);
-      break;
-    case 'offline':
-      text = strings.offline;
-      break;
-    case 'closed':
-      // An error (shown below) explains the close better than the code does: a refused
+  const text = closed
+    ? // An error (shown below) explains the close better than the code does: a refused
       // sub-protocol, for one, ends as a plain 1006 in the browser.
-      text = strings.disconnected(error || !closeInfo ? null : closeInfo.code);
-      break;
-  }
+      strings.disconnected(error || !closeInfo ? null : closeInfo.code)
+    : waitingUntil !== null
+      ? strings.reconnecting(secondsUntil(waitingUntil), reconnectAttempt)
+      : // The retry's attempt under way says what it does ("Connecting…"), not "reconnecting in 0 s".
+        strings[state === 'open' ? 'connected' : state === 'reconnecting' ? 'connecting' : state];
 
   return (
-    <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state}>
+    <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state} title={error?.message}>
       {/* While counting down, the ticking text is hidden from assistive technology and the sentence
           it hears instead changes only when the wait or the attempt does. */}
-      <span className={cx('rwc-connection-status__text', textClassName)} aria-hidden={announced === null ? undefined : 'true'}>
+      <span dir="auto" className={cx('rwc-connection-status__text', textClassName)} aria-hidden={announced === null ? undefined : 'true'}>
         {text}
       </span>
-      {announced !== null && <span className="rwc-visually-hidden">{announced}</span>}
-      {error && (
+      {announced !== null && (
+        <span dir="auto" className="rwc-visually-hidden">
+          {announced}
+        </span>
+      )}
+      {closed && error && (
         <>
           {' '}
-          <span className={cx('rwc-connection-status__error', errorClassName)} data-error-kind={error.kind}>
+          <span dir="auto" className={cx('rwc-connection-status__error', errorClassName)} data-error-kind={error.kind}>
             {strings.error(error.message)}
           </span>
+        </>
+      )}
+      {/* Not on the first attempt, nor while open: only once something went wrong. */}
+      {client && readyState !== 1 && (closeInfo || error) && (
+        <>
+          {' '}
+          <button
+            type="button"
+            className={cx('rwc-connection-status__action', buttonClassName)}
+            onClick={() => {
+              // close() starts the count (so the backoff) over and cancels a pending retry; connect() then
+              // attempts at once (after the attempt under way, if any, has closed).
+              void client.close();
+              client.connect();
+            }}
+          >
+            {closed ? strings.reconnect : strings.retryNow}
+          </button>
         </>
       )}
     </div>

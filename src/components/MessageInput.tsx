@@ -16,6 +16,7 @@ import { composeEventHandlers } from '../react/composeEventHandlers.js';
 import { useControllableState } from '../react/useControllableState.js';
 import { cx, flag } from './cx.js';
 import { useChatStrings, useSendMessage } from './useChat.js';
+import { useConnectionLost } from './useConnectionLost.js';
 
 /** The default of {@link MessageInputProps.maxLength}. */
 export const DEFAULT_MESSAGE_MAX_LENGTH = 2000;
@@ -56,7 +57,7 @@ export interface MessageInputProps
   autoFocus?: boolean;
   /**
    * Disable the field and the button. Never done for connection reasons: messages written while
-   * disconnected wait and are sent on reconnect.
+   * disconnected wait and are sent on reconnect (`strings.sendWhenConnected` says so meanwhile).
    */
   disabled?: boolean;
   /** The field's `name`, for forms that read it. */
@@ -71,22 +72,29 @@ export interface MessageInputProps
   buttonClassName?: string;
   /** Class of the counter (`rwc-message-input__counter`). */
   counterClassName?: string;
+  /** Class of the note shown while not connected (`rwc-message-input__hint`). */
+  hintClassName?: string;
 }
 
 /**
  * A form to write a message: a labelled `<textarea>`, a send button, and a character counter that
- * describes the field. Enter sends, Shift+Enter starts a new line, Enter that confirms an IME
- * composition does not send; blank text is not sent. After a send the field empties and keeps focus.
- * The field has `dir="auto"`: it takes the direction of what is typed in it.
+ * shows, and describes the field, only near the limit (the last 100 characters, or the last 10 %
+ * of a limit over 1000) and over it. Enter sends, Shift+Enter starts a new line, Enter that confirms
+ * an IME composition does not send; blank text is not sent. After a send the field empties and
+ * keeps focus. The field, the counter and the note have `dir="auto"`: the field takes the
+ * direction of what is typed in it, the counter its sentence's, numbers included.
  * When the chat refuses a message (`maxUnconfirmed` messages still wait for the server), the text
  * stays in the field and `strings.sendRefused` shows as an alert until the next edit or send.
  *
- * It works while disconnected or reconnecting: the message shows as pending and goes out on
- * connect. It reads no chat state, so incoming messages do not re-render it. Controlled (`value`,
- * `onValueChange`) or uncontrolled (`defaultValue`).
+ * It stays usable once the connection is lost: the message shows as pending and goes out on
+ * connect, and meanwhile `strings.sendWhenConnected` ("will be sent when reconnected") shows
+ * under the field and describes it. (Disabling it would lose the user's words at the moment a
+ * network hiccup happens; the chat keeps them.) It reads only the connection's status, so
+ * incoming messages do not re-render it. Controlled (`value`, `onValueChange`) or uncontrolled
+ * (`defaultValue`).
  *
  * Parts: `rwc-message-input` (root `<form>`, `data-empty` when blank, `data-over-limit`,
- * `data-refused`), `__label`, `__field`, `__send`, `__counter`, `__refused`.
+ * `data-refused`), `__label`, `__field`, `__send`, `__counter`, `__hint`, `__refused`.
  *
  * @example
  * ```tsx
@@ -112,17 +120,22 @@ export function MessageInput({
   textareaClassName,
   buttonClassName,
   counterClassName,
+  hintClassName,
   ...rest
 }: MessageInputProps) {
   const { strings } = useChatStrings();
   const send = useSendMessage();
+  const lost = useConnectionLost();
   const [value, setValue] = useControllableState(valueProp, defaultValue, onValueChange);
   const [refused, setRefused] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const fieldId = `${id}-field`;
   const counterId = `${id}-counter`;
+  const hintId = `${id}-hint`;
   const left = maxLength - value.length;
+  // Shown (and read with the field) only when it matters: near the limit, or over it.
+  const nearLimit = left <= 100 || left * 10 <= maxLength;
   const blank = value.trim() === '';
   const overLimit = left < 0;
 
@@ -184,15 +197,22 @@ export function MessageInput({
         disabled={disabled}
         name={name}
         enterKeyHint="send"
-        aria-describedby={counterId}
+        aria-describedby={cx(nearLimit && counterId, lost && hintId) || undefined}
         aria-invalid={overLimit ? true : undefined}
       />
       <button type="submit" className={cx('rwc-message-input__send', buttonClassName)} disabled={disabled}>
         {strings.send}
       </button>
-      <span id={counterId} className={cx('rwc-message-input__counter', counterClassName)}>
-        {strings.charactersLeft(left)}
-      </span>
+      {nearLimit && (
+        <span id={counterId} dir="auto" className={cx('rwc-message-input__counter', counterClassName)}>
+          {strings.charactersLeft(left)}
+        </span>
+      )}
+      {lost && (
+        <span id={hintId} dir="auto" className={cx('rwc-message-input__hint', hintClassName)}>
+          {strings.sendWhenConnected}
+        </span>
+      )}
       {refused && (
         <span role="alert" className="rwc-message-input__refused">
           {strings.sendRefused}

@@ -3,6 +3,7 @@
 import { useId, useMemo, type ComponentPropsWithoutRef } from 'react';
 import { cx, flag } from './cx.js';
 import { useChatStrings, useChatUsers } from './useChat.js';
+import { useConnectionLost } from './useConnectionLost.js';
 
 /** Props of {@link UserList}. The rest go to the root `<div>`. */
 export interface UserListProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
@@ -33,14 +34,20 @@ interface UserRow {
 /**
  * The connected users, as the server last listed them: the current user first, marked with
  * `strings.you` (`data-self` on its `<li>`), the others in the server's order; users without a name
- * yet as `strings.unnamedUser` (`data-unnamed`). Each name has `dir="auto"`: its own direction,
- * isolated from the list's. A visible heading names the list
- * (`getByRole('list', { name: 'Users' })`) and `strings.userCount(n)` describes it.
+ * yet as `strings.unnamedUser` (`data-unnamed`). Each name, the count and `strings.usersOffline`
+ * have `dir="auto"`: their own direction, numbers included, isolated from the list's. A visible
+ * heading names the list (`getByRole('list', { name: 'Users' })`) and `strings.userCount(n)`
+ * describes it.
  *
- * It reads only the users and the current name (`useChatUsers`): chat messages do not re-render it.
+ * Once the connection is lost, until it is back, the list is the last one known, not who is
+ * present: the heading adds `strings.usersOffline` (so the list is named "Users (offline)") and
+ * the root has `data-offline` (the stylesheet dims the names).
  *
- * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed), `__header`, `__heading`,
- * `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
+ * It reads only the users, the current name (`useChatUsers`) and the connection's status: chat
+ * messages do not re-render it.
+ *
+ * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed, `data-offline`), `__header`,
+ * `__heading`, `__offline`, `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
  *
  * @example
  * ```tsx
@@ -60,6 +67,7 @@ export function UserList({
 }: UserListProps) {
   const { users, username } = useChatUsers();
   const { strings } = useChatStrings();
+  const offline = useConnectionLost();
   const id = useId();
   const headingId = `${id}-heading`;
   const countId = `${id}-count`;
@@ -67,12 +75,20 @@ export function UserList({
   const Heading = `h${headingLevel}` as const;
 
   return (
-    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)}>
+    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)} data-offline={flag(offline)}>
       <div className="rwc-user-list__header">
         <Heading id={headingId} className={cx('rwc-user-list__heading', headingClassName)}>
           {strings.usersLabel}
+          {offline && (
+            <>
+              {' '}
+              <span dir="auto" className="rwc-user-list__offline">
+                {strings.usersOffline}
+              </span>
+            </>
+          )}
         </Heading>
-        <span id={countId} className={cx('rwc-user-list__count', countClassName)}>
+        <span id={countId} dir="auto" className={cx('rwc-user-list__count', countClassName)}>
           {strings.userCount(users.length)}
         </span>
       </div>

@@ -501,7 +501,7 @@ export const DisconnectedPolicyViolation: Story = {
     scenario: (server) => server.close({ code: 1008, reason: 'Too many messages' }),
   }),
   play: async ({ canvas, loaded }) => {
-    await expectStatus(canvas, 'Disconnected: refused by the server. Wait a minute, then reload the page');
+    await expectStatus(canvas, 'Disconnected: refused by the server. Wait a minute, then reconnect');
     await expect(canvas.getByRole('status')).toHaveAttribute('data-state', 'closed');
     await expect(canvas.getByRole('status')).not.toHaveTextContent('Reconnecting');
     await expect(chatServerOf(loaded).connections).toHaveLength(1);

@@ -15,7 +15,7 @@ const meta = {
     docs: {
       description: {
         component:
-          'The connection’s state as a sentence in a `role="status"` live region, with the latest connection error. Each story drives it with a mock chat server.' +
+          'The connection’s state as a sentence in a `role="status"` live region; once something went wrong, a “Retry now” (or, disconnected for good, “Reconnect”) button that connects at once. The raw connection error shows only once disconnected for good (while retrying it is the tooltip). Each story drives it with a mock chat server.' +
           '\n\n**Usage** (inside a `ChatProvider`; the stylesheet is optional):\n\n' +
           '```tsx\nimport { ChatProvider, ConnectionStatus } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="wss://chat.example.com" username="ada">\n  <div className="rwc-chat">\n    <ConnectionStatus />\n  </div>\n</ChatProvider>\n```',
       },
@@ -74,7 +74,8 @@ export const Reconnecting: Story = {
   parameters: {
     docs: {
       description: {
-        story: 'The server drops the connection (1006) and stays down: the next attempt is 20 s away, counted down every second.',
+        story:
+          'The server drops the connection (1006) and stays down: the next attempt is 20 s away, counted down every second. “Retry now” would attempt at once.',
       },
     },
   },
@@ -98,6 +99,37 @@ export const Reconnecting: Story = {
     const first = seconds();
     await waitFor(() => expect(seconds()).toBeLessThan(first), { timeout: 2500 });
     await expect(status.querySelector('.rwc-visually-hidden')).toHaveTextContent(announced ?? '');
+    await expect(canvas.getByRole('button', { name: 'Retry now' })).toBeVisible();
+    await expect(status.querySelector('[data-error-kind]')).toBeNull();
+  },
+};
+
+export const RetryNow: Story = {
+  name: 'Retry now: connected at once',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The connection drops (1006) while the server keeps listening; the next attempt is 20 s away. The play presses “Retry now”: connected at once, and the button is gone.',
+      },
+    },
+  },
+  ...withMockChatServer(),
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)} reconnect={{ initialDelay: 20_000, random: () => 0.999 }}>
+      <ConnectionStatus {...args} />
+    </MockChatProvider>
+  ),
+  play: async ({ canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    await expectStatus(canvas, 'Connected');
+    chat.connections[0]?.socket.close({ code: 1006, reason: '', wasClean: false });
+    await expectStatus(canvas, /^Reconnecting in (19|20) s \(attempt 1\)/);
+    await userEvent.click(canvas.getByRole('button', { name: 'Retry now' }));
+    // Long before the 20 s were up.
+    await expectStatus(canvas, 'Connected');
+    await expect(chat.connections).toHaveLength(2);
+    await expect(canvas.queryByRole('button')).toBeNull();
   },
 };
 
@@ -144,17 +176,22 @@ export const Offline: Story = {
     chatServerOf(loaded).close({ code: 1006 });
     await expectStatus(canvas, 'Offline: waiting for the network');
     await expect(stateOf(canvas.getByRole('status'))).toBe('offline');
+    // The browser may be wrong about the network: the user can still try.
+    await expect(canvas.getByRole('button', { name: 'Retry now' })).toBeVisible();
   },
 };
 
 export const Disconnected: Story = {
-  parameters: { docs: { description: { story: 'The server closes normally (1000): the chat is over, no retry.' } } },
+  parameters: {
+    docs: { description: { story: 'The server closes normally (1000): the chat is over, no retry; “Reconnect” would start again.' } },
+  },
   ...withMockChatServer(),
   play: async ({ canvas, loaded }) => {
     await expectStatus(canvas, 'Connected');
     chatServerOf(loaded).close({ code: 1000, reason: 'Bye' });
     await expectStatus(canvas, 'Disconnected: the chat was closed');
     await expect(stateOf(canvas.getByRole('status'))).toBe('closed');
+    await expect(canvas.getByRole('button', { name: 'Reconnect' })).toBeVisible();
   },
 };
 
@@ -179,5 +216,6 @@ export const ConnectionError: Story = {
     await expect(status.querySelector('.rwc-connection-status__error')).toHaveAttribute('data-error-kind', 'syntax');
     await expect(stateOf(status)).toBe('closed');
     await expect(chatServerOf(loaded).connections).toHaveLength(0);
+    await expect(canvas.getByRole('button', { name: 'Reconnect' })).toBeVisible();
   },
 };

@@ -13,7 +13,7 @@ const meta = {
     docs: {
       description: {
         component:
-          'The message form: a labelled field (“Message”), a Send button and a character counter that describes the field. Enter sends, Shift+Enter starts a new line.' +
+          'The message form: a labelled field (“Message”), a Send button, and near the limit a character counter that describes the field. Enter sends, Shift+Enter starts a new line. It stays usable while disconnected, with a note that what is written will be sent when reconnected.' +
           '\n\n**Usage** (inside a `ChatProvider`; the stylesheet is optional):\n\n' +
           '```tsx\nimport { ChatProvider, MessageInput } from \'react-ws-chat\';\nimport \'react-ws-chat/styles.css\';\n\n<ChatProvider url="wss://chat.example.com" username="ada">\n  <div className="rwc-chat">\n    <MessageInput maxLength={500} onSend={(text) => console.log(text)} />\n  </div>\n</ChatProvider>\n```',
       },
@@ -33,22 +33,45 @@ type Story = StoryObj<typeof meta>;
 const signedIn = (chat: ReturnType<typeof chatServerOf>) => chat.waitForPacket((packet) => 'type' in packet && packet.type === 'username');
 
 export const Typing: Story = {
-  name: 'Typing, with the counter',
+  name: 'Typing, far from the limit',
   parameters: {
-    docs: { description: { story: 'A draft of five characters: the counter, which describes the field, says how many are left.' } },
+    docs: { description: { story: 'A draft of five characters: far from the 2000-character limit, no counter is shown or read.' } },
   },
   ...withMockChatServer(),
   play: async ({ args, canvas, loaded, userEvent }) => {
     await signedIn(chatServerOf(loaded));
     const field = canvas.getByRole('textbox', { name: 'Message' });
     await expect(field).toHaveAttribute('placeholder', 'Write a message');
-    await expect(field).toHaveAccessibleDescription('2000 characters left');
+    await expect(field).not.toHaveAttribute('aria-describedby');
 
     await userEvent.type(field, 'hello');
     await expect(field).toHaveValue('hello');
-    await expect(field).toHaveAccessibleDescription('1995 characters left');
-    await expect(canvas.getByText('1995 characters left')).toBeVisible();
+    await expect(field).not.toHaveAttribute('aria-describedby');
+    await expect(canvas.queryByText(/characters? left/)).toBeNull();
     await expect(args.onSend).not.toHaveBeenCalled();
+  },
+};
+
+export const NearTheLimit: Story = {
+  name: 'Near the limit, with the counter',
+  parameters: {
+    docs: {
+      description: {
+        story: '`maxLength={120}` and a draft of 30 characters: within the last 100, the counter shows and describes the field.',
+      },
+    },
+  },
+  args: { maxLength: 120 },
+  ...withMockChatServer(),
+  play: async ({ canvas, loaded, userEvent }) => {
+    await signedIn(chatServerOf(loaded));
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await userEvent.type(field, 'Thirty characters, near limit');
+    await userEvent.type(field, '!');
+    await expect(field).toHaveValue('Thirty characters, near limit!');
+    await expect(field).toHaveAccessibleDescription('90 characters left');
+    await expect(canvas.getByText('90 characters left')).toBeVisible();
+    await expect(field).toBeValid();
   },
 };
 
@@ -57,7 +80,7 @@ export const Sent: Story = {
   parameters: {
     docs: {
       description: {
-        story: 'A two-line message (Shift+Enter) sent with Enter: the field empties, keeps the focus, and the counter is full again.',
+        story: 'A two-line message (Shift+Enter) sent with Enter: the field empties and keeps the focus.',
       },
     },
   },
@@ -70,7 +93,7 @@ export const Sent: Story = {
     await waitFor(() => expect(args.onSend).toHaveBeenCalledWith('line one\nline two', expect.objectContaining({ own: true })));
     await expect(field).toHaveValue('');
     await expect(field).toHaveFocus();
-    await expect(field).toHaveAccessibleDescription('2000 characters left');
+    await expect(field).not.toHaveAttribute('aria-describedby');
     await receivedMessage(chat, 'line one\nline two');
   },
 };
@@ -177,6 +200,37 @@ export const Refused: Story = {
     await expect(field).toHaveValue('three');
     await expect(canvas.getByRole('alert')).toHaveTextContent('Not sent: too many messages are still waiting for the server.');
     await expect(field.closest('form')).toHaveAttribute('data-refused');
+  },
+};
+
+export const Disconnected: Story = {
+  name: 'Disconnected: still usable',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The connection drops (1006) and the next attempt is a minute away. The field stays usable: a note says what is written now will be sent when reconnected, and describes the field; a message sent meanwhile waits (`onSend` is called, the message is pending in the log).',
+      },
+    },
+  },
+  ...withMockChatServer(),
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)} reconnect={{ initialDelay: 60_000, random: () => 0.999 }}>
+      <MessageInput {...args} />
+    </MockChatProvider>
+  ),
+  play: async ({ args, canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    await signedIn(chat);
+    chat.close({ code: 1006 });
+    const note = 'Not connected: messages will be sent when reconnected.';
+    await waitFor(() => expect(canvas.getByText(note)).toBeVisible());
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await expect(field).toHaveAccessibleDescription(note);
+    await expect(field).toBeEnabled();
+    await userEvent.type(field, 'See you soon{Enter}');
+    await expect(args.onSend).toHaveBeenCalledWith('See you soon', expect.objectContaining({ status: 'pending' }));
+    await expect(field).toHaveValue('');
   },
 };
 

@@ -103,3 +103,29 @@ export const Duplicates: Story = {
     await expect(list.querySelectorAll('[data-unnamed]')).toHaveLength(2);
   },
 };
+
+export const Offline: Story = {
+  name: 'Offline: the last list known',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'The connection drops (1006) and the next attempt is a minute away: the list stays, as the last one known, dimmed and named “Users (offline)”.',
+      },
+    },
+  },
+  ...listing(['ada', 'bob', 'carol']),
+  render: (args, { loaded }) => (
+    <MockChatProvider chat={chatServerOf(loaded)} reconnect={{ initialDelay: 60_000, random: () => 0.999 }}>
+      <UserList {...args} />
+    </MockChatProvider>
+  ),
+  play: async ({ canvas, loaded }) => {
+    await waitFor(() => expect(itemTexts(getUsers(canvas))).toEqual(['ada (you)', 'bob', 'carol']));
+    chatServerOf(loaded).close({ code: 1006 });
+    const list = await canvas.findByRole('list', { name: 'Users (offline)' });
+    await expect(canvas.getByRole('heading', { name: 'Users (offline)', level: 2 })).toBeVisible();
+    await expect(list.closest('.rwc-user-list')).toHaveAttribute('data-offline');
+    await expect(itemTexts(list)).toEqual(['ada (you)', 'bob', 'carol']);
+  },
+};

@@ -15,7 +15,7 @@ describe('default strings', () => {
     expect(defaultChatStrings.disconnected(1000)).toBe('Disconnected: the chat was closed');
     expect(defaultChatStrings.disconnected(1001)).toBe('Disconnected: the server is going away');
     expect(defaultChatStrings.disconnected(1006)).toBe('Disconnected: the connection was lost');
-    expect(defaultChatStrings.disconnected(1008)).toBe('Disconnected: refused by the server. Wait a minute, then reload the page');
+    expect(defaultChatStrings.disconnected(1008)).toBe('Disconnected: refused by the server. Wait a minute, then reconnect');
     expect(defaultChatStrings.disconnected(1009)).toBe('Disconnected: a message was too big');
     expect(defaultChatStrings.disconnected(1011)).toBe('Disconnected: server error');
     expect(defaultChatStrings.disconnected(1012)).toBe('Disconnected: the server is restarting');

@@ -26,7 +26,7 @@ function Actions() {
         Leave
       </button>
       <button type="button" onClick={() => client?.reconnect()}>
-        Reconnect
+        App reconnect
       </button>
     </>
   );
@@ -43,16 +43,20 @@ const renderStatus = (ui: ReactNode = <ConnectionStatus />, options?: Parameters
   );
 
 const status = () => screen.getByRole('status');
-/** The state as a sighted user reads it: without the visually hidden copy, nor the error. */
+/** The state as a sighted user reads it: without the visually hidden copy, the error, nor the button. */
 const visibleText = () =>
   Array.from(status().children)
-    .filter((child) => !child.classList.contains('rwc-visually-hidden') && !child.hasAttribute('data-error-kind'))
+    .filter(
+      (child) => !child.classList.contains('rwc-visually-hidden') && !child.hasAttribute('data-error-kind') && child.tagName !== 'BUTTON',
+    )
     .map((child) => child.textContent)
     .join(' ');
-/** The state as assistive technology reads it: without what is aria-hidden, nor the error. */
+/** The status's button ("Retry now" or "Reconnect"), if any. */
+const action = () => status().querySelector('button');
+/** The state as assistive technology reads it: without what is aria-hidden, the error, nor the button. */
 const announcedText = () =>
   Array.from(status().children)
-    .filter((child) => child.getAttribute('aria-hidden') !== 'true' && !child.hasAttribute('data-error-kind'))
+    .filter((child) => child.getAttribute('aria-hidden') !== 'true' && !child.hasAttribute('data-error-kind') && child.tagName !== 'BUTTON')
     .map((child) => child.textContent)
     .join(' ');
 
@@ -75,7 +79,8 @@ describe('<ConnectionStatus>', () => {
     expect(status().textContent).toBe('Disconnecting…');
     await tick(20);
     expect(status().getAttribute('data-state')).toBe('closed');
-    expect(status().textContent).toBe('Disconnected: the chat was closed');
+    expect(visibleText()).toBe('Disconnected: the chat was closed');
+    expect(action()?.textContent).toBe('Reconnect');
   });
 
   it('shows disconnected with the number of a server close code that has no sentence, when it will not reconnect', async () => {
@@ -84,7 +89,7 @@ describe('<ConnectionStatus>', () => {
     act(() => chat.close({ code: 4321, reason: 'Kicked', wasClean: true }));
     await tick();
     expect(status().getAttribute('data-state')).toBe('closed');
-    expect(status().textContent).toBe('Disconnected (code 4321)');
+    expect(visibleText()).toBe('Disconnected (code 4321)');
   });
 
   it('asks strings.disconnected for the sentence, with the close code', async () => {
@@ -93,7 +98,7 @@ describe('<ConnectionStatus>', () => {
     await tick(20);
     act(() => chat.close({ code: 1008, reason: 'Too many messages', wasClean: true }));
     await tick();
-    expect(status().textContent).toBe('Gone (1008)');
+    expect(visibleText()).toBe('Gone (1008)');
     expect(disconnected).toHaveBeenLastCalledWith(1008);
   });
 
@@ -132,7 +137,9 @@ describe('<ConnectionStatus>', () => {
     expect(status().getAttribute('data-state')).toBe('reconnecting');
     expect(visibleText()).toBe('Reconnecting in 20 s (attempt 2)');
     expect(announcedText()).toBe('Reconnecting in 20 s (attempt 2)');
-    expect(status().querySelector('[data-error-kind="connection"]')).not.toBeNull();
+    // The failure is kept (the title), not shown beside the sentence while a retry is planned.
+    expect(status().title).toBe(`The WebSocket connection to '${chat.url}' failed.`);
+    expect(status().querySelector('[data-error-kind]')).toBeNull();
   });
 
   it('aligns the countdown to whole seconds of the time left', async () => {
@@ -161,7 +168,7 @@ describe('<ConnectionStatus>', () => {
     expect(clearIntervalSpy).not.toHaveBeenCalledWith(timer);
 
     startChatServer({ url: chat.url });
-    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fireEvent.click(screen.getByRole('button', { name: 'App reconnect' }));
     await tick(20);
     expect(status().textContent).toBe('Connected');
     expect(clearIntervalSpy).toHaveBeenCalledWith(timer);
@@ -184,7 +191,8 @@ describe('<ConnectionStatus>', () => {
     act(() => chat.close());
     await tick();
     expect(status().getAttribute('data-state')).toBe('offline');
-    expect(status().textContent).toBe('Offline: waiting for the network');
+    expect(visibleText()).toBe('Offline: waiting for the network');
+    expect(action()?.textContent).toBe('Retry now');
 
     startChatServer({ url: chat.url });
     onLine.mockReturnValue(true);
@@ -193,7 +201,7 @@ describe('<ConnectionStatus>', () => {
     });
     // The retry's attempt under way: still reconnecting (attempt 1), and it says what it does.
     expect(status().getAttribute('data-state')).toBe('reconnecting');
-    expect(status().textContent).toBe('Connecting…');
+    expect(visibleText()).toBe('Connecting…');
     await tick(20);
     expect(status().textContent).toBe('Connected');
   });
@@ -209,25 +217,72 @@ describe('<ConnectionStatus>', () => {
     expect(error?.textContent).toBe('Error: The server selected none of the offered sub-protocols (json).');
     expect(status().textContent).toBe(
       // The error explains the close, so the close code's meaning is not repeated before it.
-      'Disconnected Error: The server selected none of the offered sub-protocols (json).',
+      'Disconnected Error: The server selected none of the offered sub-protocols (json). Reconnect',
     );
   });
 
-  it('shows a connection error while waiting to retry, and clears it once connected', async () => {
+  it('keeps a connection error out of sight while waiting to retry (the title has it), and clears it once connected', async () => {
     const chat = startChatServer();
     chat.stop(); // nobody listens: the first attempt fails
     renderStatus(<ConnectionStatus />, { chat, reconnect: { initialDelay: 10_000, random: () => 0.5 } });
     await tick(20);
     expect(status().getAttribute('data-state')).toBe('reconnecting');
-    expect(status().querySelector('[data-error-kind="connection"]')?.textContent).toBe(
-      `Error: The WebSocket connection to '${chat.url}' failed.`,
-    );
+    expect(status().querySelector('[data-error-kind]')).toBeNull();
+    expect(status().textContent).not.toContain('Error');
+    expect(status().title).toBe(`The WebSocket connection to '${chat.url}' failed.`);
 
     startChatServer({ url: chat.url });
-    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
     await tick(20);
     expect(status().textContent).toBe('Connected');
-    expect(status().querySelector('[data-error-kind]')).toBeNull();
+    expect(status().hasAttribute('title')).toBe(false);
+  });
+
+  it('offers no button on the first attempt nor while connected', async () => {
+    renderStatus();
+    expect(action()).toBeNull();
+    await tick(20);
+    expect(status().getAttribute('data-state')).toBe('open');
+    expect(action()).toBeNull();
+  });
+
+  it('offers "Retry now" while a retry is pending: it attempts at once, with the backoff started over', async () => {
+    // delay = floor(0.99 * ceiling): 9 900 ms before attempt 1, 19 800 ms before attempt 2.
+    const { chat } = renderStatus(<ConnectionStatus />, { reconnect: { initialDelay: 10_000, random: () => 0.99 } });
+    await tick(20);
+    act(() => chat.close()); // 1006, and nobody listens any more
+    await tick(0);
+    expect(visibleText()).toBe('Reconnecting in 10 s (attempt 1)');
+    await tick(9900);
+    await tick(50);
+    expect(visibleText()).toBe('Reconnecting in 20 s (attempt 2)');
+
+    // Still down: the retry fails at once, and the next wait is the first one's again.
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(visibleText()).toBe('Connecting…');
+    await tick(50);
+    expect(visibleText()).toBe('Reconnecting in 10 s (attempt 1)');
+
+    // Back up: connected at once, not in 10 s.
+    startChatServer({ url: chat.url });
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    await tick(20);
+    expect(status().textContent).toBe('Connected');
+  });
+
+  it('offers "Reconnect" once disconnected for good, and connects with it', async () => {
+    const { chat } = renderStatus(<ConnectionStatus buttonClassName="act" />, { reconnect: false });
+    await tick(20);
+    act(() => chat.close({ code: 4321, reason: 'Kicked', wasClean: true }));
+    await tick();
+    expect(status().getAttribute('data-state')).toBe('closed');
+    const reconnect = screen.getByRole('button', { name: 'Reconnect' });
+    expect(reconnect.className).toBe('rwc-connection-status__action act');
+    startChatServer({ url: chat.url });
+    fireEvent.click(reconnect);
+    await tick(20);
+    expect(status().getAttribute('data-state')).toBe('open');
+    expect(action()).toBeNull();
   });
 
   it('takes every visible string from strings', async () => {
@@ -237,6 +292,9 @@ describe('<ConnectionStatus>', () => {
         connecting: 'Verbinde…',
         connected: 'Verbunden',
         reconnecting: (s, a) => `Neuer Versuch (${a}) in ${s} s`,
+        retryNow: 'Jetzt versuchen',
+        reconnect: 'Neu verbinden',
+        disconnected: () => 'Getrennt',
       },
     });
     expect(status().textContent).toBe('Verbinde…');
@@ -245,6 +303,11 @@ describe('<ConnectionStatus>', () => {
     act(() => chat.close());
     await tick(0);
     expect(visibleText()).toBe('Neuer Versuch (1) in 2 s');
+    expect(action()?.textContent).toBe('Jetzt versuchen');
+    fireEvent.click(screen.getByRole('button', { name: 'Leave' }));
+    await tick(20);
+    expect(visibleText()).toBe('Getrennt');
+    expect(action()?.textContent).toBe('Neu verbinden');
   });
 
   it('passes className and textClassName, and other props to the root', async () => {

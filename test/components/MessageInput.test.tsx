@@ -55,9 +55,11 @@ const sendButton = () => screen.getByRole('button', { name: 'Send' });
 const isMessage = (text: string) => (p: object) => 'type' in p && p.type === 'message' && 'text' in p && p.text === text;
 
 describe('<MessageInput>', () => {
-  it('is a form with a textarea labelled by a real label, a submit button, and a counter describing the field', () => {
+  it('is a form with a textarea labelled by a real label and a submit button; no counter far from the limit', () => {
     renderChat(<MessageInput />);
-    const textarea = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message', description: '2000 characters left' });
+    const textarea = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Message' });
+    expect(textarea.hasAttribute('aria-describedby')).toBe(false);
+    expect(screen.queryByText(/characters left/)).toBeNull();
     expect(textarea.tagName).toBe('TEXTAREA');
     expect(textarea.labels?.[0]?.textContent).toBe('Message');
     expect(textarea.labels?.[0]?.className).toContain('rwc-visually-hidden');
@@ -134,6 +136,29 @@ describe('<MessageInput>', () => {
     expect(screen.getByRole('textbox', { name: 'Message', description: '1 character left' })).toBe(field());
     await user.keyboard('{Enter}');
     expect(screen.getByRole('textbox', { name: 'Message', description: '3 characters left' })).toBe(field());
+  });
+
+  it('shows the count, and describes the field with it, only in the last 100 characters, or the last 10 % of a limit over 1000', () => {
+    const described = () => field().getAttribute('aria-describedby');
+    // The default limit (2000): the last 200.
+    const { rerender } = renderChat(<MessageInput value={'x'.repeat(1799)} onValueChange={() => {}} />);
+    expect(screen.queryByText(/characters? left/)).toBeNull();
+    expect(described()).toBeNull();
+    rerender(<MessageInput value={'x'.repeat(1800)} onValueChange={() => {}} />);
+    expect(screen.getByRole('textbox', { name: 'Message', description: '200 characters left' })).toBe(field());
+    // A short limit: the last 100 of 500.
+    rerender(<MessageInput value={'x'.repeat(399)} onValueChange={() => {}} maxLength={500} />);
+    expect(screen.queryByText(/characters? left/)).toBeNull();
+    rerender(<MessageInput value={'x'.repeat(400)} onValueChange={() => {}} maxLength={500} />);
+    expect(screen.getByRole('textbox', { name: 'Message', description: '100 characters left' })).toBe(field());
+    // 10 % of a long limit: the last 500 of 5000.
+    rerender(<MessageInput value={'x'.repeat(4499)} onValueChange={() => {}} maxLength={5000} />);
+    expect(screen.queryByText(/characters? left/)).toBeNull();
+    rerender(<MessageInput value={'x'.repeat(4500)} onValueChange={() => {}} maxLength={5000} />);
+    expect(screen.getByRole('textbox', { name: 'Message', description: '500 characters left' })).toBe(field());
+    rerender(<MessageInput value="" onValueChange={() => {}} maxLength={5000} />);
+    expect(screen.queryByText(/characters? left/)).toBeNull();
+    expect(described()).toBeNull();
   });
 
   it('enforces maxLength (default 2000) on the textarea', async () => {
@@ -249,6 +274,11 @@ describe('<MessageInput>', () => {
 
     expect(field().disabled).toBe(false);
     expect((sendButton() as HTMLButtonElement).disabled).toBe(false);
+    // Says so, beside and for the field.
+    expect(field().getAttribute('aria-describedby')).not.toBeNull();
+    expect(screen.getByRole('textbox', { name: 'Message', description: 'Not connected: messages will be sent when reconnected.' })).toBe(
+      field(),
+    );
     await user.type(field(), 'while away{Enter}');
     expect(field().value).toBe('');
     expect(ownMessages()).toEqual(['while away:pending']);
@@ -258,6 +288,8 @@ describe('<MessageInput>', () => {
     const { from } = await back.waitForPacket(isMessage('while away'));
     expect(from.name).toBe('ada');
     await waitFor(() => expect(ownMessages()).toEqual(['while away:delivered']));
+    expect(screen.queryByText(/Not connected/)).toBeNull();
+    expect(field().hasAttribute('aria-describedby')).toBe(false);
   });
 
   it('can be written to before the first connection opens', async () => {
@@ -268,6 +300,8 @@ describe('<MessageInput>', () => {
       </>,
     );
     expect(screen.getByRole('status', { name: 'ready state' }).textContent).toBe(String(ReadyState.CONNECTING));
+    // The first attempt is not a lost connection: no note.
+    expect(screen.queryByText(/Not connected/)).toBeNull();
     fireEvent.change(field(), { target: { value: 'early' } });
     fireEvent.keyDown(field(), { key: 'Enter', code: 'Enter', keyCode: 13 });
     expect(ownMessages()).toEqual(['early:pending']);
@@ -306,16 +340,25 @@ describe('<MessageInput>', () => {
   });
 
   it('takes every visible string from strings, and classes for each part', () => {
-    renderChat(<MessageInput className="f" textareaClassName="t" buttonClassName="b" counterClassName="c" labelClassName="l" showLabel />, {
-      strings: { messageLabel: 'Nachricht', send: 'Senden', messagePlaceholder: 'Schreiben', charactersLeft: (n) => `noch ${n}` },
-    });
-    const textarea = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Nachricht', description: 'noch 2000' });
+    renderChat(
+      <MessageInput
+        className="f"
+        textareaClassName="t"
+        buttonClassName="b"
+        counterClassName="c"
+        labelClassName="l"
+        showLabel
+        maxLength={20}
+      />,
+      { strings: { messageLabel: 'Nachricht', send: 'Senden', messagePlaceholder: 'Schreiben', charactersLeft: (n) => `noch ${n}` } },
+    );
+    const textarea = screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'Nachricht', description: 'noch 20' });
     expect(textarea.placeholder).toBe('Schreiben');
     expect(textarea.className).toBe('rwc-message-input__field t');
     expect(textarea.form?.className).toBe('rwc-message-input f');
     expect(textarea.labels?.[0]?.className).toBe('rwc-message-input__label l');
     expect(screen.getByRole('button', { name: 'Senden' }).className).toBe('rwc-message-input__send b');
-    expect(screen.getByText('noch 2000').className).toBe('rwc-message-input__counter c');
+    expect(screen.getByText('noch 20').className).toBe('rwc-message-input__counter c');
   });
 
   it('does not re-render when messages arrive', async () => {

@@ -1,7 +1,7 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Profiler } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UserList, useChatEntries } from '../../src/components/index.js';
+import { UserList, useChatContext, useChatEntries } from '../../src/components/index.js';
 import type { MockChatServer } from '../../src/testing/index.js';
 import { renderInChat, startChatServer, stopChatServers } from '../helpers/chat.js';
 
@@ -26,6 +26,16 @@ async function signedIn(chat: MockChatServer, name = 'ada') {
 async function showUsers(chat: MockChatServer, users: (string | null)[]) {
   act(() => chat.send({ type: 'userlist', users }));
   await waitFor(() => expect(within(usersList()).queryAllByRole('listitem')).toHaveLength(users.length));
+}
+
+/** A button that reconnects at once, as an app around the list would have. */
+function ReconnectButton() {
+  const { client } = useChatContext();
+  return (
+    <button type="button" onClick={() => client?.reconnect()}>
+      Reconnect
+    </button>
+  );
 }
 
 /** Shows how many messages the store holds: proof that a message arrived. */
@@ -86,6 +96,36 @@ describe('<UserList>', () => {
     await showUsers(chat, ['ada', 'bob']);
     expect(screen.getByText('2 users')).toBeTruthy();
     expect(usersList().closest('.rwc-user-list')?.hasAttribute('data-empty')).toBe(false);
+  });
+
+  it('says the list is the last one known once the connection is lost ("Users (offline)", data-offline), until connected again', async () => {
+    const { chat } = renderInChat(
+      <>
+        <UserList />
+        <ReconnectButton />
+      </>,
+      { reconnect: { initialDelay: 60_000 } },
+    );
+    await signedIn(chat);
+    await showUsers(chat, ['ada', 'bob']);
+    const root = () => usersList().closest('.rwc-user-list');
+    expect(root()?.hasAttribute('data-offline')).toBe(false);
+    act(() => chat.close());
+    const offline = await screen.findByRole('list', { name: 'Users (offline)' });
+    expect(offline.closest('.rwc-user-list')?.hasAttribute('data-offline')).toBe(true);
+    expect(screen.getByRole('heading', { level: 2, name: 'Users (offline)' })).toBeTruthy();
+    // Still listed, as last known.
+    expect(
+      within(offline)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['ada (you)', 'bob']);
+
+    const back = startChatServer({ url: chat.url });
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await back.waitForPacket((p) => 'type' in p && p.type === 'username');
+    await waitFor(() => expect(root()?.hasAttribute('data-offline')).toBe(false));
+    expect(screen.getByRole('list', { name: 'Users' })).toBe(usersList());
   });
 
   it('keeps stable, unique keys with duplicate names and nulls: rows keep their DOM nodes, no key warnings', async () => {

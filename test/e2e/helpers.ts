@@ -23,6 +23,8 @@ export interface ChatPageOptions {
   height?: string;
   /** Ceiling of the reconnect backoff, ms. */
   maxDelay?: number;
+  /** Ceiling of the first reconnect delay, ms. */
+  initialDelay?: number;
   /** Heartbeat interval and timeout, ms (default: off). */
   heartbeat?: number;
 }
@@ -56,6 +58,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   url.searchParams.set('name', options.name);
   if (options.height) url.searchParams.set('height', options.height);
   if (options.maxDelay !== undefined) url.searchParams.set('maxDelay', String(options.maxDelay));
+  if (options.initialDelay !== undefined) url.searchParams.set('initialDelay', String(options.initialDelay));
   if (options.heartbeat !== undefined) url.searchParams.set('heartbeat', String(options.heartbeat));
   await page.goto(url.href);
   return result;

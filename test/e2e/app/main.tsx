@@ -8,6 +8,7 @@
  *                                 test that reads every row asks for a tall one, which the chat then
  *                                 keeps even past the screen: `max-block-size: none` on .rwc-chat)
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
+ *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
  *
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
@@ -35,7 +36,11 @@ const server = params.get('server');
 const initialName = params.get('name') ?? 'guest';
 const height = params.get('height') ?? '400px';
 const maxDelay = params.get('maxDelay');
-const reconnect: ReconnectOptions | undefined = maxDelay ? { maxDelay: Number(maxDelay) } : undefined;
+const initialDelay = params.get('initialDelay');
+/** A number from the URL, or undefined (the backoff takes an undefined option as its default). */
+const msParam = (value: string | null) => (value ? Number(value) : undefined);
+const reconnect: ReconnectOptions | undefined =
+  maxDelay || initialDelay ? { maxDelay: msParam(maxDelay), initialDelay: msParam(initialDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
 
