@@ -48,8 +48,10 @@ export const ChatBoxRow = memo(function ChatBoxRow({
   const [content, name, title] = useMemo(
     () => [
       rowContent(entry, groupStart, strings, timeFormat, renderEntry),
-      message && strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date)),
-      message && timeFormat.full(message.date),
+      message
+        ? strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date))
+        : undefined,
+      message ? timeFormat.full(message.date) : undefined,
     ],
     [entry, message, groupStart, strings, timeFormat, renderEntry],
   );
@@ -57,8 +59,8 @@ export const ChatBoxRow = memo(function ChatBoxRow({
     <article
       aria-posinset={position}
       aria-setsize={size}
-      aria-label={name ?? undefined}
-      title={title ?? undefined}
+      aria-label={name}
+      title={title}
       className={cx('rwc-chatbox__row', className)}
       data-kind={entry.kind}
       data-group={groupStart ? 'start' : 'continue'}

@@ -41,7 +41,8 @@ export function createAnnouncementQueue(): AnnouncementQueue {
   const senders = new Set<string>();
   let unseen = 0;
   let toldUnseen = 0;
-  let at = Number.NEGATIVE_INFINITY;
+  // When it last spoke: as if an interval before the clock's zero, so the first one is due at once.
+  let at = -ANNOUNCE_INTERVAL_MS;
   return {
     update(entries, shown, now) {
       const change = log && log !== entries ? diffEntries(log, entries) : null;
