@@ -45,14 +45,15 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  * are in the DOM, so a 100 000-entry history costs what a screenful does), named by
  * `strings.messagesLabel`.
  *
- * - Every row is a `role="article"` with `aria-posinset` / `aria-setsize` (its place in the whole
+ * - Every row is an `<article>` with `aria-posinset` / `aria-setsize` (its place in the whole
  *   log). A message is named `strings.messageName(sender, text, time)` ("bob, 9:30 AM: hi"; the
  *   sender of an own message is `strings.ownSender`, "You") and has its full date as `title`.
  * - Screen readers hear new messages from a polite live region of its own (visually hidden), never
  *   from the rows, which come and go as the reader scrolls: messages of others appended to the log
- *   (not the user's own, not the log it mounted with), at most one announcement a second: one
- *   message as `strings.messageName(sender, text)`, several as `strings.newMessagesFrom(count,
- *   senders)`; and `strings.newMessages(n)` when the button appears or its count changes.
+ *   (not the user's own, not notices, not the log it mounted with), at most one announcement a
+ *   second: one message as `strings.messageName(sender, text)`, several as
+ *   `strings.newMessagesFrom(count, senders)`; while scrolled up, `strings.newMessages(n)` when the
+ *   button appears or its count changes, instead of the texts.
  * - Messages show the sender, the time (`<time dateTime>` in ISO 8601) and the text, whose spaces
  *   and line breaks are kept by the stylesheet (`.rwc-chatbox__text { white-space: pre-wrap }`).
  *   Consecutive messages of one sender form a group: rows carry `data-group="start"` or
