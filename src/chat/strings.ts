@@ -24,8 +24,17 @@ export interface ChatStrings {
   unnamedUser: string;
   /** The user count. */
   userCount: (count: number) => string;
-  /** The button that jumps to the newest message. */
+  /** The button that jumps to the newest message; also announced when it appears or its count changes. */
   newMessages: (count: number) => string;
+  /**
+   * A message as screen readers hear it: every row's accessible name, with its time ("bob, 9:30 AM:
+   * hi"), and the announcement of a lone new message, without (`time` undefined: "bob: hi").
+   */
+  messageName: (sender: string, text: string, time?: string) => string;
+  /** Who sent an own message, in its accessible name (no name shows over one's own messages). */
+  ownSender: string;
+  /** Announced for several new messages at once: how many, and their senders (each once, in order). */
+  newMessagesFrom: (count: number, senders: readonly string[]) => string;
   /**
    * "User NAME signed in at TIME". `<ChatBox>` shows the name direction-isolated (in a `<bdi>`): it
    * finds where the sentence puts it by calling it once more with a placeholder (U+FDD0), so keep
@@ -102,6 +111,11 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   unnamedUser: '(no name yet)',
   userCount: (count: number) => (count === 1 ? '1 user' : `${count} users`),
   newMessages: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
+  messageName: (sender: string, text: string, time?: string) => `${sender}${time ? `, ${time}` : ''}: ${text}`,
+  ownSender: 'You',
+  // "bob", "bob and eve", "bob, eve, and ann", "bob, eve, and 3 others".
+  newMessagesFrom: (count: number, senders: readonly string[]) =>
+    `${count} new messages from ${new Intl.ListFormat('en').format(senders.length > 3 ? [...senders.slice(0, 2), `${senders.length - 2} others`] : senders)}`,
   signedIn: (name: string, time: string) => `User ${name} signed in at ${time}`,
   renamed: (name: string) => `Your username has been set to ${name} because the name you chose is in use.`,
   nameChanged: (previous: string, name: string) => `${previous} is now ${name}`,
@@ -127,21 +141,27 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   sendRefused: 'Not sent: too many messages are still waiting for the server. Try again in a moment.',
 });
 
-/** Formats message times: `<time dateTime>` gets `iso`, the reader sees `time`. */
+/** Formats message times: `<time dateTime>` gets `iso`, the reader sees `time`, and `full` on hover. */
 export interface TimeFormat {
   readonly locale: string | undefined;
   /** The time of day, in the locale (e.g. "14:05" or "2:05 PM"). */
   time(date: number): string;
+  /** The date and time, in the locale (e.g. "Thursday, January 15, 2026 at 9:30 AM"): a message's `title`. */
+  full(date: number): string;
   /** The ISO 8601 form, for `<time dateTime>`. */
   iso(date: number): string;
 }
 
 /** A {@link TimeFormat} for `locale` (default: the host's), built once per locale. */
 export function createTimeFormat(locale?: string): TimeFormat {
-  const format = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+  const format = (options: Intl.DateTimeFormatOptions) => {
+    const formatter = new Intl.DateTimeFormat(locale, options);
+    return (date: number) => (isValidDate(date) ? formatter.format(date) : '');
+  };
   return {
     locale,
-    time: (date) => (isValidDate(date) ? format.format(date) : ''),
+    time: format({ hour: 'numeric', minute: '2-digit' }),
+    full: format({ dateStyle: 'full', timeStyle: 'short' }),
     iso: (date) => (isValidDate(date) ? new Date(date).toISOString() : ''),
   };
 }

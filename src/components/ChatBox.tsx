@@ -3,6 +3,7 @@
 import { useCallback, useId, useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { Virtualizer } from 'virtua';
 import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry } from '../chat/index.js';
+import { ChatBoxAnnouncer } from './ChatBoxAnnouncer.js';
 import { ChatBoxRow, type ChatBoxEntryInfo } from './ChatBoxRow.js';
 import { cx } from './cx.js';
 import { useChatBoxScroll } from './useChatBoxScroll.js';
@@ -42,14 +43,24 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
 /**
  * The chat log of the nearest `<ChatProvider>`: a virtualized `role="log"` (only the rows in view
  * are in the DOM, so a 100 000-entry history costs what a screenful does), named by
- * `strings.messagesLabel`, announced politely.
+ * `strings.messagesLabel`.
  *
+ * - Every row is an `<article>` with `aria-posinset` / `aria-setsize` (its place in the whole
+ *   log). A message is named `strings.messageName(sender, text, time)` ("bob, 9:30 AM: hi"; the
+ *   sender of an own message is `strings.ownSender`, "You") and has its full date as `title`.
+ * - Screen readers hear new messages from a polite live region of its own (visually hidden), never
+ *   from the rows, which come and go as the reader scrolls: messages of others appended to the log
+ *   (not the user's own, not notices, not the log it mounted with), at most one announcement a
+ *   second: one message as `strings.messageName(sender, text)`, several as
+ *   `strings.newMessagesFrom(count, senders)`; while scrolled up, `strings.newMessages(n)` when the
+ *   button appears or its count changes, instead of the texts.
  * - Messages show the sender, the time (`<time dateTime>` in ISO 8601) and the text, whose spaces
  *   and line breaks are kept by the stylesheet (`.rwc-chatbox__text { white-space: pre-wrap }`).
  *   Consecutive messages of one sender form a group: rows carry `data-group="start"` or
- *   `"continue"`, and a continuation's sender stays in the DOM for screen readers but gets
- *   `rwc-visually-hidden`. Own messages carry `data-own`; every message `data-status`
- *   (pending and sent also show `strings.pending` / `strings.sent`); every row `data-kind`.
+ *   `"continue"`; only a group's first row shows the sender and the time, and own messages never
+ *   show the sender: those stay in the DOM with `rwc-visually-hidden`. Own messages carry
+ *   `data-own`; every message `data-status` (pending and sent also show `strings.pending` /
+ *   `strings.sent`); every row `data-kind`.
  * - Sign-in and rename notices show `strings.signedIn` / `strings.renamed`.
  * - All text is rendered as text, never as HTML.
  * - Right-to-left: each sender and text has `dir="auto"` (its direction is its own first strong
@@ -57,7 +68,8 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   Hebrew, Arabic and English read in order in either page direction.
  * - While the reader is at the bottom, new entries keep the newest in view. Once they scroll up,
  *   new entries leave the view where it is (even when the store drops the oldest entries) and a
- *   `strings.newMessages(n)` button offers to jump to the newest; scrolling back down hides it.
+ *   `strings.newMessages(n)` button (n counts messages, not notices) offers to jump to the newest;
+ *   scrolling back down hides it.
  *   An own message written while scrolled up jumps to the bottom: the writer expects to see it.
  * - The log's `data-state` is `"empty"`, `"pinned"` (following the newest) or `"scrolled-up"`.
  *
@@ -92,6 +104,8 @@ export function ChatBox({
         key={entry.key}
         entry={entry}
         groupStart={startsGroup(entries[index - 1], entry, groupWindowMs)}
+        position={index + 1}
+        size={entries.length}
         strings={strings}
         timeFormat={timeFormat}
         renderEntry={renderEntry}
@@ -110,7 +124,9 @@ export function ChatBox({
         ref={logRef}
         role="log"
         aria-label={strings.messagesLabel}
-        aria-live="polite"
+        // Not a live region (a log's default): its rows come and go as the reader scrolls. The
+        // announcer below says what is new.
+        aria-live="off"
         aria-describedby={empty ? emptyId : undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
         tabIndex={0}
@@ -139,6 +155,7 @@ export function ChatBox({
           {strings.newMessages(unseen)}
         </button>
       )}
+      <ChatBoxAnnouncer entries={entries} unseen={unseen} strings={strings} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, type ReactNode } from 'react';
+import { memo, useMemo, type ReactNode } from 'react';
 import type { ChatEntry, ChatStrings, TimeFormat } from '../chat/index.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
@@ -17,6 +17,9 @@ export interface ChatBoxEntryInfo {
 export interface ChatBoxRowProps {
   entry: ChatEntry;
   groupStart: boolean;
+  /** The entry's place in the log (from 1) and the log's length: the row's `aria-posinset` and `aria-setsize`. */
+  position: number;
+  size: number;
   strings: ChatStrings;
   timeFormat: TimeFormat;
   renderEntry: ((entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode) | undefined;
@@ -31,11 +34,62 @@ export interface ChatBoxRowProps {
 const URL_PART = /[^/]+\/*|\/+/g;
 
 /**
- * One row of ChatBox: a message (sender, time, text, status) or a notice (sign-in, rename, name
- * change, leave), or what `renderEntry` makes of it inside ChatBox's row element. What users wrote
- * gets `dir="auto"` or a `<bdi>`. Memoized: a row re-renders only when its entry (by identity) or its group changes.
+ * One row of ChatBox, an `<article>` with its place in the whole log (virtualized: only some rows
+ * are in the DOM): a message (sender, time, text, status; named `strings.messageName(sender, text,
+ * time)`, its full date as `title`) or a notice (sign-in, rename, name change, leave), or what `renderEntry` makes of it
+ * inside ChatBox's row element. What users wrote gets `dir="auto"` or a `<bdi>`. Memoized: a row
+ * re-renders when its entry (by identity), its group, its place or the log's length changes, and
+ * its inside only for its entry or its group.
  */
-export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings, timeFormat, renderEntry, className }: ChatBoxRowProps) {
+export const ChatBoxRow = memo(function ChatBoxRow({
+  entry,
+  groupStart,
+  position,
+  size,
+  strings,
+  timeFormat,
+  renderEntry,
+  className,
+}: ChatBoxRowProps) {
+  const message = entry.kind === 'message' ? entry : null;
+  const [content, name, title] = useMemo(
+    () => [
+      rowContent(entry, groupStart, strings, timeFormat, renderEntry),
+      message
+        ? strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date))
+        : undefined,
+      message ? timeFormat.full(message.date) : undefined,
+    ],
+    [entry, message, groupStart, strings, timeFormat, renderEntry],
+  );
+  return (
+    <article
+      aria-posinset={position}
+      aria-setsize={size}
+      aria-label={name}
+      title={title}
+      className={cx('rwc-chatbox__row', className)}
+      data-kind={entry.kind}
+      data-group={groupStart ? 'start' : 'continue'}
+      data-own={flag(message?.own)}
+      data-status={message?.status}
+    >
+      {content}
+    </article>
+  );
+});
+
+/**
+ * The inside of a row. A message shows its sender and time on the first row of its group only, and
+ * never the user's own name: those stay in the DOM for screen readers, with `rwc-visually-hidden`.
+ */
+function rowContent(
+  entry: ChatEntry,
+  groupStart: boolean,
+  strings: ChatStrings,
+  timeFormat: TimeFormat,
+  renderEntry: ChatBoxRowProps['renderEntry'],
+): ReactNode {
   const message = entry.kind === 'message' ? entry : null;
   let content: ReactNode;
   if (renderEntry) {
@@ -43,10 +97,10 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
   } else if (message) {
     content = (
       <>
-        <span dir="auto" className={cx('rwc-chatbox__sender', !groupStart && 'rwc-visually-hidden')}>
+        <span dir="auto" className={cx('rwc-chatbox__sender', (!groupStart || message.own) && 'rwc-visually-hidden')}>
           {message.name}
         </span>{' '}
-        <time className="rwc-chatbox__time" dateTime={timeFormat.iso(message.date)}>
+        <time className={cx('rwc-chatbox__time', !groupStart && 'rwc-visually-hidden')} dateTime={timeFormat.iso(message.date)}>
           {timeFormat.time(message.date)}
         </time>{' '}
         <div dir="auto" className="rwc-chatbox__text">
@@ -78,15 +132,5 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
       </div>
     );
   }
-  return (
-    <div
-      className={cx('rwc-chatbox__row', className)}
-      data-kind={entry.kind}
-      data-group={groupStart ? 'start' : 'continue'}
-      data-own={flag(message?.own)}
-      data-status={message?.status}
-    >
-      {content}
-    </div>
-  );
-});
+  return content;
+}

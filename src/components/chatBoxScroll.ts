@@ -8,29 +8,37 @@ export interface EntriesChange {
   readonly trimmed: number;
   /** Entries appended at the end. */
   readonly added: number;
+  /** How many of them are messages (the rest are notices). */
+  readonly messages: number;
   /** Whether an appended entry is an own message (the user just wrote it). */
   readonly own: boolean;
   /** The log was emptied or replaced (a new connection's store). */
   readonly reset: boolean;
 }
 
+const RESET: EntriesChange = { trimmed: 0, added: 0, messages: 0, own: false, reset: true };
+
 export function diffEntries(previous: readonly ChatEntry[], next: readonly ChatEntry[]): EntriesChange {
   const first = next[0];
-  if (first === undefined) return { trimmed: 0, added: 0, own: false, reset: true };
+  if (first === undefined) return RESET;
   let trimmed = 0;
   if (previous.length > 0 && previous[0]?.key !== first.key) {
     // Keys are stable (an own message keeps its key when its status changes): find where the new
     // log starts in the old one. The search runs over the dropped entries only.
     trimmed = previous.findIndex((entry) => entry.key === first.key);
-    if (trimmed < 0) return { trimmed: 0, added: 0, own: false, reset: true };
+    if (trimmed < 0) return RESET;
   }
   const added = Math.max(0, next.length - (previous.length - trimmed));
+  let messages = 0;
   let own = false;
-  for (let i = next.length - added; i < next.length && !own; i++) {
+  for (let i = next.length - added; i < next.length; i++) {
     const entry = next[i];
-    own = entry?.kind === 'message' && entry.own;
+    if (entry?.kind === 'message') {
+      messages++;
+      own ||= entry.own;
+    }
   }
-  return { trimmed, added, own, reset: false };
+  return { trimmed, added, messages, own, reset: false };
 }
 
 /**

@@ -16,7 +16,7 @@ const DEFAULT_BOTTOM_THRESHOLD = 4;
 /**
  * What {@link useChatBoxScroll} gives ChatBox, in order: the refs for the log element (the scroll
  * container) and for the `Virtualizer` inside it; whether the view follows the newest entry; how
- * many entries were added since it stopped (0 while pinned); the `Virtualizer`'s `onScroll` (a move
+ * many messages were added since it stopped (0 while pinned); the `Virtualizer`'s `onScroll` (a move
  * up unpins, reaching the end pins) and `onResize` (a pinned view stays on the newest); and
  * `jumpToNewest` (pin, scroll to the newest, focus the log). The refs and functions are stable.
  * A tuple, as `useState`'s: an object's keys stay in the minified bundle.
@@ -33,8 +33,8 @@ export type ChatBoxScroll = [
 
 /**
  * ChatBox's scroll pinning. While pinned, every change of `entries` scrolls the log to its end
- * before paint; once the reader scrolls up, new entries are counted in `unseen` and the view stays
- * where it is, even when the store drops the oldest entries. An own message, or a new log, pins
+ * before paint; once the reader scrolls up, new messages (not notices) are counted in `unseen` and
+ * the view stays where it is, even when the store drops the oldest entries. An own message, or a new log, pins
  * again. `bottomThreshold` (default 4) is how close to the end, in pixels, counts as the bottom.
  *
  * The end is computed from virtua's model (see `chatBoxScroll.ts`), so scrolling reads no layout.
@@ -86,8 +86,9 @@ export function useChatBoxScroll(entries: readonly ChatEntry[], bottomThreshold 
         follow(true);
       } else if (!pinnedRef.current) {
         if (change.trimmed > 0 && listRef.current) keepPlace(element, listRef.current, change.trimmed);
-        if (change.added > 0) {
-          unseenRef.current += change.added;
+        // Messages only: a notice is not something to jump to.
+        if (change.messages > 0) {
+          unseenRef.current += change.messages;
           setUnseen(unseenRef.current);
         }
       }

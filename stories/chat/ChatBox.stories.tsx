@@ -1,9 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, waitFor, within } from 'storybook/test';
+import { createTimeFormat } from '../../src/chat/index.js';
 import { ChatBox, useSendMessage } from '../../src/components/index.js';
 import type { MockChatConnection, MockChatServer } from '../../src/testing/index.js';
 import { MockChatProvider } from '../support/ChatLayout.js';
-import { getLog, noticeStartingWith, rowWithText, rowsOf, scrollLogToTop } from '../support/play.js';
+import { announcerOf, getLog, noticeStartingWith, rowWithText, rowsOf, scrollLogToTop, shown } from '../support/play.js';
 import { chatServerOf, receivedMessage, withMockChatServer } from '../support/withMockChatServer.js';
 
 const meta = {
@@ -32,6 +33,9 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 const MINUTE = 60_000;
+const timeFormat = createTimeFormat();
+/** When the message of a row was sent, from its `<time dateTime>`. */
+const dateOf = (row: HTMLElement) => new Date(row.querySelector('time')!.dateTime).getTime();
 
 function welcome(server: MockChatServer, connection: MockChatConnection) {
   server.send({ type: 'id', id: 1 }, connection);
@@ -53,7 +57,9 @@ export const Empty: Story = {
     await expect(canvas.getByText('No messages yet')).toBeVisible();
     await expect(log).toHaveAccessibleDescription('No messages yet');
     await expect(log).toHaveAttribute('data-state', 'empty');
-    await expect(log).toHaveAttribute('aria-live', 'polite');
+    // The rows are not live; new messages are announced by a region of its own, there from the start.
+    await expect(log).toHaveAttribute('aria-live', 'off');
+    await expect(announcerOf(log).textContent).toBe('');
     await expect(rowsOf(log)).toHaveLength(0);
   },
 };
@@ -66,7 +72,7 @@ export const MessagesAndNotices: Story = {
     docs: {
       description: {
         story:
-          'Sign-in notices, a rename notice, a group of three messages from bob (one sender shown), eve’s reply with a line break, and an own message.',
+          'Sign-in notices, a rename notice, a group of three messages from bob (sender and time shown once), eve’s reply with a line break, and an own message (no name over it). Each message is an article named “sender, time: text”; hover one for its full date.',
       },
     },
   },
@@ -97,9 +103,26 @@ export const MessagesAndNotices: Story = {
       ),
     );
     await expect(['One', 'Two', 'Three'].map((text) => rowWithText(log, text)?.dataset.group)).toEqual(['start', 'continue', 'continue']);
-    // Only the first of the group shows the sender; all three keep it for screen readers.
+    // Only the first of the group shows the sender and the time; all three keep them for screen readers.
     await waitFor(() => expect(rowWithText(log, 'One')?.querySelector('.rwc-chatbox__sender')).toBeVisible());
-    await expect(rowWithText(log, 'Two')?.querySelector('.rwc-chatbox__sender')).toHaveClass('rwc-visually-hidden');
+    await expect(['One', 'Two', 'Three'].map((text) => shown(rowWithText(log, text)!.querySelector('.rwc-chatbox__sender')!))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    await expect(['One', 'Two', 'Three'].map((text) => shown(rowWithText(log, text)!.querySelector('time')!))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    const two = rowWithText(log, 'Two')!;
+    await expect(canvas.getByRole('article', { name: `bob, ${timeFormat.time(dateOf(two))}: Two` })).toBe(two);
+    await expect(two).toHaveAttribute('title', timeFormat.full(dateOf(two)));
+    // No own name over an own message: its time only; its name says “You”.
+    const own = rowWithText(log, 'Hi both')!;
+    await expect(shown(own.querySelector('.rwc-chatbox__sender')!)).toBe(false);
+    await expect(shown(own.querySelector('time')!)).toBe(true);
+    await expect(canvas.getByRole('article', { name: `You, ${timeFormat.time(dateOf(own))}: Hi both` })).toBe(own);
     // Line breaks are kept (pre-wrap): the bubble is two lines tall.
     const twoLines = rowWithText(log, 'First line\nsecond line')!.querySelector<HTMLElement>('.rwc-chatbox__text')!;
     await expect(getComputedStyle(twoLines).whiteSpace).toBe('pre-wrap');
@@ -185,7 +208,7 @@ export const OwnMessageDelivered: Story = {
   },
 };
 
-/** 40 messages, the log scrolled to its top, then 3 more: the reader has not seen them. */
+/** 40 messages, the log scrolled to its top, then a sign-in and 3 more messages: the reader has not seen them. */
 const scrolledUp = {
   ...withMockChatServer({
     autoRespond: false,
@@ -203,6 +226,8 @@ const scrolledUp = {
     await scrollLogToTop(log);
     await waitFor(() => expect(within(log).getByText('Message 1')).toBeVisible());
 
+    // A notice is no message: the button counts the three messages only.
+    chat.send({ type: 'username', id: 4, name: 'dan', date: Date.now() });
     sendMessages(chat, 41, 3, Date.now());
     const button = await canvas.findByRole('button', { name: '3 new messages' });
     // The view stayed where the reader left it.
@@ -218,14 +243,16 @@ export const NewMessagesWhileScrolledUp: Story = {
     docs: {
       description: {
         story:
-          'The reader scrolls up; three messages arrive and leave the view where it is, and a “3 new messages” button offers to jump to them.',
+          'The reader scrolls up; a sign-in and three messages arrive and leave the view where it is, and a “3 new messages” button (messages, not notices) offers to jump to them. Screen readers hear “3 new messages”.',
       },
     },
   },
   ...scrolledUp,
   play: async (context) => {
-    const { button } = await scrolledUp.play(context);
+    const { log, button } = await scrolledUp.play(context);
     await expect(button).toBeVisible();
+    // Announced, once a second at most: the count, not the three texts.
+    await waitFor(() => expect(announcerOf(log)).toHaveTextContent(/^3 new messages$/), { timeout: 3000 });
   },
 };
 

@@ -23,6 +23,16 @@ export async function expectStatus(canvas: Canvas, expected: string | RegExp) {
 /** The rendered rows of the log (virtualized: only those near the view). */
 export const rowsOf = (log: HTMLElement) => [...log.querySelectorAll<HTMLElement>('.rwc-chatbox__row')];
 
+/** ChatBox's live region: the one that announces new messages, beside the log (whose rows are not live). */
+export function announcerOf(log: HTMLElement): HTMLElement {
+  const region = log.parentElement?.querySelector<HTMLElement>(':scope > [aria-live="polite"]');
+  if (!region) throw new Error('No live region beside the log');
+  return region;
+}
+
+/** Whether an element takes room on screen: false for one hidden by `rwc-visually-hidden` (1 px, clipped). */
+export const shown = (element: Element) => element.getBoundingClientRect().width > 1;
+
 /** The text bubbles of the rendered rows. */
 export const bubblesOf = (log: HTMLElement) => [...log.querySelectorAll<HTMLElement>('.rwc-chatbox__text')];
 

@@ -176,7 +176,7 @@ describe('ChatBox in Chromium', () => {
     expect(rowWithText(log, text)!.querySelector('.rwc-chatbox__text')?.textContent).toBe(text);
   });
 
-  it('groups consecutive messages of a sender, keeping continuation senders for screen readers', async () => {
+  it('groups consecutive messages of a sender, with sender and time once per group (kept for screen readers)', async () => {
     const { chat, log } = await mount();
     const t = T0 + 3_600_000;
     chat.send(message('b1', { date: t }));
@@ -196,6 +196,11 @@ describe('ChatBox in Chromium', () => {
     expect(sender.textContent).toBe('bob');
     expect(sender.classList.contains('rwc-visually-hidden')).toBe(true);
     expect(rowWithText(log, 'b1')!.querySelector('.rwc-chatbox__sender')!.classList.contains('rwc-visually-hidden')).toBe(false);
+    // The time shows once per group; every message keeps its own for screen readers and on hover.
+    const timeHidden = (text: string) => rowWithText(log, text)!.querySelector('time')!.classList.contains('rwc-visually-hidden');
+    expect(['b1', 'b2', 'b3', 'c1', 'b4', 'b5'].map(timeHidden)).toEqual([false, true, true, false, false, false]);
+    expect(rowWithText(log, 'b2')!.querySelector('time')!.textContent).toBe(timeFormat.time(t + 10_000));
+    expect(rowWithText(log, 'b2')!.title).toBe(timeFormat.full(t + 10_000));
     // The sign-in notice stands alone.
     expect(rows(log)[0]!.dataset).toMatchObject({ kind: 'signin', group: 'start' });
   });
@@ -235,7 +240,10 @@ describe('ChatBox in Chromium', () => {
     expect(pending.hasAttribute('data-own')).toBe(true);
     expect(pending.dataset.status).toBe('pending');
     expect(pending.querySelector('.rwc-chatbox__status')?.textContent).toBe('Waiting to send');
+    // No own name over own messages (kept for screen readers); the time shows.
     expect(pending.querySelector('.rwc-chatbox__sender')?.textContent).toBe('ada');
+    expect(pending.querySelector('.rwc-chatbox__sender')?.classList.contains('rwc-visually-hidden')).toBe(true);
+    expect(pending.querySelector('time')?.classList.contains('rwc-visually-hidden')).toBe(false);
 
     await expect.poll(() => chat.connections.length).toBe(1);
     chat.send({ type: 'id', id: 1 });
@@ -346,6 +354,8 @@ describe('ChatBox in Chromium', () => {
 
     flood(chat, 3, 100);
     await expect.poll(() => newMessagesButton()?.textContent).toBe('3 new messages');
+    // A notice is no message: not counted.
+    chat.send({ type: 'username', id: 5, name: 'dan', date: T0 });
     flood(chat, 1, 103);
     await expect.poll(() => newMessagesButton()?.textContent).toBe('4 new messages');
     expect(log.scrollTop).toBe(scrollTop);

@@ -25,6 +25,18 @@ describe('default strings', () => {
     expect(defaultChatStrings.disconnected(4321)).toBe('Disconnected (code 4321)');
     expect(Object.isFrozen(defaultChatStrings)).toBe(true);
   });
+
+  it('name a message for screen readers, and summarise a burst by its senders', () => {
+    expect(defaultChatStrings.messageName('bob', 'hi there', '9:30 AM')).toBe('bob, 9:30 AM: hi there');
+    expect(defaultChatStrings.messageName('bob', 'hi there')).toBe('bob: hi there');
+    expect(defaultChatStrings.ownSender).toBe('You');
+    expect(defaultChatStrings.newMessagesFrom(2, ['bob'])).toBe('2 new messages from bob');
+    expect(defaultChatStrings.newMessagesFrom(5, ['bob', 'alice'])).toBe('5 new messages from bob and alice');
+    expect(defaultChatStrings.newMessagesFrom(6, ['bob', 'alice', 'eve'])).toBe('6 new messages from bob, alice, and eve');
+    expect(defaultChatStrings.newMessagesFrom(9, ['bob', 'alice', 'eve', 'ann', 'joe'])).toBe(
+      '9 new messages from bob, alice, and 3 others',
+    );
+  });
 });
 
 describe('createTimeFormat', () => {
@@ -35,6 +47,11 @@ describe('createTimeFormat', () => {
     expect(format.time(date)).toMatch(/^\d{1,2}:05\s?(AM|PM)$/);
     expect(createTimeFormat('de-DE').time(date)).toMatch(/^\d{2}:05$/);
     expect(createTimeFormat('ar-EG').time(date)).not.toBe(format.time(date));
+  });
+  it('gives the full date and time, for a message’s title', () => {
+    expect(createTimeFormat('en-US').full(date)).toMatch(/^Thursday, November 26, 2026 at \d{1,2}:05\s?(AM|PM)$/);
+    expect(createTimeFormat('de-DE').full(date)).toMatch(/^Donnerstag, 26\. November 2026 um \d{2}:05$/);
+    expect(createTimeFormat('en-US').full(Number.NaN)).toBe('');
   });
   it('never throws on a bad date', () => {
     const format = createTimeFormat('en-US');

@@ -23,13 +23,19 @@ afterEach(() => {
 const renderChatBox = (props: Parameters<typeof ChatBox>[0] = {}) => renderInChat(<ChatBox {...props} />);
 
 describe('ChatBox (jsdom)', () => {
-  it('is a polite, focusable log named by strings.messagesLabel', () => {
+  it('is a focusable log named by strings.messagesLabel, with a polite live region of its own from the first render', () => {
     renderChatBox();
     const log = screen.getByRole('log', { name: 'Messages' });
-    expect(log.getAttribute('aria-live')).toBe('polite');
+    // The virtualized rows are not live (a log's default): rows scrolled back into view are not news.
+    expect(log.getAttribute('aria-live')).toBe('off');
     expect(log.tabIndex).toBe(0);
     expect(log.classList.contains('rwc-chatbox__log')).toBe(true);
     expect(log.parentElement?.classList.contains('rwc-chatbox')).toBe(true);
+    const live = log.parentElement!.querySelectorAll('[aria-live="polite"]');
+    expect(live).toHaveLength(1);
+    expect(log.contains(live[0]!)).toBe(false);
+    expect(live[0]!.className).toBe('rwc-visually-hidden');
+    expect(live[0]!.textContent).toBe('');
   });
 
   it('takes its name from custom strings', () => {

@@ -24,15 +24,27 @@ const log = (n: number) => Array.from({ length: n }, () => entry());
 describe('diffEntries', () => {
   it('counts appended entries, and whether one is the user’s own', () => {
     const before = log(3);
-    expect(diffEntries(before, [...before, entry(), entry()])).toEqual({ trimmed: 0, added: 2, own: false, reset: false });
-    expect(diffEntries(before, [...before, entry(), entry(true)])).toEqual({ trimmed: 0, added: 2, own: true, reset: false });
+    expect(diffEntries(before, [...before, entry(), entry()])).toEqual({ trimmed: 0, added: 2, messages: 2, own: false, reset: false });
+    expect(diffEntries(before, [...before, entry(), entry(true)])).toEqual({ trimmed: 0, added: 2, messages: 2, own: true, reset: false });
     // An entry replaced in place (a status change) is no addition.
-    expect(diffEntries(before, [...before.slice(0, 2), { ...before[2]! }])).toEqual({ trimmed: 0, added: 0, own: false, reset: false });
+    expect(diffEntries(before, [...before.slice(0, 2), { ...before[2]! }])).toEqual({
+      trimmed: 0,
+      added: 0,
+      messages: 0,
+      own: false,
+      reset: false,
+    });
+  });
+
+  it('counts the appended messages apart from notices', () => {
+    const before = log(2);
+    const signin: ChatEntry = { kind: 'signin', key: `k${nextKey++}`, date: 0, senderId: 3, name: 'eve' };
+    expect(diffEntries(before, [...before, signin, entry(), signin])).toMatchObject({ added: 3, messages: 1, own: false });
   });
 
   it('counts entries the store dropped from the start', () => {
     const before = log(5);
-    expect(diffEntries(before, [...before.slice(2), entry()])).toEqual({ trimmed: 2, added: 1, own: false, reset: false });
+    expect(diffEntries(before, [...before.slice(2), entry()])).toEqual({ trimmed: 2, added: 1, messages: 1, own: false, reset: false });
   });
 
   it('reports an emptied or replaced log as a reset', () => {

@@ -1,5 +1,6 @@
-// Each component reads its own slice: a burst of messages renders <ChatBox> (once per publish) and
-// neither <UserList> nor <MessageInput>; typing renders <MessageInput> only.
+// Each component reads its own slice: a burst of messages renders <ChatBox> (once per publish, and
+// its announcer once more when it says so) and neither <UserList> nor <MessageInput>; typing renders
+// <MessageInput> only.
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Profiler, type ProfilerOnRenderCallback } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,10 @@ describe('render isolation', () => {
       for (let i = 0; i < 50; i++) server!.send({ type: 'message', id: 9, name: 'bob', text: `m${i}`, date: i });
     });
     await waitFor(() => expect(renders.ChatBox).toBeGreaterThan(settled.ChatBox!));
+    // The last of the burst's renders: the announcer's (a timer after the log's).
+    await waitFor(() =>
+      expect(document.querySelector('.rwc-chatbox > [aria-live="polite"]')?.textContent).toBe('50 new messages from bob'),
+    );
     expect(renders.UserList).toBe(settled.UserList);
     expect(renders.MessageInput).toBe(settled.MessageInput);
 
