@@ -398,7 +398,8 @@ describe("pacing to the server's rate", () => {
     chat.receive({ type: 'id', id: 7, ext: 1, rateMessages: 5, rateInterval: 1000 });
     return chat;
   }
-  const texts = (sent: readonly ClientPacket[]) => sent.map((packet) => (packet.type === 'message' ? packet.text : `name:${packet.name}`));
+  const texts = (sent: readonly ClientPacket[]) =>
+    sent.map((packet) => (packet.type === 'message' ? packet.text : packet.type === 'username' ? `name:${packet.name}` : packet.type));
   const statuses = (state: ChatState) => state.entries.map((entry) => (entry.kind === 'message' ? entry.status : entry.kind));
 
   it('sends the burst the rate allows (one token held back), then one frame per token, in order, pending until sent', () => {
