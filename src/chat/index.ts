@@ -1,12 +1,15 @@
 export type {
   ChatEntry,
   ChatError,
+  ChatGapEntry,
+  ChatHistoryState,
   ChatMessageEntry,
   ChatRenameEntry,
   ChatServerFeatures,
   ChatSignInEntry,
   ChatState,
 } from './ChatState.js';
+export { chatHistory, type ChatHistory, type ChatHistoryHooks, type ChatHistoryHost, type ChatHistoryOptions } from './chatHistory.js';
 export { ChatStore, type ChatConnection, type ChatListener, type ChatStoreOptions } from './ChatStore.js';
 export {
   DEFAULT_PUBLISH_INTERVAL_MS,

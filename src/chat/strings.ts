@@ -30,6 +30,8 @@ export interface ChatStrings {
   signedIn: (name: string, time: string) => string;
   /** The notice shown when the server gave another name; the name is isolated as in `signedIn`. */
   renamed: (name: string) => string;
+  /** Where the server no longer held part of what the user missed (`chatHistory()`'s gap entries). */
+  missingMessages: string;
   /** Status of an own message still waiting for a connection. */
   pending: string;
   /** Status of an own message on the wire, not yet echoed. */
@@ -85,6 +87,7 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   newMessages: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
   signedIn: (name: string, time: string) => `User ${name} signed in at ${time}`,
   renamed: (name: string) => `Your username has been set to ${name} because the name you chose is in use.`,
+  missingMessages: 'Some messages may be missing',
   pending: 'Waiting to send',
   sent: 'Sending',
   charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),

@@ -24,7 +24,7 @@ export interface ChatBoxRowProps {
 }
 
 /**
- * One row of ChatBox: a message (sender, time, text, status) or a sign-in / rename notice, or what
+ * One row of ChatBox: a message (sender, time, text, status), a sign-in / rename / gap notice, or what
  * `renderEntry` makes of it inside ChatBox's row element. What users wrote gets `dir="auto"` or a
  * `<bdi>`. Memoized: a row re-renders only when its entry (by identity) or its group changes.
  */
@@ -50,6 +50,8 @@ export const ChatBoxRow = memo(function ChatBoxRow({ entry, groupStart, strings,
         )}
       </>
     );
+  } else if (entry.kind === 'gap') {
+    content = <div className="rwc-chatbox__notice">{strings.missingMessages}</div>;
   } else {
     // The name in a <bdi> (empty if the sentence could not be cut): its direction never reorders the
     // sentence around it.
