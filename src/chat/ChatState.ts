@@ -72,10 +72,19 @@ export interface ChatHistoryState {
   readonly available: boolean;
   /** A catch-up (the recent history on joining, or what was missed after a reconnect) is on its way. */
   readonly catchingUp: boolean;
-  /** An older page was asked for (`ChatStore.loadOlder()`) and has not come yet. */
+  /** An older page was asked for (`loadOlder()`) and has not come yet. */
   readonly loadingOlder: boolean;
   /** Whether the server may hold older packets than the log shows: false once a page said it has none. */
   readonly more: boolean;
+  /**
+   * Ask the server for the page of history before the oldest packet shown; it is put at the start
+   * of the log when it comes (`loadingOlder` meanwhile; `more` false once there is nothing older).
+   * The same function in every state of one store.
+   *
+   * @returns whether it was asked: false while the server keeps no history (or the connection is
+   *   down), while a page or a catch-up is on its way, or when there is nothing older.
+   */
+  readonly loadOlder: () => boolean;
 }
 
 /** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */

@@ -10,7 +10,7 @@ import {
 } from '../protocol/index.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
-import type { ChatHistory, ChatHistoryHooks } from './chatHistory.js';
+import type { ChatHistory } from './chatHistory.js';
 
 /** Options of {@link ChatStore}. */
 export interface ChatStoreOptions {
@@ -95,12 +95,20 @@ export class ChatStore extends Subscribable<ChatListener> {
   readonly #nonceBase = Math.random().toString(36).slice(2, 10);
   /** This connection's frames through the server's rate (announced in `id`), or null: no pacing. */
   #pacer: Pacer | null | undefined;
-  /** The history (`options.history`): sees every frame first. */
-  readonly #history: ChatHistoryHooks | undefined;
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
-    this.#client = client;
+    // With history, the store reads its connection through it: it orders and completes what arrives.
+    this.#client =
+      options.history?.attach(
+        client,
+        (entries, start) => {
+          this.entries[start ? 'unshift' : 'push'](...entries);
+          this.#entriesChanged = true;
+          this.#scheduleFlush();
+        },
+        (history) => this.#set({ history }),
+      ) ?? client;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();
@@ -117,15 +125,6 @@ export class ChatStore extends Subscribable<ChatListener> {
       unknownPackets: 0,
       malformedPackets: 0,
       error: null,
-    });
-    this.#history = options.history?.attach({
-      receive: (value) => this.#packet(value),
-      insert: (entries, start) => {
-        this.entries[start ? 'unshift' : 'push'](...entries);
-        this.#entriesChanged = true;
-      },
-      send: (packet) => this.#client.sendJson(packet),
-      publish: (history) => this.#set({ history }),
     });
   }
 
@@ -197,17 +196,6 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (id !== null && this.#current('signedIn')) this.#pace(() => this.#sendPacket(encodeUsername(name, id, this.#now())));
   }
 
-  /**
-   * Ask the server for the page of history before the oldest packet shown (with `chatHistory()`,
-   * on a server that keeps history); it is put at the start of the log when it comes
-   * (`state.history` says while it loads, and when there is nothing older).
-   *
-   * @returns whether it was asked: false without history, while a page or a catch-up is on its way, or when there is nothing older.
-   */
-  loadOlder(): boolean {
-    return !!this.#history?.loadOlder();
-  }
-
   /** Publish pending changes now instead of at the next scheduled moment. */
   flush = (): void => {
     this.#cancelFlush?.();
@@ -228,11 +216,6 @@ export class ChatStore extends Subscribable<ChatListener> {
   // ---- incoming ---------------------------------------------------------------------------------
 
   #receive(value: unknown): void {
-    if (!this.#history?.receive(value)) this.#packet(value);
-    this.#scheduleFlush();
-  }
-
-  #packet(value: unknown): void {
     const result = decodeServerPacket(value);
     if (result.status === 'unknown') {
       this.#set({ unknownPackets: this.#current('unknownPackets') + 1 });
@@ -273,6 +256,7 @@ export class ChatStore extends Subscribable<ChatListener> {
           packet satisfies never;
       }
     }
+    this.#scheduleFlush();
   }
 
   /** The MDN flow: remember the id, ask for the name (rejoining with `session`), then send what waits, in order. */
@@ -325,7 +309,6 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
   #disconnected(): void {
-    this.#history?.closed();
     this.#set({ clientId: null, signedIn: false });
     // What waits for the rate goes again after the next sign-in (the new connection has its own).
     this.#pacer?.clear();

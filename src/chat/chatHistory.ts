@@ -1,38 +1,25 @@
+import type { Unsubscribe } from '../core/index.js';
 import { decodeServerPacket } from '../protocol/decodeServerPacket.js';
-import type { ClientHistoryPacket } from '../protocol/packets.js';
 import type { ChatEntry, ChatHistoryState } from './ChatState.js';
+import type { ChatConnection } from './ChatStore.js';
 
-/** What a {@link ChatHistory} gets of its store: the store's own handling, reached from outside. */
-export interface ChatHistoryHost {
-  /** Handle a packet (a parsed frame) as the store handles what arrives: decoded, then by type. */
-  receive(value: unknown): void;
-  /** Put frozen entries at the end of the log, or before all others (`start`); the log is trimmed to `maxEntries` when published. */
-  insert(entries: readonly ChatEntry[], start?: boolean): void;
-  /** Send a packet on the current connection. */
-  send(packet: ClientHistoryPacket): void;
-  /** Publish the history's state. */
-  publish(state: ChatHistoryState): void;
-}
-
-/** What the store calls of a {@link ChatHistory}. */
-export interface ChatHistoryHooks {
-  /** Sees every parsed frame first: true when it took it (a history reply, a live packet held or already shown). */
-  receive(value: unknown): boolean;
-  /** The connection closed. */
-  closed(): void;
-  /** Ask for an older page; false when there is nothing to ask (no history, one on its way, none older). */
-  loadOlder(): boolean;
-}
+/** Put frozen entries at the end of the store's log, or before all others (`start`); the log is trimmed to `maxEntries` when published. */
+export type InsertEntries = (entries: readonly ChatEntry[], start?: boolean) => void;
 
 /**
  * The history of the kit's protocol extension for a chat store: the value passed as
- * `ChatStoreOptions.history` (or `<ChatProvider history>`), so that a bundle without it carries none
- * of this code. It only speaks to a server whose `id` announced `history` (never to MDN's sample
+ * `ChatStoreOptions.history` (or `<ChatProvider history>`), so that a bundle without it carries
+ * none of this code. It only speaks to a server whose `id` announced `history` (never to MDN's sample
  * server, which would relay a request to every user).
  */
 export interface ChatHistory {
-  /** Start for one store: called once, by the store's constructor. */
-  attach(host: ChatHistoryHost): ChatHistoryHooks;
+  /**
+   * Start for one store (called once, by its constructor): returns the connection the store reads
+   * instead of `client`, which passes it what arrives in the room's order, each packet once.
+   * `insert` puts entries that are not packets in the log (sign-ins from the
+   * history, gaps, older pages); `publish` the history's state.
+   */
+  attach(client: ChatConnection, insert: InsertEntries, publish: (state: ChatHistoryState) => void): ChatConnection;
 }
 
 /** Options of {@link chatHistory}. */
@@ -56,16 +43,25 @@ export interface ChatHistoryOptions {
  * ```
  */
 export function chatHistory(options: ChatHistoryOptions = {}): ChatHistory {
-  return { attach: (host) => new HistorySync(host, Math.max(1, options.pageSize ?? 50), options.now ?? Date.now) };
+  return {
+    attach: (client, insert, publish) =>
+      new HistorySync(client, insert, publish, Math.max(1, options.pageSize ?? 50), options.now ?? Date.now).connection,
+  };
 }
+
+type Listener = (value: unknown, raw: never) => void;
 
 type Frame = Record<string, unknown>;
 type RoomFrame = Frame & { seq: number };
 
 /** One store's history: where its log stands in the room's sequence, and what arrived early. */
-class HistorySync implements ChatHistoryHooks {
-  readonly #host: ChatHistoryHost;
+class HistorySync {
+  readonly #client: ChatConnection;
+  readonly #insert: InsertEntries;
+  readonly #publish: (state: ChatHistoryState) => void;
   readonly #pageSize: number;
+  /** The store's `message` listeners: what they get is in order, each room packet once. */
+  readonly #listeners = new Set<Listener>();
   readonly #now: () => number;
   /** Keys of the entries made here: `h0`, `h1`... (the store's own start with `e`). */
   #nextKey = 0;
@@ -79,15 +75,56 @@ class HistorySync implements ChatHistoryHooks {
   #joined = 0;
   /** Live room packets that came while a catch-up is on its way: shown after it, in order. */
   #held: RoomFrame[] = [];
-  #state: ChatHistoryState = { available: false, catchingUp: false, loadingOlder: false, more: true };
+  #state: ChatHistoryState = { available: false, catchingUp: false, loadingOlder: false, more: true, loadOlder: () => this.#loadOlder() };
 
-  constructor(host: ChatHistoryHost, pageSize: number, now: () => number) {
-    this.#host = host;
+  constructor(
+    client: ChatConnection,
+    insert: InsertEntries,
+    publish: (state: ChatHistoryState) => void,
+    pageSize: number,
+    now: () => number,
+  ) {
+    this.#client = client;
+    this.#insert = insert;
+    this.#publish = publish;
     this.#pageSize = pageSize;
     this.#now = now;
   }
 
-  receive(value: unknown): boolean {
+  /** The connection the store reads: `client`, but for `message`, which comes through here. */
+  get connection(): ChatConnection {
+    const client = this.#client;
+    return {
+      on: ((type: string, listener: Listener): Unsubscribe =>
+        type === 'message' ? this.#listen(listener) : client.on(type as 'close', listener as never)) as ChatConnection['on'],
+      sendJson: (packet) => client.sendJson(packet),
+      ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
+    };
+  }
+
+  /** The store listens: from then on this follows the client's frames and closes. */
+  #listen(listener: Listener): Unsubscribe {
+    this.#listeners.add(listener);
+    this.#publish(this.#state);
+    const stops = [
+      this.#client.on('message', (value) => {
+        if (!this.#receive(value)) this.#emit(value);
+      }),
+      this.#client.on('close', () => this.#closed()),
+    ];
+    return () => {
+      this.#listeners.delete(listener);
+      for (const stop of stops) stop();
+    };
+  }
+
+  /** Pass a packet to the store, as if it had just arrived. */
+  #emit(value: unknown): void {
+    for (const listener of this.#listeners) listener(value, value as never);
+  }
+
+  /** Sees every frame first: true when it took it (a history reply, a live packet held or already shown). */
+  #receive(value: unknown): boolean {
     if (!isFrame(value)) return false;
     if (value.type === 'id') {
       this.#joinedAt(value);
@@ -108,16 +145,16 @@ class HistorySync implements ChatHistoryHooks {
     return !this.#advance(value.seq);
   }
 
-  closed(): void {
+  #closed(): void {
     // What was held never counts as shown: the next catch-up starts before it.
     this.#held = [];
     this.#set({ available: false, catchingUp: false, loadingOlder: false });
   }
 
-  loadOlder(): boolean {
+  #loadOlder(): boolean {
     const { available, catchingUp, loadingOlder, more } = this.#state;
     if (!available || catchingUp || loadingOlder || !more) return false;
-    this.#host.send({ type: 'history', before: this.#first || this.#joined + 1, limit: this.#pageSize });
+    this.#client.sendJson({ type: 'history', before: this.#first || this.#joined + 1, limit: this.#pageSize });
     this.#set({ loadingOlder: true });
     return true;
   }
@@ -131,7 +168,7 @@ class HistorySync implements ChatHistoryHooks {
     }
     this.#joined = seq;
     this.#held = [];
-    this.#host.send(this.#epoch === undefined ? { type: 'history' } : { type: 'history', after: this.#last, epoch: this.#epoch });
+    this.#client.sendJson(this.#epoch === undefined ? { type: 'history' } : { type: 'history', after: this.#last, epoch: this.#epoch });
     if (epoch !== this.#epoch) {
       // Another sequence (the first, or a restarted server's): positions start again.
       this.#epoch = epoch;
@@ -144,14 +181,14 @@ class HistorySync implements ChatHistoryHooks {
   /** A frame of the catch-up: its packets in order (a gap entry first where it says), then, when done, what was held. */
   #catchUp(frame: Frame): void {
     if (isSeq(frame.gap)) {
-      this.#host.insert([Object.freeze({ kind: 'gap', key: this.#key(), date: this.#now(), before: frame.gap })]);
+      this.#insert([Object.freeze({ kind: 'gap', key: this.#key(), date: this.#now(), before: frame.gap })]);
     }
     for (const packet of packetsOf(frame)) if (this.#advance(packet.seq)) this.#show(packet);
     if (frame.done !== true) return;
     this.#set({ catchingUp: false });
     const held = this.#held;
     this.#held = [];
-    for (const packet of held) if (this.#advance(packet.seq)) this.#host.receive(packet);
+    for (const packet of held) if (this.#advance(packet.seq)) this.#emit(packet);
   }
 
   /** An older page: the packets older than the log's oldest, put before it. */
@@ -170,7 +207,7 @@ class HistorySync implements ChatHistoryHooks {
     this.#first = oldest;
     // Nothing shown yet (an empty catch-up): the page is what is shown.
     if (this.#last === 0) this.#last = newest;
-    this.#host.insert(entries, true);
+    this.#insert(entries, true);
     this.#set({ loadingOlder: false, more: frame.more !== false });
   }
 
@@ -190,8 +227,8 @@ class HistorySync implements ChatHistoryHooks {
   #show(packet: RoomFrame): void {
     if (packet.type === 'userlist') return;
     const entry = packet.type === 'username' ? this.#entry(packet) : null;
-    if (entry) this.#host.insert([entry]);
-    else if (packet.type !== 'username' || decodeServerPacket(packet).status !== 'packet') this.#host.receive(packet);
+    if (entry) this.#insert([entry]);
+    else if (packet.type !== 'username' || decodeServerPacket(packet).status !== 'packet') this.#emit(packet);
   }
 
   /**
@@ -219,7 +256,7 @@ class HistorySync implements ChatHistoryHooks {
 
   #set(patch: Partial<ChatHistoryState>): void {
     this.#state = Object.freeze({ ...this.#state, ...patch });
-    this.#host.publish(this.#state);
+    this.#publish(this.#state);
   }
 }
 

@@ -75,7 +75,7 @@ export interface ChatProviderProps {
    * The room's history (protocol extension): `chatHistory()` (from `react-ws-chat`), so that its
    * code is bundled only by applications that use it. With it, the chat asks a server that keeps
    * history for the recent messages on joining and for what it missed after a reconnect, shows each
-   * once and in order, marks where some may be missing, and loads older pages (`store.loadOlder()`).
+   * once and in order, marks where some may be missing, and loads older pages (`state.history.loadOlder()`).
    * Read when the connection's store is made (a new value on every render is fine). Default: none.
    */
   history?: ChatHistory | null;

@@ -69,7 +69,6 @@ describe('without chatHistory()', () => {
     expect(sent.map((packet) => packet.type)).toEqual(['username']);
     expect(log(store.getState().entries)).toEqual(['m7', 'm6', 'm7']);
     expect(store.getState().history).toBeUndefined();
-    expect(store.loadOlder()).toBe(false);
   });
 });
 
@@ -79,7 +78,7 @@ describe('chatHistory()', () => {
     receive({ type: 'id', id: 1 });
     receive({ type: 'history', packets: [message(1, 'forged')], done: true });
     expect(sent).toEqual([{ type: 'username', name: 'ada', id: 1, date: NOW }]);
-    expect(store.loadOlder()).toBe(false);
+    expect(store.getState().history?.loadOlder()).toBe(false);
     expect(store.getState().history).toMatchObject({ available: false });
     // A `history` frame there is nobody's reply: counted as unknown, not shown.
     expect(store.getState()).toMatchObject({ unknownPackets: 1, entries: [] });
@@ -212,23 +211,23 @@ describe('chatHistory()', () => {
     expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
   });
 
-  it('loadOlder() asks for the page before the oldest shown and puts it first; not while one is on its way, nor when there is none', () => {
+  it('history.loadOlder() asks for the page before the oldest shown and puts it first; not while one is on its way, nor when there is none', () => {
     const { store, sent, receive, join } = setup();
     join(1, 10);
-    expect(store.loadOlder()).toBe(false); // the catch-up first
+    expect(store.getState().history?.loadOlder()).toBe(false); // the catch-up first
     receive(frame([message(9), message(10)], { done: true }));
-    expect(store.loadOlder()).toBe(true);
+    expect(store.getState().history?.loadOlder()).toBe(true);
     expect(sent.at(-1)).toEqual({ type: 'history', before: 9, limit: 50 });
     expect(store.getState().history).toMatchObject({ loadingOlder: true });
-    expect(store.loadOlder()).toBe(false);
+    expect(store.getState().history?.loadOlder()).toBe(false);
     // Overlapping the log: only what is older is put first.
     receive(frame([message(7), message(8), message(9)], { before: 9, more: true }));
     expect(log(store.getState().entries)).toEqual(['m7', 'm8', 'm9', 'm10']);
-    expect(store.loadOlder()).toBe(true);
+    expect(store.getState().history?.loadOlder()).toBe(true);
     expect(sent.at(-1)).toEqual({ type: 'history', before: 7, limit: 50 });
     receive(frame([{ type: 'username', id: 9, name: 'bob', date: NOW, seq: 5 }, message(6)], { before: 7, more: false }));
     expect(log(store.getState().entries)).toEqual(['signin:bob', 'm6', 'm7', 'm8', 'm9', 'm10']);
     expect(store.getState().history).toMatchObject({ loadingOlder: false, more: false });
-    expect(store.loadOlder()).toBe(false);
+    expect(store.getState().history?.loadOlder()).toBe(false);
   });
 });
