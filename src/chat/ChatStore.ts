@@ -100,15 +100,11 @@ export class ChatStore extends Subscribable<ChatListener> {
     super();
     // With history, the store reads its connection through it: it orders and completes what arrives.
     this.#client =
-      options.history?.attach(
-        client,
-        (entries, start) => {
-          this.entries[start ? 'unshift' : 'push'](...entries);
-          this.#entriesChanged = true;
-          this.#scheduleFlush();
-        },
-        (history) => this.#set({ history }),
-      ) ?? client;
+      options.history?.attach(client, (entries, start, history) => {
+        this.entries[start ? 'unshift' : 'push'](...entries);
+        this.#entriesChanged = true;
+        this.#set({ history });
+      }) ?? client;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();
@@ -268,7 +264,8 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   #message(packet: MessagePacket): void {
     const nonce = packet.nonce;
-    if (nonce !== undefined && this.#seenNonces.has(nonce)) return;
+    // (No undefined is ever in the set.)
+    if (this.#seenNonces.has(nonce as string)) return;
     const own = this.#matchOwn(packet);
     if (nonce !== undefined) this.#rememberNonce(nonce);
     if (own) {
@@ -299,12 +296,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   }
 
   #rememberNonce(nonce: string): void {
-    this.#seenNonces.add(nonce);
-    // Bounded: only recent resends can repeat a nonce.
-    if (this.#seenNonces.size > this.#maxEntries * 2) {
-      const oldest = this.#seenNonces.values().next().value;
-      if (oldest !== undefined) this.#seenNonces.delete(oldest);
-    }
+    // Bounded: only recent resends can repeat a nonce. (Never empty here: its first is the oldest.)
+    if (this.#seenNonces.add(nonce).size > this.#maxEntries * 2) this.#seenNonces.delete(this.#seenNonces.values().next().value as string);
   }
 
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */

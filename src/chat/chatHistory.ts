@@ -3,8 +3,12 @@ import { decodeServerPacket } from '../protocol/decodeServerPacket.js';
 import type { ChatEntry, ChatHistoryState } from './ChatState.js';
 import type { ChatConnection } from './ChatStore.js';
 
-/** Put frozen entries at the end of the store's log, or before all others (`start`); the log is trimmed to `maxEntries` when published. */
-export type InsertEntries = (entries: readonly ChatEntry[], start?: boolean) => void;
+/**
+ * How a {@link ChatHistory} changes its store: frozen entries put at the end of the log, or before
+ * all others (`start`; the log is trimmed to `maxEntries` when published), and the history's state
+ * published.
+ */
+export type UpdateStore = (entries: readonly ChatEntry[], start: boolean, state: ChatHistoryState) => void;
 
 /**
  * The history of the kit's protocol extension for a chat store: the value passed as
@@ -16,10 +20,10 @@ export interface ChatHistory {
   /**
    * Start for one store (called once, by its constructor): returns the connection the store reads
    * instead of `client`, which passes it what arrives in the room's order, each packet once.
-   * `insert` puts entries that are not packets in the log (sign-ins from the
-   * history, gaps, older pages); `publish` the history's state.
+   * `update` puts entries that are not packets in the log (sign-ins from the history, gaps, older
+   * pages) and publishes the history's state.
    */
-  attach(client: ChatConnection, insert: InsertEntries, publish: (state: ChatHistoryState) => void): ChatConnection;
+  attach(client: ChatConnection, update: UpdateStore): ChatConnection;
 }
 
 /** Options of {@link chatHistory}. */
@@ -35,7 +39,7 @@ export interface ChatHistoryOptions {
  * reconnect, for exactly what it missed (from the last `seq` it showed); it shows every room packet
  * once and in the room's order, whatever arrives twice or early; it puts a gap entry ("some messages
  * may be missing") where the server says it no longer held something; sign-ins from the history are
- * entries marked `history`, not new sign-ins; and `ChatStore.loadOlder()` prepends older pages.
+ * entries marked `history`, not new sign-ins; and `state.history.loadOlder()` prepends older pages.
  *
  * @example
  * ```tsx
@@ -44,8 +48,7 @@ export interface ChatHistoryOptions {
  */
 export function chatHistory(options: ChatHistoryOptions = {}): ChatHistory {
   return {
-    attach: (client, insert, publish) =>
-      new HistorySync(client, insert, publish, Math.max(1, options.pageSize ?? 50), options.now ?? Date.now).connection,
+    attach: (client, update) => new HistorySync(client, update, Math.max(1, options.pageSize ?? 50), options.now ?? Date.now).connection,
   };
 }
 
@@ -57,8 +60,7 @@ type RoomFrame = Frame & { seq: number };
 /** One store's history: where its log stands in the room's sequence, and what arrived early. */
 class HistorySync {
   readonly #client: ChatConnection;
-  readonly #insert: InsertEntries;
-  readonly #publish: (state: ChatHistoryState) => void;
+  readonly #update: UpdateStore;
   readonly #pageSize: number;
   /** The store's `message` listeners: what they get is in order, each room packet once. */
   readonly #listeners = new Set<Listener>();
@@ -77,16 +79,9 @@ class HistorySync {
   #held: RoomFrame[] = [];
   #state: ChatHistoryState = { available: false, catchingUp: false, loadingOlder: false, more: true, loadOlder: () => this.#loadOlder() };
 
-  constructor(
-    client: ChatConnection,
-    insert: InsertEntries,
-    publish: (state: ChatHistoryState) => void,
-    pageSize: number,
-    now: () => number,
-  ) {
+  constructor(client: ChatConnection, update: UpdateStore, pageSize: number, now: () => number) {
     this.#client = client;
-    this.#insert = insert;
-    this.#publish = publish;
+    this.#update = update;
     this.#pageSize = pageSize;
     this.#now = now;
   }
@@ -105,7 +100,7 @@ class HistorySync {
   /** The store listens: from then on this follows the client's frames and closes. */
   #listen(listener: Listener): Unsubscribe {
     this.#listeners.add(listener);
-    this.#publish(this.#state);
+    this.#update([], false, this.#state);
     const stops = [
       this.#client.on('message', (value) => {
         if (!this.#receive(value)) this.#emit(value);
@@ -256,7 +251,11 @@ class HistorySync {
 
   #set(patch: Partial<ChatHistoryState>): void {
     this.#state = Object.freeze({ ...this.#state, ...patch });
-    this.#publish(this.#state);
+    this.#update([], false, this.#state);
+  }
+
+  #insert(entries: readonly ChatEntry[], start = false): void {
+    this.#update(entries, start, this.#state);
   }
 }
 

@@ -9,7 +9,7 @@ export type {
   ChatSignInEntry,
   ChatState,
 } from './ChatState.js';
-export { chatHistory, type ChatHistory, type ChatHistoryOptions, type InsertEntries } from './chatHistory.js';
+export { chatHistory, type ChatHistory, type ChatHistoryOptions, type UpdateStore } from './chatHistory.js';
 export { ChatStore, type ChatConnection, type ChatListener, type ChatStoreOptions } from './ChatStore.js';
 export {
   DEFAULT_PUBLISH_INTERVAL_MS,
