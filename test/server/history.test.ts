@@ -195,6 +195,37 @@ describe('resume', () => {
   });
 });
 
+describe('a catch-up under a flood', () => {
+  it('closes a connection whose live packets outgrow maxBufferedAmount while its catch-up is read (1013), the others unharmed', async () => {
+    const history = new MemoryHistory(10_000, 60_000);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A backend that answers the catch-up only when the test says.
+    const slow: RoomHistory = {
+      position: () => history.position(),
+      append: (entry) => history.append(entry),
+      after: async (after, limit, now) => {
+        await gate;
+        return history.after(after, limit, now);
+      },
+      before: (before, limit, now) => history.before(before, limit, now),
+    };
+    const server = await startServer({ history: slow, maxBufferedAmount: 4000 });
+    const [writer, other] = (await TestClient.connectMany(server.url, 2)) as [TestClient, TestClient];
+    await writer.register('writer');
+    const reader = await TestClient.connect(server.url);
+    reader.send({ type: 'history' });
+    await barrier(reader, [writer]); // the request is in: its live packets (the barrier too) are held from here
+    for (let i = 0; i < 40; i++) writer.sendMessage(`${i} ${'x'.repeat(100)}`);
+    expect(await reader.closed).toEqual({ code: 1013, reason: 'Too far behind, try again later' });
+    release();
+    await other.waitFor((p) => typeof p.text === 'string' && p.text.startsWith('39 '), 'the flood at the other');
+    expect(frames(reader)).toEqual([]);
+  });
+});
+
 describe('older pages', () => {
   it('the latest `limit` packets before a position, bounded by historyPageSize, with `more` until the start', async () => {
     const server = await startServer({ historyPageSize: 4 });
