@@ -101,8 +101,10 @@ export class ChatStore extends Subscribable<ChatListener> {
     // With history, the store reads its connection through it: it orders and completes what arrives.
     this.#client =
       options.history?.attach(client, (entries, start, history) => {
-        this.entries[start ? 'unshift' : 'push'](...entries);
-        this.#entriesChanged = true;
+        if (entries[0]) {
+          this.entries[start ? 'unshift' : 'push'](...entries);
+          this.#entriesChanged = true;
+        }
         this.#set({ history });
       }) ?? client;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);

@@ -123,6 +123,17 @@ describe('chatHistory()', () => {
     expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
   });
 
+  it('keeps the entries slice (its identity) when only the history state changes', () => {
+    const { store, receive, join } = setup();
+    receive({ type: 'id', id: 1 });
+    receive(message(1));
+    const entries = store.getState().entries;
+    join(2, 1);
+    receive(frame([], { done: true }));
+    expect(store.getState().history).toMatchObject({ available: true, catchingUp: false });
+    expect(store.getState().entries).toBe(entries);
+  });
+
   it('puts a gap entry where the server says some packets are gone', () => {
     const { store, receive, join, close } = setup();
     join(1, 2);
