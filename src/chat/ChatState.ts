@@ -38,6 +38,11 @@ export interface ChatSignInEntry extends EntryBase {
   readonly kind: 'signin';
   readonly senderId: number;
   readonly name: string;
+  /**
+   * True when it came from the server's history (`chatHistory()`): a sign-in that happened before
+   * this user joined or while it was away, shown at its place in the log, not a new sign-in.
+   */
+  readonly history?: boolean;
 }
 
 /** "Your username has been set to NAME because the name you chose is in use." */
@@ -71,8 +76,39 @@ export interface ChatLeaveEntry extends EntryBase {
   readonly name: string;
 }
 
+/**
+ * "Some messages may be missing" (`chatHistory()` only): the server no longer held part of what this
+ * user missed (it was too old, or the server restarted and lost it). It stands where they were.
+ */
+export interface ChatGapEntry extends EntryBase {
+  readonly kind: 'gap';
+  /** The room's position (`seq`) of the first packet after the gap. */
+  readonly before: number;
+}
+
 /** One line of the chat log. */
-export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry | ChatNameChangeEntry | ChatLeaveEntry;
+export type ChatEntry = ChatMessageEntry | ChatSignInEntry | ChatRenameEntry | ChatNameChangeEntry | ChatLeaveEntry | ChatGapEntry;
+
+/** The history's state (`chatHistory()` only; see `ChatState.history`). */
+export interface ChatHistoryState {
+  /** Whether the current connection's server keeps history (it announced it in `id`). */
+  readonly available: boolean;
+  /** A catch-up (the recent history on joining, or what was missed after a reconnect) is on its way. */
+  readonly catchingUp: boolean;
+  /** An older page was asked for (`loadOlder()`) and has not come yet. */
+  readonly loadingOlder: boolean;
+  /** Whether the server may hold older packets than the log shows: false once a page said it has none. */
+  readonly more: boolean;
+  /**
+   * Ask the server for the page of history before the oldest packet shown; it is put at the start
+   * of the log when it comes (`loadingOlder` meanwhile; `more` false once there is nothing older).
+   * The same function in every state of one store.
+   *
+   * @returns whether it was asked: false while the server keeps no history (or the connection is
+   *   down), while a page or a catch-up is on its way, or when there is nothing older.
+   */
+  readonly loadOlder: () => boolean;
+}
 
 /** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */
 export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' });
@@ -110,4 +146,6 @@ export interface ChatState {
   readonly malformedPackets: number;
   /** The latest problem, or null. */
   readonly error: ChatError | null;
+  /** The history's state: absent without `chatHistory()` (`ChatStoreOptions.history`). */
+  readonly history?: ChatHistoryState;
 }

@@ -11,6 +11,7 @@ import {
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { createPresence, type Presence } from './createPresence.js';
 import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
+import type { ChatHistory } from './chatHistory.js';
 
 /** Options of {@link ChatStore}. */
 export interface ChatStoreOptions {
@@ -32,6 +33,11 @@ export interface ChatStoreOptions {
    * bound). Default 500.
    */
   maxUnconfirmed?: number;
+  /**
+   * The room's history (protocol extension): `chatHistory()`, so that a bundle without it carries
+   * none of its code. Without it the store shows what arrives live, as MDN's protocol has it.
+   */
+  history?: ChatHistory | null;
 }
 
 /**
@@ -95,7 +101,15 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
-    this.#client = client;
+    // With history, the store reads its connection through it: it orders and completes what arrives.
+    this.#client =
+      options.history?.attach(client, (entries, start, history) => {
+        if (entries[0]) {
+          this.entries[start ? 'unshift' : 'push'](...entries);
+          this.#entriesChanged = true;
+        }
+        this.#set({ history });
+      }) ?? client;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();
@@ -262,7 +276,8 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   #message(packet: MessagePacket): void {
     const nonce = packet.nonce;
-    if (nonce !== undefined && this.#seenNonces.has(nonce)) return;
+    // (No undefined is ever in the set.)
+    if (this.#seenNonces.has(nonce as string)) return;
     const own = this.#matchOwn(packet);
     if (nonce !== undefined) this.#rememberNonce(nonce);
     if (own) {
@@ -293,12 +308,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   }
 
   #rememberNonce(nonce: string): void {
-    this.#seenNonces.add(nonce);
-    // Bounded: only recent resends can repeat a nonce.
-    if (this.#seenNonces.size > this.#maxEntries * 2) {
-      const oldest = this.#seenNonces.values().next().value;
-      if (oldest !== undefined) this.#seenNonces.delete(oldest);
-    }
+    // Bounded: only recent resends can repeat a nonce. (Never empty here: its first is the oldest.)
+    if (this.#seenNonces.add(nonce).size > this.#maxEntries * 2) this.#seenNonces.delete(this.#seenNonces.values().next().value as string);
   }
 
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */

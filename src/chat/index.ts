@@ -2,6 +2,8 @@ export type {
   ChatEntry,
   ChatError,
   ChatLeaveEntry,
+  ChatGapEntry,
+  ChatHistoryState,
   ChatMessageEntry,
   ChatNameChangeEntry,
   ChatRenameEntry,
@@ -10,6 +12,7 @@ export type {
   ChatState,
 } from './ChatState.js';
 export { LEAVE_DELAY_MS } from './createPresence.js';
+export { chatHistory, type ChatHistory, type ChatHistoryOptions, type UpdateStore } from './chatHistory.js';
 export { ChatStore, type ChatConnection, type ChatListener, type ChatStoreOptions } from './ChatStore.js';
 export {
   DEFAULT_PUBLISH_INTERVAL_MS,

@@ -48,6 +48,8 @@ export interface ChatStrings {
   nameChanged: (previous: string, name: string) => string;
   /** "NAME left": a user left the chat; the name is isolated as in `signedIn`. */
   left: (name: string) => string;
+  /** Where the server no longer held part of what the user missed (`chatHistory()`'s gap entries). */
+  missingMessages: string;
   /** Status of an own message still waiting for a connection. */
   pending: string;
   /** Status of an own message on the wire, not yet echoed. */
@@ -120,6 +122,7 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   renamed: (name: string) => `Your username has been set to ${name} because the name you chose is in use.`,
   nameChanged: (previous: string, name: string) => `${previous} is now ${name}`,
   left: (name: string) => `${name} left`,
+  missingMessages: 'Some messages may be missing',
   pending: 'Waiting to send',
   sent: 'Sending',
   charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),

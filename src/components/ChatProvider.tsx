@@ -6,6 +6,7 @@ import {
   createTimeFormat,
   defaultChatStrings,
   type ChatConnection,
+  type ChatHistory,
   type ChatStrings,
   type Scheduler,
   type TimeFormat,
@@ -70,6 +71,14 @@ export interface ChatProviderProps {
    * noticed when the browser notices it.
    */
   heartbeat?: ClientFeature | false | null;
+  /**
+   * The room's history (protocol extension): `chatHistory()` (from `react-ws-chat`), so that its
+   * code is bundled only by applications that use it. With it, the chat asks a server that keeps
+   * history for the recent messages on joining and for what it missed after a reconnect, shows each
+   * once and in order, marks where some may be missing, and loads older pages (`state.history.loadOlder()`).
+   * Read when the connection's store is made (a new value on every render is fine). Default: none.
+   */
+  history?: ChatHistory | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -109,6 +118,7 @@ export function ChatProvider({
   strings,
   reconnect = true,
   heartbeat,
+  history,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -129,7 +139,7 @@ export function ChatProvider({
   });
   // One store per connection; without one (url null) a detached store keeps the UI's shape.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store lives as long as its connection; the name and limits apply through effects
-  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule }), [client]);
+  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule, history }), [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   // The heartbeat only while the server answers pings: it announced the extension (see the prop).
   // (Not passed to useWebSocketClient, whose options would take it back on every render.)

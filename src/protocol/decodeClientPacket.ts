@@ -1,5 +1,5 @@
 import { decodeObject, type FieldKind, type ShapeDecodeResult } from './decodeObject.js';
-import type { ClientMessagePacket, ClientUsernamePacket } from './packets.js';
+import type { ClientHistoryPacket, ClientMessagePacket, ClientUsernamePacket } from './packets.js';
 
 /**
  * A client packet as a server receives it. `id` and `date` are only kept when they are finite
@@ -8,7 +8,8 @@ import type { ClientMessagePacket, ClientUsernamePacket } from './packets.js';
  */
 export type DecodedClientPacket =
   | (Omit<ClientUsernamePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number })
-  | (Omit<ClientMessagePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number });
+  | (Omit<ClientMessagePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number })
+  | ClientHistoryPacket;
 
 /**
  * The outcome of decoding one object a client sent:
@@ -24,6 +25,8 @@ export type ClientDecodeResult = ShapeDecodeResult<DecodedClientPacket>;
 const SHAPES = {
   username: { name: 'string', id: 'number~', date: 'number~', session: 'string~' },
   message: { text: 'string', id: 'number~', date: 'number~', nonce: 'string?' },
+  // Extension (history): a position that is not a number is left out (the server checks the rest).
+  history: { after: 'number~', epoch: 'string~', before: 'number~', limit: 'number~' },
 } satisfies Readonly<Record<DecodedClientPacket['type'], Readonly<Record<string, FieldKind>>>>;
 
 /**

@@ -25,6 +25,18 @@ export interface IdPacket {
   readonly session?: string;
   readonly rateMessages?: number;
   readonly rateInterval?: number;
+  /**
+   * Extension (history): the server keeps the room's history and takes `history` requests; the
+   * value is the most packets one `history` reply holds. Absent: no history, send no `history`.
+   */
+  readonly history?: number;
+  /** Extension (history): the room's last `seq` when this connection joined; every packet it gets live has a greater one. */
+  readonly seq?: number;
+  /**
+   * Extension (history): names the room's sequence. A `seq` means something only within one epoch:
+   * a room that restarted without its history (the in-memory one) starts a new epoch.
+   */
+  readonly epoch?: string;
 }
 
 /** Sent only to the requester when the name it asked for is taken: `name` is the one it got instead. */
@@ -38,6 +50,8 @@ export interface RejectUsernamePacket {
 export interface UserListPacket {
   readonly type: 'userlist';
   readonly users: readonly (string | null)[];
+  /** Extension: its position in the room's sequence (see {@link RoomPacket}). */
+  readonly seq?: number;
 }
 
 /** Someone signed in with `name`, or changed its name to `name` (relayed to everyone, the sender included). */
@@ -51,6 +65,8 @@ export interface UsernamePacket {
   readonly rejoin?: boolean;
   /** Extension: the name this connection had before, when this is a rename (absent for a first name and a rejoin). */
   readonly previous?: string;
+  /** Extension: its position in the room's sequence (see {@link RoomPacket}). */
+  readonly seq?: number;
 }
 
 /** A chat message (relayed to everyone, the sender included); the server fills `name`. */
@@ -67,6 +83,8 @@ export interface MessagePacket {
    * echo, and lets a server drop a message resent after a reconnect.
    */
   readonly nonce?: string;
+  /** Extension: its position in the room's sequence (see {@link RoomPacket}). */
+  readonly seq?: number;
 }
 
 /** Anything the server sends. */
@@ -91,8 +109,44 @@ export interface ClientMessagePacket {
   readonly nonce?: string;
 }
 
+/**
+ * Extension (history), only to a server whose `id` announced `history`. Either a catch-up, answered
+ * with `history` replies up to the moment this connection joined, the last one `done`, and only
+ * then the live packets that came meanwhile:
+ * - `after` (with the `epoch` it belongs to): what the client missed since that `seq`;
+ * - neither: the room's recent history (a first join; how much is the server's choice);
+ * or an older page: `before`, the most recent `limit` (bounded by the server) packets before that `seq`.
+ */
+export interface ClientHistoryPacket {
+  readonly type: 'history';
+  readonly after?: number;
+  readonly epoch?: string;
+  readonly before?: number;
+  readonly limit?: number;
+}
+
 /** Anything the client sends. */
-export type ClientPacket = ClientUsernamePacket | ClientMessagePacket;
+export type ClientPacket = ClientUsernamePacket | ClientMessagePacket | ClientHistoryPacket;
+
+/** A packet the room broadcasts, with its position in the room's sequence (extension): what `history` replies hold. */
+export type RoomPacket = (UsernamePacket | MessagePacket | UserListPacket) & { readonly seq: number };
+
+/**
+ * Extension (history): a reply to the client's `history`, never sent to a client that did not ask
+ * (so not part of {@link ServerPacket}, the MDN packets). `packets` are oldest first.
+ * - A catch-up's replies (no `before`) come in order, the last one `done: true`; `gap: N` (on the
+ *   first) says packets before `seq` N that the client asked for are no longer held (or belong to
+ *   another epoch): some may be missing there.
+ * - An older page echoes `before`; `more: false` when the history holds nothing older.
+ */
+export interface HistoryPacket {
+  readonly type: 'history';
+  readonly packets: readonly RoomPacket[];
+  readonly gap?: number;
+  readonly done?: boolean;
+  readonly before?: number;
+  readonly more?: boolean;
+}
 
 /** Encode the name request the client sends on receiving its id. */
 export function encodeUsername(name: string, id: number, date: number = Date.now(), session?: string): ClientUsernamePacket {

@@ -7,7 +7,7 @@ import { WebSocket, type RawData } from 'ws';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { decodeClientPacket } from '../protocol/decodeClientPacket.js';
 import { PROTOCOL_EXTENSION_VERSION, type IdPacket } from '../protocol/packets.js';
-import type { ChatRoom, PeerLink, RoomMember, RoomMessage } from './ChatRoom.js';
+import type { ChatRoom, PeerLink, RoomHistoryRequest, RoomMember, RoomMessage } from './ChatRoom.js';
 import type { ResolvedChatServerOptions } from './options.js';
 import type { ChatServerStats, InvalidPacketKind } from './types.js';
 
@@ -38,6 +38,7 @@ export type ConnectionCounter = Extract<
   | 'slowConsumers'
   | 'pongs'
   | 'pingsIgnored'
+  | 'historyRequests'
 >;
 
 const INVALID_COUNTERS: Readonly<Record<InvalidPacketKind, ConnectionCounter>> = {
@@ -97,17 +98,21 @@ export class ChatConnection implements PeerLink {
     return this.#alive;
   }
 
-  /** Send a text frame, unless it is not open; a reader with more than `maxBufferedAmount` waiting is terminated instead. */
-  send(text: string): void {
+  /**
+   * Send a text frame, unless it is not open; a reader with more than `maxBufferedAmount` waiting is
+   * terminated instead. `sent` is called once the frame left (or was dropped).
+   */
+  send(text: string, sent?: () => void): void {
     const socket = this.#socket;
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.readyState !== WebSocket.OPEN) return sent?.();
     if (socket.bufferedAmount > this.#context.options.maxBufferedAmount) {
       this.#context.counters.slowConsumers++;
       this.#context.options.log({ type: 'slow-consumer', id: this.id, bufferedAmount: socket.bufferedAmount });
       socket.terminate();
-      return;
+      return sent?.();
     }
-    socket.send(text);
+    if (sent) socket.send(text, () => sent());
+    else socket.send(text);
   }
 
   /** Close with `code` (the one counted in `stats().closes`, unless the server closed it already). */
@@ -130,6 +135,7 @@ export class ChatConnection implements PeerLink {
       ext: PROTOCOL_EXTENSION_VERSION,
       session: this.member.session,
       ...(rateLimit && { rateMessages: rateLimit.messages, rateInterval: rateLimit.interval }),
+      ...this.#context.room.idFields(this.member),
     };
     this.send(JSON.stringify(packet));
   }
@@ -220,9 +226,31 @@ export class ChatConnection implements PeerLink {
       this.#countInvalid('malformed', result.message);
     } else if (result.packet.type === 'username') {
       this.#context.room.rename(this.member, result.packet);
+    } else if (result.packet.type === 'history') {
+      this.#history(result.packet);
     } else {
       this.#relay(result.packet);
     }
+  }
+
+  /**
+   * A `history` request (protocol extension) goes to the room when its positions are integers ≥ 0
+   * (`limit` ≥ 1); otherwise it is malformed. To a server that keeps no history, it is an unknown type.
+   */
+  #history(packet: RoomHistoryRequest): void {
+    if (!this.#context.options.history) {
+      this.#countInvalid('unknown-type', 'unknown packet type "history" (this server keeps no history)');
+      return;
+    }
+    const { after, before, limit } = packet;
+    const bad =
+      [after, before].some((n) => n !== undefined && !isPosition(n)) || (limit !== undefined && !(isPosition(limit) && limit >= 1));
+    if (bad) {
+      this.#countInvalid('malformed', '"history" packet: positions must be integers >= 0 and limit >= 1');
+      return;
+    }
+    this.#context.counters.historyRequests++;
+    void this.#context.room.history(this.member, packet);
   }
 
   /** A message within its bounds goes to the room; a text or nonce too long is an invalid frame. */
@@ -252,6 +280,10 @@ export class ChatConnection implements PeerLink {
       this.close(1007, 'Too many invalid packets');
     }
   }
+}
+
+function isPosition(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
 }
 
 function rawToString(data: RawData): string {

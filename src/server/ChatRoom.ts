@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 
 import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
-import type { MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
+import type { IdPacket, MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
+import { CatchUpQueue, type Recipient, catchUp, olderPage } from './catchUp.js';
 import { RecentKeys } from './RecentKeys.js';
+import type { HistoryPosition, RoomHistory } from './RoomHistory.js';
 import { DepartedSessions } from './sessions.js';
 import type { ChatServerEvent } from './types.js';
 
@@ -27,8 +29,11 @@ const REJOIN_CAPACITY = 10_000;
 export interface PeerLink {
   /** Whether what is sent now reaches the peer: false while its connection is closing or closed. */
   readonly open: boolean;
-  /** Send one text frame (a serialized packet). A link that is not open drops it. */
-  send(text: string): void;
+  /**
+   * Send one text frame (a serialized packet). A link that is not open drops it. `sent`, when
+   * given, is called once the frame left (or was dropped): a catch-up waits for it between frames.
+   */
+  send(text: string, sent?: () => void): void;
   /** Close the connection with `code` and `reason`; it leaves the room once closed ({@link ChatRoom.leave}). */
   close(code: number, reason: string): void;
 }
@@ -51,7 +56,7 @@ export interface RoomCounts {
 }
 
 /** What the room logs: its part of `ChatServerEvent`. */
-export type RoomEvent = Extract<ChatServerEvent, { type: 'username' | 'duplicate' }>;
+export type RoomEvent = Extract<ChatServerEvent, { type: 'username' | 'duplicate' | 'error' }>;
 
 /** Options of {@link ChatRoom}: the resolved server options it needs. */
 export interface ChatRoomOptions {
@@ -59,6 +64,12 @@ export interface ChatRoomOptions {
   readonly rejoinWindow: number;
   readonly dedupeWindow: number;
   readonly dedupeCapacity: number;
+  /** Where broadcast packets are kept for `history` requests, or null: none. */
+  readonly history: RoomHistory | null;
+  readonly historyOnJoin: number;
+  readonly historyPageSize: number;
+  /** The most bytes of live packets held for a member while its catch-up is sent; past it, it is closed with 1013. */
+  readonly maxBufferedAmount: number;
   /** The clock, in epoch milliseconds. */
   readonly now: () => number;
   /** Must not throw. */
@@ -71,8 +82,10 @@ export type RoomMessage = Extract<DecodedClientPacket, { type: 'message' }>;
 /** A name request as the connection decoded it. */
 export type RoomUsername = Extract<DecodedClientPacket, { type: 'username' }>;
 
-interface Member extends RoomMember {
-  readonly link: PeerLink;
+/** A `history` request as the connection decoded and checked it (positions are integers ≥ 0). */
+export type RoomHistoryRequest = Extract<DecodedClientPacket, { type: 'history' }>;
+
+interface Member extends RoomMember, Recipient {
   name: string | null;
   /** Its user rejoined on a new connection, which used its session up. */
   replaced: boolean;
@@ -92,9 +105,15 @@ export class ChatRoom {
   readonly #counts = { messagesRelayed: 0, duplicateMessages: 0, blankMessages: 0, usernames: 0, rejoins: 0 };
   #nextId = 1;
   #closing = false;
+  /** The last `seq` given; the sequence's epoch. */
+  #seq: number;
+  readonly #epoch: string;
 
-  constructor(options: ChatRoomOptions) {
+  /** `position`: where the history's sequence stands (`RoomHistory.position()`; none: a new one). */
+  constructor(options: ChatRoomOptions, position: HistoryPosition = { epoch: randomBytes(9).toString('base64url'), seq: 0 }) {
     this.#options = options;
+    this.#seq = position.seq;
+    this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
     this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
   }
@@ -106,7 +125,15 @@ export class ChatRoom {
 
   /** Admit a connection, with a new id and session, nameless until it asks for a name or writes. */
   join(link: PeerLink): RoomMember {
-    const member: Member = { id: this.#nextId++, session: randomBytes(16).toString('base64url'), link, name: null, replaced: false };
+    const member: Member = {
+      id: this.#nextId++,
+      session: randomBytes(16).toString('base64url'),
+      link,
+      name: null,
+      replaced: false,
+      joinSeq: this.#seq,
+      queue: null,
+    };
     this.#members.set(member.id, member);
     return member;
   }
@@ -120,12 +147,42 @@ export class ChatRoom {
     if (!left) return;
     this.#members.delete(left.id);
     if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
-    if (!this.#closing) this.broadcast(this.userlist());
+    if (!this.#closing) this.#broadcast(this.userlist());
   }
 
   /** The server is shutting down: members leave from now on without a `userlist` to the others, who are leaving too. */
   close(): void {
     this.#closing = true;
+  }
+
+  /** The history fields of `member`'s `id` (protocol extension): none when the room keeps no history. */
+  idFields(member: RoomMember): Pick<IdPacket, 'history' | 'seq' | 'epoch'> {
+    const found = this.#members.get(member.id);
+    if (!found || !this.#options.history) return {};
+    return { history: this.#options.historyPageSize, seq: found.joinSeq, epoch: this.#epoch };
+  }
+
+  /**
+   * A `history` request from a member: an older page (`before`), or a catch-up (join or resume),
+   * one at a time per member (another while one runs is ignored). Resolves when it is sent; never rejects.
+   */
+  async history(member: RoomMember, request: RoomHistoryRequest): Promise<void> {
+    const found = this.#members.get(member.id);
+    const { history, historyPageSize: pageSize, historyOnJoin, maxBufferedAmount, now } = this.#options;
+    if (!found || !history) return;
+    const context = { history, pageSize, now, onError: (error: Error) => this.#options.log({ type: 'error', id: found.id, error }) };
+    if (request.before !== undefined) {
+      await olderPage(found, context, request.before, request.limit ?? pageSize);
+      return;
+    }
+    if (found.queue) return;
+    const { after, epoch } = request;
+    const end = found.joinSeq;
+    // A position from another epoch (a restarted room) tells nothing: all of this one is missed.
+    const stale = after !== undefined && epoch !== this.#epoch;
+    const from = after === undefined ? Math.max(0, end - historyOnJoin) : stale ? 0 : Math.min(after, end);
+    found.queue = new CatchUpQueue(maxBufferedAmount);
+    await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
   }
 
   /** A `username` from a member: it gets the name it asked for, or the nearest free one. */
@@ -159,19 +216,33 @@ export class ChatRoom {
       if (this.#recent.has(key, time)) {
         this.#counts.duplicateMessages++;
         this.#options.log({ type: 'duplicate', id: found.id, nonce });
-        send(found, message);
+        deliver(found, JSON.stringify(message));
         return;
       }
       this.#recent.add(key, time);
     }
     this.#counts.messagesRelayed++;
-    this.broadcast(message);
+    this.#broadcast(message);
   }
 
-  /** Send `packet` to every member, in the order they came (serialized once). */
-  broadcast(packet: ServerPacket): void {
-    const text = JSON.stringify(packet);
-    for (const member of this.#members.values()) member.link.send(text);
+  /**
+   * Send `packet` to every member, in the order they came (serialized once), as the next packet of
+   * the room's sequence (its `seq`), kept in the history.
+   */
+  #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket): void {
+    const seq = ++this.#seq;
+    const text = JSON.stringify({ ...packet, seq });
+    const { history, now, log } = this.#options;
+    if (history) {
+      try {
+        Promise.resolve(history.append({ seq, at: now(), text })).catch((error: unknown) =>
+          log({ type: 'error', id: null, error: asError(error) }),
+        );
+      } catch (error) {
+        log({ type: 'error', id: null, error: asError(error) });
+      }
+    }
+    for (const member of this.#members.values()) deliver(member, text, seq);
   }
 
   /** The names of the members whose connection is open, in the order they came (null: none yet). */
@@ -202,8 +273,8 @@ export class ChatRoom {
     if (rejoin) this.#counts.rejoins++;
     // Extension fields only when they say something: `rejoin`, or the name it had (`previous`, a rename).
     const packet: UsernamePacket = { type: 'username', id: member.id, name, date };
-    this.broadcast(rejoin ? { ...packet, rejoin } : before !== null && before !== name ? { ...packet, previous: before } : packet);
-    this.broadcast(this.userlist());
+    this.#broadcast(rejoin ? { ...packet, rejoin } : before !== null && before !== name ? { ...packet, previous: before } : packet);
+    this.#broadcast(this.userlist());
   }
 
   /**
@@ -225,5 +296,15 @@ export class ChatRoom {
 }
 
 function send(member: Member, packet: ServerPacket): void {
-  member.link.send(JSON.stringify(packet));
+  deliver(member, JSON.stringify(packet));
+}
+
+/** Send a frame to `member`, or hold it while its catch-up is sent (`seq`: a room packet's). */
+function deliver(member: Member, text: string, seq?: number): void {
+  if (member.queue) member.queue.push(member.link, text, seq);
+  else member.link.send(text);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -18,6 +18,7 @@ Options:
   --host HOST            interface to listen on (default ${CHAT_SERVER_DEFAULTS.host}; 0.0.0.0 for all)
   --port PORT            port to listen on, 0 for any free one (default ${CHAT_SERVER_DEFAULTS.port})
   --allow-origin ORIGIN  accept only pages from ORIGIN (repeatable; default: any origin)
+  --history-limit N      packets the room's history keeps for catch-ups (default ${CHAT_SERVER_DEFAULTS.historyLimit}; 0: no history)
   --verbose              log connections, names, closes and rejected frames to stderr
   -h, --help             show this help
 `;
@@ -38,6 +39,7 @@ function parse(argv: string[]) {
         host: { type: 'string', default: CHAT_SERVER_DEFAULTS.host },
         port: { type: 'string', default: String(CHAT_SERVER_DEFAULTS.port) },
         'allow-origin': { type: 'string', multiple: true },
+        'history-limit': { type: 'string', default: String(CHAT_SERVER_DEFAULTS.historyLimit) },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -61,12 +63,15 @@ if (values.help) {
 const port = /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
 if (!(port >= 0 && port <= 65535)) fail(`--port must be a number from 0 to 65535, not "${values.port}"`, 2);
 if (values.host.trim() === '') fail('--host must not be empty', 2);
+const historyLimit = /^\d+$/.test(values['history-limit']) ? Number(values['history-limit']) : Number.NaN;
+if (!Number.isSafeInteger(historyLimit)) fail(`--history-limit must be a whole number, not "${values['history-limit']}"`, 2);
 
 let server;
 try {
   server = await createChatServer({
     host: values.host,
     port,
+    historyLimit,
     ...(values['allow-origin'] && { allowedOrigins: values['allow-origin'] }),
     ...(values.verbose && { log: (event: ChatServerEvent) => process.stderr.write(`${describe(event)}\n`) }),
   });

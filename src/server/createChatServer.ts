@@ -35,6 +35,7 @@ const NO_COUNTS: Readonly<Record<Counter, number>> = Object.freeze({
   pongs: 0,
   pingsIgnored: 0,
   rejoins: 0,
+  historyRequests: 0,
 });
 
 /**
@@ -73,7 +74,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
    */
   const counters: Record<Counter, number> = { ...NO_COUNTS };
   const closes: Record<string, number> = {};
-  const room = new ChatRoom(resolved);
+  const room = new ChatRoom(resolved, await resolved.history?.position());
   /** Open (and closing) connections, in the order they came. */
   const connections = new Set<ChatConnection>();
   const context = { options: resolved, room, counters };

@@ -1,6 +1,8 @@
 // The options of the reference chat server: what each means, its default, and the one place they
 // are checked (resolveOptions), so that the rest of the server reads resolved, valid values.
 import { DEFAULT_MAX_NAME_LENGTH } from '../protocol/names.js';
+import { MemoryHistory } from './MemoryHistory.js';
+import type { RoomHistory } from './RoomHistory.js';
 import type { ChatServerEvent } from './types.js';
 
 /**
@@ -61,10 +63,29 @@ export interface ChatServerOptions {
    * 2 min; 0 turns rejoining after a close off (a half-open connection is still taken over).
    */
   readonly rejoinWindow?: number;
-  /** How long (ms) a relayed message's (name, nonce) is remembered to drop a resend. Default 10 min. */
+  /**
+   * How long (ms) a relayed message's (name, nonce) is remembered to drop a resend. Default 10 min;
+   * never less than `historyMaxAge` (a resend of a message the history still replays is dropped).
+   */
   readonly dedupeWindow?: number;
-  /** The most (name, nonce) pairs remembered; the oldest are forgotten first. Default 10 000. */
+  /** The most (name, nonce) pairs remembered; the oldest are forgotten first. Default 10 000; never less than `historyLimit`. */
   readonly dedupeCapacity?: number;
+  /**
+   * The most broadcast packets the in-memory history keeps for catch-ups and older pages (protocol
+   * extension); the oldest are dropped first. Default 10 000; 0: no history (`id` announces none).
+   */
+  readonly historyLimit?: number;
+  /** How long (ms) the in-memory history keeps a packet. Default 1 h. */
+  readonly historyMaxAge?: number;
+  /** How many packets of recent history a joining client that asks for it gets. Default 100. */
+  readonly historyOnJoin?: number;
+  /** The most packets one `history` reply holds (an older page, or one frame of a catch-up). Default 200, at least 1. */
+  readonly historyPageSize?: number;
+  /**
+   * Another backend for the history (see {@link RoomHistory}), in place of the in-memory one that
+   * `historyLimit` and `historyMaxAge` bound; it bounds itself.
+   */
+  readonly history?: RoomHistory;
   /** A connection with more bytes than this waiting to be sent (a reader too slow) is terminated. Default 1 MiB. */
   readonly maxBufferedAmount?: number;
   /** How long (ms) {@link ChatServer.close} waits for closing handshakes before terminating. Default 2000. */
@@ -88,6 +109,10 @@ export const CHAT_SERVER_DEFAULTS = Object.freeze({
   rejoinWindow: 2 * 60_000,
   dedupeWindow: 10 * 60_000,
   dedupeCapacity: 10_000,
+  historyLimit: 10_000,
+  historyMaxAge: 60 * 60_000,
+  historyOnJoin: 100,
+  historyPageSize: 200,
   maxBufferedAmount: 1024 * 1024,
   shutdownTimeout: 2000,
 });
@@ -104,6 +129,10 @@ export interface ResolvedChatServerOptions {
   readonly rejoinWindow: number;
   readonly dedupeWindow: number;
   readonly dedupeCapacity: number;
+  /** The history backend, or null: none kept, none announced. */
+  readonly history: RoomHistory | null;
+  readonly historyOnJoin: number;
+  readonly historyPageSize: number;
   readonly maxBufferedAmount: number;
   readonly shutdownTimeout: number;
   /** With its backlog filled in; false: none. */
@@ -121,6 +150,8 @@ export function resolveOptions(options: ChatServerOptions): ResolvedChatServerOp
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`port must be an integer from 0 to 65535, not ${String(port)}`);
   }
+  const historyLimit = limit(options, 'historyLimit', 0);
+  const historyMaxAge = limit(options, 'historyMaxAge', 1);
   return {
     host: options.host ?? CHAT_SERVER_DEFAULTS.host,
     port,
@@ -130,8 +161,12 @@ export function resolveOptions(options: ChatServerOptions): ResolvedChatServerOp
     maxInvalidPackets: limit(options, 'maxInvalidPackets', 0),
     heartbeatInterval: limit(options, 'heartbeatInterval', 0),
     rejoinWindow: limit(options, 'rejoinWindow', 0),
-    dedupeWindow: limit(options, 'dedupeWindow', 0),
-    dedupeCapacity: limit(options, 'dedupeCapacity', 0),
+    // The dedupe covers the history: a resend of a message a catch-up can still replay is dropped.
+    dedupeWindow: Math.max(limit(options, 'dedupeWindow', 0), historyLimit > 0 ? historyMaxAge : 0),
+    dedupeCapacity: Math.max(limit(options, 'dedupeCapacity', 0), historyLimit),
+    history: options.history ?? (historyLimit > 0 ? new MemoryHistory(historyLimit, historyMaxAge) : null),
+    historyOnJoin: limit(options, 'historyOnJoin', 0),
+    historyPageSize: limit(options, 'historyPageSize', 1),
     maxBufferedAmount: limit(options, 'maxBufferedAmount', 0),
     shutdownTimeout: limit(options, 'shutdownTimeout', 0),
     rateLimit: rateOption(options),

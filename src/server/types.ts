@@ -80,6 +80,8 @@ export interface ChatServerStats {
   readonly pingsIgnored: number;
   /** Sign-ins of a user who came back with its session: relayed with `rejoin: true`. */
   readonly rejoins: number;
+  /** `history` requests taken (protocol extension): catch-ups and older pages. */
+  readonly historyRequests: number;
   /**
    * Closed connections by close code: the one the server closed with when it did (1001, 1007, 1008,
    * 1009...), else the one the client sent (1000...; 1005: none; 1006: dropped or terminated).

@@ -55,6 +55,8 @@ function notices(entries: readonly ChatEntry[]): string[] {
         return `-${entry.name}`;
       case 'rename':
         return `given ${entry.name}`;
+      case 'gap':
+        return 'gap';
       default:
         return `message ${entry.text}`;
     }

@@ -116,7 +116,7 @@ describe('the MDN flow', () => {
     receive({ type: 'username', id: 3, name: 'bob', date: 1234 });
     receive({ type: 'username', id: 4, name: 'bob', date: 1300, rejoin: true });
     receive({ type: 'username', id: 5, name: 'carol', date: 1400, rejoin: false });
-    expect(store.getState().entries.map((entry) => [entry.kind, entry.name])).toEqual([
+    expect(store.getState().entries.map((entry) => [entry.kind, entry.kind === 'gap' ? null : entry.name])).toEqual([
       ['signin', 'bob'],
       ['signin', 'carol'],
     ]);
@@ -398,7 +398,8 @@ describe("pacing to the server's rate", () => {
     chat.receive({ type: 'id', id: 7, ext: 1, rateMessages: 5, rateInterval: 1000 });
     return chat;
   }
-  const texts = (sent: readonly ClientPacket[]) => sent.map((packet) => (packet.type === 'message' ? packet.text : `name:${packet.name}`));
+  const texts = (sent: readonly ClientPacket[]) =>
+    sent.map((packet) => (packet.type === 'message' ? packet.text : packet.type === 'username' ? `name:${packet.name}` : packet.type));
   const statuses = (state: ChatState) => state.entries.map((entry) => (entry.kind === 'message' ? entry.status : entry.kind));
 
   it('sends the burst the rate allows (one token held back), then one frame per token, in order, pending until sent', () => {

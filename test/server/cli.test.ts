@@ -85,4 +85,15 @@ describe('CLI', { timeout: 20_000 }, () => {
     expect((await bad.exit).code).toBe(2);
     expect(bad.stderr).toContain('--port must be a number');
   });
+
+  it('--history-limit 0 runs without history (its id announces none); a bad one exits 2', async ({ expect }) => {
+    const cli = run(['--port', '0', '--history-limit', '0']);
+    const bad = run(['--history-limit', '1e3'], { bin: true });
+    const client = await TestClient.connect(await printedUrl(cli));
+    expect(client.received[0]).not.toHaveProperty('history');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+    expect((await bad.exit).code).toBe(2);
+    expect(bad.stderr).toContain('--history-limit must be a whole number');
+  });
 });

@@ -165,7 +165,11 @@ describe('heartbeat', () => {
     await threePings;
     expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
     expect(server.stats()).toMatchObject({ heartbeatTimeouts: 1, connections: 1 });
-    expect(await healthy.waitFor((p) => p.type === 'userlist', 'userlist after the timeout')).toEqual({ type: 'userlist', users: [null] });
+    expect(await healthy.waitFor((p) => p.type === 'userlist', 'userlist after the timeout')).toEqual({
+      type: 'userlist',
+      users: [null],
+      seq: expect.any(Number),
+    });
   });
 });
 

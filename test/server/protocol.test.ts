@@ -10,8 +10,9 @@ describe('connection', () => {
   it('gives ids from 1 up and selects the "json" sub-protocol', async () => {
     const server = await startServer();
     const [a, b] = [await TestClient.connect(server.url), await TestClient.connect(server.url)];
-    expect(a!.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String) }]);
-    expect(b!.received).toEqual([{ type: 'id', id: 2, ext: 1, session: expect.any(String) }]);
+    const history = { history: 200, seq: 0, epoch: expect.any(String) };
+    expect(a!.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String), ...history }]);
+    expect(b!.received).toEqual([{ type: 'id', id: 2, ext: 1, session: expect.any(String), ...history }]);
     // A secret per connection.
     expect((a!.received[0] as { session: string }).session).not.toBe((b!.received[0] as { session: string }).session);
     expect(a!.socket.protocol).toBe('json');
@@ -21,7 +22,19 @@ describe('connection', () => {
   it('announces its rate in id when it has one', async () => {
     const server = await startServer({ rateLimit: { messages: 5, interval: 2000 } });
     const client = await TestClient.connect(server.url);
-    expect(client.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String), rateMessages: 5, rateInterval: 2000 }]);
+    expect(client.received).toEqual([
+      {
+        type: 'id',
+        id: 1,
+        ext: 1,
+        session: expect.any(String),
+        rateMessages: 5,
+        rateInterval: 2000,
+        history: 200,
+        seq: 0,
+        epoch: expect.any(String),
+      },
+    ]);
   });
 
   it('serves a client that offers no sub-protocol, and picks "json" among several', async () => {
@@ -50,21 +63,21 @@ describe('the whole flow', () => {
     ada.sendUsername('Ada', NOW);
     await bob.waitFor((p) => p.type === 'userlist', 'first userlist');
     expect(ada.received.slice(1)).toEqual([
-      { type: 'username', id: 1, name: 'Ada', date: NOW },
-      { type: 'userlist', users: ['Ada', null] },
+      { type: 'username', id: 1, name: 'Ada', date: NOW, seq: 1 },
+      { type: 'userlist', users: ['Ada', null], seq: 2 },
     ]);
     expect(bob.received.slice(1)).toEqual(ada.received.slice(1));
 
     bob.sendUsername('Bob', NOW + 1);
     await ada.waitFor((p) => p.type === 'userlist' && (p.users as unknown[])[1] === 'Bob', 'userlist with Bob');
     expect(ada.received.slice(3)).toEqual([
-      { type: 'username', id: 2, name: 'Bob', date: NOW + 1 },
-      { type: 'userlist', users: ['Ada', 'Bob'] },
+      { type: 'username', id: 2, name: 'Bob', date: NOW + 1, seq: 3 },
+      { type: 'userlist', users: ['Ada', 'Bob'], seq: 4 },
     ]);
 
     // Exactly what MDN's client sends: no nonce, so none in the relay.
     ada.send({ type: 'message', text: 'Hello, Bob', id: 1, date: NOW + 2 });
-    const expected = { type: 'message', id: 1, name: 'Ada', text: 'Hello, Bob', date: NOW + 2 };
+    const expected = { type: 'message', id: 1, name: 'Ada', text: 'Hello, Bob', date: NOW + 2, seq: 5 };
     expect(await bob.waitFor((p) => p.type === 'message', 'relay at bob')).toEqual(expected);
     expect(await ada.waitFor((p) => p.type === 'message', 'echo at ada')).toEqual(expected);
     expect(ada.ofType('rejectusername')).toEqual([]);
@@ -82,8 +95,8 @@ describe('the whole flow', () => {
     await c.waitFor((p) => p.type === 'userlist', 'userlist', from);
     expect(withoutBarriers(c.received.slice(from))).toEqual([
       { type: 'rejectusername', id: 3, name: 'sam2' },
-      { type: 'username', id: 3, name: 'sam2', date: NOW },
-      { type: 'userlist', users: ['sam', null, 'sam2'] },
+      { type: 'username', id: 3, name: 'sam2', date: NOW, seq: expect.any(Number) },
+      { type: 'userlist', users: ['sam', null, 'sam2'], seq: expect.any(Number) },
     ]);
     await b.waitFor((p) => p.type === 'username' && p.name === 'sam2', 'sam2 at b');
     await barrier(a, [a, b, c]);
@@ -98,11 +111,12 @@ describe('the whole flow', () => {
 
     await a.close();
     const afterA = await b.waitFor((p) => p.type === 'userlist' && (p.users as unknown[]).length === 2, 'userlist without a');
-    expect(afterA).toEqual({ type: 'userlist', users: [null, 'sam2'] });
+    expect(afterA).toEqual({ type: 'userlist', users: [null, 'sam2'], seq: expect.any(Number) });
     await b.close();
     expect(await c.waitFor((p) => p.type === 'userlist' && (p.users as unknown[]).length === 1, 'userlist of c')).toEqual({
       type: 'userlist',
       users: ['sam2'],
+      seq: expect.any(Number),
     });
     expect(server.stats().closes).toEqual({ 1000: 2 });
   });
@@ -114,9 +128,9 @@ describe('the whole flow', () => {
     b.send({ type: 'message', text: 'early', id: 2, date: NOW });
     await a.waitFor((p) => p.type === 'message', 'message');
     expect(a.received.slice(1)).toEqual([
-      { type: 'username', id: 2, name: 'user2', date: expect.any(Number) },
-      { type: 'userlist', users: [null, 'user2'] },
-      { type: 'message', id: 2, name: 'user2', text: 'early', date: NOW },
+      { type: 'username', id: 2, name: 'user2', date: expect.any(Number), seq: 1 },
+      { type: 'userlist', users: [null, 'user2'], seq: 2 },
+      { type: 'message', id: 2, name: 'user2', text: 'early', date: NOW, seq: 3 },
     ]);
     expect(b.ofType('rejectusername')).toEqual([]);
   });
@@ -126,7 +140,7 @@ describe('the whole flow', () => {
     const a = await TestClient.connect(server.url);
     expect(await a.register('first')).toBe('first');
     expect(await a.register('second')).toBe('second');
-    expect(a.ofType('userlist').at(-1)).toEqual({ type: 'userlist', users: ['second'] });
+    expect(a.ofType('userlist').at(-1)).toEqual({ type: 'userlist', users: ['second'], seq: 4 });
     expect(await a.register('   ')).toBe('second');
     expect(a.ofType('rejectusername')).toEqual([{ type: 'rejectusername', id: 1, name: 'second' }]);
     // Renaming to its own name in another case is no collision with itself.
@@ -212,8 +226,16 @@ describe('spoofing', () => {
       users: ['forged'],
     });
     const relayed = await victim.waitFor((p) => p.type === 'message', 'relay');
-    expect(relayed).toEqual({ type: 'message', id: 2, name: 'mallory', text: '<img src=x onerror=alert(1)>', date: NOW, nonce: 'm1' });
-    expect(Object.keys(relayed)).toEqual(['type', 'id', 'name', 'text', 'date', 'nonce']);
+    expect(relayed).toEqual({
+      type: 'message',
+      id: 2,
+      name: 'mallory',
+      text: '<img src=x onerror=alert(1)>',
+      date: NOW,
+      nonce: 'm1',
+      seq: 5,
+    });
+    expect(Object.keys(relayed)).toEqual(['type', 'id', 'name', 'text', 'date', 'nonce', 'seq']);
   });
 
   it('forged userlist, rejectusername, id and a username with another id reach nobody else', async () => {
@@ -234,8 +256,8 @@ describe('spoofing', () => {
 
     for (const [i, client] of [victim, watcher].entries()) {
       expect(withoutBarriers(client.received.slice(marks[i]))).toEqual([
-        { type: 'username', id: 2, name: 'victim-renamed', date: NOW, previous: 'mallory' },
-        { type: 'userlist', users: ['victim', 'victim-renamed', null] },
+        { type: 'username', id: 2, name: 'victim-renamed', date: NOW, previous: 'mallory', seq: expect.any(Number) },
+        { type: 'userlist', users: ['victim', 'victim-renamed', null], seq: expect.any(Number) },
       ]);
     }
     expect(server.stats()).toMatchObject({ unknownTypes: 4, invalidPackets: 4 });
@@ -279,7 +301,8 @@ describe('nonce deduplication', () => {
 
   it('forgets after the window, and an over-long nonce is invalid', async () => {
     let time = NOW;
-    const server = await startServer({ now: () => time, dedupeWindow: 60_000 });
+    // The dedupe covers the history (a resend the history could replay is dropped): both 1 min here.
+    const server = await startServer({ now: () => time, dedupeWindow: 60_000, historyMaxAge: 60_000 });
     const a = await TestClient.connect(server.url);
     await a.register('ada');
     a.sendMessage('x', { nonce: 'w' });

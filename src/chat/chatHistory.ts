@@ -1,0 +1,274 @@
+import type { Unsubscribe } from '../core/index.js';
+import { decodeServerPacket } from '../protocol/decodeServerPacket.js';
+import type { ChatEntry, ChatHistoryState } from './ChatState.js';
+import type { ChatConnection } from './ChatStore.js';
+
+/**
+ * How a {@link ChatHistory} changes its store: frozen entries put at the end of the log, or before
+ * all others (`start`; the log is trimmed to `maxEntries` when published), and the history's state
+ * published.
+ */
+export type UpdateStore = (entries: readonly ChatEntry[], start: boolean, state: ChatHistoryState) => void;
+
+/**
+ * The history of the kit's protocol extension for a chat store: the value passed as
+ * `ChatStoreOptions.history` (or `<ChatProvider history>`), so that a bundle without it carries
+ * none of this code. It only speaks to a server whose `id` announced `history` (never to MDN's sample
+ * server, which would relay a request to every user).
+ */
+export interface ChatHistory {
+  /**
+   * Start for one store (called once, by its constructor): returns the connection the store reads
+   * instead of `client`, which passes it what arrives in the room's order, each packet once.
+   * `update` puts entries that are not packets in the log (sign-ins from the history, gaps, older
+   * pages) and publishes the history's state.
+   */
+  attach(client: ChatConnection, update: UpdateStore): ChatConnection;
+}
+
+/** Options of {@link chatHistory}. */
+export interface ChatHistoryOptions {
+  /** How many packets an older page asks for (the server bounds it by its own page size). Default 50. */
+  pageSize?: number;
+  /** The clock, for the date of gap entries. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * History for the chat store: on the first join it asks for the room's recent history; after a
+ * reconnect, for exactly what it missed (from the last `seq` it showed); it shows every room packet
+ * once and in the room's order, whatever arrives twice or early; it puts a gap entry ("some messages
+ * may be missing") where the server says it no longer held something; sign-ins from the history are
+ * entries marked `history`, not new sign-ins; and `state.history.loadOlder()` prepends older pages.
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url={url} username="ada" history={chatHistory()}>
+ * ```
+ */
+export function chatHistory(options: ChatHistoryOptions = {}): ChatHistory {
+  return {
+    attach: (client, update) => new HistorySync(client, update, Math.max(1, options.pageSize ?? 50), options.now ?? Date.now).connection,
+  };
+}
+
+type Listener = (value: unknown, raw: never) => void;
+
+type Frame = Record<string, unknown>;
+type RoomFrame = Frame & { seq: number };
+
+/** One store's history: where its log stands in the room's sequence, and what arrived early. */
+class HistorySync {
+  readonly #client: ChatConnection;
+  readonly #update: UpdateStore;
+  readonly #pageSize: number;
+  /** The store's `message` listeners: what they get is in order, each room packet once. */
+  readonly #listeners = new Set<Listener>();
+  readonly #now: () => number;
+  /** Keys of the entries made here: `h0`, `h1`... (the store's own start with `e`). */
+  #nextKey = 0;
+  /** The epoch of `#last` and `#first`, once a server announced one. */
+  #epoch: string | undefined;
+  /** The greatest `seq` shown (0: none): anything at or below it is a duplicate. */
+  #last = 0;
+  /** The smallest `seq` shown (0: none): older pages come before it. */
+  #first = 0;
+  /** The current connection's `seq` at joining: where older pages start when nothing is shown yet. */
+  #joined = 0;
+  /** Live room packets that came while a catch-up is on its way: shown after it, in order. */
+  #held: RoomFrame[] = [];
+  #state: ChatHistoryState = { available: false, catchingUp: false, loadingOlder: false, more: true, loadOlder: () => this.#loadOlder() };
+
+  constructor(client: ChatConnection, update: UpdateStore, pageSize: number, now: () => number) {
+    this.#client = client;
+    this.#update = update;
+    this.#pageSize = pageSize;
+    this.#now = now;
+  }
+
+  /** The connection the store reads: `client`, but for `message`, which comes through here. */
+  get connection(): ChatConnection {
+    const client = this.#client;
+    return {
+      on: ((type: string, listener: Listener): Unsubscribe =>
+        type === 'message' ? this.#listen(listener) : client.on(type as 'close', listener as never)) as ChatConnection['on'],
+      sendJson: (packet) => client.sendJson(packet),
+      ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
+    };
+  }
+
+  /** The store listens: from then on this follows the client's frames and closes. */
+  #listen(listener: Listener): Unsubscribe {
+    this.#listeners.add(listener);
+    this.#update([], false, this.#state);
+    const stops = [
+      this.#client.on('message', (value) => {
+        if (!this.#receive(value)) this.#emit(value);
+      }),
+      this.#client.on('close', () => this.#closed()),
+    ];
+    return () => {
+      this.#listeners.delete(listener);
+      for (const stop of stops) stop();
+    };
+  }
+
+  /** Pass a packet to the store, as if it had just arrived. */
+  #emit(value: unknown): void {
+    for (const listener of this.#listeners) listener(value, value as never);
+  }
+
+  /** Sees every frame first: true when it took it (a history reply, a live packet held or already shown). */
+  #receive(value: unknown): boolean {
+    if (!isFrame(value)) return false;
+    if (value.type === 'id') {
+      this.#joinedAt(value);
+      return false;
+    }
+    if (!this.#state.available) return false;
+    if (value.type === 'history') {
+      if (isSeq(value.before)) this.#olderPage(value);
+      else this.#catchUp(value);
+      return true;
+    }
+    // Not a room packet (rejectusername, the echo of a resend): the store's, as it comes.
+    if (!isSeq(value.seq)) return false;
+    if (this.#state.catchingUp) {
+      this.#held.push(value as RoomFrame);
+      return true;
+    }
+    return !this.#advance(value.seq);
+  }
+
+  #closed(): void {
+    // What was held never counts as shown: the next catch-up starts before it.
+    this.#held = [];
+    this.#set({ available: false, catchingUp: false, loadingOlder: false });
+  }
+
+  #loadOlder(): boolean {
+    const { available, catchingUp, loadingOlder, more } = this.#state;
+    if (!available || catchingUp || loadingOlder || !more) return false;
+    this.#client.sendJson({ type: 'history', before: this.#first || this.#joined + 1, limit: this.#pageSize });
+    this.#set({ loadingOlder: true });
+    return true;
+  }
+
+  /** A new connection: ask for the recent history, or for what was missed since the last `seq` shown. */
+  #joinedAt(id: Frame): void {
+    const { history, seq, epoch } = id;
+    if (!(isSeq(history) && isSeq(seq) && typeof epoch === 'string')) {
+      this.#set({ available: false });
+      return;
+    }
+    this.#joined = seq;
+    this.#held = [];
+    this.#client.sendJson(this.#epoch === undefined ? { type: 'history' } : { type: 'history', after: this.#last, epoch: this.#epoch });
+    if (epoch !== this.#epoch) {
+      // Another sequence (the first, or a restarted server's): positions start again.
+      this.#epoch = epoch;
+      this.#last = 0;
+      this.#first = 0;
+    }
+    this.#set({ available: true, catchingUp: true });
+  }
+
+  /** A frame of the catch-up: its packets in order (a gap entry first where it says), then, when done, what was held. */
+  #catchUp(frame: Frame): void {
+    if (isSeq(frame.gap)) {
+      this.#insert([Object.freeze({ kind: 'gap', key: this.#key(), date: this.#now(), before: frame.gap })]);
+    }
+    for (const packet of packetsOf(frame)) if (this.#advance(packet.seq)) this.#show(packet);
+    if (frame.done !== true) return;
+    this.#set({ catchingUp: false });
+    const held = this.#held;
+    this.#held = [];
+    for (const packet of held) if (this.#advance(packet.seq)) this.#emit(packet);
+  }
+
+  /** An older page: the packets older than the log's oldest, put before it. */
+  #olderPage(frame: Frame): void {
+    const first = this.#first || this.#joined + 1;
+    const entries: ChatEntry[] = [];
+    let oldest = first;
+    let newest = 0;
+    for (const packet of packetsOf(frame)) {
+      if (packet.seq >= first) continue;
+      oldest = Math.min(oldest, packet.seq);
+      newest = Math.max(newest, packet.seq);
+      const entry = this.#entry(packet);
+      if (entry) entries.push(entry);
+    }
+    this.#first = oldest;
+    // Nothing shown yet (an empty catch-up): the page is what is shown.
+    if (this.#last === 0) this.#last = newest;
+    this.#insert(entries, true);
+    this.#set({ loadingOlder: false, more: frame.more !== false });
+  }
+
+  /** Whether `seq` is new (greater than any shown): then it is the last shown. */
+  #advance(seq: number): boolean {
+    if (seq <= this.#last) return false;
+    this.#last = seq;
+    if (this.#first === 0) this.#first = seq;
+    return true;
+  }
+
+  /**
+   * A packet of the catch-up: a sign-in as a `history` one; a user list not at all (stale by now: the
+   * live one that follows counts); anything else as the store handles it (a message, its own
+   * confirmed by nonce; what does not decode, counted and reported).
+   */
+  #show(packet: RoomFrame): void {
+    if (packet.type === 'userlist') return;
+    const entry = packet.type === 'username' ? this.#entry(packet) : null;
+    if (entry) this.#insert([entry]);
+    else if (packet.type !== 'username' || decodeServerPacket(packet).status !== 'packet') this.#emit(packet);
+  }
+
+  /**
+   * The entry a history packet makes: a message, or a sign-in marked `history`; none for a rejoin, a
+   * user list (stale by now) or what does not decode.
+   */
+  #entry(value: Frame): ChatEntry | null {
+    const result = decodeServerPacket(value);
+    if (result.status !== 'packet') return null;
+    const packet = result.packet;
+    const key = this.#key();
+    if (packet.type === 'message') {
+      const { id: senderId, name, text, date } = packet;
+      return Object.freeze({ kind: 'message', key, date, senderId, name, text, own: false, status: 'delivered' });
+    }
+    if (packet.type === 'username' && !packet.rejoin) {
+      return Object.freeze({ kind: 'signin', key, date: packet.date, senderId: packet.id, name: packet.name, history: true });
+    }
+    return null;
+  }
+
+  #key(): string {
+    return `h${(this.#nextKey++).toString(36)}`;
+  }
+
+  #set(patch: Partial<ChatHistoryState>): void {
+    this.#state = Object.freeze({ ...this.#state, ...patch });
+    this.#update([], false, this.#state);
+  }
+
+  #insert(entries: readonly ChatEntry[], start = false): void {
+    this.#update(entries, start, this.#state);
+  }
+}
+
+function isFrame(value: unknown): value is Frame {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSeq(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** A reply's room packets (those with a `seq`), oldest first. */
+function packetsOf(frame: Frame): RoomFrame[] {
+  const packets = Array.isArray(frame.packets) ? (frame.packets as unknown[]) : [];
+  return packets.filter((packet): packet is RoomFrame => isFrame(packet) && isSeq(packet.seq));
+}

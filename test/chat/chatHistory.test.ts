@@ -1,0 +1,244 @@
+// @vitest-environment node
+// The store's opt-in history (chatHistory()): what it asks for and when, and that the log shows
+// every room packet once and in the room's order whatever arrives twice or early. A connection
+// driven by hand; the same against the real server: chatHistory.server.test.ts.
+import { describe, expect, it } from 'vitest';
+
+import { ChatStore, chatHistory, immediateScheduler, type ChatConnection, type ChatEntry, type ChatHistory } from '../../src/chat/index.js';
+import { createCloseInfo } from '../../src/core/index.js';
+import type { ClientPacket } from '../../src/protocol/index.js';
+
+const NOW = 1_700_000_000_000;
+const EPOCH = 'epoch-1';
+
+function setup(history: ChatHistory | null = chatHistory({ now: () => NOW })) {
+  const listeners = new Map<string, Set<(value: unknown) => void>>();
+  const sent: ClientPacket[] = [];
+  const connection: ChatConnection = {
+    on: ((type: string, listener: (value: unknown) => void) => {
+      if (!listeners.has(type)) listeners.set(type, new Set());
+      listeners.get(type)?.add(listener);
+      return () => listeners.get(type)?.delete(listener);
+    }) as ChatConnection['on'],
+    sendJson: (packet) => {
+      sent.push(packet);
+      return 'sent';
+    },
+  };
+  const emit = (type: string, value: unknown) => {
+    for (const listener of listeners.get(type) ?? []) listener(value);
+  };
+  const store = new ChatStore(connection, { username: 'ada', schedule: immediateScheduler, now: () => NOW, history });
+  store.attach();
+  return {
+    store,
+    sent,
+    receive: (packet: unknown) => emit('message', packet),
+    close: () => emit('close', createCloseInfo(1006)),
+    /** The `id` of a server that keeps history, the room at `seq`. */
+    join: (id: number, seq: number, epoch = EPOCH) =>
+      emit('message', { type: 'id', id, ext: 1, session: `s${id}`, history: 200, seq, epoch }),
+  };
+}
+
+const message = (seq: number, text = `m${seq}`, extra: Record<string, unknown> = {}) => ({
+  type: 'message',
+  id: 9,
+  name: 'bob',
+  text,
+  date: NOW + seq,
+  seq,
+  ...extra,
+});
+const frame = (packets: unknown[], extra: Record<string, unknown> = {}) => ({ type: 'history', packets, ...extra });
+/** What the log shows, one word per entry: message texts, `signin:NAME`, `gap:SEQ`. */
+const log = (entries: readonly ChatEntry[]) =>
+  entries.map((entry) => {
+    if (entry.kind === 'message') return entry.text;
+    if (entry.kind === 'gap') return `gap:${entry.before}`;
+    return `${entry.kind}:${entry.name}`;
+  });
+
+describe('without chatHistory()', () => {
+  it('asks for nothing and shows packets as they come, seq or not', () => {
+    const { store, sent, receive, join } = setup(null);
+    join(1, 5);
+    receive(message(7));
+    receive(message(6));
+    receive(message(7));
+    expect(sent.map((packet) => packet.type)).toEqual(['username']);
+    expect(log(store.getState().entries)).toEqual(['m7', 'm6', 'm7']);
+    expect(store.getState().history).toBeUndefined();
+  });
+});
+
+describe('chatHistory()', () => {
+  it("sends nothing of the extension to a server whose id announces no history (MDN's)", () => {
+    const { store, sent, receive } = setup();
+    receive({ type: 'id', id: 1 });
+    receive({ type: 'history', packets: [message(1, 'forged')], done: true });
+    expect(sent).toEqual([{ type: 'username', name: 'ada', id: 1, date: NOW }]);
+    expect(store.getState().history?.loadOlder()).toBe(false);
+    expect(store.getState().history).toMatchObject({ available: false });
+    // A `history` frame there is nobody's reply: counted as unknown, not shown.
+    expect(store.getState()).toMatchObject({ unknownPackets: 1, entries: [] });
+  });
+
+  it('on the first join asks for the recent history before its name, holds live packets until the catch-up is done', () => {
+    const { store, sent, receive, join } = setup();
+    join(3, 4);
+    expect(sent.map((packet) => packet.type)).toEqual(['history', 'username']);
+    expect(sent[0]).toEqual({ type: 'history' });
+    expect(store.getState().history).toMatchObject({ available: true, catchingUp: true });
+    // Live packets after the join come before the catch-up's frames; one also comes twice.
+    receive(message(5));
+    receive(message(6));
+    receive(message(5));
+    expect(log(store.getState().entries)).toEqual([]);
+    receive(frame([message(2), { type: 'userlist', users: ['bob'], seq: 3 }, message(4)], { done: true }));
+    expect(log(store.getState().entries)).toEqual(['m2', 'm4', 'm5', 'm6']);
+    expect(store.getState().history).toMatchObject({ catchingUp: false });
+    // A user list from the history is stale: the live one counts.
+    expect(store.getState().users).toEqual([]);
+    receive(message(6));
+    receive(message(7));
+    expect(log(store.getState().entries)).toEqual(['m2', 'm4', 'm5', 'm6', 'm7']);
+  });
+
+  it('after a reconnect asks for what it missed since the last seq shown, and shows each packet once, in order', () => {
+    const { store, sent, receive, join, close } = setup();
+    join(1, 0);
+    receive(frame([], { done: true }));
+    for (const seq of [1, 2, 3]) receive(message(seq));
+    close();
+    expect(store.getState().history).toMatchObject({ available: false });
+    join(2, 8);
+    expect(sent.at(-2)).toEqual({ type: 'history', after: 3, epoch: EPOCH });
+    receive(message(9));
+    // Catch-up frames that overlap what was shown and each other.
+    receive(frame([message(2), message(3), message(4), message(5)]));
+    receive(frame([message(5), message(6)]));
+    receive(frame([message(7), message(8), message(9)], { done: true }));
+    receive(message(10));
+    expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
+  });
+
+  it('keeps the entries slice (its identity) when only the history state changes', () => {
+    const { store, receive, join } = setup();
+    receive({ type: 'id', id: 1 });
+    receive(message(1));
+    const entries = store.getState().entries;
+    join(2, 1);
+    receive(frame([], { done: true }));
+    expect(store.getState().history).toMatchObject({ available: true, catchingUp: false });
+    expect(store.getState().entries).toBe(entries);
+  });
+
+  it('puts a gap entry where the server says some packets are gone', () => {
+    const { store, receive, join, close } = setup();
+    join(1, 2);
+    receive(frame([message(1), message(2)], { done: true }));
+    close();
+    join(2, 20);
+    receive(frame([message(15), message(16)], { gap: 15, done: true }));
+    const entries = store.getState().entries;
+    expect(log(entries)).toEqual(['m1', 'm2', 'gap:15', 'm15', 'm16']);
+    expect(entries[2]).toEqual({ kind: 'gap', key: expect.any(String), date: NOW, before: 15 });
+  });
+
+  it('after a restarted server (another epoch) starts counting again: its packets are not taken for duplicates', () => {
+    const { store, sent, receive, join, close } = setup();
+    join(1, 0);
+    receive(frame([], { done: true }));
+    for (const seq of [1, 2, 3, 4, 5]) receive(message(seq, `old${seq}`));
+    close();
+    join(1, 2, 'epoch-2');
+    expect(sent.at(-2)).toEqual({ type: 'history', after: 5, epoch: EPOCH });
+    receive(frame([message(1, 'new1'), message(2, 'new2')], { gap: 1, done: true }));
+    receive(message(3, 'new3'));
+    expect(log(store.getState().entries)).toEqual(['old1', 'old2', 'old3', 'old4', 'old5', 'gap:1', 'new1', 'new2', 'new3']);
+  });
+
+  it('shows sign-ins from the history marked as history (none for a rejoin); live ones as new', () => {
+    const { store, receive, join } = setup();
+    join(5, 3);
+    receive(
+      frame(
+        [
+          { type: 'username', id: 1, name: 'bob', date: NOW, seq: 1 },
+          { type: 'username', id: 2, name: 'bob', date: NOW, seq: 2, rejoin: true },
+          { type: 'username', id: 3, name: 'cy', date: NOW, seq: 3 },
+        ],
+        { done: true },
+      ),
+    );
+    receive({ type: 'username', id: 5, name: 'ada', date: NOW, seq: 4 });
+    const signins = store.getState().entries.filter((entry) => entry.kind === 'signin');
+    expect(signins.map((entry) => [entry.name, entry.history ?? false])).toEqual([
+      ['bob', true],
+      ['cy', true],
+      ['ada', false],
+    ]);
+  });
+
+  it('confirms its own message from the catch-up after a reconnect, and drops the echo of its resend', () => {
+    const { store, sent, receive, join, close } = setup();
+    join(1, 0);
+    receive(frame([], { done: true }));
+    const own = store.send('hello');
+    const nonce = (sent.at(-1) as { nonce: string }).nonce;
+    close();
+    join(2, 1);
+    // The original went out before the link died: the catch-up has it.
+    receive(frame([message(1, 'hello', { id: 1, name: 'ada', nonce })], { done: true }));
+    receive({ type: 'message', id: 2, name: 'ada', text: 'hello', date: NOW, nonce }); // the resend's echo: no seq
+    const entries = store.getState().entries;
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ key: own?.key, status: 'delivered', own: true });
+    expect(store.getState().unconfirmed).toBe(0);
+  });
+
+  it('reports a packet of the history that does not decode, as it would a live one', () => {
+    const { store, receive, join } = setup();
+    join(1, 2);
+    receive(frame([{ type: 'message', seq: 1, text: 42 }, message(2)], { done: true }));
+    expect(log(store.getState().entries)).toEqual(['m2']);
+    expect(store.getState().malformedPackets).toBe(1);
+  });
+
+  it('drops what was held when the connection closes mid catch-up, and asks again from the last shown', () => {
+    const { store, sent, receive, join, close } = setup();
+    join(1, 0);
+    receive(frame([], { done: true }));
+    receive(message(1));
+    close();
+    join(2, 4);
+    receive(message(5)); // held
+    receive(frame([message(2)])); // not done
+    close();
+    join(3, 6);
+    expect(sent.at(-2)).toEqual({ type: 'history', after: 2, epoch: EPOCH });
+    receive(frame([message(3), message(4), message(5), message(6)], { done: true }));
+    expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+  });
+
+  it('history.loadOlder() asks for the page before the oldest shown and puts it first; not while one is on its way, nor when there is none', () => {
+    const { store, sent, receive, join } = setup();
+    join(1, 10);
+    expect(store.getState().history?.loadOlder()).toBe(false); // the catch-up first
+    receive(frame([message(9), message(10)], { done: true }));
+    expect(store.getState().history?.loadOlder()).toBe(true);
+    expect(sent.at(-1)).toEqual({ type: 'history', before: 9, limit: 50 });
+    expect(store.getState().history).toMatchObject({ loadingOlder: true });
+    expect(store.getState().history?.loadOlder()).toBe(false);
+    // Overlapping the log: only what is older is put first.
+    receive(frame([message(7), message(8), message(9)], { before: 9, more: true }));
+    expect(log(store.getState().entries)).toEqual(['m7', 'm8', 'm9', 'm10']);
+    expect(store.getState().history?.loadOlder()).toBe(true);
+    expect(sent.at(-1)).toEqual({ type: 'history', before: 7, limit: 50 });
+    receive(frame([{ type: 'username', id: 9, name: 'bob', date: NOW, seq: 5 }, message(6)], { before: 7, more: false }));
+    expect(log(store.getState().entries)).toEqual(['signin:bob', 'm6', 'm7', 'm8', 'm9', 'm10']);
+    expect(store.getState().history).toMatchObject({ loadingOlder: false, more: false });
+    expect(store.getState().history?.loadOlder()).toBe(false);
+  });
+});
