@@ -4,8 +4,7 @@ import { useCallback, useMemo } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatState, ChatStrings, TimeFormat } from '../chat/index.js';
 import { useDeferredStoreSelector } from '../react/useDeferredStoreSelector.js';
 import { useStoreSelector, shallowEqual, type ReadableStore } from '../react/useStoreSelector.js';
-import { createInitialSnapshot, type WebSocketClient, type WebSocketSnapshot } from '../core/index.js';
-import type { ClientPacket } from '../protocol/index.js';
+import { createInitialSnapshot, type WebSocketSnapshot } from '../core/index.js';
 import { useChatContext } from './ChatProvider.js';
 
 /**
@@ -55,26 +54,11 @@ export type ChatStatus = Pick<
  */
 export function useChatStatus(): ChatStatus {
   const { client } = useChatContext('useChatStatus');
-  return useStoreSelector(
-    useMemo(() => statusStore(client), [client]),
-    selectStatus,
-    shallowEqual,
+  const store = useMemo<ReadableStore<ChatStatus>>(
+    () => (client ? { subscribe: client.subscribe, getState: client.getSnapshot } : NOT_CONNECTED),
+    [client],
   );
-}
-
-/**
- * The connection's snapshot as a store that calls its listeners only when a {@link ChatStatus}
- * field changes: the snapshot changes with every message (its count), and React would otherwise
- * select and compare the status for each one. Without a connection, the closed status.
- * Exported for its test.
- */
-export function statusStore(client: WebSocketClient<unknown, ClientPacket> | null): ReadableStore<ChatStatus> {
-  return client
-    ? {
-        subscribe: (onChange) => client.subscribe((next, previous) => STATUS_KEYS.some((key) => next[key] !== previous[key]) && onChange()),
-        getState: client.getSnapshot,
-      }
-    : NOT_CONNECTED;
+  return useStoreSelector(store, selectStatus, shallowEqual);
 }
 
 /**
@@ -110,9 +94,15 @@ export function useChat(): ChatState & { send: (text: string) => ChatMessageEntr
 const selectEntries = (state: ChatState) => state.entries;
 const selectUsers = (state: ChatState) => ({ users: state.users, username: state.username, clientId: state.clientId });
 const selectAll = (state: ChatState) => state;
-const STATUS_KEYS = ['readyState', 'protocol', 'error', 'closeInfo', 'reconnectAttempt', 'nextReconnectAt', 'online'] as const;
-const selectStatus = (snapshot: ChatStatus): ChatStatus =>
-  Object.fromEntries(STATUS_KEYS.map((key) => [key, snapshot[key]])) as unknown as ChatStatus;
+const selectStatus = ({ readyState, protocol, error, closeInfo, reconnectAttempt, nextReconnectAt, online }: ChatStatus): ChatStatus => ({
+  readyState,
+  protocol,
+  error,
+  closeInfo,
+  reconnectAttempt,
+  nextReconnectAt,
+  online,
+});
 
 /** The status without a connection (`url` null): closed, nothing scheduled. */
 const NOT_CONNECTED_SNAPSHOT = createInitialSnapshot(3 /* ReadyState.CLOSED: a property read would bundle the object */);
