@@ -222,9 +222,12 @@ function describeFlood(run: FloodRun): string {
   const memory = run.memory
     ? `, heap ${(run.memory.heapJs / 1e6).toFixed(1)}+${(run.memory.heapBlink / 1e6).toFixed(1)} MB, ${run.memory.domNodes} nodes`
     : '';
+  // Where the largest gap was (0 = first gap, 1 = last), the messages that arrived in it, how late the frame ran.
+  const w = run.worstFrame;
+  const worst = w ? ` (at ${w.at.toFixed(2)}, ${w.messages} messages, ${w.late.toFixed(0)} ms late)` : '';
   return (
     `${run.completed ? `${run.time!.toFixed(0)} ms` : `did not finish (${run.rendered} of ${run.received} rendered)`}, lost ${run.lost}, ` +
-    `longest task ${run.longestTask.toFixed(0)} ms (${run.longTasks}), max gap ${fmt(run.maxFrameGap)} ms${memory}, errors ${run.errors}, relay ${run.relayMs.toFixed(0)} ms` +
+    `longest task ${run.longestTask.toFixed(0)} ms (${run.longTasks}), max gap ${fmt(run.maxFrameGap)} ms${worst}${memory}, errors ${run.errors}, relay ${run.relayMs.toFixed(0)} ms` +
     (run.failure ? `, FAILURE ${run.failure}` : '')
   );
 }

@@ -26,6 +26,8 @@ interface PageResult extends Report {
   arrival: number;
   frames: number;
   gaps: number[];
+  gapMessages: number[];
+  gapLate: number[];
   latencies: number[];
   longTaskSupported: boolean;
   longTasks: number[];
@@ -41,6 +43,19 @@ export interface Memory {
   /** `Memory.getDOMCounters().nodes` (the page's renderer process). */
   domNodes: number;
   jsEventListeners: number;
+}
+
+export interface WorstFrame {
+  readonly at: number;
+  readonly messages: number;
+  readonly late: number;
+}
+
+/** Where the largest frame gap was, and what came before it (see `FloodRun.worstFrame`). */
+export function worstFrame(gaps: readonly number[], messages: readonly number[], late: readonly number[]): WorstFrame | null {
+  if (gaps.length === 0) return null;
+  const i = gaps.indexOf(Math.max(...gaps));
+  return { at: gaps.length > 1 ? i / (gaps.length - 1) : 0, messages: messages[i] ?? 0, late: late[i] ?? 0 };
 }
 
 export interface FloodRun {
@@ -62,6 +77,11 @@ export interface FloodRun {
   readonly longestTask: number;
   readonly longTasks: number;
   readonly maxFrameGap: number | null;
+  /**
+   * The largest gap's frame: its place (0 = the first gap, 1 = the last), the messages that arrived
+   * in the gap, and how late (ms) the frame's callbacks ran after its timestamp.
+   */
+  readonly worstFrame: WorstFrame | null;
   readonly frames: number;
   readonly memory: Memory | null;
   readonly errors: number;
@@ -213,6 +233,7 @@ export async function measureFlood(
       longestTask: max(result.longTasks) ?? 0,
       longTasks: result.longTasks.length,
       maxFrameGap: max(result.gaps),
+      worstFrame: worstFrame(result.gaps, result.gapMessages, result.gapLate),
       frames: result.frames,
       memory,
       errors: result.errors,
@@ -254,6 +275,7 @@ export function unfinishedFlood(
     longestTask: 0,
     longTasks: 0,
     maxFrameGap: null,
+    worstFrame: null,
     frames: 0,
     memory: null,
     errors: 0,

@@ -159,6 +159,12 @@ let done = false;
 
 interface Measurement {
   gaps: number[];
+  /** Per gap: the messages that arrived in it (what the page did before the frame could run). */
+  gapMessages: number[];
+  /** Per gap: how late the frame's callbacks ran after its timestamp (ms). */
+  gapLate: number[];
+  /** `counters.messages` at the previous frame. */
+  messagesAtFrame: number;
   latencies: number[];
   frames: number;
   /** When the last message was rendered, or -1. */
@@ -179,7 +185,7 @@ function frame(timestamp: number): void {
     report('ready', {});
   }
   if (!measuring && !done && counters.messages > 0) {
-    measuring = { gaps: [], latencies: [], frames: 0, renderedAt: -1 };
+    measuring = { gaps: [], gapMessages: [], gapLate: [], messagesAtFrame: 0, latencies: [], frames: 0, renderedAt: -1 };
     previousFrame = -1;
   }
   if (!measuring) {
@@ -189,7 +195,12 @@ function frame(timestamp: number): void {
   }
   const m = measuring;
   m.frames++;
-  if (previousFrame >= 0) m.gaps.push(timestamp - previousFrame);
+  if (previousFrame >= 0) {
+    m.gaps.push(timestamp - previousFrame);
+    m.gapMessages.push(counters.messages - m.messagesAtFrame);
+    m.gapLate.push(now - timestamp);
+  }
+  m.messagesAtFrame = counters.messages;
   previousFrame = timestamp;
   for (const key of pendingKeys) m.latencies.push(now - key);
   pendingKeys = [];
@@ -238,6 +249,8 @@ function finish(now: number, timedOut: boolean, newest: number): void {
     arrival: counters.tLast - t0,
     frames: m.frames,
     gaps: m.gaps,
+    gapMessages: m.gapMessages,
+    gapLate: m.gapLate,
     latencies: m.latencies,
     longTaskSupported: longTaskObserver !== null,
     longTasks: inWindow.map((task) => task.duration),
