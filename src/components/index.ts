@@ -17,3 +17,4 @@ export { UserList, type UserListProps } from './UserList.js';
 export { ChatBox, type ChatBoxEntryInfo, type ChatBoxProps } from './ChatBox.js';
 export { breakUrls } from './breakUrls.js';
 export { linkify } from './linkify.js';
+export { TypingIndicator, typingText, useTyping, type TypingIndicatorProps } from './TypingIndicator.js';
