@@ -7,7 +7,9 @@ import { useChatContext } from './ChatProvider.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
-const NOBODY: ReadableStore<readonly string[]> = { subscribe: () => () => {}, getState: () => [] };
+const NOBODY_TYPING: readonly string[] = [];
+/** The store of nobody typing (without `<ChatProvider typing>`): the same state every time. */
+const NOBODY: ReadableStore<readonly string[]> = { subscribe: () => () => {}, getState: () => NOBODY_TYPING };
 
 /** The default of `strings.typing`: "bob is typing…", "bob and alice are typing…", "Several people are typing…". */
 export function typingText(names: readonly string[]): string {
