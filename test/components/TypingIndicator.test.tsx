@@ -25,7 +25,7 @@ async function joined(props: Parameters<typeof renderInChat>[1] = {}) {
   );
   await expect.poll(() => chat.connections.length).toBe(1);
   act(() => chat.send({ type: 'id', id: 1, ext: 1, session: 's', typing: true }));
-  return { chat, ...view };
+  return view;
 }
 
 describe('typingText', () => {
