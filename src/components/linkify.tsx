@@ -3,11 +3,11 @@ import { breakUrls } from './breakUrls.js';
 
 /**
  * Candidates: `http://` or `https://` (any case) not glued to a word before it (group 1: what is
- * before it; no lookbehind, a syntax error in Safari before 16.4), then everything up to a space or
- * a character no URL has unescaped (`<`, `>`, `"`, a backtick). What ends it is then trimmed by
- * {@link trimUrl}, and only a URL that parses is linked.
+ * before it; no lookbehind, a syntax error in Safari before 16.4), then a host (not a third slash),
+ * and everything up to a space or a character no URL has unescaped (`<`, `>`, `"`, a backtick).
+ * What ends it is then trimmed by {@link trimUrl}, and only a URL that parses is linked.
  */
-const CANDIDATE = /(^|[^\p{L}\p{N}_])(https?:\/\/[^\s<>"`]+)/giu;
+const CANDIDATE = /(^|[^\p{L}\p{N}_])(https?:\/\/[^\s<>"`/][^\s<>"`]*)/giu;
 
 /** Punctuation that ends a sentence more often than a URL: left outside the link when last. */
 const TRAILING = /[.,;:!?'*]$/;
