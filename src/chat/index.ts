@@ -23,3 +23,11 @@ export {
 } from './createFrameScheduler.js';
 export { DEFAULT_GROUP_WINDOW_MS, groupEntries, startsGroup, type EntryGroup } from './groupEntries.js';
 export { createTimeFormat, defaultChatStrings, type ChatStrings, type TimeFormat } from './strings.js';
+export {
+  TYPING_EXPIRY_MS,
+  TYPING_RENEW_MS,
+  typingIndicator,
+  type ChatTyping,
+  type TypingIndicatorOptions,
+  type TypingState,
+} from './typingIndicator.js';

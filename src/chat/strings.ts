@@ -36,6 +36,13 @@ export interface ChatStrings {
   /** Announced for several new messages at once: how many, and their senders (each once, in order). */
   newMessagesFrom: (count: number, senders: readonly string[]) => string;
   /**
+   * Who is typing (`<TypingIndicator>`, with `<ChatProvider typing>`): one or two names, or none
+   * for three and more. Optional: its default ("bob is typing…", "bob and alice are typing…",
+   * "Several people are typing…") comes with `<TypingIndicator>`, so that a chat without it does
+   * not carry it. The names are shown direction-isolated, as in notices.
+   */
+  typing?: (names: readonly string[]) => string;
+  /**
    * "User NAME signed in at TIME". `<ChatBox>` shows the name direction-isolated (in a `<bdi>`): it
    * finds where the sentence puts it by calling it once more with a placeholder (U+FDD0), so keep
    * this a pure function and put `name` in as given; a sentence that changes the name is shown

@@ -2,8 +2,9 @@
 
 import { useCallback, useId, useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { Virtualizer } from 'virtua';
-import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry } from '../chat/index.js';
+import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatMessageEntry } from '../chat/index.js';
 import { ChatBoxAnnouncer } from './ChatBoxAnnouncer.js';
+import { breakUrls } from './breakUrls.js';
 import { ChatBoxRow, type ChatBoxEntryInfo } from './ChatBoxRow.js';
 import { cx } from './cx.js';
 import { useChatBoxScroll } from './useChatBoxScroll.js';
@@ -34,6 +35,13 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
    * wrote (names, texts) `dir="auto"` or a `<bdi>`, as ChatBox does.
    */
   renderEntry?: (entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode;
+  /**
+   * Format a message's text (inside ChatBox's own text element, which keeps its `dir="auto"`):
+   * `linkify` (from `react-ws-chat`) makes its `http:`/`https:` URLs links; or your own formatting,
+   * returning React nodes (never raw HTML). Pass a stable function, as for `renderEntry`. Default:
+   * the text, breakable after the slashes of URLs and paths (`breakUrls`).
+   */
+  renderText?: (text: string, message: ChatMessageEntry) => ReactNode;
   /** Messages of one sender closer together than this form a group. Default 5 minutes. */
   groupWindowMs?: number;
   /** How close to the end, in pixels, counts as being at the bottom. Default 4. */
@@ -88,6 +96,7 @@ export function ChatBox({
   className,
   rowClassName,
   renderEntry,
+  renderText = breakUrls,
   groupWindowMs = DEFAULT_GROUP_WINDOW_MS,
   bottomThreshold,
   ...rest
@@ -109,10 +118,11 @@ export function ChatBox({
         strings={strings}
         timeFormat={timeFormat}
         renderEntry={renderEntry}
+        renderText={renderText}
         className={rowClassName}
       />
     ),
-    [entries, groupWindowMs, strings, timeFormat, renderEntry, rowClassName],
+    [entries, groupWindowMs, strings, timeFormat, renderEntry, renderText, rowClassName],
   );
 
   const empty = entries.length === 0;

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useMemo, type ReactNode } from 'react';
-import type { ChatEntry, ChatStrings, TimeFormat } from '../chat/index.js';
+import type { ChatEntry, ChatMessageEntry, ChatStrings, TimeFormat } from '../chat/index.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
@@ -23,15 +23,10 @@ export interface ChatBoxRowProps {
   strings: ChatStrings;
   timeFormat: TimeFormat;
   renderEntry: ((entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode) | undefined;
+  /** The inside of a message's text element (`ChatBoxProps.renderText`). */
+  renderText: (text: string, message: ChatMessageEntry) => ReactNode;
   className: string | undefined;
 }
-
-/**
- * A text's parts, each with the slashes that end it ("https://", "example.com/", "a"): together,
- * every character once; a text without a slash is one part. (No lookbehind: a regular expression
- * with one is a syntax error in Safari before 16.4, which would fail the whole module.)
- */
-const URL_PART = /[^/]+\/*|\/+/g;
 
 /**
  * One row of ChatBox, an `<article>` with its place in the whole log (virtualized: only some rows
@@ -49,18 +44,19 @@ export const ChatBoxRow = memo(function ChatBoxRow({
   strings,
   timeFormat,
   renderEntry,
+  renderText,
   className,
 }: ChatBoxRowProps) {
   const message = entry.kind === 'message' ? entry : null;
   const [content, name, title] = useMemo(
     () => [
-      rowContent(entry, groupStart, strings, timeFormat, renderEntry),
+      rowContent(entry, groupStart, strings, timeFormat, renderEntry, renderText),
       message
         ? strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date))
         : undefined,
       message ? timeFormat.full(message.date) : undefined,
     ],
-    [entry, message, groupStart, strings, timeFormat, renderEntry],
+    [entry, message, groupStart, strings, timeFormat, renderEntry, renderText],
   );
   return (
     <article
@@ -89,6 +85,7 @@ function rowContent(
   strings: ChatStrings,
   timeFormat: TimeFormat,
   renderEntry: ChatBoxRowProps['renderEntry'],
+  renderText: ChatBoxRowProps['renderText'],
 ): ReactNode {
   const message = entry.kind === 'message' ? entry : null;
   let content: ReactNode;
@@ -104,10 +101,7 @@ function rowContent(
           {timeFormat.time(message.date)}
         </time>{' '}
         <div dir="auto" className="rwc-chatbox__text">
-          {/* A <wbr> after each slash that starts a part of a URL or path: one longer than its line breaks
-              there, not mid-word. It adds no character: the text reads and copies unchanged. */}
-          {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one immutable text */}
-          {message.text.match(URL_PART)?.flatMap((part, i) => (i ? [<wbr key={i} />, part] : part))}
+          {renderText(message.text, message)}
         </div>
         {message.status !== 'delivered' && (
           <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>

@@ -8,8 +8,10 @@ import {
   type ChatConnection,
   type ChatHistory,
   type ChatStrings,
+  type ChatTyping,
   type Scheduler,
   type TimeFormat,
+  type TypingState,
 } from '../chat/index.js';
 import {
   autoReconnect,
@@ -34,6 +36,8 @@ export interface ChatContextValue {
   readonly store: ChatStore;
   readonly strings: ChatStrings;
   readonly timeFormat: TimeFormat;
+  /** Who is typing and the user's own typing, with `<ChatProvider typing>`; else undefined. */
+  readonly typing: TypingState | undefined;
 }
 
 const [ChatContextProvider, useChatContextValue] = createStrictContext<ChatContextValue>('ChatProvider');
@@ -79,6 +83,14 @@ export interface ChatProviderProps {
    * Read when the connection's store is made (a new value on every render is fine). Default: none.
    */
   history?: ChatHistory | null;
+  /**
+   * The typing indicator (protocol extension): `typingIndicator()` (from `react-ws-chat`), so that
+   * its code is bundled only by applications that use it. With it, `<MessageInput>` tells a server
+   * that announced `typing` when the user types (throttled) and stops, and `<TypingIndicator>` /
+   * `useTyping()` show who else is typing. Against a server without it (MDN's) nothing is sent.
+   * Read when the connection's store is made (a new value on every render is fine). Default: none.
+   */
+  typing?: ChatTyping | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -119,6 +131,7 @@ export function ChatProvider({
   reconnect = true,
   heartbeat,
   history,
+  typing: typingOption,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -138,8 +151,13 @@ export function ChatProvider({
     network,
   });
   // One store per connection; without one (url null) a detached store keeps the UI's shape.
+  // With typing, the store reads the connection through it, without the typing frames.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store lives as long as its connection; the name and limits apply through effects
-  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule, history }), [client]);
+  const [store, typing] = useMemo(() => {
+    const connection = client ?? DETACHED;
+    const typing = typingOption?.attach(connection);
+    return [new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history }), typing] as const;
+  }, [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   // The heartbeat only while the server answers pings: it announced the extension (see the prop).
   // (Not passed to useWebSocketClient, whose options would take it back on every render.)
@@ -152,8 +170,8 @@ export function ChatProvider({
   const mergedStrings = useMemo(() => ({ ...defaultChatStrings, ...stableStrings }), [stableStrings]);
   const timeFormat = useMemo(() => createTimeFormat(locale), [locale]);
   const value = useMemo<ChatContextValue>(
-    () => ({ client, store, strings: mergedStrings, timeFormat }),
-    [client, store, mergedStrings, timeFormat],
+    () => ({ client, store, strings: mergedStrings, timeFormat, typing }),
+    [client, store, mergedStrings, timeFormat, typing],
   );
   return <ChatContextProvider value={value}>{children}</ChatContextProvider>;
 }

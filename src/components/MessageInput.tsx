@@ -15,6 +15,7 @@ import type { ChatMessageEntry } from '../chat/index.js';
 import { composeEventHandlers } from '../react/composeEventHandlers.js';
 import { useControllableState } from '../react/useControllableState.js';
 import { cx, flag } from './cx.js';
+import { useChatContext } from './ChatProvider.js';
 import { useChatStrings, useSendMessage } from './useChat.js';
 import { useConnectionLost } from './useConnectionLost.js';
 
@@ -125,6 +126,7 @@ export function MessageInput({
 }: MessageInputProps) {
   const { strings } = useChatStrings();
   const send = useSendMessage();
+  const { typing } = useChatContext();
   const lost = useConnectionLost();
   const [value, setValue] = useControllableState(valueProp, defaultValue, onValueChange);
   const [refused, setRefused] = useState(false);
@@ -150,6 +152,7 @@ export function MessageInput({
     setRefused(entry === null);
     if (entry === null) return;
     setValue('');
+    typing?.typed('');
     onSend?.(text, entry);
   });
 
@@ -187,6 +190,7 @@ export function MessageInput({
         onChange={(event: ChangeEvent<HTMLTextAreaElement>) => {
           setRefused(false);
           setValue(event.currentTarget.value);
+          typing?.typed(event.currentTarget.value);
         }}
         onKeyDown={handleKeyDown}
         maxLength={maxLength}

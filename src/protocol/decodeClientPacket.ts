@@ -1,5 +1,5 @@
 import { decodeObject, type FieldKind, type ShapeDecodeResult } from './decodeObject.js';
-import type { ClientHistoryPacket, ClientMessagePacket, ClientUsernamePacket } from './packets.js';
+import type { ClientHistoryPacket, ClientMessagePacket, ClientTypingPacket, ClientUsernamePacket } from './packets.js';
 
 /**
  * A client packet as a server receives it. `id` and `date` are only kept when they are finite
@@ -9,7 +9,8 @@ import type { ClientHistoryPacket, ClientMessagePacket, ClientUsernamePacket } f
 export type DecodedClientPacket =
   | (Omit<ClientUsernamePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number })
   | (Omit<ClientMessagePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number })
-  | ClientHistoryPacket;
+  | ClientHistoryPacket
+  | (Omit<ClientTypingPacket, 'typing'> & { readonly typing?: boolean });
 
 /**
  * The outcome of decoding one object a client sent:
@@ -27,6 +28,8 @@ const SHAPES = {
   message: { text: 'string', id: 'number~', date: 'number~', nonce: 'string?' },
   // Extension (history): a position that is not a number is left out (the server checks the rest).
   history: { after: 'number~', epoch: 'string~', before: 'number~', limit: 'number~' },
+  // Extension (typing): anything but `true` is a stop.
+  typing: { typing: 'boolean~' },
 } satisfies Readonly<Record<DecodedClientPacket['type'], Readonly<Record<string, FieldKind>>>>;
 
 /**

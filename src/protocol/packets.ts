@@ -37,6 +37,11 @@ export interface IdPacket {
    * a room that restarted without its history (the in-memory one) starts a new epoch.
    */
   readonly epoch?: string;
+  /**
+   * Extension (typing): the server relays `typing` frames ({@link ClientTypingPacket},
+   * {@link TypingPacket}) between the connections that send them. Absent: send no `typing`.
+   */
+  readonly typing?: boolean;
 }
 
 /** Sent only to the requester when the name it asked for is taken: `name` is the one it got instead. */
@@ -125,8 +130,19 @@ export interface ClientHistoryPacket {
   readonly limit?: number;
 }
 
+/**
+ * Extension (typing), only to a server whose `id` announced `typing`: the user started typing
+ * (`typing: true`, renewed while typing) or stopped (`false`: the field was emptied or sent). A
+ * connection gets the others' {@link TypingPacket}s once it sent one (the kit sends `false` on
+ * joining): so MDN's client, which never sends one, never gets any.
+ */
+export interface ClientTypingPacket {
+  readonly type: 'typing';
+  readonly typing: boolean;
+}
+
 /** Anything the client sends. */
-export type ClientPacket = ClientUsernamePacket | ClientMessagePacket | ClientHistoryPacket;
+export type ClientPacket = ClientUsernamePacket | ClientMessagePacket | ClientHistoryPacket | ClientTypingPacket;
 
 /** A packet the room broadcasts, with its position in the room's sequence (extension): what `history` replies hold. */
 export type RoomPacket = (UsernamePacket | MessagePacket | UserListPacket) & { readonly seq: number };
@@ -146,6 +162,18 @@ export interface HistoryPacket {
   readonly done?: boolean;
   readonly before?: number;
   readonly more?: boolean;
+}
+
+/**
+ * Extension (typing): another user started or stopped typing, relayed only to connections that sent
+ * a `typing` frame themselves (so not part of {@link ServerPacket}, the MDN packets). Not kept in the
+ * history, no `seq`.
+ */
+export interface TypingPacket {
+  readonly type: 'typing';
+  readonly id: number;
+  readonly name: string;
+  readonly typing: boolean;
 }
 
 /** Encode the name request the client sends on receiving its id. */

@@ -22,6 +22,8 @@ export const MAX_NONCE_LENGTH = 64;
 export const PING_SPACING = 400;
 
 const PING = Buffer.from('ping');
+/** The kit's two `typing` frames, as it serializes them: recognised without parsing, before the rate limit. */
+const TYPING_FRAMES = [false, true].map((typing) => Buffer.from(JSON.stringify({ type: 'typing', typing })));
 
 /** The counters of `ChatServerStats` that connections add to. */
 export type ConnectionCounter = Extract<
@@ -134,6 +136,7 @@ export class ChatConnection implements PeerLink {
       id: this.id,
       ext: PROTOCOL_EXTENSION_VERSION,
       session: this.member.session,
+      typing: true,
       ...(rateLimit && { rateMessages: rateLimit.messages, rateInterval: rateLimit.interval }),
       ...this.#context.room.idFields(this.member),
     };
@@ -162,7 +165,7 @@ export class ChatConnection implements PeerLink {
   readonly onMessage = (data: RawData, isBinary: boolean): void => {
     if (!this.open) return;
     this.#alive = true;
-    if (this.#answerPing(data, isBinary)) return;
+    if (this.#answerPing(data, isBinary) || this.#typingFrame(data, isBinary)) return;
     const frame = () => this.#handle(data, isBinary);
     if (this.#pacer) this.#paced(this.#pacer.push(frame));
     else frame();
@@ -189,6 +192,20 @@ export class ChatConnection implements PeerLink {
       this.#context.counters.pongs++;
       this.send('pong');
     }
+    return true;
+  }
+
+  /**
+   * The extension's typing frames, as the kit sends them, free of the chat's rate limit (the room
+   * bounds what it relays of them: `TYPING_SPACING`), so that typing never delays a message nor
+   * makes the store's pacing wrong. The same packet written otherwise goes the ordinary way (a
+   * token, then decoded). Returns whether the frame was one.
+   */
+  #typingFrame(data: RawData, isBinary: boolean): boolean {
+    if (isBinary || !Buffer.isBuffer(data)) return false;
+    const index = TYPING_FRAMES.findIndex((frame) => data.equals(frame));
+    if (index < 0) return false;
+    this.#context.room.typing(this.member, index === 1);
     return true;
   }
 
@@ -228,6 +245,8 @@ export class ChatConnection implements PeerLink {
       this.#context.room.rename(this.member, result.packet);
     } else if (result.packet.type === 'history') {
       this.#history(result.packet);
+    } else if (result.packet.type === 'typing') {
+      this.#context.room.typing(this.member, result.packet.typing === true);
     } else {
       this.#relay(result.packet);
     }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
-import type { IdPacket, MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
+import type { IdPacket, MessagePacket, ServerPacket, TypingPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
 import { CatchUpQueue, type Recipient, catchUp, olderPage } from './catchUp.js';
 import { RecentKeys } from './RecentKeys.js';
 import type { HistoryPosition, RoomHistory } from './RoomHistory.js';
@@ -17,6 +17,14 @@ import type { ChatServerEvent } from './types.js';
  * (the old one is a half-open link its client already gave up on): private use, the kit's server.
  */
 export const REJOINED_CLOSE_CODE = 4002;
+
+/**
+ * The least time (ms) between two `typing: true` of one member that are relayed; one sooner is
+ * dropped (counted in `typingIgnored`). The kit renews every 3 s while typing; the spacing bounds
+ * what anyone else can make the server relay (one start a second, and one stop per start), and
+ * typing frames cost no token of the chat's rate limit.
+ */
+export const TYPING_SPACING = 1000;
 
 /** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
 const REJOIN_CAPACITY = 10_000;
@@ -53,6 +61,9 @@ export interface RoomCounts {
   readonly blankMessages: number;
   readonly usernames: number;
   readonly rejoins: number;
+  /** `typing` frames relayed (protocol extension), and those dropped (too soon, repeated, or from a member without a name). */
+  readonly typingRelayed: number;
+  readonly typingIgnored: number;
 }
 
 /** What the room logs: its part of `ChatServerEvent`. */
@@ -89,6 +100,10 @@ interface Member extends RoomMember, Recipient {
   name: string | null;
   /** Its user rejoined on a new connection, which used its session up. */
   replaced: boolean;
+  /** It sent a `typing` frame (protocol extension): it gets the others'. */
+  typingListener: boolean;
+  /** When its last `typing: true` was relayed; -Infinity while it is not typing. */
+  typingAt: number;
 }
 
 /**
@@ -102,7 +117,15 @@ export class ChatRoom {
   readonly #recent: RecentKeys;
   readonly #departed: DepartedSessions;
   readonly #options: ChatRoomOptions;
-  readonly #counts = { messagesRelayed: 0, duplicateMessages: 0, blankMessages: 0, usernames: 0, rejoins: 0 };
+  readonly #counts = {
+    messagesRelayed: 0,
+    duplicateMessages: 0,
+    blankMessages: 0,
+    usernames: 0,
+    rejoins: 0,
+    typingRelayed: 0,
+    typingIgnored: 0,
+  };
   #nextId = 1;
   #closing = false;
   /** The last `seq` given; the sequence's epoch. */
@@ -131,6 +154,8 @@ export class ChatRoom {
       link,
       name: null,
       replaced: false,
+      typingListener: false,
+      typingAt: Number.NEGATIVE_INFINITY,
       joinSeq: this.#seq,
       queue: null,
     };
@@ -146,6 +171,7 @@ export class ChatRoom {
     const left = this.#members.get(member.id);
     if (!left) return;
     this.#members.delete(left.id);
+    if (!this.#closing) this.#stopTyping(left);
     if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
     if (!this.#closing) this.#broadcast(this.userlist());
   }
@@ -185,6 +211,48 @@ export class ChatRoom {
     await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
   }
 
+  /**
+   * A `typing` frame from a member (protocol extension): from now on it gets the others' (MDN's
+   * client never sends one, so it never gets one). A start is relayed to the other members that
+   * listen, at most once per {@link TYPING_SPACING} ms and only once the member has a name; a stop
+   * only after a start. Never to the sender, never in the history.
+   */
+  typing(member: RoomMember, typing: boolean): void {
+    const found = this.#members.get(member.id);
+    if (!found) return;
+    // (A first stop is how a client says it listens: not counted as ignored.)
+    const listened = found.typingListener;
+    found.typingListener = true;
+    if (!typing) {
+      if (!this.#stopTyping(found) && listened) this.#counts.typingIgnored++;
+      return;
+    }
+    const time = this.#options.now();
+    if (found.name === null || time - found.typingAt < TYPING_SPACING) {
+      this.#counts.typingIgnored++;
+      return;
+    }
+    found.typingAt = time;
+    this.#relayTyping(found, true);
+  }
+
+  /** A member that was typing stopped (or left): the others hear it. Returns whether it was typing. */
+  #stopTyping(member: Member): boolean {
+    if (member.typingAt === Number.NEGATIVE_INFINITY) return false;
+    member.typingAt = Number.NEGATIVE_INFINITY;
+    this.#relayTyping(member, false);
+    return true;
+  }
+
+  #relayTyping(member: Member, typing: boolean): void {
+    const packet: TypingPacket = { type: 'typing', id: member.id, name: member.name as string, typing };
+    const text = JSON.stringify(packet);
+    this.#counts.typingRelayed++;
+    for (const other of this.#members.values()) {
+      if (other !== member && other.typingListener) deliver(other, text);
+    }
+  }
+
   /** A `username` from a member: it gets the name it asked for, or the nearest free one. */
   rename(member: RoomMember, packet: RoomUsername): void {
     const found = this.#members.get(member.id);
@@ -222,6 +290,8 @@ export class ChatRoom {
       this.#recent.add(key, time);
     }
     this.#counts.messagesRelayed++;
+    // Its message says it stopped typing: the clients clear it themselves, so nothing is relayed.
+    found.typingAt = Number.NEGATIVE_INFINITY;
     this.#broadcast(message);
   }
 

@@ -36,6 +36,8 @@ const NO_COUNTS: Readonly<Record<Counter, number>> = Object.freeze({
   pingsIgnored: 0,
   rejoins: 0,
   historyRequests: 0,
+  typingRelayed: 0,
+  typingIgnored: 0,
 });
 
 /**

@@ -82,6 +82,10 @@ export interface ChatServerStats {
   readonly rejoins: number;
   /** `history` requests taken (protocol extension): catch-ups and older pages. */
   readonly historyRequests: number;
+  /** `typing` frames relayed (protocol extension): starts and stops, each counted once however many get it. */
+  readonly typingRelayed: number;
+  /** `typing` frames dropped: a start sooner than `TYPING_SPACING` after the last, a stop while not typing, one from a user without a name. */
+  readonly typingIgnored: number;
   /**
    * Closed connections by close code: the one the server closed with when it did (1001, 1007, 1008,
    * 1009...), else the one the client sent (1000...; 1005: none; 1006: dropped or terminated).

@@ -65,7 +65,16 @@ describe('join', () => {
     await a.waitFor((p) => p.text === 'm4', 'm4');
 
     const late = await TestClient.connect(server.url);
-    expect(idOf(late)).toEqual({ type: 'id', id: 2, ext: 1, session: expect.any(String), history: 200, seq: 6, epoch: expect.any(String) });
+    expect(idOf(late)).toEqual({
+      type: 'id',
+      id: 2,
+      ext: 1,
+      session: expect.any(String),
+      typing: true,
+      history: 200,
+      seq: 6,
+      epoch: expect.any(String),
+    });
     const [frame, ...more] = await catchUp(late);
     expect(more).toEqual([]);
     expect(packetsOf(frame!).map((p) => p.text)).toEqual(['m2', 'm3', 'm4']);

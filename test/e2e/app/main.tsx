@@ -10,6 +10,7 @@
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
+ *   &typing=1                     the typing indicator: typingIndicator() and <TypingIndicator> under the log
  *
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -22,8 +23,10 @@ import {
   ChatProvider,
   ConnectionStatus,
   MessageInput,
+  TypingIndicator,
   UserList,
   heartbeat,
+  typingIndicator,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
@@ -43,6 +46,7 @@ const reconnect: ReconnectOptions | undefined =
   maxDelay || initialDelay ? { maxDelay: msParam(maxDelay), initialDelay: msParam(initialDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
+const typing = params.has('typing') ? typingIndicator() : undefined;
 
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
@@ -62,12 +66,13 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} typing={typing}>
       <Hook />
       <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
         <NameField className="e2e-name" />
         <ConnectionStatus />
         <ChatBox style={{ blockSize: height }} />
+        {typing && <TypingIndicator />}
         <UserList />
         <MessageInput />
       </div>
