@@ -2,6 +2,7 @@
 
 import { memo, useMemo, type ReactNode } from 'react';
 import type { ChatEntry, ChatStrings, TimeFormat } from '../chat/index.js';
+import { useChatContext } from './ChatProvider.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
@@ -109,9 +110,8 @@ function rowContent(
           {/* biome-ignore lint/suspicious/noArrayIndexKey: the parts of one immutable text */}
           {message.text.match(URL_PART)?.flatMap((part, i) => (i ? [<wbr key={i} />, part] : part))}
         </div>
-        {message.status !== 'delivered' && (
-          <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>
-        )}
+        {message.status !== 'delivered' && <span className="rwc-chatbox__status">{strings[message.status]}</span>}
+        {message.status === 'failed' && <FailedActions entryKey={message.key} strings={strings} />}
       </>
     );
   } else if (entry.kind === 'gap') {
@@ -135,4 +135,19 @@ function rowContent(
     );
   }
   return content;
+}
+
+/** A failed own message's buttons (`persistentOutbox()`): send it again, or remove it. */
+function FailedActions({ entryKey, strings }: { entryKey: string; strings: ChatStrings }) {
+  const { store } = useChatContext('ChatBox');
+  return (
+    <span className="rwc-chatbox__actions">
+      <button type="button" onClick={() => store.retry(entryKey)}>
+        {strings.retry}
+      </button>{' '}
+      <button type="button" onClick={() => store.discard(entryKey)}>
+        {strings.discard}
+      </button>
+    </span>
+  );
 }

@@ -7,6 +7,7 @@ import {
   defaultChatStrings,
   type ChatConnection,
   type ChatHistory,
+  type ChatOutbox,
   type ChatStrings,
   type Scheduler,
   type TimeFormat,
@@ -79,6 +80,14 @@ export interface ChatProviderProps {
    * Read when the connection's store is made (a new value on every render is fine). Default: none.
    */
   history?: ChatHistory | null;
+  /**
+   * A durable outbox: `persistentOutbox()` (from `react-ws-chat`), so that its code is bundled only
+   * by applications that use it. With it, own messages not yet echoed are kept in IndexedDB (per
+   * chat URL and user name), come back as pending after a reload or a crash, and are sent again
+   * (same nonce); those not delivered within its `failAfter` show as failed, with Retry and
+   * Discard. Read when the connection's store is made. Default: none (nothing touches storage).
+   */
+  persist?: ChatOutbox | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -119,6 +128,7 @@ export function ChatProvider({
   reconnect = true,
   heartbeat,
   history,
+  persist,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -139,7 +149,10 @@ export function ChatProvider({
   });
   // One store per connection; without one (url null) a detached store keeps the UI's shape.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the store lives as long as its connection; the name and limits apply through effects
-  const store = useMemo(() => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule, history }), [client]);
+  const store = useMemo(
+    () => new ChatStore(client ?? DETACHED, { username, maxEntries, maxUnconfirmed, schedule, history, persist }),
+    [client],
+  );
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   // The heartbeat only while the server answers pings: it announced the extension (see the prop).
   // (Not passed to useWebSocketClient, whose options would take it back on every render.)
