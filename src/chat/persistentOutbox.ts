@@ -1,4 +1,4 @@
-import { createWebSocketError, type Unsubscribe, type WebSocketSnapshot } from '../core/index.js';
+import { createWebSocketError, type Unsubscribe, type WebSocketClient } from '../core/index.js';
 import type { ChatOutbox, OutboxHost, OutboxMessage } from './ChatOutbox.js';
 import type { ChatConnection } from './ChatStore.js';
 import { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
@@ -74,7 +74,7 @@ class DurableOutbox {
   #order = 0;
   #listeners = 0;
   #release: (() => void) | undefined;
-  #stopOpen: Unsubscribe | undefined;
+  #stopWaiting: (() => void) | undefined;
 
   constructor(client: ChatConnection, host: OutboxHost, options: PersistentOutboxOptions) {
     this.#client = client;
@@ -138,26 +138,28 @@ class DurableOutbox {
     return { room: this.#room ?? '', nonce, text, date, order: this.#order, owner: this.#owner };
   }
 
+  /** Start once the room is known: given, or the URL of the connection's first attempt (its snapshot's, or its first `open`). */
   #activate(): void {
     if (this.#room !== null) {
       void this.#start();
       return;
     }
-    const url = (this.#client as Partial<{ getSnapshot: () => WebSocketSnapshot }>).getSnapshot?.().url;
-    if (url) {
+    const client = this.#client as Partial<Pick<WebSocketClient, 'getSnapshot' | 'subscribe'>>;
+    const found = (url: string | null | undefined) => {
+      if (!url || this.#room !== null) return;
       this.#room = `${url}\n${this.#host.username}`;
+      this.#stopWaiting?.();
       void this.#start();
-      return;
-    }
-    this.#stopOpen = this.#client.on('open', ({ url }) => {
-      this.#stopOpen?.();
-      this.#room = `${url}\n${this.#host.username}`;
-      void this.#start();
-    });
+    };
+    const stops = [this.#client.on('open', (info) => found(info.url)), client.subscribe?.(() => found(client.getSnapshot?.().url))];
+    this.#stopWaiting = () => {
+      for (const stop of stops) stop?.();
+    };
+    found(client.getSnapshot?.().url);
   }
 
   #deactivate(): void {
-    this.#stopOpen?.();
+    this.#stopWaiting?.();
     this.#release?.();
     this.#release = undefined;
   }

@@ -10,6 +10,8 @@
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
+ *   &persist=1                    the durable outbox, `persistentOutbox()` (default: none)
+ *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
  *
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -24,6 +26,7 @@ import {
   MessageInput,
   UserList,
   heartbeat,
+  persistentOutbox,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
@@ -44,6 +47,9 @@ const reconnect: ReconnectOptions | undefined =
 const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
 
+const failAfter = params.get('failAfter');
+const persist = params.has('persist') ? persistentOutbox({ failAfter: msParam(failAfter) }) : undefined;
+
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
 
@@ -62,7 +68,7 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} persist={persist}>
       <Hook />
       <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
         <NameField className="e2e-name" />
