@@ -37,7 +37,8 @@ const URL_PART = /[^/]+\/*|\/+/g;
 /**
  * One row of ChatBox, an `<article>` with its place in the whole log (virtualized: only some rows
  * are in the DOM): a message (sender, time, text, status; named `strings.messageName(sender, text,
- * time)`, its full date as `title`) or a notice (sign-in, rename, name change, leave, gap), or what `renderEntry` makes of it
+ * time)`, its full date as `title`; a failed one, `persistentOutbox()`'s, also its Retry and Discard
+ * buttons, `rwc-chatbox__actions`) or a notice (sign-in, rename, name change, leave, gap), or what `renderEntry` makes of it
  * inside ChatBox's row element. What users wrote gets `dir="auto"` or a `<bdi>`. Memoized: a row
  * re-renders when its entry (by identity), its group, its place or the log's length changes, and
  * its inside only for its entry or its group.
