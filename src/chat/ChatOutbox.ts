@@ -1,5 +1,4 @@
 import type { ChatConnection } from './ChatStore.js';
-import type { ChatError } from './ChatState.js';
 
 /** An own message as a durable outbox keeps it: what is needed to send it again, unchanged. */
 export interface OutboxMessage {
@@ -18,8 +17,6 @@ export interface OutboxHost {
   restore(messages: readonly OutboxMessage[]): void;
   /** Mark an own message not echoed yet as `failed`: it waits for `retry` or `discard`. */
   fail(nonce: string): void;
-  /** Show a problem of the storage (`kind: 'storage'`) in the state's `error`. */
-  error(error: ChatError): void;
 }
 
 /**
@@ -31,7 +28,8 @@ export interface ChatOutbox {
   /**
    * Start for one store (called once, by its constructor, with the connection it was given).
    * Returns the connection the store reads instead of `client` (the store listening to its
-   * messages is what starts the outbox, and its detaching what stops it), and the sink the store
+   * messages is what starts the outbox, and its detaching what stops it; a problem of the storage
+   * comes to the store as an `error` event of it, `kind: 'storage'`), and the sink the store
    * tells of every own message kept (`kept` true: written, restored or retried) and gone (`kept`
    * false: echoed by the server, or discarded).
    */

@@ -120,7 +120,6 @@ export class ChatStore extends Subscribable<ChatListener> {
           this.#scheduleFlush();
         }
       },
-      error: (error) => this.#set({ error }),
     });
     this.#keep = outbox?.keep;
     const connection = outbox?.connection ?? client;

@@ -75,6 +75,7 @@ class DurableOutbox {
   #listeners = 0;
   #release: (() => void) | undefined;
   #stopWaiting: (() => void) | undefined;
+  readonly #errorListeners = new Set<Listener>();
 
   constructor(client: ChatConnection, host: OutboxHost, options: PersistentOutboxOptions) {
     this.#client = client;
@@ -92,6 +93,14 @@ class DurableOutbox {
     return {
       on: ((type: string, listener: Listener): Unsubscribe => {
         const stop = client.on(type as 'message', listener as never);
+        if (type === 'error') {
+          // The store shows the storage's problems as it shows the connection's.
+          this.#errorListeners.add(listener);
+          return () => {
+            stop();
+            this.#errorListeners.delete(listener);
+          };
+        }
         if (type !== 'message') return stop;
         if (this.#listeners++ === 0) this.#activate();
         return () => {
@@ -218,13 +227,18 @@ class DurableOutbox {
   #write(change: (storage: OutboxStorage, room: string) => Promise<void>): void {
     const storage = this.#storage;
     if (!storage || !this.#started || this.#room === null) return;
-    change(storage, this.#room).catch((cause: unknown) => this.#host.error(storageError(cause)));
+    change(storage, this.#room).catch((cause: unknown) => this.#error(cause));
   }
 
   /** The storage cannot be used (no IndexedDB, blocked, broken): reported once, memory only from now on. */
   #fail(cause: unknown): void {
     this.#storage = null;
-    this.#host.error(storageError(cause));
+    this.#error(cause);
+  }
+
+  #error(cause: unknown): void {
+    const error = storageError(cause);
+    for (const listener of this.#errorListeners) listener(error, error as never);
   }
 }
 
