@@ -176,4 +176,47 @@ describe('persistentOutbox in Chromium', () => {
     expect(bob.messageTexts('ada')).toEqual(['retry me']);
     expect(server.stats()).toMatchObject({ messagesRelayed: 2 });
   });
+
+  it('confirms, without relaying it again, a restored message the server had already relayed (same name and nonce)', async () => {
+    const server = await createChatServer({ host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    const bob = await RawClient.connect(server.url);
+    clients.push(bob);
+    await bob.register('bob');
+    // The previous page: it wrote the message, the server relayed it, and the page went away before the echo.
+    const previous = await RawClient.connect(server.url);
+    await previous.register('ada');
+    await previous.say('relayed before the reload', 'previous-page-1');
+    previous.close();
+    await bob.waitFor((p) => p.type === 'userlist' && !(p.users as unknown[]).includes('ada'), 'ada gone');
+
+    const ada = await openChatPage(browser, { server: server.url, name: 'ada', height: '2000px', persist: true });
+    await waitForStatus(ada.page, 'Connected');
+    // What that page left in IndexedDB, as its outbox wrote it.
+    await ada.page.evaluate(async (date) => {
+      const room = `${window.__rwcE2E?.connection()?.url}\nada`;
+      const record = { room, nonce: 'previous-page-1', text: 'relayed before the reload', date, order: 1, owner: 'a page that is gone' };
+      await new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open('react-ws-chat', 1);
+        request.onupgradeneeded = () =>
+          request.result.createObjectStore('outbox', { keyPath: ['room', 'nonce'] }).createIndex('room', 'room');
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+          const transaction = request.result.transaction('outbox', 'readwrite');
+          transaction.objectStore('outbox').put(record);
+          transaction.oncomplete = () => {
+            request.result.close();
+            resolve();
+          };
+          transaction.onerror = () => reject(transaction.error);
+        };
+      });
+    }, Date.now() - 1000);
+
+    await ada.page.reload();
+    await expect.poll(() => ownRows(ada.page)).toEqual([['relayed before the reload', 'delivered', null]]);
+    await expect.poll(() => storedTexts(ada.page)).toEqual([]);
+    expect(server.stats()).toMatchObject({ messagesRelayed: 1, duplicateMessages: 1 });
+    expect(bob.messageTexts()).toEqual(['relayed before the reload']);
+  });
 });
