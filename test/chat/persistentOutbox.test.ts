@@ -217,6 +217,49 @@ describe('persistentOutbox', () => {
     expect(messages(store)[0]?.status).toBe('failed');
   });
 
+  it('a message that fails while it waits for the server’s rate is not sent; retried, it goes once', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { storage } = memoryStorage();
+    const { store, receive, sent } = page({ storage, locks: null, failAfter: 1000 });
+    // Two frames per 10 s, one held back: the name goes now, the message waits about 5 s.
+    receive({ type: 'id', id: 1, ext: 1, rateMessages: 2, rateInterval: 10_000 });
+    const entry = store.send('paced') as ChatMessageEntry;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(messages(store)[0]?.status).toBe('failed');
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(sentMessages(sent)).toEqual([]);
+    store.retry(entry.key);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(sentMessages(sent)).toHaveLength(1);
+  });
+
+  it('a retry while the failed frame still waits for the rate sends it once', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { storage } = memoryStorage();
+    // The message's token comes at 5 s: it fails at 3 s, is retried, and its first frame goes at 5 s.
+    const { store, receive, sent } = page({ storage, locks: null, failAfter: 3000 });
+    receive({ type: 'id', id: 1, ext: 1, rateMessages: 2, rateInterval: 10_000 });
+    const entry = store.send('paced') as ChatMessageEntry;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(store.retry(entry.key)).toBe(true);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(sentMessages(sent)).toHaveLength(1);
+  });
+
+  it('a late echo of a failed message makes it delivered, and removes it from the storage', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    const { storage, records } = memoryStorage();
+    const { store, receive, sent } = page({ storage, locks: null, failAfter: 1000 });
+    receive({ type: 'id', id: 1 });
+    store.send('slow');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(messages(store)[0]?.status).toBe('failed');
+    receive({ ...sentMessages(sent)[0], id: 1, name: 'ada' });
+    expect(messages(store).map((entry) => [entry.text, entry.status])).toEqual([['slow', 'delivered']]);
+    expect(store.getState().unconfirmed).toBe(0);
+    await vi.waitFor(() => expect(records.size).toBe(0));
+  });
+
   it('discards a failed message from the log and from the storage; a pending one cannot be discarded', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { storage, records } = memoryStorage();
