@@ -73,6 +73,7 @@ class DurableOutbox {
   readonly #kept = new Map<string, Kept>();
   #order = 0;
   #listeners = 0;
+  #holding: Promise<void> | undefined;
   #release: (() => void) | undefined;
   #stopWaiting: (() => void) | undefined;
   readonly #errorListeners = new Set<Listener>();
@@ -170,7 +171,28 @@ class DurableOutbox {
   #deactivate(): void {
     this.#stopWaiting?.();
     this.#release?.();
-    this.#release = undefined;
+  }
+
+  /**
+   * Hold this page's lock while the store is attached: meanwhile no other page restores its
+   * records. One request at a time; granted after a detach, it is given back at once.
+   */
+  #hold(locks: NonNullable<PersistentOutboxOptions['locks']>): Promise<void> {
+    this.#holding ??= new Promise<void>((granted) => {
+      void locks.request(
+        OUTBOX_LOCK_PREFIX + this.#owner,
+        () =>
+          new Promise<void>((release) => {
+            this.#release = () => {
+              this.#holding = this.#release = undefined;
+              release();
+            };
+            granted();
+            if (this.#listeners === 0) this.#release();
+          }),
+      );
+    });
+    return this.#holding;
   }
 
   #started = false;
@@ -179,20 +201,9 @@ class DurableOutbox {
   async #start(): Promise<void> {
     const room = this.#room as string;
     const locks = this.#locks;
-    if (locks) {
-      // Held until the store stops listening (or the page is gone): meanwhile no other page restores its records.
-      await new Promise<void>((granted) => {
-        void locks.request(
-          OUTBOX_LOCK_PREFIX + this.#owner,
-          () =>
-            new Promise<void>((release) => {
-              this.#release = release;
-              granted();
-            }),
-        );
-      });
-    }
-    if (this.#started) return;
+    if (locks) await this.#hold(locks);
+    // (Detached meanwhile: started again by the next attach.)
+    if (this.#started || this.#listeners === 0) return;
     this.#started = true;
     for (const entry of this.#kept.values()) {
       entry.record = { ...entry.record, room };

@@ -171,6 +171,21 @@ describe('persistentOutbox', () => {
     await vi.waitFor(() => expect(records.size).toBe(0));
   });
 
+  it('gives its lock back when detached, also after an attach, detach, attach in a row (StrictMode effects)', async () => {
+    const { storage, records } = memoryStorage();
+    const { locks, held } = memoryLocks();
+    const first = page({ storage, locks });
+    first.detach();
+    const detach = first.store.attach();
+    first.store.send('strict');
+    await vi.waitFor(() => expect(records.size).toBe(1));
+    detach();
+    await vi.waitFor(() => expect([...held]).toEqual([]));
+
+    const second = page({ storage, locks });
+    await vi.waitFor(() => expect(messages(second.store).map((entry) => entry.text)).toEqual(['strict']));
+  });
+
   it('does not restore the messages of a page that is still open (its lock is held), nor another user’s', async () => {
     const { storage, records, loads } = memoryStorage();
     const { locks, held } = memoryLocks();
