@@ -111,7 +111,11 @@ export class ChatStore extends Subscribable<ChatListener> {
     const outbox = options.persist?.attach(client, {
       username: options.username,
       restore: (messages) => {
-        for (const { text, date, nonce } of messages) this.#own(text, date, nonce);
+        // One the log already shows (a history's catch-up brought it first) is done with.
+        for (const message of messages) {
+          if (this.#seenNonces.has(message.nonce)) this.#keep?.(message, false);
+          else this.#own(message.text, message.date, message.nonce);
+        }
       },
       fail: (nonce) => {
         const own = this.#unconfirmed.find((own) => own.nonce === nonce);

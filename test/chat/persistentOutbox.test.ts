@@ -171,6 +171,16 @@ describe('persistentOutbox', () => {
     await vi.waitFor(() => expect(records.size).toBe(0));
   });
 
+  it('does not restore a message the log already shows (a catch-up brought it first), and forgets it', async () => {
+    const { storage, records } = memoryStorage();
+    records.set(`${URL_A}\nada\u0000old-1`, { room: `${URL_A}\nada`, nonce: 'old-1', text: 'caught up', date: 5, order: 1, owner: 'gone' });
+    const { store, receive } = page({ storage, locks: null });
+    // Before the storage answered: the previous page's message, as the room's history replays it.
+    receive({ type: 'message', id: 9, name: 'ada', text: 'caught up', date: 5, nonce: 'old-1' });
+    await vi.waitFor(() => expect(records.size).toBe(0));
+    expect(messages(store).map((entry) => entry.text)).toEqual(['caught up']);
+  });
+
   it('gives its lock back when detached, also after an attach, detach, attach in a row (StrictMode effects)', async () => {
     const { storage, records } = memoryStorage();
     const { locks, held } = memoryLocks();
