@@ -304,7 +304,7 @@ describe('persistentOutbox', () => {
   it('shows a restored message older than failAfter as failed at once', async () => {
     vi.useFakeTimers({ now: 1_000_000 });
     const { storage, records } = memoryStorage();
-    records.set('x', {
+    records.set(`${URL_A}\nada\u0000old-1`, {
       room: `${URL_A}\nada`,
       nonce: 'old-1',
       text: 'from yesterday',
