@@ -16,8 +16,9 @@ interface EntryBase {
 /**
  * A chat message. The user's own messages appear as soon as they are written: `pending` while they
  * wait for a connection (or for a slow link to drain, or for the server's rate), `sent` once handed to the socket, `delivered` when the
- * server echoed them back.
- * Everyone else's are `delivered`.
+ * server echoed them back; `failed` (only with a durable outbox, `persistentOutbox()`) when not
+ * delivered within its `failAfter`: it waits for `ChatStore.retry(key)` or `discard(key)`, and a
+ * late echo still makes it `delivered`. Everyone else's are `delivered`.
  */
 export interface ChatMessageEntry extends EntryBase {
   readonly kind: 'message';
@@ -26,7 +27,7 @@ export interface ChatMessageEntry extends EntryBase {
   readonly name: string;
   readonly text: string;
   readonly own: boolean;
-  readonly status: 'pending' | 'sent' | 'delivered';
+  readonly status: 'pending' | 'sent' | 'delivered' | 'failed';
 }
 
 /**
@@ -110,8 +111,12 @@ export interface ChatHistoryState {
   readonly loadOlder: () => boolean;
 }
 
-/** A problem the chat met: the connection's, or a packet that broke the protocol (`kind: 'packet'`). */
-export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' });
+/**
+ * A problem the chat met: the connection's, a packet that broke the protocol (`kind: 'packet'`), or
+ * the durable outbox's storage (`kind: 'storage'`: IndexedDB unavailable, blocked or full; the chat
+ * goes on with its messages in memory only).
+ */
+export type ChatError = WebSocketError | (Omit<WebSocketError, 'kind'> & { readonly kind: 'packet' | 'storage' });
 
 /**
  * What the server announced of the kit's protocol extension in its `id` packet (see `IdPacket`).
@@ -138,7 +143,7 @@ export interface ChatState {
   readonly users: readonly (string | null)[];
   /** The log, oldest first, at most `maxEntries` long. */
   readonly entries: readonly ChatEntry[];
-  /** Own messages not yet echoed by the server (pending or sent). */
+  /** Own messages not yet echoed by the server (pending, sent or failed). */
   readonly unconfirmed: number;
   /** Packets of a type the client does not know: ignored, counted. */
   readonly unknownPackets: number;

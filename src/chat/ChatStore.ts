@@ -12,6 +12,7 @@ import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { createPresence, type Presence } from './createPresence.js';
 import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
 import type { ChatHistory } from './chatHistory.js';
+import type { ChatOutbox, OutboxMessage } from './ChatOutbox.js';
 
 /** Options of {@link ChatStore}. */
 export interface ChatStoreOptions {
@@ -38,6 +39,13 @@ export interface ChatStoreOptions {
    * none of its code. Without it the store shows what arrives live, as MDN's protocol has it.
    */
   history?: ChatHistory | null;
+  /**
+   * A durable outbox: `persistentOutbox()`, so that a bundle without it carries none of its code.
+   * It keeps the own messages the server has not echoed (in IndexedDB), puts those of a previous
+   * page back in the log, and marks as `failed` what is not delivered in time. Without it nothing
+   * touches storage and nothing fails.
+   */
+  persist?: ChatOutbox | null;
 }
 
 /**
@@ -54,10 +62,7 @@ export type ChatListener = (state: ChatState) => void;
 const DEFAULT_MAX_ENTRIES = 5000;
 const DEFAULT_MAX_UNCONFIRMED = 500;
 
-interface OwnMessage {
-  readonly nonce: string;
-  readonly text: string;
-  readonly date: number;
+interface OwnMessage extends OutboxMessage {
   entry: ChatMessageEntry;
 }
 
@@ -98,18 +103,39 @@ export class ChatStore extends Subscribable<ChatListener> {
   readonly #nonceBase = Math.random().toString(36).slice(2, 10);
   /** This connection's frames through the server's rate (announced in `id`), or null: no pacing. */
   #pacer: Pacer | null | undefined;
+  /** The durable outbox's sink (`persist`): told of each own message kept (written, retried) or gone. */
+  readonly #keep: ((message: OutboxMessage, kept: boolean) => void) | undefined;
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
+    const outbox = options.persist?.attach(client, {
+      username: options.username,
+      restore: (messages) => {
+        // One the log already shows (a history's catch-up brought it first) is done with.
+        for (const message of messages) {
+          if (this.#seenNonces.has(message.nonce)) this.#keep?.(message, false);
+          else this.#own(message.text, message.date, message.nonce);
+        }
+      },
+      fail: (nonce) => {
+        const own = this.#unconfirmed.find((own) => own.nonce === nonce);
+        if (own) {
+          this.#update(own, { status: 'failed' });
+          this.#scheduleFlush();
+        }
+      },
+    });
+    this.#keep = outbox?.keep;
+    const connection = outbox?.connection ?? client;
     // With history, the store reads its connection through it: it orders and completes what arrives.
     this.#client =
-      options.history?.attach(client, (entries, start, history) => {
+      options.history?.attach(connection, (entries, start, history) => {
         if (entries[0]) {
           this.entries[start ? 'unshift' : 'push'](...entries);
           this.#entriesChanged = true;
         }
         this.#set({ history });
-      }) ?? client;
+      }) ?? connection;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();
@@ -173,24 +199,26 @@ export class ChatStore extends Subscribable<ChatListener> {
       });
       return null;
     }
-    const date = this.#now();
-    const nonce = `${this.#nonceBase}-${this.#nextKey.toString(36)}`;
-    const entry = this.#append<ChatMessageEntry>({
-      kind: 'message',
-      key: this.#key(),
-      date,
-      senderId: null,
-      name: this.#current('username'),
-      text,
-      own: true,
-      status: 'pending',
-    });
-    const own: OwnMessage = { nonce, text, date, entry };
-    this.#unconfirmed.push(own);
-    this.#set({ unconfirmed: this.#unconfirmed.length });
-    if (this.#current('signedIn')) this.#transmit(own);
-    this.#scheduleFlush();
-    return own.entry;
+    return this.#own(text, this.#now(), `${this.#nonceBase}-${this.#nextKey.toString(36)}`);
+  }
+
+  /**
+   * Send a message that `failed` again (same nonce: a server that got it relays it once), as pending.
+   *
+   * @returns whether `key` was a failed message.
+   */
+  retry(key: string): boolean {
+    return this.#settle(key, true);
+  }
+
+  /**
+   * Remove a message that `failed` from the log (and from the durable outbox). Should the server
+   * still echo it, it shows as a message then.
+   *
+   * @returns whether `key` was a failed message.
+   */
+  discard(key: string): boolean {
+    return this.#settle(key, false);
   }
 
   /** Ask for another user name (sent at once when connected, else at the next sign-in). */
@@ -274,6 +302,44 @@ export class ChatStore extends Subscribable<ChatListener> {
     for (const own of this.#unconfirmed) this.#transmit(own);
   }
 
+  /** An own message in the log, pending, sent when signed in (a new one, or one restored by `persist`). */
+  #own(text: string, date: number, nonce: string): ChatMessageEntry {
+    const entry = this.#append<ChatMessageEntry>({
+      kind: 'message',
+      key: this.#key(),
+      date,
+      senderId: null,
+      name: this.#current('username'),
+      text,
+      own: true,
+      status: 'pending',
+    });
+    const own: OwnMessage = { nonce, text, date, entry };
+    this.#unconfirmed.push(own);
+    this.#keep?.(own, true);
+    this.#set({ unconfirmed: this.#unconfirmed.length });
+    if (this.#current('signedIn')) this.#transmit(own);
+    return entry;
+  }
+
+  /** Retry or discard the failed message `key`. */
+  #settle(key: string, retry: boolean): boolean {
+    const own = this.#unconfirmed.find((own) => own.entry.key === key && own.entry.status === 'failed');
+    if (own) {
+      this.#keep?.(own, retry);
+      if (retry) {
+        this.#update(own, { status: 'pending' });
+        if (this.#current('signedIn')) this.#transmit(own);
+      } else {
+        this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
+        this.entries = this.entries.filter((entry) => entry !== own.entry);
+        this.#entriesChanged = true;
+      }
+      this.#set({ unconfirmed: this.#unconfirmed.length });
+    }
+    return !!own;
+  }
+
   #message(packet: MessagePacket): void {
     const nonce = packet.nonce;
     // (No undefined is ever in the set.)
@@ -282,6 +348,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (nonce !== undefined) this.#rememberNonce(nonce);
     if (own) {
       this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
+      this.#keep?.(own, false);
       this.#update(own, { status: 'delivered', senderId: packet.id, name: packet.name });
       this.#set({ unconfirmed: this.#unconfirmed.length });
       return;
@@ -344,10 +411,11 @@ export class ChatStore extends Subscribable<ChatListener> {
   #transmit(own: OwnMessage): void {
     this.#pace(() => {
       const id = this.#current('clientId');
-      if (id === null) return;
+      // Only a pending one: a failed one waits for `retry`, and a frame queued twice goes once.
+      if (id === null || own.entry.status !== 'pending') return;
       const result = this.#sendPacket(encodeMessage(own.text, id, own.date, own.nonce));
       // 'queued' (held back by a slow link) stays pending: it is not on the wire yet.
-      if (result === 'sent' && own.entry.status === 'pending') this.#update(own, { status: 'sent' });
+      if (result === 'sent') this.#update(own, { status: 'sent' });
       // (The pacer's timer may run this: publish the change.)
       this.#scheduleFlush();
     });

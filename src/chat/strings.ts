@@ -61,6 +61,12 @@ export interface ChatStrings {
   pending: string;
   /** Status of an own message on the wire, not yet echoed. */
   sent: string;
+  /** Status of an own message not delivered in time (`persistentOutbox()`'s `failAfter`). */
+  failed: string;
+  /** The button of a failed message that sends it again. */
+  retry: string;
+  /** The button of a failed message that removes it. */
+  discard: string;
   /** The counter under the message field, shown near the limit. */
   charactersLeft: (left: number) => string;
   /** Under the message field while the chat is not connected: what happens to what is written now. */
@@ -132,6 +138,9 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   missingMessages: 'Some messages may be missing',
   pending: 'Waiting to send',
   sent: 'Sending',
+  failed: 'Not sent',
+  retry: 'Retry',
+  discard: 'Discard',
   charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),
   sendWhenConnected: 'Not connected: messages will be sent when reconnected.',
   noMessages: 'No messages yet',

@@ -68,7 +68,8 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   `"continue"`; only a group's first row shows the sender and the time, and own messages never
  *   show the sender: those stay in the DOM with `rwc-visually-hidden`. Own messages carry
  *   `data-own`; every message `data-status` (pending and sent also show `strings.pending` /
- *   `strings.sent`); every row `data-kind`.
+ *   `strings.sent`; failed, `persistentOutbox()`'s, `strings.failed` and the Retry and Discard
+ *   buttons, `__actions`); every row `data-kind`.
  * - Sign-in and rename notices show `strings.signedIn` / `strings.renamed`.
  * - All text is rendered as text, never as HTML.
  * - Right-to-left: each sender and text has `dir="auto"` (its direction is its own first strong

@@ -2,6 +2,7 @@
 
 import { memo, useMemo, type ReactNode } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatStrings, TimeFormat } from '../chat/index.js';
+import { useChatContext } from './ChatProvider.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
@@ -31,7 +32,8 @@ export interface ChatBoxRowProps {
 /**
  * One row of ChatBox, an `<article>` with its place in the whole log (virtualized: only some rows
  * are in the DOM): a message (sender, time, text, status; named `strings.messageName(sender, text,
- * time)`, its full date as `title`) or a notice (sign-in, rename, name change, leave, gap), or what `renderEntry` makes of it
+ * time)`, its full date as `title`; a failed one, `persistentOutbox()`'s, also its Retry and Discard
+ * buttons, `rwc-chatbox__actions`) or a notice (sign-in, rename, name change, leave, gap), or what `renderEntry` makes of it
  * inside ChatBox's row element. What users wrote gets `dir="auto"` or a `<bdi>`. Memoized: a row
  * re-renders when its entry (by identity), its group, its place or the log's length changes, and
  * its inside only for its entry or its group.
@@ -103,9 +105,8 @@ function rowContent(
         <div dir="auto" className="rwc-chatbox__text">
           {renderText(message.text, message)}
         </div>
-        {message.status !== 'delivered' && (
-          <span className="rwc-chatbox__status">{message.status === 'pending' ? strings.pending : strings.sent}</span>
-        )}
+        {message.status !== 'delivered' && <span className="rwc-chatbox__status">{strings[message.status]}</span>}
+        {message.status === 'failed' && <FailedActions entryKey={message.key} strings={strings} />}
       </>
     );
   } else if (entry.kind === 'gap') {
@@ -129,4 +130,19 @@ function rowContent(
     );
   }
   return content;
+}
+
+/** A failed own message's buttons (`persistentOutbox()`): send it again, or remove it. */
+function FailedActions({ entryKey, strings }: { entryKey: string; strings: ChatStrings }) {
+  const { store } = useChatContext('ChatBox');
+  return (
+    <span className="rwc-chatbox__actions">
+      <button type="button" onClick={() => store.retry(entryKey)}>
+        {strings.retry}
+      </button>{' '}
+      <button type="button" onClick={() => store.discard(entryKey)}>
+        {strings.discard}
+      </button>
+    </span>
+  );
 }

@@ -7,6 +7,7 @@ import {
   defaultChatStrings,
   type ChatConnection,
   type ChatHistory,
+  type ChatOutbox,
   type ChatStrings,
   type ChatTyping,
   type Scheduler,
@@ -91,6 +92,14 @@ export interface ChatProviderProps {
    * Read when the connection's store is made (a new value on every render is fine). Default: none.
    */
   typing?: ChatTyping | null;
+  /**
+   * A durable outbox: `persistentOutbox()` (from `react-ws-chat`), so that its code is bundled only
+   * by applications that use it. With it, own messages not yet echoed are kept in IndexedDB (per
+   * chat URL and user name), come back as pending after a reload or a crash, and are sent again
+   * (same nonce); those not delivered within its `failAfter` show as failed, with Retry and
+   * Discard. Read when the connection's store is made. Default: none (nothing touches storage).
+   */
+  persist?: ChatOutbox | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -132,6 +141,7 @@ export function ChatProvider({
   heartbeat,
   history,
   typing: typingOption,
+  persist,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -156,7 +166,7 @@ export function ChatProvider({
   const [store, typing] = useMemo(() => {
     const connection = client ?? DETACHED;
     const typing = typingOption?.attach(connection);
-    return [new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history }), typing] as const;
+    return [new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history, persist }), typing] as const;
   }, [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   // The heartbeat only while the server answers pings: it announced the extension (see the prop).

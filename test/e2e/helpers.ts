@@ -1,7 +1,7 @@
 // Helpers of the e2e tests: Debian's Chromium through Playwright (never a downloaded browser), pages
 // of the fixture app, a reader of the chat log as the user sees it, and raw `ws` clients. Nothing
 // here sleeps: every wait is on a condition.
-import { chromium, type Browser, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { inject } from 'vitest';
 import { WebSocket } from 'ws';
 
@@ -29,6 +29,10 @@ export interface ChatPageOptions {
   heartbeat?: number;
   /** The typing indicator (default: off). */
   typing?: boolean;
+  /** The durable outbox (`persistentOutbox()`) on, with this `failAfter` in ms (true: the default). */
+  persist?: boolean | number;
+  /** Open the page in this context (its storage: the same browser profile) instead of a new one. */
+  context?: BrowserContext;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -42,9 +46,9 @@ export interface ChatPage {
   readonly consoleErrors: string[];
 }
 
-/** Open the fixture app in a new context (its own storage, like another person's browser). */
+/** Open the fixture app in a new context (its own storage, like another person's browser), or in `options.context`. */
 export async function openChatPage(browser: Browser, options: ChatPageOptions): Promise<ChatPage> {
-  const context = await browser.newContext();
+  const context = options.context ?? (await browser.newContext());
   const page = await context.newPage();
   const result: ChatPage = { page, dialogs: [], pageErrors: [], consoleErrors: [] };
   page.on('dialog', (dialog) => {
@@ -63,6 +67,8 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.initialDelay !== undefined) url.searchParams.set('initialDelay', String(options.initialDelay));
   if (options.heartbeat !== undefined) url.searchParams.set('heartbeat', String(options.heartbeat));
   if (options.typing) url.searchParams.set('typing', '1');
+  if (options.persist !== undefined && options.persist !== false) url.searchParams.set('persist', '1');
+  if (typeof options.persist === 'number') url.searchParams.set('failAfter', String(options.persist));
   await page.goto(url.href);
   return result;
 }

@@ -11,6 +11,8 @@
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
  *   &typing=1                     the typing indicator: typingIndicator() and <TypingIndicator> under the log
+ *   &persist=1                    the durable outbox, `persistentOutbox()` (default: none)
+ *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
  *
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -27,6 +29,7 @@ import {
   UserList,
   heartbeat,
   typingIndicator,
+  persistentOutbox,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
@@ -48,6 +51,9 @@ const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
 const typing = params.has('typing') ? typingIndicator() : undefined;
 
+const failAfter = params.get('failAfter');
+const persist = params.has('persist') ? persistentOutbox({ failAfter: msParam(failAfter) }) : undefined;
+
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
 
@@ -66,7 +72,7 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} typing={typing}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} typing={typing} persist={persist}>
       <Hook />
       <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
         <NameField className="e2e-name" />

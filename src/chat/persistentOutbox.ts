@@ -1,0 +1,262 @@
+import { createWebSocketError, type Unsubscribe, type WebSocketClient } from '../core/index.js';
+import type { ChatOutbox, OutboxHost, OutboxMessage } from './ChatOutbox.js';
+import type { ChatConnection } from './ChatStore.js';
+import { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
+
+/** Options of {@link persistentOutbox}. */
+export interface PersistentOutboxOptions {
+  /**
+   * How long (ms) an own message may wait for the server's echo, from when it was written (or
+   * retried), before it shows as `failed`. Default 5 minutes.
+   */
+  failAfter?: number;
+  /**
+   * The room part of the key: messages are kept per room and user name, `${room}\n${username}`.
+   * Default: the URL the connection opened (its first open; the key is known from then on).
+   */
+  room?: string;
+  /** Where messages are kept. Default `indexedDbOutboxStorage()`. */
+  storage?: OutboxStorage;
+  /** Which pages are alive (Web Locks). Default `navigator.locks`; null: restore every other page's messages. */
+  locks?: Pick<LockManager, 'request' | 'query'> | null;
+  /** The clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Prefix of the Web Lock each page holds while its outbox is in use: its records are not restored elsewhere. */
+export const OUTBOX_LOCK_PREFIX = 'react-ws-chat outbox ';
+
+const DEFAULT_FAIL_AFTER = 5 * 60_000;
+
+/**
+ * A durable outbox for the chat store (`<ChatProvider persist={persistentOutbox()}>`): own messages
+ * the server has not echoed yet are kept in IndexedDB, keyed by room (the chat's URL) and user name;
+ * a page that opens the same room as the same user puts those of pages that are gone (reloaded,
+ * closed, crashed) back in its log as pending, in order, with their date and nonce, and sends them
+ * (the reference server relays a resent nonce once); a message not delivered within `failAfter`
+ * shows as `failed` (`retry(key)`, `discard(key)`). Without IndexedDB (or when it fails) the state's
+ * error says so (`kind: 'storage'`) and the chat goes on in memory.
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url={url} username="ada" persist={persistentOutbox({ failAfter: 120_000 })}>
+ * ```
+ */
+export function persistentOutbox(options: PersistentOutboxOptions = {}): ChatOutbox {
+  return {
+    attach: (client, host) => {
+      const outbox = new DurableOutbox(client, host, options);
+      return { connection: outbox.connection, keep: outbox.keep };
+    },
+  };
+}
+
+type Listener = (value: unknown, raw: never) => void;
+
+interface Kept {
+  record: OutboxRecord;
+  timer?: ReturnType<typeof setTimeout>;
+  failed?: boolean;
+}
+
+/** One store's kept messages: in memory always, in the storage once the room is known. */
+class DurableOutbox {
+  readonly #client: ChatConnection;
+  readonly #host: OutboxHost;
+  readonly #failAfter: number;
+  readonly #now: () => number;
+  readonly #locks: PersistentOutboxOptions['locks'];
+  #storage: OutboxStorage | null;
+  /** The storage key: null until the room is known. */
+  #room: string | null = null;
+  readonly #owner = `${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  readonly #kept = new Map<string, Kept>();
+  #order = 0;
+  #listeners = 0;
+  #holding: Promise<void> | undefined;
+  #release: (() => void) | undefined;
+  #stopWaiting: (() => void) | undefined;
+  readonly #errorListeners = new Set<Listener>();
+
+  constructor(client: ChatConnection, host: OutboxHost, options: PersistentOutboxOptions) {
+    this.#client = client;
+    this.#host = host;
+    this.#failAfter = options.failAfter ?? DEFAULT_FAIL_AFTER;
+    this.#now = options.now ?? Date.now;
+    this.#locks = options.locks === undefined ? globalThis.navigator?.locks : options.locks;
+    this.#storage = options.storage ?? indexedDbOutboxStorage();
+    if (options.room !== undefined) this.#room = `${options.room}\n${host.username}`;
+  }
+
+  /** The connection the store reads: `client`; the store listening to messages is what starts (and stops) this. */
+  get connection(): ChatConnection {
+    const client = this.#client;
+    return {
+      on: ((type: string, listener: Listener): Unsubscribe => {
+        const stop = client.on(type as 'message', listener as never);
+        if (type === 'error') {
+          // The store shows the storage's problems as it shows the connection's.
+          this.#errorListeners.add(listener);
+          return () => {
+            stop();
+            this.#errorListeners.delete(listener);
+          };
+        }
+        if (type !== 'message') return stop;
+        if (this.#listeners++ === 0) this.#activate();
+        return () => {
+          stop();
+          if (--this.#listeners === 0) this.#deactivate();
+        };
+      }) as ChatConnection['on'],
+      sendJson: (packet) => client.sendJson(packet),
+      ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
+    };
+  }
+
+  /** The store's sink: a message kept (written, restored, retried) or gone (echoed, discarded). */
+  keep = (message: OutboxMessage, kept: boolean): void => {
+    const found = this.#kept.get(message.nonce);
+    if (!kept) {
+      if (!found) return;
+      clearTimeout(found.timer);
+      this.#kept.delete(message.nonce);
+      this.#write((storage, room) => storage.delete(room, message.nonce));
+      return;
+    }
+    // A retry counts from now; a new or restored message from when it was written.
+    const since = found?.failed ? this.#now() : message.date;
+    const entry: Kept = found ?? { record: this.#record(message) };
+    entry.failed = false;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(
+      () => {
+        entry.failed = true;
+        this.#host.fail(message.nonce);
+      },
+      Math.max(0, since + this.#failAfter - this.#now()),
+    );
+    if (!found) {
+      this.#kept.set(message.nonce, entry);
+      this.#write((storage) => storage.put(entry.record));
+    }
+  };
+
+  #record({ nonce, text, date }: OutboxMessage): OutboxRecord {
+    // Increasing across pages too (a clock reading), so that restored messages keep their order.
+    this.#order = Math.max(this.#now(), this.#order + 1);
+    return { room: this.#room ?? '', nonce, text, date, order: this.#order, owner: this.#owner };
+  }
+
+  /** Start once the room is known: given, or the URL of the connection's first attempt (its snapshot's, or its first `open`). */
+  #activate(): void {
+    if (this.#room !== null) {
+      void this.#start();
+      return;
+    }
+    const client = this.#client as Partial<Pick<WebSocketClient, 'getSnapshot' | 'subscribe'>>;
+    const found = (url: string | null | undefined) => {
+      if (!url || this.#room !== null) return;
+      this.#room = `${url}\n${this.#host.username}`;
+      this.#stopWaiting?.();
+      void this.#start();
+    };
+    const stops = [this.#client.on('open', (info) => found(info.url)), client.subscribe?.(() => found(client.getSnapshot?.().url))];
+    this.#stopWaiting = () => {
+      for (const stop of stops) stop?.();
+    };
+    found(client.getSnapshot?.().url);
+  }
+
+  #deactivate(): void {
+    this.#stopWaiting?.();
+    this.#release?.();
+  }
+
+  /**
+   * Hold this page's lock while the store is attached: meanwhile no other page restores its
+   * records. One request at a time; granted after a detach, it is given back at once.
+   */
+  #hold(locks: NonNullable<PersistentOutboxOptions['locks']>): Promise<void> {
+    this.#holding ??= new Promise<void>((granted) => {
+      void locks.request(
+        OUTBOX_LOCK_PREFIX + this.#owner,
+        () =>
+          new Promise<void>((release) => {
+            this.#release = () => {
+              this.#holding = this.#release = undefined;
+              release();
+            };
+            granted();
+            if (this.#listeners === 0) this.#release();
+          }),
+      );
+    });
+    return this.#holding;
+  }
+
+  #started = false;
+
+  /** Hold this page's lock, write what was kept before the room was known, restore the messages of pages that are gone. */
+  async #start(): Promise<void> {
+    const room = this.#room as string;
+    const locks = this.#locks;
+    if (locks) await this.#hold(locks);
+    // (Detached meanwhile: started again by the next attach.)
+    if (this.#started || this.#listeners === 0) return;
+    this.#started = true;
+    for (const entry of this.#kept.values()) {
+      entry.record = { ...entry.record, room };
+      this.#write((storage) => storage.put(entry.record));
+    }
+    const restore = async () => {
+      const alive = locks ? new Set((await locks.query()).held?.map((lock) => lock.name)) : new Set<string>();
+      const storage = this.#storage;
+      if (!storage) return [];
+      const records = (await storage.load(room)).filter(
+        (record) => record.owner !== this.#owner && !alive.has(OUTBOX_LOCK_PREFIX + record.owner),
+      );
+      // Claimed: this page keeps them now.
+      const claimed = records.map((record) => ({ ...record, owner: this.#owner })).sort((a, b) => a.order - b.order);
+      await Promise.all(claimed.map((record) => storage.put(record)));
+      return claimed;
+    };
+    try {
+      // One page at a time claims a room's records: two pages opened together never both take them.
+      const claimed = locks ? await locks.request(`${OUTBOX_LOCK_PREFIX}claim ${room}`, restore) : await restore();
+      for (const record of claimed) {
+        this.#order = Math.max(this.#order, record.order);
+        this.#kept.set(record.nonce, { record });
+      }
+      this.#host.restore(claimed);
+    } catch (cause) {
+      this.#fail(cause);
+    }
+  }
+
+  /** Run a change on the storage once the room is known; a failure is reported, the message stays in memory. */
+  #write(change: (storage: OutboxStorage, room: string) => Promise<void>): void {
+    const storage = this.#storage;
+    if (!storage || !this.#started || this.#room === null) return;
+    change(storage, this.#room).catch((cause: unknown) => this.#error(cause));
+  }
+
+  /** The storage cannot be used (no IndexedDB, blocked, broken): reported once, memory only from now on. */
+  #fail(cause: unknown): void {
+    this.#storage = null;
+    this.#error(cause);
+  }
+
+  #error(cause: unknown): void {
+    const error = storageError(cause);
+    for (const listener of this.#errorListeners) listener(error, error as never);
+  }
+}
+
+function storageError(cause: unknown) {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return Object.freeze({
+    ...createWebSocketError('send', `Messages not yet sent are kept in this page only: ${reason}`, { cause }),
+    kind: 'storage' as const,
+  });
+}
