@@ -81,11 +81,12 @@ describe('<MessageInput> with typing', () => {
     await expect.poll(() => typingFrames(chat)).toEqual([false]);
     const field = screen.getByRole('textbox', { name: 'Message' });
     await userEvent.type(field, 'hello');
-    expect(typingFrames(chat)).toEqual([false, true]);
+    // The frames reach the server asynchronously: wait for each one, never read them in passing.
+    await expect.poll(() => typingFrames(chat)).toEqual([false, true]);
     await userEvent.clear(field);
-    expect(typingFrames(chat)).toEqual([false, true, false]);
+    await expect.poll(() => typingFrames(chat)).toEqual([false, true, false]);
     await userEvent.type(field, 'hi{Enter}');
     await expect.poll(() => chat.received.some(({ packet }) => packet.type === 'message')).toBe(true);
-    expect(typingFrames(chat)).toEqual([false, true, false, true, false]);
+    await expect.poll(() => typingFrames(chat)).toEqual([false, true, false, true, false]);
   });
 });
