@@ -52,12 +52,12 @@ export interface MessageInputProps
   /** Placeholder of the field. Default `strings.messagePlaceholder`. */
   placeholder?: string;
   /**
-   * When Enter sends (Shift+Enter always starts a new line): `'always'`, `'never'` (only the Send
-   * button sends), or `'auto'` (the default): except on touch screens (`(pointer: coarse)`), where
+   * Whether Enter sends (Shift+Enter always starts a new line): `true`, `false` (only the Send
+   * button sends), or unset (the default): yes, except on touch screens (`(pointer: coarse)`), where
    * Enter starts a new line as on-screen keyboards lead people to expect, and Send sends. The
    * field's `enterKeyHint` follows: `"send"` when Enter sends, `"enter"` otherwise.
    */
-  enterSends?: 'always' | 'never' | 'auto';
+  enterSends?: boolean;
   /** Visible rows of the field. Default 1 (the stylesheet lets it grow with its content). */
   rows?: number;
   /** Focus the field on mount. */
@@ -118,7 +118,7 @@ export function MessageInput({
   onKeyDown,
   maxLength = DEFAULT_MESSAGE_MAX_LENGTH,
   placeholder,
-  enterSends = 'auto',
+  enterSends,
   rows = 1,
   autoFocus,
   disabled,
@@ -147,7 +147,7 @@ export function MessageInput({
   const blank = value.trim() === '';
   const overLimit = left < 0;
   // Read at render (the hint) and again at each key: a tablet's keyboard can come and go.
-  const enterSubmits = () => enterSends === 'always' || (enterSends === 'auto' && !globalThis.matchMedia?.('(pointer: coarse)').matches);
+  const enterSubmits = () => enterSends ?? !globalThis.matchMedia?.('(pointer: coarse)').matches;
 
   const handleSubmit = composeEventHandlers(onSubmit, (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

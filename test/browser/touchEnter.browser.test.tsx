@@ -52,9 +52,9 @@ describe('Enter in the message field', () => {
     expect(element.value).toBe('');
   });
 
-  it('on a touch screen sends with enterSends="always"', async () => {
+  it('on a touch screen sends with enterSends={true}', async () => {
     await touchScreen();
-    const { sent, field, element } = await mount({ enterSends: 'always' });
+    const { sent, field, element } = await mount({ enterSends: true });
     expect(element.enterKeyHint).toBe('send');
     await userEvent.click(field);
     await userEvent.keyboard('hi{Enter}');
@@ -71,8 +71,8 @@ describe('Enter in the message field', () => {
     await expect.poll(sent).toEqual(['hi']);
   });
 
-  it('with enterSends="never" only the button sends', async () => {
-    const { sent, field, element } = await mount({ enterSends: 'never' });
+  it('with enterSends={false} only the button sends', async () => {
+    const { sent, field, element } = await mount({ enterSends: false });
     expect(element.enterKeyHint).toBe('enter');
     await userEvent.click(field);
     await userEvent.keyboard('a{Enter}b');
