@@ -2,6 +2,7 @@
 
 import { memo, useMemo, type ReactNode } from 'react';
 import type { ChatEntry, ChatStrings, TimeFormat } from '../chat/index.js';
+import { useChatContext, type AvatarRenderer } from './ChatProvider.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
@@ -52,15 +53,16 @@ export const ChatBoxRow = memo(function ChatBoxRow({
   className,
 }: ChatBoxRowProps) {
   const message = entry.kind === 'message' ? entry : null;
+  const { avatars } = useChatContext('ChatBoxRow');
   const [content, name, title] = useMemo(
     () => [
-      rowContent(entry, groupStart, strings, timeFormat, renderEntry),
+      rowContent(entry, groupStart, strings, timeFormat, renderEntry, avatars),
       message
         ? strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date))
         : undefined,
       message ? timeFormat.full(message.date) : undefined,
     ],
-    [entry, message, groupStart, strings, timeFormat, renderEntry],
+    [entry, message, groupStart, strings, timeFormat, renderEntry, avatars],
   );
   return (
     <article
@@ -80,7 +82,8 @@ export const ChatBoxRow = memo(function ChatBoxRow({
 });
 
 /**
- * The inside of a row. A message shows its sender and time on the first row of its group only, and
+ * The inside of a row. A message shows its sender (after its avatar, with `<ChatProvider avatars>`,
+ * others' only) and time on the first row of its group only, and
  * never the user's own name: those stay in the DOM for screen readers, with `rwc-visually-hidden`.
  */
 function rowContent(
@@ -89,6 +92,7 @@ function rowContent(
   strings: ChatStrings,
   timeFormat: TimeFormat,
   renderEntry: ChatBoxRowProps['renderEntry'],
+  avatars: AvatarRenderer | null | undefined,
 ): ReactNode {
   const message = entry.kind === 'message' ? entry : null;
   let content: ReactNode;
@@ -97,6 +101,7 @@ function rowContent(
   } else if (message) {
     content = (
       <>
+        {groupStart && !message.own && avatars?.(message.name)}
         <span dir="auto" className={cx('rwc-chatbox__sender', (!groupStart || message.own) && 'rwc-visually-hidden')}>
           {message.name}
         </span>{' '}

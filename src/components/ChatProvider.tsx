@@ -34,7 +34,15 @@ export interface ChatContextValue {
   readonly store: ChatStore;
   readonly strings: ChatStrings;
   readonly timeFormat: TimeFormat;
+  /** The `avatars` prop: draws avatars in the log and the user list (undefined: none). */
+  readonly avatars?: AvatarRenderer | null;
 }
+
+/**
+ * Draws the avatar of a user (null: one without a name yet), as `avatars()` does: what
+ * `<ChatProvider avatars>` takes. It is decorative (`aria-hidden`): the name is read beside it.
+ */
+export type AvatarRenderer = (name: string | null) => ReactNode;
 
 const [ChatContextProvider, useChatContextValue] = createStrictContext<ChatContextValue>('ChatProvider');
 
@@ -79,6 +87,14 @@ export interface ChatProviderProps {
    * Read when the connection's store is made (a new value on every render is fine). Default: none.
    */
   history?: ChatHistory | null;
+  /**
+   * Avatars beside the names, in the log (on the first row of each group of others' messages) and
+   * in the user list: `avatars()` (from `react-ws-chat`: initials on a colour of the name's, an
+   * image if you give one, presence), or your own function. Opt-in, so that their code is bundled
+   * only by applications that use them. Make it once (at module level or in a `useMemo`): a new
+   * function re-renders every row. Default: none.
+   */
+  avatars?: AvatarRenderer | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -119,6 +135,7 @@ export function ChatProvider({
   reconnect = true,
   heartbeat,
   history,
+  avatars,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -152,8 +169,8 @@ export function ChatProvider({
   const mergedStrings = useMemo(() => ({ ...defaultChatStrings, ...stableStrings }), [stableStrings]);
   const timeFormat = useMemo(() => createTimeFormat(locale), [locale]);
   const value = useMemo<ChatContextValue>(
-    () => ({ client, store, strings: mergedStrings, timeFormat }),
-    [client, store, mergedStrings, timeFormat],
+    () => ({ client, store, strings: mergedStrings, timeFormat, avatars }),
+    [client, store, mergedStrings, timeFormat, avatars],
   );
   return <ChatContextProvider value={value}>{children}</ChatContextProvider>;
 }

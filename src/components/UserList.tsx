@@ -1,8 +1,9 @@
 'use client';
 
-import { useId, useMemo, type ComponentPropsWithoutRef } from 'react';
+import { useId, useMemo, useState, type ComponentPropsWithoutRef } from 'react';
 import { cx, flag } from './cx.js';
-import { useChatStrings, useChatUsers } from './useChat.js';
+import { useChatContext } from './ChatProvider.js';
+import { useChatUsers } from './useChat.js';
 import { useConnectionLost } from './useConnectionLost.js';
 
 /** Props of {@link UserList}. The rest go to the root `<div>`. */
@@ -66,19 +67,25 @@ export function UserList({
   ...rest
 }: UserListProps) {
   const { users, username } = useChatUsers();
-  const { strings } = useChatStrings();
+  const { strings, avatars } = useChatContext('UserList');
   const offline = useConnectionLost();
   const id = useId();
   const headingId = `${id}-heading`;
   const countId = `${id}-count`;
+  // Shown or not behind the toggle, which only the stylesheet's narrow layout displays.
+  const [open, setOpen] = useState(false);
   const rows = useMemo(() => toRows(users, username), [users, username]);
   const Heading = `h${headingLevel}` as const;
 
   return (
-    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)} data-offline={flag(offline)}>
+    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)} data-offline={flag(offline)} data-open={flag(open)}>
       <div className="rwc-user-list__header">
         <Heading id={headingId} className={cx('rwc-user-list__heading', headingClassName)}>
-          {strings.usersLabel}
+          <span className="rwc-user-list__title">{strings.usersLabel}</span>
+          {/* `hidden`: no toggle without the stylesheet (the list then always shows); the stylesheet shows it, instead of the title, on narrow screens. */}
+          <button type="button" className="rwc-user-list__toggle" aria-expanded={open} onClick={() => setOpen(!open)} hidden>
+            {strings.usersLabel}
+          </button>
           {offline && (
             <>
               {' '}
@@ -100,6 +107,7 @@ export function UserList({
           const unnamed = !row.name;
           return (
             <li key={row.key} className={cx('rwc-user-list__item', itemClassName)} data-self={flag(row.self)} data-unnamed={flag(unnamed)}>
+              {avatars?.(row.name)}
               <span dir="auto" className="rwc-user-list__name">
                 {unnamed ? strings.unnamedUser : row.name}
               </span>
