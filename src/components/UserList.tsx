@@ -78,12 +78,18 @@ export function UserList({
   const Heading = `h${headingLevel}` as const;
 
   return (
-    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)} data-offline={flag(offline)} data-open={flag(open)}>
+    <div
+      {...rest}
+      className={cx('rwc-user-list', className)}
+      data-empty={flag(rows.length === 0)}
+      data-offline={flag(offline)}
+      data-open={flag(open)}
+    >
       <div className="rwc-user-list__header">
         <Heading id={headingId} className={cx('rwc-user-list__heading', headingClassName)}>
           <span className="rwc-user-list__title">{strings.usersLabel}</span>
-          {/* `hidden`: no toggle without the stylesheet (the list then always shows); the stylesheet shows it, instead of the title, on narrow screens. */}
-          <button type="button" className="rwc-user-list__toggle" aria-expanded={open} onClick={() => setOpen(!open)} hidden>
+          {/* Not displayed without the stylesheet (the list then always shows); the stylesheet displays it, instead of the title, on narrow screens. */}
+          <button type="button" className="rwc-user-list__toggle" aria-expanded={open} onClick={() => setOpen(!open)} style={NOT_DISPLAYED}>
             {strings.usersLabel}
           </button>
           {offline && (
@@ -124,6 +130,8 @@ export function UserList({
     </div>
   );
 }
+
+const NOT_DISPLAYED = { display: 'none' } as const;
 
 /**
  * Keys from the name and its occurrence number (`ada#0`, `ada#1`, `null#0`): stable while the server

@@ -10,8 +10,10 @@
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
+ *   &theme=dark&dir=rtl           `data-theme` and `dir` of the .rwc-chat wrapper (default: none)
+ *   &avatars                      `<ChatProvider avatars={avatars()}>` (default: no avatars)
  *
- * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
+ * A "Your name" field (`<UsernameInput>`) renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
  */
 import { StrictMode, useEffect } from 'react';
@@ -23,12 +25,13 @@ import {
   ConnectionStatus,
   MessageInput,
   UserList,
+  UsernameInput,
+  avatars,
   heartbeat,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
 import '../../../src/styles.css';
-import { NameField } from '../../../stories/support/NameField.tsx';
 import './hook.ts';
 
 const params = new URLSearchParams(location.search);
@@ -43,6 +46,8 @@ const reconnect: ReconnectOptions | undefined =
   maxDelay || initialDelay ? { maxDelay: msParam(maxDelay), initialDelay: msParam(initialDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
+
+const withAvatars = params.has('avatars') ? avatars() : undefined;
 
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
@@ -62,10 +67,15 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} avatars={withAvatars}>
       <Hook />
-      <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
-        <NameField className="e2e-name" />
+      <div
+        className="rwc-chat"
+        style={params.has('height') ? UNCAPPED : undefined}
+        data-theme={params.get('theme') ?? undefined}
+        dir={params.get('dir') ?? undefined}
+      >
+        <UsernameInput />
         <ConnectionStatus />
         <ChatBox style={{ blockSize: height }} />
         <UserList />
