@@ -53,7 +53,7 @@ export const ChatBoxRow = memo(function ChatBoxRow({
   className,
 }: ChatBoxRowProps) {
   const message = entry.kind === 'message' ? entry : null;
-  const { avatars } = useChatContext('ChatBoxRow');
+  const { avatars } = useChatContext();
   const [content, name, title] = useMemo(
     () => [
       rowContent(entry, groupStart, strings, timeFormat, renderEntry, avatars),
