@@ -49,6 +49,17 @@ const WITH_IMAGES = avatars({
 
 const MINUTE = 60_000;
 
+/** bob and eve, connected, have talked: bob's two messages form a group. */
+const conversation = withMockChatServer({
+  setup: (chat) => connectBots(chat, ['bob', 'eve']),
+  scenario: (server) => {
+    const start = Date.now() - 5 * MINUTE;
+    sayAs(server, 'bob', 'Morning! Did the deploy go out?', start);
+    sayAs(server, 'bob', 'The staging one, I mean.', start + 20_000);
+    sayAs(server, 'eve', 'Yes, at 9. All green.', start + MINUTE);
+  },
+});
+
 const meta = {
   title: 'Chat/Layout and avatars',
   component: QuickStart,
@@ -63,15 +74,6 @@ const meta = {
       },
     },
   },
-  ...withMockChatServer({
-    setup: (chat) => connectBots(chat, ['bob', 'eve']),
-    scenario: (server) => {
-      const start = Date.now() - 5 * MINUTE;
-      sayAs(server, 'bob', 'Morning! Did the deploy go out?', start);
-      sayAs(server, 'bob', 'The staging one, I mean.', start + 20_000);
-      sayAs(server, 'eve', 'Yes, at 9. All green.', start + MINUTE);
-    },
-  }),
   render: (args, { loaded }) => (
     <MockChatProvider chat={chatServerOf(loaded)} avatars={args.avatars}>
       <QuickStart />
@@ -108,6 +110,7 @@ async function expectCollapsed(canvas: Parameters<NonNullable<Story['play']>>[0]
 }
 
 export const NarrowUsersCollapsed: Story = {
+  ...conversation,
   name: 'Phone (320 px): users behind a toggle',
   globals: PHONE,
   parameters: { docs: { description: { story: 'At 320 px the user list is a “Users” button (collapsed) next to the count.' } } },
@@ -115,6 +118,7 @@ export const NarrowUsersCollapsed: Story = {
 };
 
 export const NarrowUsersCollapsedDark: Story = {
+  ...conversation,
   name: 'Phone (320 px), dark',
   globals: PHONE,
   parameters: { chatWrapper: { theme: 'dark' } },
@@ -122,6 +126,7 @@ export const NarrowUsersCollapsedDark: Story = {
 };
 
 export const NarrowUsersCollapsedRtl: Story = {
+  ...conversation,
   name: 'Phone (320 px), right-to-left',
   globals: PHONE,
   parameters: { chatWrapper: { dir: 'rtl' } },
@@ -129,6 +134,7 @@ export const NarrowUsersCollapsedRtl: Story = {
 };
 
 export const NarrowUsersOpen: Story = {
+  ...conversation,
   name: 'Phone (320 px): users shown',
   globals: PHONE,
   parameters: { docs: { description: { story: 'The play presses “Users”: the list shows (expanded), in a box of its own.' } } },
@@ -144,6 +150,7 @@ export const NarrowUsersOpen: Story = {
 };
 
 export const Tablet: Story = {
+  ...conversation,
   name: 'Tablet: users always shown',
   globals: TABLET,
   play: async ({ canvas }) => {
@@ -168,6 +175,7 @@ async function expectAvatars(canvas: Parameters<NonNullable<Story['play']>>[0]['
 }
 
 export const Avatars: Story = {
+  ...conversation,
   name: 'Avatars',
   args: { avatars: AVATARS },
   parameters: {
@@ -185,6 +193,7 @@ export const Avatars: Story = {
 };
 
 export const AvatarsDark: Story = {
+  ...conversation,
   name: 'Avatars, dark',
   args: { avatars: AVATARS },
   parameters: { chatWrapper: { theme: 'dark' } },
@@ -192,6 +201,7 @@ export const AvatarsDark: Story = {
 };
 
 export const AvatarsRtl: Story = {
+  ...conversation,
   name: 'Avatars, right-to-left, on a phone',
   args: { avatars: AVATARS },
   globals: PHONE,
@@ -203,6 +213,7 @@ export const AvatarsRtl: Story = {
 };
 
 export const AvatarImages: Story = {
+  ...conversation,
   name: 'Avatars with pictures (one broken)',
   args: { avatars: WITH_IMAGES },
   parameters: {
@@ -225,6 +236,7 @@ export const AvatarImages: Story = {
 };
 
 export const AvatarsOffline: Story = {
+  ...conversation,
   name: 'Avatars while offline: no presence',
   args: { avatars: AVATARS },
   parameters: {

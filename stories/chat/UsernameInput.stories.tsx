@@ -18,7 +18,6 @@ const meta = {
       },
     },
   },
-  ...withMockChatServer(),
   render: (args, { loaded }) => (
     <MockChatProvider chat={chatServerOf(loaded)}>
       <UsernameInput {...args} />
@@ -30,6 +29,7 @@ export default meta;
 type Story = StoryObj<typeof meta>;
 
 export const CurrentName: Story = {
+  ...withMockChatServer(),
   name: 'The current name',
   play: async ({ canvas }) => {
     const field = canvas.getByRole('textbox', { name: 'Your name' });
@@ -39,6 +39,7 @@ export const CurrentName: Story = {
 };
 
 export const Renamed: Story = {
+  ...withMockChatServer(),
   name: 'Renamed',
   parameters: { docs: { description: { story: 'The play changes the name to “Alice”: the server takes it, and the field shows it.' } } },
   play: async ({ args, canvas, loaded, userEvent }) => {
@@ -56,6 +57,7 @@ export const Renamed: Story = {
 };
 
 export const RenamedRtlDark: Story = {
+  ...withMockChatServer(),
   name: 'Right-to-left, dark',
   parameters: { chatWrapper: { dir: 'rtl', theme: 'dark' } },
   args: { label: 'اسمك', submitLabel: 'تغيير الاسم' },
