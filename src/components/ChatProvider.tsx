@@ -88,7 +88,8 @@ export interface ChatProviderProps {
    */
   history?: ChatHistory | null;
   /**
-   * Avatars beside the names, in the log (on the first row of each group of others' messages) and
+   * Avatars beside the names, in the log (on the first row of each group of others' messages, not
+   * in rows drawn by `ChatBox`'s `renderEntry`) and
    * in the user list: `avatars()` (from `react-ws-chat`: initials on a colour of the name's, an
    * image if you give one, presence), or your own function. Opt-in, so that their code is bundled
    * only by applications that use them. Make it once (at module level or in a `useMemo`): a new

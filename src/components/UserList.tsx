@@ -44,11 +44,16 @@ interface UserRow {
  * present: the heading adds `strings.usersOffline` (so the list is named "Users (offline)") and
  * the root has `data-offline` (the stylesheet dims the names).
  *
+ * In the heading, a "Users" button (`aria-expanded`) shows and hides the list where the stylesheet
+ * displays it (instead of the title): in its column layout on screens under 40rem. It is not
+ * displayed otherwise (inline `display: none`), and the list then always shows. With
+ * `<ChatProvider avatars>`, each item starts with the user's avatar.
+ *
  * It reads only the users, the current name (`useChatUsers`) and the connection's status: chat
  * messages do not re-render it.
  *
- * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed, `data-offline`), `__header`,
- * `__heading`, `__offline`, `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
+ * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed, `data-offline`, `data-open`), `__header`,
+ * `__heading`, `__title`, `__toggle`, `__offline`, `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
  *
  * @example
  * ```tsx
