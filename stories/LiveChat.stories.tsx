@@ -1,8 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useId, useState, type CSSProperties } from 'react';
 import { expect, within } from 'storybook/test';
-import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from '../src/components/index.js';
-import { NameField } from './support/NameField.js';
+import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList, UsernameInput } from '../src/components/index.js';
 import '../src/styles.css';
 
 /** Props of {@link LiveChatDemo}. */
@@ -55,7 +54,7 @@ function LiveChatDemo({ server }: LiveChatDemoProps) {
   return (
     <ChatProvider url={url} username={username}>
       <div style={grid}>
-        <NameField style={{ gridArea: 'name', display: 'flex', gap: '0.5rem', alignItems: 'center' }} />
+        <UsernameInput style={{ gridArea: 'name' }} />
         <ConnectionStatus style={{ gridArea: 'status' }} />
         <ChatBox style={{ gridArea: 'log', blockSize: 400 }} />
         <UserList style={{ gridArea: 'users' }} />

@@ -2,7 +2,7 @@
 
 import { memo, useMemo, type ReactNode } from 'react';
 import type { ChatEntry, ChatMessageEntry, ChatStrings, TimeFormat } from '../chat/index.js';
-import { useChatContext } from './ChatProvider.js';
+import { type AvatarRenderer, useChatContext } from './ChatProvider.js';
 import { cx, flag } from './cx.js';
 import { splitAtName } from './splitAtName.js';
 
@@ -50,15 +50,16 @@ export const ChatBoxRow = memo(function ChatBoxRow({
   className,
 }: ChatBoxRowProps) {
   const message = entry.kind === 'message' ? entry : null;
+  const { avatars } = useChatContext();
   const [content, name, title] = useMemo(
     () => [
-      rowContent(entry, groupStart, strings, timeFormat, renderEntry, renderText),
+      rowContent(entry, groupStart, strings, timeFormat, renderEntry, renderText, avatars),
       message
         ? strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date))
         : undefined,
       message ? timeFormat.full(message.date) : undefined,
     ],
-    [entry, message, groupStart, strings, timeFormat, renderEntry, renderText],
+    [entry, message, groupStart, strings, timeFormat, renderEntry, renderText, avatars],
   );
   return (
     <article
@@ -78,7 +79,8 @@ export const ChatBoxRow = memo(function ChatBoxRow({
 });
 
 /**
- * The inside of a row. A message shows its sender and time on the first row of its group only, and
+ * The inside of a row. A message shows its sender (after its avatar, with `<ChatProvider avatars>`,
+ * others' only) and time on the first row of its group only, and
  * never the user's own name: those stay in the DOM for screen readers, with `rwc-visually-hidden`.
  */
 function rowContent(
@@ -88,6 +90,7 @@ function rowContent(
   timeFormat: TimeFormat,
   renderEntry: ChatBoxRowProps['renderEntry'],
   renderText: ChatBoxRowProps['renderText'],
+  avatars: AvatarRenderer | null | undefined,
 ): ReactNode {
   const message = entry.kind === 'message' ? entry : null;
   let content: ReactNode;
@@ -96,6 +99,7 @@ function rowContent(
   } else if (message) {
     content = (
       <>
+        {groupStart && !message.own && avatars?.(message.name)}
         <span dir="auto" className={cx('rwc-chatbox__sender', (!groupStart || message.own) && 'rwc-visually-hidden')}>
           {message.name}
         </span>{' '}

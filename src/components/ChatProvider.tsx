@@ -39,7 +39,15 @@ export interface ChatContextValue {
   readonly timeFormat: TimeFormat;
   /** Who is typing and the user's own typing, with `<ChatProvider typing>`; else undefined. */
   readonly typing: TypingState | undefined;
+  /** The `avatars` prop: draws avatars in the log and the user list (undefined: none). */
+  readonly avatars?: AvatarRenderer | null;
 }
+
+/**
+ * Draws the avatar of a user (null: one without a name yet), as `avatars()` does: what
+ * `<ChatProvider avatars>` takes. It is decorative (`aria-hidden`): the name is read beside it.
+ */
+export type AvatarRenderer = (name: string | null) => ReactNode;
 
 const [ChatContextProvider, useChatContextValue] = createStrictContext<ChatContextValue>('ChatProvider');
 
@@ -100,6 +108,15 @@ export interface ChatProviderProps {
    * Discard. Read when the connection's store is made. Default: none (nothing touches storage).
    */
   persist?: ChatOutbox | null;
+  /**
+   * Avatars beside the names, in the log (on the first row of each group of others' messages, not
+   * in rows drawn by `ChatBox`'s `renderEntry`) and
+   * in the user list: `avatars()` (from `react-ws-chat`: initials on a colour of the name's, an
+   * image if you give one, presence), or your own function. Opt-in, so that their code is bundled
+   * only by applications that use them. Make it once (at module level or in a `useMemo`): a new
+   * function re-renders every row. Default: none.
+   */
+  avatars?: AvatarRenderer | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -142,6 +159,7 @@ export function ChatProvider({
   history,
   typing: typingOption,
   persist,
+  avatars,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -180,8 +198,8 @@ export function ChatProvider({
   const mergedStrings = useMemo(() => ({ ...defaultChatStrings, ...stableStrings }), [stableStrings]);
   const timeFormat = useMemo(() => createTimeFormat(locale), [locale]);
   const value = useMemo<ChatContextValue>(
-    () => ({ client, store, strings: mergedStrings, timeFormat, typing }),
-    [client, store, mergedStrings, timeFormat, typing],
+    () => ({ client, store, strings: mergedStrings, timeFormat, typing, avatars }),
+    [client, store, mergedStrings, timeFormat, typing, avatars],
   );
   return <ChatContextProvider value={value}>{children}</ChatContextProvider>;
 }

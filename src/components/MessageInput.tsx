@@ -52,6 +52,13 @@ export interface MessageInputProps
   maxLength?: number;
   /** Placeholder of the field. Default `strings.messagePlaceholder`. */
   placeholder?: string;
+  /**
+   * Whether Enter sends (Shift+Enter always starts a new line): `true`, `false` (only the Send
+   * button sends), or unset (the default): yes, except on touch screens (`(pointer: coarse)`), where
+   * Enter starts a new line as on-screen keyboards lead people to expect, and Send sends. The
+   * field's `enterKeyHint` follows: `"send"` when Enter sends, `"enter"` otherwise.
+   */
+  enterSends?: boolean;
   /** Visible rows of the field. Default 1 (the stylesheet lets it grow with its content). */
   rows?: number;
   /** Focus the field on mount. */
@@ -80,8 +87,8 @@ export interface MessageInputProps
 /**
  * A form to write a message: a labelled `<textarea>`, a send button, and a character counter that
  * shows, and describes the field, only near the limit (the last 100 characters, or the last 10 %
- * of a limit over 1000) and over it. Enter sends, Shift+Enter starts a new line, Enter that confirms
- * an IME composition does not send; blank text is not sent. After a send the field empties and
+ * of a limit over 1000) and over it. Enter sends (not on touch screens: see `enterSends`),
+ * Shift+Enter starts a new line, Enter that confirms an IME composition does not send; blank text is not sent. After a send the field empties and
  * keeps focus. The field, the counter and the note have `dir="auto"`: the field takes the
  * direction of what is typed in it, the counter its sentence's, numbers included.
  * When the chat refuses a message (`maxUnconfirmed` messages still wait for the server), the text
@@ -112,6 +119,7 @@ export function MessageInput({
   onKeyDown,
   maxLength = DEFAULT_MESSAGE_MAX_LENGTH,
   placeholder,
+  enterSends,
   rows = 1,
   autoFocus,
   disabled,
@@ -140,6 +148,8 @@ export function MessageInput({
   const nearLimit = left <= 100 || left * 10 <= maxLength;
   const blank = value.trim() === '';
   const overLimit = left < 0;
+  // Read at render (the hint) and again at each key: a tablet's keyboard can come and go.
+  const enterSubmits = () => enterSends ?? !globalThis.matchMedia?.('(pointer: coarse)').matches;
 
   const handleSubmit = composeEventHandlers(onSubmit, (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -157,7 +167,7 @@ export function MessageInput({
   });
 
   const handleKeyDown = composeEventHandlers(onKeyDown, (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== 'Enter' || event.shiftKey) return;
+    if (event.key !== 'Enter' || event.shiftKey || !enterSubmits()) return;
     // Enter that confirms an IME composition (229: Safari reports it after compositionend).
     if (event.nativeEvent.isComposing || event.keyCode === 229) return;
     event.preventDefault();
@@ -200,7 +210,7 @@ export function MessageInput({
         autoFocus={autoFocus}
         disabled={disabled}
         name={name}
-        enterKeyHint="send"
+        enterKeyHint={enterSubmits() ? 'send' : 'enter'}
         aria-describedby={cx(nearLimit && counterId, lost && hintId) || undefined}
         aria-invalid={overLimit ? true : undefined}
       />

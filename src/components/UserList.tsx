@@ -1,8 +1,9 @@
 'use client';
 
-import { useId, useMemo, type ComponentPropsWithoutRef } from 'react';
+import { useId, useMemo, useState, type ComponentPropsWithoutRef } from 'react';
 import { cx, flag } from './cx.js';
-import { useChatStrings, useChatUsers } from './useChat.js';
+import { useChatContext } from './ChatProvider.js';
+import { useChatUsers } from './useChat.js';
 import { useConnectionLost } from './useConnectionLost.js';
 
 /** Props of {@link UserList}. The rest go to the root `<div>`. */
@@ -43,11 +44,16 @@ interface UserRow {
  * present: the heading adds `strings.usersOffline` (so the list is named "Users (offline)") and
  * the root has `data-offline` (the stylesheet dims the names).
  *
+ * In the heading, a "Users" button (`aria-expanded`) shows and hides the list where the stylesheet
+ * displays it (instead of the title): in its column layout on screens under 40rem. It is not
+ * displayed otherwise (inline `display: none`), and the list then always shows. With
+ * `<ChatProvider avatars>`, each item starts with the user's avatar.
+ *
  * It reads only the users, the current name (`useChatUsers`) and the connection's status: chat
  * messages do not re-render it.
  *
- * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed, `data-offline`), `__header`,
- * `__heading`, `__offline`, `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
+ * Parts: `rwc-user-list` (root, `data-empty` when nobody is listed, `data-offline`, `data-open`), `__header`,
+ * `__heading`, `__title`, `__toggle`, `__offline`, `__count`, `__list`, `__item` (`data-self`, `data-unnamed`), `__name`, `__you`.
  *
  * @example
  * ```tsx
@@ -66,19 +72,31 @@ export function UserList({
   ...rest
 }: UserListProps) {
   const { users, username } = useChatUsers();
-  const { strings } = useChatStrings();
+  const { strings, avatars } = useChatContext('UserList');
   const offline = useConnectionLost();
   const id = useId();
   const headingId = `${id}-heading`;
   const countId = `${id}-count`;
+  // Shown or not behind the toggle, which only the stylesheet's narrow layout displays.
+  const [open, setOpen] = useState(false);
   const rows = useMemo(() => toRows(users, username), [users, username]);
   const Heading = `h${headingLevel}` as const;
 
   return (
-    <div {...rest} className={cx('rwc-user-list', className)} data-empty={flag(rows.length === 0)} data-offline={flag(offline)}>
+    <div
+      {...rest}
+      className={cx('rwc-user-list', className)}
+      data-empty={flag(rows.length === 0)}
+      data-offline={flag(offline)}
+      data-open={flag(open)}
+    >
       <div className="rwc-user-list__header">
         <Heading id={headingId} className={cx('rwc-user-list__heading', headingClassName)}>
-          {strings.usersLabel}
+          <span className="rwc-user-list__title">{strings.usersLabel}</span>
+          {/* Not displayed without the stylesheet (the list then always shows); the stylesheet displays it, instead of the title, on narrow screens. */}
+          <button type="button" className="rwc-user-list__toggle" aria-expanded={open} onClick={() => setOpen(!open)} style={NOT_DISPLAYED}>
+            {strings.usersLabel}
+          </button>
           {offline && (
             <>
               {' '}
@@ -100,6 +118,7 @@ export function UserList({
           const unnamed = !row.name;
           return (
             <li key={row.key} className={cx('rwc-user-list__item', itemClassName)} data-self={flag(row.self)} data-unnamed={flag(unnamed)}>
+              {avatars?.(row.name)}
               <span dir="auto" className="rwc-user-list__name">
                 {unnamed ? strings.unnamedUser : row.name}
               </span>
@@ -116,6 +135,8 @@ export function UserList({
     </div>
   );
 }
+
+const NOT_DISPLAYED = { display: 'none' } as const;
 
 /**
  * Keys from the name and its occurrence number (`ada#0`, `ada#1`, `null#0`): stable while the server

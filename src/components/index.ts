@@ -1,4 +1,6 @@
-export { ChatProvider, useChatContext, type ChatContextValue, type ChatProviderProps } from './ChatProvider.js';
+export { ChatProvider, useChatContext, type AvatarRenderer, type ChatContextValue, type ChatProviderProps } from './ChatProvider.js';
+export { Avatar, avatars, type AvatarOptions, type AvatarProps } from './avatars.js';
+export { UsernameInput, type UsernameInputProps } from './UsernameInput.js';
 export {
   useChat,
   useChatEntries,

@@ -242,3 +242,25 @@ export const Disabled: Story = {
     await expect(canvas.getByRole('button', { name: 'Send' })).toBeDisabled();
   },
 };
+
+export const EnterNewLine: Story = {
+  name: 'Enter starts a new line (as on touch screens)',
+  parameters: {
+    docs: {
+      description: {
+        story:
+          'On touch screens (`(pointer: coarse)`) Enter starts a new line and only Send sends, as on-screen keyboards lead people to expect; `enterSends={false}` does the same everywhere (this story), `enterSends` forces sending. The keyboard’s Enter key is labelled accordingly (`enterKeyHint`).',
+      },
+    },
+  },
+  args: { enterSends: false },
+  ...withMockChatServer(),
+  play: async ({ args, canvas, loaded, userEvent }) => {
+    await signedIn(chatServerOf(loaded));
+    const field = canvas.getByRole('textbox', { name: 'Message' });
+    await expect(field).toHaveAttribute('enterkeyhint', 'enter');
+    await userEvent.type(field, 'first line{Enter}second line');
+    await expect(field).toHaveValue('first line\nsecond line');
+    await expect(args.onSend).not.toHaveBeenCalled();
+  },
+};

@@ -92,6 +92,8 @@ describe('the layout with 300 users', () => {
   it.each(SCREENS)('keeps the message field and the log on screen: $name', async ({ viewport, width, height }) => {
     await page.viewport(viewport[0], viewport[1]);
     const { container, wrapper, log, list, field } = await mount(width, height);
+    // On a narrow screen the list is behind its toggle: open it (the next tests check the toggle).
+    if (viewport[0] < 640) await userEvent.click(page.getByRole('button', { name: 'Users' }));
     const visible = visibleBox(container);
     // The whole chat fits: its container, and the screen.
     expectWithin(wrapper.getBoundingClientRect(), visible);
@@ -119,6 +121,47 @@ describe('the layout with 300 users', () => {
     expect(Math.abs(list.getBoundingClientRect().bottom - items.bottom)).toBeLessThanOrEqual(1);
     // The log grew past the 400 px it was given: it takes the room the list does not need.
     expect(log.getBoundingClientRect().height).toBeGreaterThan(400);
+  });
+});
+
+describe('the user list on narrow screens', () => {
+  const toggle = () => page.getByRole('button', { name: 'Users' });
+
+  it('is behind a button (aria-expanded) at 320 px, the log and the field keeping the screen', async () => {
+    await page.viewport(320, 568);
+    const { container, log, list, field } = await mount(320, 'auto');
+    const items = list.querySelector('ul')!;
+    await expect.element(toggle()).toBeVisible();
+    await expect.element(toggle()).toHaveAttribute('aria-expanded', 'false');
+    expect(items.checkVisibility()).toBe(false);
+    // The heading still names the list, once.
+    await expect.element(page.getByRole('heading', { name: 'Users', level: 2 })).toBeVisible();
+    const visible = visibleBox(container);
+    expectWithin(field.getBoundingClientRect(), visible);
+    expectWithin(log.getBoundingClientRect(), visible);
+    // Collapsed, the list takes no more than its header's line.
+    expect(list.getBoundingClientRect().height).toBeLessThan(48);
+
+    await userEvent.click(toggle());
+    await expect.element(toggle()).toHaveAttribute('aria-expanded', 'true');
+    expect(items.checkVisibility()).toBe(true);
+    await expect.element(page.getByRole('list', { name: 'Users' })).toBeVisible();
+    expectWithin(field.getBoundingClientRect(), visibleBox(container));
+
+    await userEvent.click(toggle());
+    await expect.element(toggle()).toHaveAttribute('aria-expanded', 'false');
+    expect(items.checkVisibility()).toBe(false);
+  });
+
+  it.each([
+    [768, 1024],
+    [1280, 900],
+  ])('is always shown, with no toggle, at %i px', async (width, height) => {
+    await page.viewport(width, height);
+    const { list } = await mount(Math.min(width, 900), 'auto', ['ada', 'bob']);
+    expect(list.querySelector('button')!.checkVisibility()).toBe(false);
+    expect(list.querySelector('ul')!.checkVisibility()).toBe(true);
+    await expect.element(page.getByRole('list', { name: 'Users' })).toBeVisible();
   });
 });
 

@@ -13,8 +13,10 @@
  *   &typing=1                     the typing indicator: typingIndicator() and <TypingIndicator> under the log
  *   &persist=1                    the durable outbox, `persistentOutbox()` (default: none)
  *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
+ *   &theme=dark&dir=rtl           `data-theme` and `dir` of the .rwc-chat wrapper (default: none)
+ *   &avatars                      `<ChatProvider avatars={avatars()}>` (default: no avatars)
  *
- * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
+ * A "Your name" field (`<UsernameInput>`) renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
  */
 import { StrictMode, useEffect } from 'react';
@@ -27,6 +29,8 @@ import {
   MessageInput,
   TypingIndicator,
   UserList,
+  UsernameInput,
+  avatars,
   heartbeat,
   typingIndicator,
   persistentOutbox,
@@ -34,7 +38,6 @@ import {
   type ReconnectOptions,
 } from '../../../src/index.ts';
 import '../../../src/styles.css';
-import { NameField } from '../../../stories/support/NameField.tsx';
 import './hook.ts';
 
 const params = new URLSearchParams(location.search);
@@ -54,6 +57,8 @@ const typing = params.has('typing') ? typingIndicator() : undefined;
 const failAfter = params.get('failAfter');
 const persist = params.has('persist') ? persistentOutbox({ failAfter: msParam(failAfter) }) : undefined;
 
+const withAvatars = params.has('avatars') ? avatars() : undefined;
+
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
 
@@ -72,10 +77,23 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} typing={typing} persist={persist}>
+    <ChatProvider
+      url={server}
+      username={initialName}
+      reconnect={reconnect}
+      heartbeat={beat}
+      typing={typing}
+      persist={persist}
+      avatars={withAvatars}
+    >
       <Hook />
-      <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
-        <NameField className="e2e-name" />
+      <div
+        className="rwc-chat"
+        style={params.has('height') ? UNCAPPED : undefined}
+        data-theme={params.get('theme') ?? undefined}
+        dir={params.get('dir') ?? undefined}
+      >
+        <UsernameInput />
         <ConnectionStatus />
         <ChatBox style={{ blockSize: height }} />
         {typing && <TypingIndicator />}
