@@ -38,6 +38,19 @@ export interface PeerLink {
   close(code: number, reason: string): void;
 }
 
+/**
+ * What numbers the room's packets and carries them to every process of the room (the Redis backend,
+ * src/server/redis): in place of the room's own counter, each packet goes out through it and comes
+ * back to every process's room, this one included, through {@link ChatRoom.deliver}, in one order.
+ */
+export interface RoomBroker {
+  /**
+   * Number `json` (a packet without `seq`), keep it and carry it to every process. Resolves with its
+   * `seq`, or null when `dedupeKey` was published within the dedupe window (a resend: not published).
+   */
+  publish(json: string, at: number, dedupeKey?: string): Promise<number | null>;
+}
+
 /** A connection in the room, as {@link ChatRoom.join} admits it: what the room's other methods take. */
 export interface RoomMember {
   /** Its `id`, unique in the room. */
@@ -72,6 +85,8 @@ export interface ChatRoomOptions {
   readonly maxBufferedAmount: number;
   /** The clock, in epoch milliseconds. */
   readonly now: () => number;
+  /** Shares the room with other processes; absent: this process alone numbers its packets. */
+  readonly broker?: RoomBroker | null;
   /** Must not throw. */
   readonly log: (event: RoomEvent) => void;
 }
@@ -89,6 +104,8 @@ interface Member extends RoomMember, Recipient {
   name: string | null;
   /** Its user rejoined on a new connection, which used its session up. */
   replaced: boolean;
+  /** It resumed from a `seq` this process had not reached yet (another node's): live packets up to it are not sent again. */
+  floor: number;
 }
 
 /**
@@ -107,7 +124,7 @@ export class ChatRoom {
   #closing = false;
   /** The last `seq` given; the sequence's epoch. */
   #seq: number;
-  readonly #epoch: string;
+  #epoch: string;
 
   /** `position`: where the history's sequence stands (`RoomHistory.position()`; none: a new one). */
   constructor(options: ChatRoomOptions, position: HistoryPosition = { epoch: randomBytes(9).toString('base64url'), seq: 0 }) {
@@ -133,6 +150,7 @@ export class ChatRoom {
       replaced: false,
       joinSeq: this.#seq,
       queue: null,
+      floor: 0,
     };
     this.#members.set(member.id, member);
     return member;
@@ -181,6 +199,8 @@ export class ChatRoom {
     // A position from another epoch (a restarted room) tells nothing: all of this one is missed.
     const stale = after !== undefined && epoch !== this.#epoch;
     const from = after === undefined ? Math.max(0, end - historyOnJoin) : stale ? 0 : Math.min(after, end);
+    // Resumed on a node behind the one it left (a shared room): what it had comes here live later.
+    if (after !== undefined && !stale && after > end) found.floor = after;
     found.queue = new CatchUpQueue(maxBufferedAmount);
     await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
   }
@@ -211,6 +231,11 @@ export class ChatRoom {
     const message: MessagePacket = nonce
       ? { type: 'message', id: found.id, name, text, date, nonce }
       : { type: 'message', id: found.id, name, text, date };
+    const { broker } = this.#options;
+    if (broker) {
+      this.#publish(broker, found, message, time, nonce ? `${nameKey(name)}\n${nonce}` : undefined);
+      return;
+    }
     if (nonce) {
       const key = `${nameKey(name)}\n${nonce}`;
       if (this.#recent.has(key, time)) {
@@ -226,10 +251,56 @@ export class ChatRoom {
   }
 
   /**
+   * A packet of the broker's sequence (every process's, this one's included), in its order: sent to
+   * every member here. Only the broker calls it.
+   */
+  deliver(seq: number, text: string): void {
+    this.#seq = seq;
+    for (const member of this.#members.values()) deliver(member, text, seq);
+  }
+
+  /**
+   * The broker's sequence started again (its store lost what it kept): a new epoch. Only while no
+   * member is served (the server closed them): their positions belong to the old one.
+   */
+  resequence(position: HistoryPosition): void {
+    this.#seq = position.seq;
+    this.#epoch = position.epoch;
+  }
+
+  /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */
+  #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined): void {
+    broker.publish(JSON.stringify(message), time, key).then(
+      (seq) => {
+        if (seq !== null) {
+          this.#counts.messagesRelayed++;
+          return;
+        }
+        this.#counts.duplicateMessages++;
+        this.#options.log({ type: 'duplicate', id: member.id, nonce: message.nonce ?? '' });
+        if (this.#members.get(member.id) === member) deliver(member, JSON.stringify(message));
+      },
+      (error: unknown) => this.#options.log({ type: 'error', id: member.id, error: asError(error) }),
+    );
+  }
+
+  /**
    * Send `packet` to every member, in the order they came (serialized once), as the next packet of
-   * the room's sequence (its `seq`), kept in the history.
+   * the room's sequence (its `seq`), kept in the history. With a broker, the broker numbers and
+   * carries it (back here too); `userlist` then stays in this process (no `seq`): it lists this
+   * process's members only, until presence is shared.
    */
   #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket): void {
+    const { broker } = this.#options;
+    if (broker) {
+      const text = JSON.stringify(packet);
+      if (packet.type === 'userlist') for (const member of this.#members.values()) deliver(member, text);
+      else
+        broker
+          .publish(text, this.#options.now())
+          .catch((error: unknown) => this.#options.log({ type: 'error', id: null, error: asError(error) }));
+      return;
+    }
     const seq = ++this.#seq;
     const text = JSON.stringify({ ...packet, seq });
     const { history, now, log } = this.#options;
@@ -301,6 +372,7 @@ function send(member: Member, packet: ServerPacket): void {
 
 /** Send a frame to `member`, or hold it while its catch-up is sent (`seq`: a room packet's). */
 function deliver(member: Member, text: string, seq?: number): void {
+  if (seq !== undefined && seq <= member.floor) return;
   if (member.queue) member.queue.push(member.link, text, seq);
   else member.link.send(text);
 }
