@@ -4,7 +4,7 @@
  *
  * Prints `react-ws-chat server listening on ws://HOST:PORT` (the actual port, also with --port 0)
  * on stdout; stops cleanly on SIGINT/SIGTERM (clients get 1001) and exits 0. Exit 2 on a bad
- * argument, 1 when the server cannot start.
+ * argument, 1 when the server cannot start (e.g. the --redis server cannot be reached).
  */
 import { parseArgs } from 'node:util';
 
@@ -79,7 +79,8 @@ try {
     ...(values.verbose && { log: (event: ChatServerEvent) => process.stderr.write(`${describe(event)}\n`) }),
   });
 } catch (error) {
-  fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, 1);
+  // A RangeError is an option the server refused (a bad --redis URL...): a bad argument.
+  fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, error instanceof RangeError ? 2 : 1);
 }
 const running = server;
 
