@@ -87,6 +87,8 @@ export interface ChatRoomOptions {
   readonly now: () => number;
   /** Shares the room with other processes; absent: this process alone numbers its packets. */
   readonly broker?: RoomBroker | null;
+  /** The first member's `id` (default 1): processes sharing a room each give ids from a range of their own. */
+  readonly firstId?: number;
   /** Must not throw. */
   readonly log: (event: RoomEvent) => void;
 }
@@ -129,6 +131,7 @@ export class ChatRoom {
   /** `position`: where the history's sequence stands (`RoomHistory.position()`; none: a new one). */
   constructor(options: ChatRoomOptions, position: HistoryPosition = { epoch: randomBytes(9).toString('base64url'), seq: 0 }) {
     this.#options = options;
+    this.#nextId = options.firstId ?? 1;
     this.#seq = position.seq;
     this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
@@ -260,12 +263,14 @@ export class ChatRoom {
   }
 
   /**
-   * The broker's sequence started again (its store lost what it kept): a new epoch. Only while no
-   * member is served (the server closed them): their positions belong to the old one.
+   * The broker's sequence started again (its store lost what it kept): a new epoch, and the ids
+   * from `firstId` on (the range this process holds now). Only while no member is served (the
+   * server closed them): their positions belong to the old epoch.
    */
-  resequence(position: HistoryPosition): void {
+  resequence(position: HistoryPosition, firstId: number): void {
     this.#seq = position.seq;
     this.#epoch = position.epoch;
+    this.#nextId = firstId;
   }
 
   /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */

@@ -77,7 +77,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
    */
   const counters: Record<Counter, number> = { ...NO_COUNTS };
   const closes: Record<string, number> = {};
-  const room = new ChatRoom({ ...resolved, broker: redis?.backend }, await resolved.history?.position());
+  const room = new ChatRoom({ ...resolved, broker: redis?.backend, firstId: redis?.backend.firstId }, await resolved.history?.position());
   /** Open (and closing) connections, in the order they came. */
   const connections = new Set<ChatConnection>();
   const context = { options: resolved, room, counters };

@@ -88,6 +88,17 @@ describe('several nodes, one room', () => {
     ]);
   });
 
+  it('connection ids are unique in the room (each node gives its own range), so no client takes another’s packets for its own', async () => {
+    const servers = await startNodes(3);
+    const clients = await Promise.all(servers.map((s) => TestClient.connect(s.url)));
+    const ids = clients.map((c) => c.id);
+    expect(new Set(ids).size).toBe(3);
+    // Default names come from ids: unique in the room too.
+    for (const c of clients) c.sendMessage('hi');
+    const names = await Promise.all(clients.map((c) => c.waitFor((p) => p.type === 'message' && p.id === c.id, 'own message')));
+    expect(new Set(names.map((p) => p.name)).size).toBe(3);
+  });
+
   it('3 nodes, 30 clients, two-way traffic: every client gets every packet once, in the same seq order', async () => {
     const servers = await startNodes(3);
     const urls = servers.map((s) => s.url);

@@ -19,6 +19,11 @@ import { type RedisClient, runScript } from './runScript.js';
 export const FANOUT_RESERVE = 1000;
 /** Entries one XREAD takes at most. */
 const READ_BATCH = 1000;
+/**
+ * Connection ids per node: node N gives ids from N × ID_RANGE + 1, so that ids are unique in the
+ * room (clients tell their own packets by id). Safe integers for 9 million node starts.
+ */
+export const ID_RANGE = 1_000_000_000;
 /** How often a node that lost Redis checks whether its connections are back (ms). */
 const RECOVER_POLL_MS = 100;
 
@@ -28,7 +33,10 @@ export interface RedisBackendEvents {
   deliver(seq: number, text: string): void;
   /** Redis cannot be reached (or the sequence changed under this node): stop serving. Once per outage. */
   lost(error: Error): void;
-  /** Redis is back; `resequenced`: its sequence began again (a new epoch at `position`). */
+  /**
+   * Redis is back; `resequenced`: its sequence began again (a new epoch at `position`), and this
+   * node's connection ids start again from {@link RedisBackend.firstId} (a new range).
+   */
   restored(position: HistoryPosition, resequenced: boolean): void;
   /** A failure that is not an outage (a gap in what this node read). */
   error(error: Error): void;
@@ -60,6 +68,8 @@ export class RedisBackend implements RoomBroker {
   readonly #keys: ReturnType<typeof roomKeys>;
   readonly #options: RedisBackendOptions;
   #epoch = '';
+  /** This node's number in the room (`K:nodes`): its range of connection ids. */
+  #node = 0;
   /** The last `seq` delivered (or the room's position before the first). */
   #last = 0;
   #events: RedisBackendEvents | null = null;
@@ -100,6 +110,7 @@ export class RedisBackend implements RoomBroker {
     try {
       await Promise.all([backend.#commands.connect(), backend.#reader.connect()]);
       await backend.#readPosition();
+      await backend.#claimNode();
       backend.#started = true;
     } catch (error) {
       backend.#closed = true;
@@ -108,6 +119,11 @@ export class RedisBackend implements RoomBroker {
       throw new Error(`cannot use Redis at ${options.url}: ${asError(error).message}`);
     }
     return backend;
+  }
+
+  /** The first connection id of this node's range. */
+  get firstId(): number {
+    return this.#node * ID_RANGE + 1;
   }
 
   /** Where the room's sequence stands (this node's view: the last `seq` it delivered). */
@@ -156,6 +172,11 @@ export class RedisBackend implements RoomBroker {
     this.#epoch = reply[0];
     this.#last = Number(reply[1]);
     return changed;
+  }
+
+  /** Take the next node number: a range of connection ids no other node of the room uses. */
+  async #claimNode(): Promise<void> {
+    this.#node = Number(await this.#commands.sendCommand(['INCR', this.#keys.nodes]));
   }
 
   /** Read the Stream from the last `seq` on, for as long as the backend runs; an outage waits for recovery. */
@@ -213,6 +234,8 @@ export class RedisBackend implements RoomBroker {
       if (this.#commands.isReady && this.#reader.isReady) {
         try {
           const resequenced = await this.#readPosition();
+          // A Redis that lost the room lost the node numbers too: every node takes a new one.
+          if (resequenced) await this.#claimNode();
           this.#lost = false;
           this.#events?.restored(this.position(), resequenced);
           return;

@@ -44,7 +44,7 @@ export async function connectRedisRoom(options: ResolvedChatServerOptions): Prom
           hooks.lost();
         },
         restored: (position, resequenced) => {
-          if (resequenced) room.resequence(position);
+          if (resequenced) room.resequence(position, backend.firstId);
           log({ type: 'redis', state: 'restored', detail: resequenced ? `a new sequence from ${position.seq}` : `at ${position.seq}` });
           hooks.restored();
         },

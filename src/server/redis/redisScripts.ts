@@ -3,11 +3,18 @@
 //
 // Keys of a room named K: `K:epoch` (names the sequence), `K:seq` (its last `seq`), `K:log` (a
 // Stream: one entry per packet, id `SEQ-0`, fields `at` and `text`: the history and the fan-out),
-// `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window).
+// `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window), `K:nodes` (the
+// last node number given: each node's connection ids come from a range of its own).
 
 /** The keys of room `key`. */
-export function roomKeys(key: string): { readonly epoch: string; readonly seq: string; readonly log: string; readonly nonce: string } {
-  return { epoch: `${key}:epoch`, seq: `${key}:seq`, log: `${key}:log`, nonce: `${key}:nonce:` };
+export function roomKeys(key: string): {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly log: string;
+  readonly nonce: string;
+  readonly nodes: string;
+} {
+  return { epoch: `${key}:epoch`, seq: `${key}:seq`, log: `${key}:log`, nonce: `${key}:nonce:`, nodes: `${key}:nodes` };
 }
 
 /**
