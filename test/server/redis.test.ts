@@ -211,7 +211,7 @@ describe('Redis restarted under traffic', () => {
   /** Re-subscribed: a client on each node, each sends one message, each gets all of them. */
   async function everyNodeHearsEveryOther(servers: readonly ChatServer[]) {
     const probes = await Promise.all(servers.map((s) => TestClient.connect(s.url)));
-    probes.forEach((probe, i) => probe.sendMessage(`probe ${i}`, { nonce: `probe-${i}` }));
+    for (const [i, probe] of probes.entries()) probe.sendMessage(`probe ${i}`, { nonce: `probe-${i}` });
     for (const probe of probes) {
       for (let i = 0; i < servers.length; i++) await probe.waitFor((p) => p.nonce === `probe-${i}`, `probe ${i}`);
     }
