@@ -187,6 +187,32 @@ describe('history and resume across nodes', () => {
   });
 });
 
+describe('history age', () => {
+  it('what is older than historyMaxAge is no longer served (catch-up, gap and older pages), as in memory', async () => {
+    let clock = 1_000_000;
+    const [a, b] = (await startNodes(2, { historyMaxAge: 10_000, now: () => clock })) as [ChatServer, ChatServer];
+    const talker = await TestClient.connect(a.url);
+    const watcher = await TestClient.connect(b.url);
+    await talker.register('t'); // seq 1, at 1 000 000
+    for (let i = 0; i < 4; i++) talker.sendMessage(`old ${i}`, { nonce: `o${i}` }); // 2..5
+    await watcher.waitFor((p) => p.nonce === 'o3', 'the old messages');
+    clock += 6_000;
+    for (let i = 0; i < 3; i++) talker.sendMessage(`new ${i}`, { nonce: `n${i}` }); // 6..8, at 1 006 000
+    await watcher.waitFor((p) => p.nonce === 'n2', 'the new messages');
+    clock += 5_000; // 1-5 are 11 s old now, 6-8 5 s
+    const back = await TestClient.connect(b.url);
+    const { epoch } = back.received[0] as { epoch: string };
+    back.send({ type: 'history', after: 2, epoch });
+    const done = await back.waitFor((p) => p.type === 'history' && p.done === true, 'the catch-up');
+    expect(done.gap).toBe(6);
+    expect((done.packets as { seq: number }[]).map((p) => p.seq)).toEqual([6, 7, 8]);
+    back.send({ type: 'history', before: 7, limit: 10 });
+    const older = await back.waitFor((p) => p.type === 'history' && p.before === 7, 'an older page');
+    expect((older.packets as { seq: number }[]).map((p) => p.seq)).toEqual([6]);
+    expect(older.more).toBe(false);
+  });
+});
+
 describe('resends across nodes', () => {
   it('a message resent to another node (same name and nonce) is relayed once', async () => {
     const [a, b] = (await startNodes(2)) as [ChatServer, ChatServer];
