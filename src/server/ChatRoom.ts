@@ -7,6 +7,8 @@ import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
 import type { IdPacket, MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
 import { CatchUpQueue, type Recipient, catchUp, olderPage } from './catchUp.js';
+import { afterClaim, claimName, type NameClaim } from './claimName.js';
+import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
 import type { HistoryPosition, RoomHistory } from './RoomHistory.js';
 import { DepartedSessions } from './sessions.js';
@@ -36,19 +38,6 @@ export interface PeerLink {
   send(text: string, sent?: () => void): void;
   /** Close the connection with `code` and `reason`; it leaves the room once closed ({@link ChatRoom.leave}). */
   close(code: number, reason: string): void;
-}
-
-/**
- * What numbers the room's packets and carries them to every process of the room (the Redis backend,
- * src/server/redis): in place of the room's own counter, each packet goes out through it and comes
- * back to every process's room, this one included, through {@link ChatRoom.deliver}, in one order.
- */
-export interface RoomBroker {
-  /**
-   * Number `json` (a packet without `seq`), keep it and carry it to every process. Resolves with its
-   * `seq`, or null when `dedupeKey` was published within the dedupe window (a resend: not published).
-   */
-  publish(json: string, at: number, dedupeKey?: string): Promise<number | null>;
 }
 
 /** A connection in the room, as {@link ChatRoom.join} admits it: what the room's other methods take. */
@@ -108,6 +97,8 @@ interface Member extends RoomMember, Recipient {
   replaced: boolean;
   /** It resumed from a `seq` this process had not reached yet (another node's): live packets up to it are not sent again. */
   floor: number;
+  /** While its name is claimed through the broker: what it sent meanwhile, handled in order once it has the name. */
+  waiting: (() => void)[] | null;
 }
 
 /**
@@ -154,6 +145,7 @@ export class ChatRoom {
       joinSeq: this.#seq,
       queue: null,
       floor: 0,
+      waiting: null,
     };
     this.#members.set(member.id, member);
     return member;
@@ -167,6 +159,7 @@ export class ChatRoom {
     const left = this.#members.get(member.id);
     if (!left) return;
     this.#members.delete(left.id);
+    this.#options.broker?.releaseName?.(left.session);
     if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
     if (!this.#closing) this.#broadcast(this.userlist());
   }
@@ -208,10 +201,58 @@ export class ChatRoom {
     await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
   }
 
-  /** A `username` from a member: it gets the name it asked for, or the nearest free one. */
+  /**
+   * A `username` from a member: it gets the name it asked for, or the nearest free one (free in
+   * every process, when the broker claims names).
+   */
   rename(member: RoomMember, packet: RoomUsername): void {
     const found = this.#members.get(member.id);
-    if (found) this.#register(found, packet.name, packet.date ?? this.#options.now(), packet.session);
+    if (!found) return;
+    if (found.waiting) {
+      found.waiting.push(() => this.rename(member, packet));
+      return;
+    }
+    const date = packet.date ?? this.#options.now();
+    const broker = this.#options.broker;
+    const claim = broker?.claimName?.bind(broker);
+    if (claim) this.#claimThenRegister(claim, found, packet, date);
+    else this.#register(found, packet.name, date, packet.session);
+  }
+
+  /**
+   * Claim a name through the broker, then register it (what the member sends meanwhile waits and
+   * follows in order). A claim that fails (Redis unreachable: its connection is being closed) or
+   * finds every candidate taken registers nothing.
+   */
+  #claimThenRegister(claim: NameClaim, member: Member, packet: RoomUsername, date: number): void {
+    const { maxNameLength, log } = this.#options;
+    const { session } = packet;
+    // A user rejoining with its session takes its name over from the connection that had it.
+    const rejoining = session !== undefined && [...this.#members.values()].some((o) => o !== member && o.session === session);
+    const request = {
+      base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
+      maxNameLength,
+      taken: this.#takenNames(member),
+      owner: member.session,
+      previousOwner: rejoining ? session : undefined,
+    };
+    void afterClaim(
+      member,
+      () => claimName(claim, request),
+      (given) => {
+        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given);
+      },
+      (error) => log({ type: 'error', id: member.id, error: asError(error) }),
+    );
+  }
+
+  /** The names (keys) of the other members whose connection is open. */
+  #takenNames(member: Member): Set<string> {
+    const taken = new Set<string>();
+    for (const other of this.#members.values()) {
+      if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
+    }
+    return taken;
   }
 
   /**
@@ -222,6 +263,10 @@ export class ChatRoom {
   relay(member: RoomMember, packet: RoomMessage): void {
     const found = this.#members.get(member.id);
     if (!found) return;
+    if (found.waiting) {
+      found.waiting.push(() => this.relay(member, packet));
+      return;
+    }
     const { text, nonce } = packet;
     if (text.trim() === '') {
       this.#counts.blankMessages++;
@@ -330,16 +375,13 @@ export class ChatRoom {
    * Give `member` a name: the one it asked for (`requested`), or a default when null or empty. With
    * the `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
    */
-  #register(member: Member, requested: string | null, date: number, session?: string): void {
+  #register(member: Member, requested: string | null, date: number, session?: string, given?: string): void {
     const { maxNameLength, log } = this.#options;
     const previous = session !== undefined && member.name === null ? this.#rejoining(member, session) : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || member.name || `user${member.id}`;
-    const taken = new Set<string>();
-    for (const other of this.#members.values()) {
-      if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
-    }
-    const name = uniqueName(base, maxNameLength, (key) => taken.has(key));
+    const taken = this.#takenNames(member);
+    const name = given ?? uniqueName(base, maxNameLength, (key) => taken.has(key));
     const before = member.name;
     member.name = name;
     this.#counts.usernames++;

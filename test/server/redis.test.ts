@@ -131,6 +131,34 @@ describe('several nodes, one room', () => {
   }, 20_000);
 });
 
+describe('names across nodes', () => {
+  it('50 clients on 3 nodes ask for one name at once: exactly one gets it, every name in the room differs', async () => {
+    const servers = await startNodes(3);
+    const clients = await Promise.all(Array.from({ length: 50 }, (_, i) => TestClient.connect((servers[i % 3] as ChatServer).url)));
+    for (const c of clients) c.sendUsername('Ada');
+    const given = await Promise.all(
+      clients.map(async (c) => (await c.waitFor((p) => p.type === 'username' && p.id === c.id, `username of ${c.id}`)).name as string),
+    );
+    expect(given.filter((name) => name === 'Ada')).toHaveLength(1);
+    expect(new Set(given.map((name) => name.toLowerCase())).size).toBe(50);
+    // Everyone else was told the name it got instead.
+    const rejected = clients.filter((c) => c.ofType('rejectusername').length === 1);
+    expect(rejected).toHaveLength(49);
+  });
+
+  it('a name taken on one node is numbered on another; once its holder leaves, it is free again', async () => {
+    const [a, b] = (await startNodes(2)) as [ChatServer, ChatServer];
+    const first = await TestClient.connect(a.url);
+    expect(await first.register('bob')).toBe('bob');
+    const second = await TestClient.connect(b.url);
+    expect(await second.register('BOB')).toBe('BOB2');
+    await first.close();
+    const third = await TestClient.connect(b.url);
+    // The close reaches node a, which frees the name: poll by asking again until it is given.
+    await expect.poll(async () => third.register('bob'), { timeout: 5000, interval: 50 }).toBe('bob');
+  });
+});
+
 describe('history and resume across nodes', () => {
   it('a client that resumes on another node gets exactly what it missed, then live', async () => {
     const [a, b, c] = (await startNodes(3)) as [ChatServer, ChatServer, ChatServer];

@@ -4,7 +4,8 @@
 // lags behind the room can be set up exactly.
 import { describe, expect, it } from 'vitest';
 
-import { ChatRoom, type ChatRoomOptions, type PeerLink, type RoomBroker } from '../../src/server/ChatRoom.ts';
+import { ChatRoom, type ChatRoomOptions, type PeerLink } from '../../src/server/ChatRoom.ts';
+import type { RoomBroker } from '../../src/server/RoomBroker.ts';
 import { MemoryHistory } from '../../src/server/MemoryHistory.ts';
 
 /** A link that keeps what it was sent, parsed. */
@@ -86,5 +87,28 @@ describe('a room with a broker', () => {
     expect(frames[0]).not.toHaveProperty('gap');
     // Only what it did not have: 8 and 9 (6 and 7 came to it on the other node).
     expect(frames.slice(1).map((f) => f.seq)).toEqual([8, 9]);
+  });
+
+  it('what a member sends while its name is claimed waits, and follows under that name, in order', async () => {
+    const shared = sharedRoom();
+    let grant: (index: number) => void = () => {};
+    const broker: RoomBroker = {
+      publish: shared.broker.publish,
+      claimName: () => new Promise<number>((resolve) => (grant = resolve)),
+    };
+    const room = new ChatRoom({ ...options(shared), broker }, { epoch: 'e', seq: 0 });
+    const member = room.join(link());
+    room.rename(member, { type: 'username', name: 'ada' });
+    room.relay(member, { type: 'message', text: 'first', nonce: 'k1' });
+    room.relay(member, { type: 'message', text: 'second', nonce: 'k2' });
+    await Promise.resolve();
+    expect(shared.published).toEqual([]);
+    grant(1); // 'ada' was taken elsewhere: the claim got the second candidate
+    await expect.poll(() => shared.published.length).toBe(3);
+    expect(shared.published.map((p) => JSON.parse(p.text) as Record<string, unknown>)).toMatchObject([
+      { type: 'username', name: 'ada2', seq: 1 },
+      { type: 'message', name: 'ada2', text: 'first', seq: 2 },
+      { type: 'message', name: 'ada2', text: 'second', seq: 3 },
+    ]);
   });
 });

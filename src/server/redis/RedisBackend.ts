@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 
 import { createClient } from '@redis/client';
 
-import type { RoomBroker } from '../ChatRoom.js';
+import type { RoomBroker } from '../RoomBroker.js';
 import type { HistoryPosition, RoomHistory } from '../RoomHistory.js';
 import { RedisHistory } from './RedisHistory.js';
-import { POSITION_SCRIPT, PUBLISH_SCRIPT, roomKeys } from './redisScripts.js';
+import { CLAIM_NAME_SCRIPT, POSITION_SCRIPT, PUBLISH_SCRIPT, RELEASE_NAME_SCRIPT, RENEW_NAMES_SCRIPT, roomKeys } from './redisScripts.js';
 import { type RedisClient, runScript } from './runScript.js';
 
 /**
@@ -24,6 +24,12 @@ const READ_BATCH = 1000;
  * room (clients tell their own packets by id). Safe integers for 9 million node starts.
  */
 export const ID_RANGE = 1_000_000_000;
+/**
+ * How long (ms) a name stays taken without its node renewing it (every third of it): the most a dead
+ * node's names stay taken. Long enough to ride out a pause of the node (a GC, a slow Redis), short
+ * enough that its users can sign in again under their names soon after it died.
+ */
+export const NAME_LEASE_MS = 30_000;
 /** How often a node that lost Redis checks whether its connections are back (ms). */
 const RECOVER_POLL_MS = 100;
 
@@ -78,6 +84,11 @@ export class RedisBackend implements RoomBroker {
   #closed = false;
   /** Connected once: from then on a lost connection is retried. */
   #started = false;
+  /** The name key each owner (a connection's session) of this node holds. */
+  readonly #names = new Map<string, string>();
+  /** Names whose owner left while Redis was out of reach (name key -> owner): freed when it is back. */
+  readonly #unreleased = new Map<string, string>();
+  #renewing: ReturnType<typeof setInterval> | null = null;
 
   private constructor(options: RedisBackendOptions) {
     this.#options = options;
@@ -135,6 +146,28 @@ export class RedisBackend implements RoomBroker {
   start(events: RedisBackendEvents): void {
     this.#events = events;
     void this.#read();
+    this.#renewing = setInterval(() => this.#renewNames(), NAME_LEASE_MS / 3);
+    this.#renewing.unref();
+  }
+
+  async claimName(owner: string, keys: readonly string[], previousOwner?: string): Promise<number> {
+    if (this.#lost) throw new Error('Redis unavailable: no name claimed');
+    const prefixed = keys.map((key) => this.#keys.name + key);
+    const reply = Number(await runScript(this.#commands, CLAIM_NAME_SCRIPT, prefixed, [owner, String(NAME_LEASE_MS), previousOwner ?? '']));
+    if (reply === 0) return -1;
+    const claimed = prefixed[reply - 1] as string;
+    const before = this.#names.get(owner);
+    if (before !== undefined && before !== claimed) void this.#release(owner, before);
+    if (previousOwner !== undefined) this.#names.delete(previousOwner);
+    this.#names.set(owner, claimed);
+    return reply - 1;
+  }
+
+  releaseName(owner: string): void {
+    const key = this.#names.get(owner);
+    if (key === undefined) return;
+    this.#names.delete(owner);
+    void this.#release(owner, key);
   }
 
   publish(json: string, at: number, dedupeKey?: string): Promise<number | null> {
@@ -159,6 +192,7 @@ export class RedisBackend implements RoomBroker {
   /** Stop reading and disconnect. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#renewing) clearInterval(this.#renewing);
     this.#reader.destroy();
     this.#commands.destroy();
   }
@@ -172,6 +206,38 @@ export class RedisBackend implements RoomBroker {
     this.#epoch = reply[0];
     this.#last = Number(reply[1]);
     return changed;
+  }
+
+  /** Free `key` if `owner` still holds it; if Redis cannot be reached, once it is back. */
+  async #release(owner: string, key: string): Promise<void> {
+    try {
+      await runScript(this.#commands, RELEASE_NAME_SCRIPT, [key], [owner]);
+    } catch {
+      this.#unreleased.set(key, owner);
+    }
+  }
+
+  /** Free the names whose owners left during an outage (their users reconnect and ask for them again). */
+  async #releaseLeft(): Promise<void> {
+    const left = [...this.#unreleased];
+    this.#unreleased.clear();
+    await Promise.all(left.map(([key, owner]) => this.#release(owner, key)));
+  }
+
+  /** Extend the leases of the names this node's connections hold. */
+  async #renewNames(): Promise<void> {
+    if (this.#lost || this.#names.size === 0) return;
+    const entries = [...this.#names];
+    try {
+      await runScript(
+        this.#commands,
+        RENEW_NAMES_SCRIPT,
+        entries.map(([, key]) => key),
+        [String(NAME_LEASE_MS), ...entries.map(([owner]) => owner)],
+      );
+    } catch (error) {
+      this.#events?.error(asError(error));
+    }
   }
 
   /** Take the next node number: a range of connection ids no other node of the room uses. */
@@ -235,7 +301,14 @@ export class RedisBackend implements RoomBroker {
         try {
           const resequenced = await this.#readPosition();
           // A Redis that lost the room lost the node numbers too: every node takes a new one.
-          if (resequenced) await this.#claimNode();
+          if (resequenced) {
+            await this.#claimNode();
+            // Their connections were closed, and Redis holds none of their names.
+            this.#names.clear();
+            this.#unreleased.clear();
+          } else {
+            await this.#releaseLeft();
+          }
           this.#lost = false;
           this.#events?.restored(this.position(), resequenced);
           return;

@@ -4,7 +4,8 @@
 // Keys of a room named K: `K:epoch` (names the sequence), `K:seq` (its last `seq`), `K:log` (a
 // Stream: one entry per packet, id `SEQ-0`, fields `at` and `text`: the history and the fan-out),
 // `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window), `K:nodes` (the
-// last node number given: each node's connection ids come from a range of its own).
+// last node number given: each node's connection ids come from a range of its own), `K:name:KEY` (who
+// holds a name: a connection's session, leased for NAME_LEASE_MS and renewed while it is here).
 
 /** The keys of room `key`. */
 export function roomKeys(key: string): {
@@ -13,8 +14,16 @@ export function roomKeys(key: string): {
   readonly log: string;
   readonly nonce: string;
   readonly nodes: string;
+  readonly name: string;
 } {
-  return { epoch: `${key}:epoch`, seq: `${key}:seq`, log: `${key}:log`, nonce: `${key}:nonce:`, nodes: `${key}:nodes` };
+  return {
+    epoch: `${key}:epoch`,
+    seq: `${key}:seq`,
+    log: `${key}:log`,
+    nonce: `${key}:nonce:`,
+    nodes: `${key}:nodes`,
+    name: `${key}:name:`,
+  };
 }
 
 /**
@@ -119,4 +128,35 @@ if first >= 0 and to >= first and tonumber(ARGV[4]) > 0 then
   keep(oldestFirst)
 end
 return out
+`;
+
+/**
+ * KEYS the name keys to try, in order; ARGV owner, lease (ms), previous owner (or ''). Claims the
+ * first that is free, or held by the owner or by the previous owner (a user rejoining with its
+ * session: the name passes to its new connection), for `lease` ms. Answers its index (1-based), 0
+ * when every one is taken.
+ */
+export const CLAIM_NAME_SCRIPT = `
+for i, key in ipairs(KEYS) do
+  local holder = redis.call('GET', key)
+  if not holder or holder == ARGV[1] or (ARGV[3] ~= '' and holder == ARGV[3]) then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    return i
+  end
+end
+return 0
+`;
+
+/** KEYS a name key; ARGV its owner. Frees the name if the owner still holds it. */
+export const RELEASE_NAME_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** KEYS name keys; ARGV lease (ms), then each key's owner. Extends the lease of each name its owner still holds. */
+export const RENEW_NAMES_SCRIPT = `
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[i + 1] then redis.call('PEXPIRE', key, ARGV[1]) end
+end
+return 0
 `;
