@@ -7,6 +7,8 @@ import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
 import type { IdPacket, MessagePacket, ServerPacket, TypingPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
 import { CatchUpQueue, type Recipient, catchUp, olderPage } from './catchUp.js';
+import { afterClaim, claimName, type NameClaim } from './claimName.js';
+import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
 import type { HistoryPosition, RoomHistory } from './RoomHistory.js';
 import { DepartedSessions } from './sessions.js';
@@ -83,6 +85,10 @@ export interface ChatRoomOptions {
   readonly maxBufferedAmount: number;
   /** The clock, in epoch milliseconds. */
   readonly now: () => number;
+  /** Shares the room with other processes; absent: this process alone numbers its packets. */
+  readonly broker?: RoomBroker | null;
+  /** The first member's `id` (default 1): processes sharing a room each give ids from a range of their own. */
+  readonly firstId?: number;
   /** Must not throw. */
   readonly log: (event: RoomEvent) => void;
 }
@@ -104,6 +110,10 @@ interface Member extends RoomMember, Recipient {
   typingListener: boolean;
   /** When its last `typing: true` was relayed; -Infinity while it is not typing. */
   typingAt: number;
+  /** It resumed from a `seq` this process had not reached yet (another node's): live packets up to it are not sent again. */
+  floor: number;
+  /** While its name is claimed through the broker: what it sent meanwhile, handled in order once it has the name. */
+  waiting: (() => void)[] | null;
 }
 
 /**
@@ -130,11 +140,12 @@ export class ChatRoom {
   #closing = false;
   /** The last `seq` given; the sequence's epoch. */
   #seq: number;
-  readonly #epoch: string;
+  #epoch: string;
 
   /** `position`: where the history's sequence stands (`RoomHistory.position()`; none: a new one). */
   constructor(options: ChatRoomOptions, position: HistoryPosition = { epoch: randomBytes(9).toString('base64url'), seq: 0 }) {
     this.#options = options;
+    this.#nextId = options.firstId ?? 1;
     this.#seq = position.seq;
     this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
@@ -158,6 +169,8 @@ export class ChatRoom {
       typingAt: Number.NEGATIVE_INFINITY,
       joinSeq: this.#seq,
       queue: null,
+      floor: 0,
+      waiting: null,
     };
     this.#members.set(member.id, member);
     return member;
@@ -172,6 +185,7 @@ export class ChatRoom {
     if (!left) return;
     this.#members.delete(left.id);
     if (!this.#closing) this.#stopTyping(left);
+    this.#options.broker?.releaseName?.(left.session);
     if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
     if (!this.#closing) this.#broadcast(this.userlist());
   }
@@ -207,6 +221,8 @@ export class ChatRoom {
     // A position from another epoch (a restarted room) tells nothing: all of this one is missed.
     const stale = after !== undefined && epoch !== this.#epoch;
     const from = after === undefined ? Math.max(0, end - historyOnJoin) : stale ? 0 : Math.min(after, end);
+    // Resumed on a node behind the one it left (a shared room): what it had comes here live later.
+    if (after !== undefined && !stale && after > end) found.floor = after;
     found.queue = new CatchUpQueue(maxBufferedAmount);
     await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
   }
@@ -253,10 +269,58 @@ export class ChatRoom {
     }
   }
 
-  /** A `username` from a member: it gets the name it asked for, or the nearest free one. */
+  /**
+   * A `username` from a member: it gets the name it asked for, or the nearest free one (free in
+   * every process, when the broker claims names).
+   */
   rename(member: RoomMember, packet: RoomUsername): void {
     const found = this.#members.get(member.id);
-    if (found) this.#register(found, packet.name, packet.date ?? this.#options.now(), packet.session);
+    if (!found) return;
+    if (found.waiting) {
+      found.waiting.push(() => this.rename(member, packet));
+      return;
+    }
+    const date = packet.date ?? this.#options.now();
+    const broker = this.#options.broker;
+    const claim = broker?.claimName?.bind(broker);
+    if (claim) this.#claimThenRegister(claim, found, packet, date);
+    else this.#register(found, packet.name, date, packet.session);
+  }
+
+  /**
+   * Claim a name through the broker, then register it (what the member sends meanwhile waits and
+   * follows in order). A claim that fails (Redis unreachable: its connection is being closed) or
+   * finds every candidate taken registers nothing.
+   */
+  #claimThenRegister(claim: NameClaim, member: Member, packet: RoomUsername, date: number): void {
+    const { maxNameLength, log } = this.#options;
+    const { session } = packet;
+    // A user rejoining with its session takes its name over from the connection that had it.
+    const rejoining = session !== undefined && [...this.#members.values()].some((o) => o !== member && o.session === session);
+    const request = {
+      base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
+      maxNameLength,
+      taken: this.#takenNames(member),
+      owner: member.session,
+      previousOwner: rejoining ? session : undefined,
+    };
+    void afterClaim(
+      member,
+      () => claimName(claim, request),
+      (given) => {
+        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given);
+      },
+      (error) => log({ type: 'error', id: member.id, error: asError(error) }),
+    );
+  }
+
+  /** The names (keys) of the other members whose connection is open. */
+  #takenNames(member: Member): Set<string> {
+    const taken = new Set<string>();
+    for (const other of this.#members.values()) {
+      if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
+    }
+    return taken;
   }
 
   /**
@@ -267,6 +331,10 @@ export class ChatRoom {
   relay(member: RoomMember, packet: RoomMessage): void {
     const found = this.#members.get(member.id);
     if (!found) return;
+    if (found.waiting) {
+      found.waiting.push(() => this.relay(member, packet));
+      return;
+    }
     const { text, nonce } = packet;
     if (text.trim() === '') {
       this.#counts.blankMessages++;
@@ -279,6 +347,11 @@ export class ChatRoom {
     const message: MessagePacket = nonce
       ? { type: 'message', id: found.id, name, text, date, nonce }
       : { type: 'message', id: found.id, name, text, date };
+    const { broker } = this.#options;
+    if (broker) {
+      this.#publish(broker, found, message, time, nonce ? `${nameKey(name)}\n${nonce}` : undefined);
+      return;
+    }
     if (nonce) {
       const key = `${nameKey(name)}\n${nonce}`;
       if (this.#recent.has(key, time)) {
@@ -296,10 +369,58 @@ export class ChatRoom {
   }
 
   /**
+   * A packet of the broker's sequence (every process's, this one's included), in its order: sent to
+   * every member here. Only the broker calls it.
+   */
+  deliver(seq: number, text: string): void {
+    this.#seq = seq;
+    for (const member of this.#members.values()) deliver(member, text, seq);
+  }
+
+  /**
+   * The broker's sequence started again (its store lost what it kept): a new epoch, and the ids
+   * from `firstId` on (the range this process holds now). Only while no member is served (the
+   * server closed them): their positions belong to the old epoch.
+   */
+  resequence(position: HistoryPosition, firstId: number): void {
+    this.#seq = position.seq;
+    this.#epoch = position.epoch;
+    this.#nextId = firstId;
+  }
+
+  /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */
+  #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined): void {
+    broker.publish(JSON.stringify(message), time, key).then(
+      (seq) => {
+        if (seq !== null) {
+          this.#counts.messagesRelayed++;
+          return;
+        }
+        this.#counts.duplicateMessages++;
+        this.#options.log({ type: 'duplicate', id: member.id, nonce: message.nonce ?? '' });
+        if (this.#members.get(member.id) === member) deliver(member, JSON.stringify(message));
+      },
+      (error: unknown) => this.#options.log({ type: 'error', id: member.id, error: asError(error) }),
+    );
+  }
+
+  /**
    * Send `packet` to every member, in the order they came (serialized once), as the next packet of
-   * the room's sequence (its `seq`), kept in the history.
+   * the room's sequence (its `seq`), kept in the history. With a broker, the broker numbers and
+   * carries it (back here too); `userlist` then stays in this process (no `seq`): it lists this
+   * process's members only, until presence is shared.
    */
   #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket): void {
+    const { broker } = this.#options;
+    if (broker) {
+      const text = JSON.stringify(packet);
+      if (packet.type === 'userlist') for (const member of this.#members.values()) deliver(member, text);
+      else
+        broker
+          .publish(text, this.#options.now())
+          .catch((error: unknown) => this.#options.log({ type: 'error', id: null, error: asError(error) }));
+      return;
+    }
     const seq = ++this.#seq;
     const text = JSON.stringify({ ...packet, seq });
     const { history, now, log } = this.#options;
@@ -324,16 +445,13 @@ export class ChatRoom {
    * Give `member` a name: the one it asked for (`requested`), or a default when null or empty. With
    * the `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
    */
-  #register(member: Member, requested: string | null, date: number, session?: string): void {
+  #register(member: Member, requested: string | null, date: number, session?: string, given?: string): void {
     const { maxNameLength, log } = this.#options;
     const previous = session !== undefined && member.name === null ? this.#rejoining(member, session) : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || member.name || `user${member.id}`;
-    const taken = new Set<string>();
-    for (const other of this.#members.values()) {
-      if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
-    }
-    const name = uniqueName(base, maxNameLength, (key) => taken.has(key));
+    const taken = this.#takenNames(member);
+    const name = given ?? uniqueName(base, maxNameLength, (key) => taken.has(key));
     const before = member.name;
     member.name = name;
     this.#counts.usernames++;
@@ -371,6 +489,7 @@ function send(member: Member, packet: ServerPacket): void {
 
 /** Send a frame to `member`, or hold it while its catch-up is sent (`seq`: a room packet's). */
 function deliver(member: Member, text: string, seq?: number): void {
+  if (seq !== undefined && seq <= member.floor) return;
   if (member.queue) member.queue.push(member.link, text, seq);
   else member.link.send(text);
 }

@@ -4,7 +4,7 @@
  *
  * Prints `react-ws-chat server listening on ws://HOST:PORT` (the actual port, also with --port 0)
  * on stdout; stops cleanly on SIGINT/SIGTERM (clients get 1001) and exits 0. Exit 2 on a bad
- * argument, 1 when the server cannot start.
+ * argument, 1 when the server cannot start (e.g. the --redis server cannot be reached).
  */
 import { parseArgs } from 'node:util';
 
@@ -19,6 +19,7 @@ Options:
   --port PORT            port to listen on, 0 for any free one (default ${CHAT_SERVER_DEFAULTS.port})
   --allow-origin ORIGIN  accept only pages from ORIGIN (repeatable; default: any origin)
   --history-limit N      packets the room's history keeps for catch-ups (default ${CHAT_SERVER_DEFAULTS.historyLimit}; 0: no history)
+  --redis URL            share the room with every server on this Redis (redis://HOST:PORT; needs @redis/client)
   --verbose              log connections, names, closes and rejected frames to stderr
   -h, --help             show this help
 `;
@@ -40,6 +41,7 @@ function parse(argv: string[]) {
         port: { type: 'string', default: String(CHAT_SERVER_DEFAULTS.port) },
         'allow-origin': { type: 'string', multiple: true },
         'history-limit': { type: 'string', default: String(CHAT_SERVER_DEFAULTS.historyLimit) },
+        redis: { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -72,11 +74,13 @@ try {
     host: values.host,
     port,
     historyLimit,
+    ...(values.redis !== undefined && { redis: values.redis }),
     ...(values['allow-origin'] && { allowedOrigins: values['allow-origin'] }),
     ...(values.verbose && { log: (event: ChatServerEvent) => process.stderr.write(`${describe(event)}\n`) }),
   });
 } catch (error) {
-  fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, 1);
+  // A RangeError is an option the server refused (a bad --redis URL...): a bad argument.
+  fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`, error instanceof RangeError ? 2 : 1);
 }
 const running = server;
 

@@ -9,6 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ChatConnection } from './ChatConnection.js';
 import { ChatRoom } from './ChatRoom.js';
 import { normalizeOrigin, resolveOptions, type ChatServerOptions } from './options.js';
+import { connectRedisRoom } from './redis/connectRedisRoom.js';
 import type { ChatServer, ChatServerStats } from './types.js';
 
 type Counter = Exclude<keyof ChatServerStats, 'connections' | 'closes'>;
@@ -67,7 +68,9 @@ const NO_COUNTS: Readonly<Record<Counter, number>> = Object.freeze({
  * ```
  */
 export async function createChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
-  const resolved = resolveOptions(options);
+  const checked = resolveOptions(options);
+  const redis = await connectRedisRoom(checked);
+  const resolved = redis?.options ?? checked;
   const { host, maxPayload, heartbeatInterval, shutdownTimeout, allowedOrigins, log } = resolved;
 
   /**
@@ -76,11 +79,22 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
    */
   const counters: Record<Counter, number> = { ...NO_COUNTS };
   const closes: Record<string, number> = {};
-  const room = new ChatRoom(resolved, await resolved.history?.position());
+  const room = new ChatRoom({ ...resolved, broker: redis?.backend, firstId: redis?.backend.firstId }, await resolved.history?.position());
   /** Open (and closing) connections, in the order they came. */
   const connections = new Set<ChatConnection>();
   const context = { options: resolved, room, counters };
   let closing = false;
+  /** Redis (the `redis` option) is out of reach: no connection is served. */
+  let unavailable = false;
+  redis?.start(room, {
+    lost: () => {
+      unavailable = true;
+      for (const connection of connections) connection.close(1013, 'Redis unavailable, try again later');
+    },
+    restored: () => {
+      unavailable = false;
+    },
+  });
 
   const http = createServer((_request, response) => {
     response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'Upgrade', Upgrade: 'websocket' });
@@ -121,8 +135,8 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
 
   /** A new connection: it joins the room, its events go to its handlers, and it gets its `id`. */
   const onConnection = (socket: WebSocket, request: IncomingMessage): void => {
-    if (closing) {
-      socket.close(1001, 'Server shutting down');
+    if (closing || unavailable) {
+      socket.close(closing ? 1001 : 1013, closing ? 'Server shutting down' : 'Redis unavailable, try again later');
       return;
     }
     const connection = new ChatConnection(socket, context);
@@ -148,6 +162,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => {
       wss.close();
+      void redis?.backend.close();
       reject(error);
     };
     http.once('error', fail);
@@ -200,6 +215,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
       http.close(() => resolve());
       http.closeAllConnections();
     });
+    await redis?.backend.close();
   };
 
   return {

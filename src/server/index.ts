@@ -6,6 +6,6 @@ export { REJOINED_CLOSE_CODE, TYPING_SPACING } from './ChatRoom.js';
 export { CATCH_UP_OVERFLOW_CODE } from './catchUp.js';
 export { createChatServer } from './createChatServer.js';
 export { MemoryHistory } from './MemoryHistory.js';
-export { CHAT_SERVER_DEFAULTS, type ChatServerOptions, type RateLimitOptions } from './options.js';
+export { CHAT_SERVER_DEFAULTS, type ChatServerOptions, type RateLimitOptions, type RedisRoomOptions } from './options.js';
 export type { HistoryEntry, HistoryPage, HistoryPosition, MaybePromise, RoomHistory } from './RoomHistory.js';
 export type { ChatServer, ChatServerEvent, ChatServerStats, InvalidPacketKind } from './types.js';

@@ -22,6 +22,14 @@ export interface RateLimitOptions {
   readonly maxBacklog?: number;
 }
 
+/** Where the room lives in Redis (see {@link ChatServerOptions.redis}). */
+export interface RedisRoomOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
+  readonly url: string;
+  /** The prefix of the room's keys: nodes with the same URL and key are one room. Default `'rwc:room'`. */
+  readonly key?: string;
+}
+
 /** Options of {@link createChatServer}. Every limit has a default; sizes and times must be ≥ 0. */
 export interface ChatServerOptions {
   /** Interface to listen on. Default `'127.0.0.1'` (local only; `'0.0.0.0'` or `'::'` for all). */
@@ -86,6 +94,14 @@ export interface ChatServerOptions {
    * `historyLimit` and `historyMaxAge` bound; it bounds itself.
    */
   readonly history?: RoomHistory;
+  /**
+   * Share the room with every other server process using the same Redis (a URL, or `{ url, key }`):
+   * the room's sequence, its history (bounded by `historyLimit` and `historyMaxAge`, `history` is
+   * then not used) and the resend check live in Redis, and every process delivers every packet in
+   * one order. Needs the optional peer dependency `@redis/client`; loaded only when given. The user
+   * list and name uniqueness are still each process's own (README: "Several nodes over Redis").
+   */
+  readonly redis?: string | RedisRoomOptions;
   /** A connection with more bytes than this waiting to be sent (a reader too slow) is terminated. Default 1 MiB. */
   readonly maxBufferedAmount?: number;
   /** How long (ms) {@link ChatServer.close} waits for closing handshakes before terminating. Default 2000. */
@@ -129,8 +145,12 @@ export interface ResolvedChatServerOptions {
   readonly rejoinWindow: number;
   readonly dedupeWindow: number;
   readonly dedupeCapacity: number;
-  /** The history backend, or null: none kept, none announced. */
+  /** The history backend, or null: none kept, none announced (with `redis`: the server puts Redis's in). */
   readonly history: RoomHistory | null;
+  /** Where the room lives in Redis, or null: in this process alone. */
+  readonly redis: Required<RedisRoomOptions> | null;
+  readonly historyLimit: number;
+  readonly historyMaxAge: number;
   readonly historyOnJoin: number;
   readonly historyPageSize: number;
   readonly maxBufferedAmount: number;
@@ -164,7 +184,10 @@ export function resolveOptions(options: ChatServerOptions): ResolvedChatServerOp
     // The dedupe covers the history: a resend of a message a catch-up can still replay is dropped.
     dedupeWindow: Math.max(limit(options, 'dedupeWindow', 0), historyLimit > 0 ? historyMaxAge : 0),
     dedupeCapacity: Math.max(limit(options, 'dedupeCapacity', 0), historyLimit),
-    history: options.history ?? (historyLimit > 0 ? new MemoryHistory(historyLimit, historyMaxAge) : null),
+    history: options.redis ? null : (options.history ?? (historyLimit > 0 ? new MemoryHistory(historyLimit, historyMaxAge) : null)),
+    redis: redisOption(options.redis),
+    historyLimit,
+    historyMaxAge,
     historyOnJoin: limit(options, 'historyOnJoin', 0),
     historyPageSize: limit(options, 'historyPageSize', 1),
     maxBufferedAmount: limit(options, 'maxBufferedAmount', 0),
@@ -180,6 +203,22 @@ export function resolveOptions(options: ChatServerOptions): ResolvedChatServerOp
     },
     now: options.now ?? Date.now,
   };
+}
+
+/** The Redis room with its key filled in, or null; throws on a URL that is not `redis:` or `rediss:`. */
+function redisOption(redis: ChatServerOptions['redis']): Required<RedisRoomOptions> | null {
+  if (redis === undefined) return null;
+  const { url, key = 'rwc:room' } = typeof redis === 'string' ? { url: redis } : redis;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // Reported below.
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:')
+    throw new RangeError(`redis must be a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
+  if (typeof key !== 'string' || key === '') throw new RangeError('redis.key must be a non-empty string');
+  return { url, key };
 }
 
 /** The rate limit with its backlog filled in, or false for none; throws on a bad one. */

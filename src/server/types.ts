@@ -39,6 +39,11 @@ export type ChatServerEvent =
   | { readonly type: 'slow-consumer'; readonly id: number; readonly bufferedAmount: number }
   | { readonly type: 'close'; readonly id: number; readonly code: number; readonly reason: string }
   | { readonly type: 'error'; readonly id: number | null; readonly error: Error }
+  /**
+   * The Redis room (`redis` option): `lost` (connections closed with 1013, new ones refused until
+   * Redis is back), `restored` (`resequenced`: Redis had lost the room, whose sequence began again).
+   */
+  | { readonly type: 'redis'; readonly state: 'lost' | 'restored'; readonly detail: string }
   | { readonly type: 'shutdown' };
 
 /** Counters since the server started. */

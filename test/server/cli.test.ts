@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, it } from 'vitest';
 
+import { startRedis } from '../helpers/redisServer.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -95,5 +96,31 @@ describe('CLI', { timeout: 20_000 }, () => {
     expect(await cli.exit).toEqual({ code: 0, signal: null });
     expect((await bad.exit).code).toBe(2);
     expect(bad.stderr).toContain('--history-limit must be a whole number');
+  });
+
+  it('--redis URL: two processes are one room; a URL that is not redis:// exits 2, an unreachable Redis 1', async ({ expect }) => {
+    const redis = await startRedis();
+    try {
+      const one = run(['--port', '0', '--redis', redis.url]);
+      const two = run(['--port', '0', '--redis', redis.url], { bin: true });
+      const bad = run(['--redis', 'http://127.0.0.1:1'], { bin: true });
+      const unreachable = run(['--port', '0', '--redis', 'redis://127.0.0.1:1']);
+      const [urlOne, urlTwo] = await Promise.all([printedUrl(one), printedUrl(two)]);
+      const sender = await TestClient.connect(urlOne);
+      const receiver = await TestClient.connect(urlTwo);
+      await sender.register('ada');
+      sender.sendMessage('across processes', { nonce: 'x1' });
+      expect(await receiver.waitFor((p) => p.nonce === 'x1', 'the message from the other process')).toMatchObject({ name: 'ada' });
+      one.child.kill('SIGTERM');
+      two.child.kill('SIGTERM');
+      expect(await one.exit).toEqual({ code: 0, signal: null });
+      expect(await two.exit).toEqual({ code: 0, signal: null });
+      expect((await bad.exit).code).toBe(2);
+      expect(bad.stderr).toContain('redis must be a redis:// or rediss:// URL');
+      expect((await unreachable.exit).code).toBe(1);
+      expect(unreachable.stderr).toContain('cannot use Redis at redis://127.0.0.1:1');
+    } finally {
+      await redis.dispose();
+    }
   });
 });

@@ -1,0 +1,162 @@
+// The room's Lua scripts: Redis runs each one whole, with nothing of another client in between, so
+// numbering, keeping and the resend check are one step for every node.
+//
+// Keys of a room named K: `K:epoch` (names the sequence), `K:seq` (its last `seq`), `K:log` (a
+// Stream: one entry per packet, id `SEQ-0`, fields `at` and `text`: the history and the fan-out),
+// `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window), `K:nodes` (the
+// last node number given: each node's connection ids come from a range of its own), `K:name:KEY` (who
+// holds a name: a connection's session, leased for NAME_LEASE_MS and renewed while it is here).
+
+/** The keys of room `key`. */
+export function roomKeys(key: string): {
+  readonly epoch: string;
+  readonly seq: string;
+  readonly log: string;
+  readonly nonce: string;
+  readonly nodes: string;
+  readonly name: string;
+} {
+  return {
+    epoch: `${key}:epoch`,
+    seq: `${key}:seq`,
+    log: `${key}:log`,
+    nonce: `${key}:nonce:`,
+    nodes: `${key}:nodes`,
+    name: `${key}:name:`,
+  };
+}
+
+/**
+ * KEYS epoch, seq, log; ARGV a new epoch, the caller's last `seq` (0: none). Answers `{epoch, seq}`: where
+ * the room stands. When nothing names the sequence (a new room, or a Redis that lost its data) or it
+ * stands below what the caller already served (a Redis restored from an older copy), a new epoch
+ * begins there, never below the caller's position: every node that comes after finds it at or above
+ * its own and takes it as it is, so the nodes agree after at most one new epoch each. What the log
+ * still held belongs to the old epoch: dropped.
+ */
+export const POSITION_SCRIPT = `
+local epoch = redis.call('GET', KEYS[1])
+local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+local last = tonumber(ARGV[2])
+if not epoch or seq < last then
+  epoch = ARGV[1]
+  seq = math.max(seq, last)
+  redis.call('SET', KEYS[1], epoch)
+  redis.call('SET', KEYS[2], seq)
+  redis.call('DEL', KEYS[3])
+end
+return {epoch, seq}
+`;
+
+/**
+ * KEYS epoch, seq, log[, nonce]; ARGV epoch, json (a packet without seq), at, maxlen, window (ms).
+ * Answers the new `seq`; 0: a resend (the nonce key is there), nothing published; -1: the epoch is
+ * not the caller's (Redis lost its data, or another sequence began): nothing published.
+ * The text kept is the json with `,"seq":N` before its closing brace: what `JSON.stringify` of the
+ * packet with `seq` as its last field gives, as the in-memory room sends it.
+ */
+export const PUBLISH_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[5]) then return 0 end
+local seq = redis.call('INCR', KEYS[2])
+local text = string.sub(ARGV[2], 1, -2) .. ',"seq":' .. seq .. '}'
+redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], seq .. '-0', 'at', ARGV[3], 'text', text)
+return seq
+`;
+
+/**
+ * The shared head of the two read scripts: `first`, the oldest `seq` the history holds for a reader
+ * at `cutoff` (entries kept at or before it are too old) among the newest `limit` (KEYS seq, log;
+ * ARGV[1] cutoff, ARGV[2] limit). The Stream may hold more than `limit` (it is also the fan-out,
+ * which keeps a reserve), and old entries until they are trimmed: the reads leave both out. Entries
+ * are in time order (nodes' clocks aside): a binary search finds the first one new enough.
+ */
+const FIRST = `
+local cutoff = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local head = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
+local first = -1
+local function atOf(seq)
+  local id = string.format('%d-0', seq)
+  local entry = redis.call('XRANGE', KEYS[2], id, id)[1]
+  if entry then return tonumber(entry[2][2]) end
+  return cutoff
+end
+if head then
+  local lo = math.max(tonumber(string.match(head[1], '^%d+')), last - tonumber(ARGV[2]) + 1)
+  local hi = last
+  if lo <= hi and atOf(hi) > cutoff then
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if atOf(mid) > cutoff then hi = mid else lo = mid + 1 end
+    end
+    first = lo
+  end
+end
+local out = {first}
+local function keep(entries)
+  for _, entry in ipairs(entries) do
+    table.insert(out, string.match(entry[1], '^%d+'))
+    table.insert(out, entry[2][2])
+    table.insert(out, entry[2][4])
+  end
+end
+`;
+
+/**
+ * KEYS seq, log; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`: up to
+ * `count` entries after `after`, oldest first (`first` -1: none held; `count` 0: `first` alone).
+ */
+export const AFTER_SCRIPT = `${FIRST}
+if first >= 0 and tonumber(ARGV[4]) > 0 then
+  local from = math.max(tonumber(ARGV[3]) + 1, first)
+  keep(redis.call('XRANGE', KEYS[2], string.format('%d-0', from), '+', 'COUNT', ARGV[4]))
+end
+return out
+`;
+
+/**
+ * KEYS seq, log; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`: the latest
+ * `count` entries before `before`, oldest first.
+ */
+export const BEFORE_SCRIPT = `${FIRST}
+local to = tonumber(ARGV[3]) - 1
+if first >= 0 and to >= first and tonumber(ARGV[4]) > 0 then
+  local entries = redis.call('XREVRANGE', KEYS[2], string.format('%d-0', to), string.format('%d-0', first), 'COUNT', ARGV[4])
+  local oldestFirst = {}
+  for i = #entries, 1, -1 do table.insert(oldestFirst, entries[i]) end
+  keep(oldestFirst)
+end
+return out
+`;
+
+/**
+ * KEYS the name keys to try, in order; ARGV owner, lease (ms), previous owner (or ''). Claims the
+ * first that is free, or held by the owner or by the previous owner (a user rejoining with its
+ * session: the name passes to its new connection), for `lease` ms. Answers its index (1-based), 0
+ * when every one is taken.
+ */
+export const CLAIM_NAME_SCRIPT = `
+for i, key in ipairs(KEYS) do
+  local holder = redis.call('GET', key)
+  if not holder or holder == ARGV[1] or (ARGV[3] ~= '' and holder == ARGV[3]) then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    return i
+  end
+end
+return 0
+`;
+
+/** KEYS a name key; ARGV its owner. Frees the name if the owner still holds it. */
+export const RELEASE_NAME_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** KEYS name keys; ARGV lease (ms), then each key's owner. Extends the lease of each name its owner still holds. */
+export const RENEW_NAMES_SCRIPT = `
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[i + 1] then redis.call('PEXPIRE', key, ARGV[1]) end
+end
+return 0
+`;
