@@ -15,3 +15,8 @@ export { ConnectionStatus, connectionState, type ConnectionStatusProps, type Con
 export { DEFAULT_MESSAGE_MAX_LENGTH, MessageInput, type MessageInputProps } from './MessageInput.js';
 export { UserList, type UserListProps } from './UserList.js';
 export { ChatBox, type ChatBoxEntryInfo, type ChatBoxProps } from './ChatBox.js';
+export { daySeparators, type DaySeparators, type DaySeparatorsOptions } from './daySeparators.js';
+export { unreadDivider, type UnreadDividerOptions } from './unreadDivider.js';
+export { olderHistory } from './olderHistory.js';
+export { navigationKeys } from './navigationKeys.js';
+export { keepFocusIn, type ChatBoxMark, type ChatBoxPart, type ChatBoxPartProps } from './ChatBoxPart.js';
