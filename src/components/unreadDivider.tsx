@@ -44,6 +44,14 @@ interface UnreadDividerPart extends ChatBoxPart {
   readonly divider: ReactNode;
 }
 
+interface Seen {
+  entries: readonly ChatEntry[] | null;
+  history: ChatHistoryState | undefined;
+  joined: boolean;
+  catchUp: boolean;
+  first: boolean;
+}
+
 /** Whether the page is hidden (never, without a document). */
 const pageHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
 
@@ -53,13 +61,9 @@ function UnreadTracker({ entries, history, pinned, logRef, listRef, onMark, scro
   const [hidden, setHidden] = useState(pageHidden);
   const [mark, setMark] = useState<UnreadMark>(NO_UNREAD);
   const [above, setAbove] = useState(false);
-  // What the last update saw: the log, the history, and whether a first catch-up was done (later
-  // ones are resumes).
-  const seen = useRef<{ entries: readonly ChatEntry[] | null; history: ChatHistoryState | undefined; joined: boolean }>({
-    entries: null,
-    history: undefined,
-    joined: false,
-  });
+  // What the last update saw: the log and the history; whether a join's catch-up was seen done,
+  // whether one is under way, and whether that one began on an empty log before any join.
+  const seen = useRef<Seen>({ entries: null, history: undefined, joined: false, catchUp: false, first: false });
 
   useEffect(() => {
     const update = () => setHidden(pageHidden());
@@ -69,7 +73,13 @@ function UnreadTracker({ entries, history, pinned, logRef, listRef, onMark, scro
 
   useLayoutEffect(() => {
     const last = seen.current;
-    const resumed = last.joined && isCatchUp(last.history, history);
+    const catchUp = isCatchUp(last.history, history);
+    // The first join's history is not unread; the catch-up of a later one (a resume) is. (A drop
+    // right after joining may leave no published moment of the first join done: an empty log
+    // tells it then.)
+    if (catchUp && !last.catchUp) last.first = !last.joined && !last.entries?.length;
+    last.catchUp = catchUp;
+    const resumed = catchUp && !last.first;
     if (history?.available && !history.catchingUp) last.joined = true;
     last.history = history;
     const previous = last.entries;
