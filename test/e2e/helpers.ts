@@ -27,6 +27,8 @@ export interface ChatPageOptions {
   initialDelay?: number;
   /** Heartbeat interval and timeout, ms (default: off). */
   heartbeat?: number;
+  /** `chatHistory()` and ChatBox's navigation parts. */
+  history?: boolean;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -60,6 +62,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.maxDelay !== undefined) url.searchParams.set('maxDelay', String(options.maxDelay));
   if (options.initialDelay !== undefined) url.searchParams.set('initialDelay', String(options.initialDelay));
   if (options.heartbeat !== undefined) url.searchParams.set('heartbeat', String(options.heartbeat));
+  if (options.history) url.searchParams.set('history', '1');
   await page.goto(url.href);
   return result;
 }

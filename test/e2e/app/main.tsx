@@ -10,6 +10,8 @@
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
+ *   &history=1                    the history (`chatHistory()`) and ChatBox's navigation parts
+ *                                 (older pages, the unread divider, keys, day separators)
  *
  * A "Your name" field renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -23,7 +25,12 @@ import {
   ConnectionStatus,
   MessageInput,
   UserList,
+  chatHistory,
+  daySeparators,
   heartbeat,
+  navigationKeys,
+  olderHistory,
+  unreadDivider,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
@@ -43,6 +50,10 @@ const reconnect: ReconnectOptions | undefined =
   maxDelay || initialDelay ? { maxDelay: msParam(maxDelay), initialDelay: msParam(initialDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
 const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
+const withHistory = params.get('history') === '1';
+const history = withHistory ? chatHistory() : undefined;
+const parts = withHistory ? [olderHistory(), unreadDivider(), navigationKeys()] : undefined;
+const days = withHistory ? daySeparators() : undefined;
 
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
@@ -62,12 +73,12 @@ function Hook() {
 function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
-    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat}>
+    <ChatProvider url={server} username={initialName} reconnect={reconnect} heartbeat={beat} history={history}>
       <Hook />
       <div className="rwc-chat" style={params.has('height') ? UNCAPPED : undefined}>
         <NameField className="e2e-name" />
         <ConnectionStatus />
-        <ChatBox style={{ blockSize: height }} />
+        <ChatBox style={{ blockSize: height }} parts={parts} daySeparators={days} />
         <UserList />
         <MessageInput />
       </div>
