@@ -213,6 +213,31 @@ describe('ChatBox navigation in Chromium', () => {
     expect(textOf(unreadRow()!)).toBe('m41\n…\n…');
   });
 
+  it('marks the first message that came while the page was hidden, though the log followed it', async () => {
+    const { chat, log } = await mount(range(1, 40), 40);
+    await expect.poll(() => textOf(rows(log).at(-1)!)).toBe('m40\n…');
+    const setHidden = (hidden: boolean) => {
+      // The page's own visibility cannot be changed from inside it: its property is shadowed.
+      Object.defineProperty(document, 'visibilityState', { value: hidden ? 'hidden' : 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    afterThisTest(() => {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    });
+    setHidden(true);
+    chat.send(roomMessage(41));
+    chat.send(roomMessage(42));
+    const unreadRow = () => log.querySelector('.rwc-chatbox__unread')?.nextElementSibling;
+    await expect.poll(() => unreadRow() && textOf(unreadRow()!)).toBe('m41\n…\n…');
+    expect(log.dataset.state).toBe('pinned');
+    // Back: what comes now is read; the divider stays where the run began.
+    setHidden(false);
+    chat.send(roomMessage(43));
+    await expect.poll(() => textOf(rows(log).at(-1)!)).toBe('m43\n…');
+    expect(log.querySelectorAll('.rwc-chatbox__unread')).toHaveLength(1);
+    expect(textOf(unreadRow()!)).toBe('m41\n…\n…');
+  });
+
   it('pins the log with Alt+End or Escape in the message field, keeping the focus there; Ctrl+End stays the field’s', async () => {
     const { log } = await mount(range(1, 40), 40);
     const field = document.querySelector<HTMLTextAreaElement>('textarea')!;
