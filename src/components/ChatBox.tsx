@@ -67,7 +67,8 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   sender of an own message is `strings.ownSender`, "You") and has its full date as `title`.
  * - Screen readers hear new messages from a polite live region of its own (visually hidden), never
  *   from the rows, which come and go as the reader scrolls: messages of others appended to the log
- *   (not the user's own, not notices, not the log it mounted with), at most one announcement a
+ *   (not the user's own, not notices, not the log it mounted with, not what `chatHistory()` brings:
+ *   a catch-up or older pages), at most one announcement a
  *   second: one message as `strings.messageName(sender, text)`, several as
  *   `strings.newMessagesFrom(count, senders)`; while scrolled up, `strings.newMessages(n)` when the
  *   button appears or its count changes, instead of the texts.
@@ -89,6 +90,9 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   scrolling back down hides it.
  *   An own message written while scrolled up jumps to the bottom: the writer expects to see it.
  * - The log's `data-state` is `"empty"`, `"pinned"` (following the newest) or `"scrolled-up"`.
+ * - Entries put before the log (`state.history.loadOlder()`) leave the view where it is.
+ * - Opt-in: `daySeparators` (`daySeparators()`) and `parts` (`olderHistory()`, `unreadDivider()`,
+ *   `navigationKeys()`, or your own `ChatBoxPart`).
  *
  * Unstyled: it only sets class names (`rwc-chatbox`, `rwc-chatbox__log`, `__row`, `__sender`,
  * `__time`, `__text`, `__status`, `__notice`, `__empty`, `__new-messages`, `rwc-visually-hidden`).
