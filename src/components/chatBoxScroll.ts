@@ -80,10 +80,11 @@ export function isAtEnd(model: ScrollModel, threshold: number, offset = model.sc
 /**
  * Whether what the log gained between two publications of `chatHistory()`'s state came from a
  * catch-up (the recent history on joining, or what was missed after a reconnect), not live: the
- * history was or is catching up, or it just became available (a catch-up that began and ended
- * within one publication). Live packets that came during a catch-up are shown right after it, in
- * the same publication, and count with it. Always false without history.
+ * history was or is catching up, or one completed in between (`caughtUp`: also a catch-up that
+ * began and ended within one publication, even with the connection's end). Live packets that came
+ * during a catch-up are shown right after it, in the same publication, and count with it. Always
+ * false without history.
  */
 export function isCatchUp(previous: ChatHistoryState | undefined, next: ChatHistoryState | undefined): boolean {
-  return !!next && (next.catchingUp || !!previous?.catchingUp || (next.available && !previous?.available));
+  return !!next && (next.catchingUp || !!previous?.catchingUp || next.caughtUp !== previous?.caughtUp);
 }

@@ -44,14 +44,6 @@ interface UnreadDividerPart extends ChatBoxPart {
   readonly divider: ReactNode;
 }
 
-interface Seen {
-  entries: readonly ChatEntry[] | null;
-  history: ChatHistoryState | undefined;
-  joined: boolean;
-  catchUp: boolean;
-  first: boolean;
-}
-
 /** Whether the page is hidden (never, without a document). */
 const pageHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
 
@@ -61,9 +53,11 @@ function UnreadTracker({ entries, history, pinned, logRef, listRef, onMark, scro
   const [hidden, setHidden] = useState(pageHidden);
   const [mark, setMark] = useState<UnreadMark>(NO_UNREAD);
   const [above, setAbove] = useState(false);
-  // What the last update saw: the log and the history; whether a join's catch-up was seen done,
-  // whether one is under way, and whether that one began on an empty log before any join.
-  const seen = useRef<Seen>({ entries: null, history: undefined, joined: false, catchUp: false, first: false });
+  // The log and the history as the last update saw them.
+  const seen = useRef<{ entries: readonly ChatEntry[] | null; history: ChatHistoryState | undefined }>({
+    entries: null,
+    history: undefined,
+  });
 
   useEffect(() => {
     const update = () => setHidden(pageHidden());
@@ -73,14 +67,9 @@ function UnreadTracker({ entries, history, pinned, logRef, listRef, onMark, scro
 
   useLayoutEffect(() => {
     const last = seen.current;
-    const catchUp = isCatchUp(last.history, history);
-    // The first join's history is not unread; the catch-up of a later one (a resume) is. (A drop
-    // right after joining may leave no published moment of the first join done: an empty log
-    // tells it then.)
-    if (catchUp && !last.catchUp) last.first = !last.joined && !last.entries?.length;
-    last.catchUp = catchUp;
-    const resumed = catchUp && !last.first;
-    if (history?.available && !history.catchingUp) last.joined = true;
+    // A catch-up after an earlier one completed is a resume: what it brings is unread (the history
+    // shown on first joining is not).
+    const resumed = !!history && isCatchUp(last.history, history) && history.caughtUp - (history.catchingUp ? 0 : 1) > 0;
     last.history = history;
     const previous = last.entries;
     last.entries = entries;
