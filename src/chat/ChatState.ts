@@ -96,6 +96,12 @@ export interface ChatHistoryState {
   readonly available: boolean;
   /** A catch-up (the recent history on joining, or what was missed after a reconnect) is on its way. */
   readonly catchingUp: boolean;
+  /**
+   * How many catch-ups this store completed (one per join of a server with history). A view that
+   * compares two published states sees a catch-up by it even when one publication holds the whole
+   * catch-up and the connection's end (`available` false again).
+   */
+  readonly caughtUp: number;
   /** An older page was asked for (`loadOlder()`) and has not come yet. */
   readonly loadingOlder: boolean;
   /** Whether the server may hold older packets than the log shows: false once a page said it has none. */

@@ -77,7 +77,14 @@ class HistorySync {
   #joined = 0;
   /** Live room packets that came while a catch-up is on its way: shown after it, in order. */
   #held: RoomFrame[] = [];
-  #state: ChatHistoryState = { available: false, catchingUp: false, loadingOlder: false, more: true, loadOlder: () => this.#loadOlder() };
+  #state: ChatHistoryState = {
+    available: false,
+    catchingUp: false,
+    caughtUp: 0,
+    loadingOlder: false,
+    more: true,
+    loadOlder: () => this.#loadOlder(),
+  };
 
   constructor(client: ChatConnection, update: UpdateStore, pageSize: number, now: () => number) {
     this.#client = client;
@@ -180,7 +187,7 @@ class HistorySync {
     }
     for (const packet of packetsOf(frame)) if (this.#advance(packet.seq)) this.#show(packet);
     if (frame.done !== true) return;
-    this.#set({ catchingUp: false });
+    this.#set({ catchingUp: false, caughtUp: this.#state.caughtUp + 1 });
     const held = this.#held;
     this.#held = [];
     for (const packet of held) if (this.#advance(packet.seq)) this.#emit(packet);

@@ -73,6 +73,10 @@ export interface ChatStrings {
   sendWhenConnected: string;
   /** An empty log. */
   noMessages: string;
+  /** The button at the top of the log that asks for older history (`chatHistory()` only). */
+  loadOlder: string;
+  /** That button while the older page is on its way. */
+  loadingOlder: string;
   connecting: string;
   connected: string;
   closing: string;
@@ -144,6 +148,8 @@ export const defaultChatStrings: Readonly<ChatStrings> = Object.freeze({
   charactersLeft: (left: number) => (left === 1 ? '1 character left' : `${left} characters left`),
   sendWhenConnected: 'Not connected: messages will be sent when reconnected.',
   noMessages: 'No messages yet',
+  loadOlder: 'Load older messages',
+  loadingOlder: 'Loading older messages…',
   connecting: 'Connecting…',
   connected: 'Connected',
   closing: 'Disconnecting…',

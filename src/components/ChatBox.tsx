@@ -1,14 +1,18 @@
 'use client';
 
-import { useCallback, useId, useMemo, type ComponentPropsWithoutRef, type ReactNode } from 'react';
+import { Fragment, useCallback, useId, useMemo, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { Virtualizer } from 'virtua';
-import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatMessageEntry } from '../chat/index.js';
+import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatMessageEntry, type ChatState } from '../chat/index.js';
+import { useDeferredStoreSelector } from '../react/useDeferredStoreSelector.js';
+import { shallowEqual } from '../react/useStoreSelector.js';
 import { ChatBoxAnnouncer } from './ChatBoxAnnouncer.js';
 import { breakUrls } from './breakUrls.js';
 import { ChatBoxRow, type ChatBoxEntryInfo } from './ChatBoxRow.js';
+import { useChatContext } from './ChatProvider.js';
 import { cx } from './cx.js';
+import type { ChatBoxMark, ChatBoxPart, ChatBoxPartProps } from './ChatBoxPart.js';
+import type { DaySeparators } from './daySeparators.js';
 import { useChatBoxScroll } from './useChatBoxScroll.js';
-import { useChatStrings, useDeferredChatEntries } from './useChat.js';
 
 /**
  * The log scrolls itself, as virtua's `VList` lays out its viewport (the `Virtualizer` inside takes
@@ -46,6 +50,19 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
   groupWindowMs?: number;
   /** How close to the end, in pixels, counts as being at the bottom. Default 4. */
   bottomThreshold?: number;
+  /**
+   * Day separators ("Today", "Yesterday", a date) between rows of different local days: pass
+   * `daySeparators()` (opt-in, so that a bundle without it carries none of its code).
+   */
+  daySeparators?: DaySeparators;
+  /**
+   * Opt-in parts, each a value so that a bundle without it carries none of its code:
+   * `olderHistory()` (a "Load older messages" button and pages asked for as the reader scrolls up,
+   * for a store given `chatHistory()`), `unreadDivider()` ("New since you were away" and "Jump to
+   * first unread"), `navigationKeys()` (Alt+End and friends: to the newest from anywhere in the
+   * chat). Keep the same array for the ChatBox's life (a module constant, or `useMemo`).
+   */
+  parts?: readonly ChatBoxPart[];
 }
 
 /**
@@ -58,7 +75,8 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   sender of an own message is `strings.ownSender`, "You") and has its full date as `title`.
  * - Screen readers hear new messages from a polite live region of its own (visually hidden), never
  *   from the rows, which come and go as the reader scrolls: messages of others appended to the log
- *   (not the user's own, not notices, not the log it mounted with), at most one announcement a
+ *   (not the user's own, not notices, not the log it mounted with, not what `chatHistory()` brings:
+ *   a catch-up or older pages), at most one announcement a
  *   second: one message as `strings.messageName(sender, text)`, several as
  *   `strings.newMessagesFrom(count, senders)`; while scrolled up, `strings.newMessages(n)` when the
  *   button appears or its count changes, instead of the texts.
@@ -81,6 +99,9 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
  *   scrolling back down hides it.
  *   An own message written while scrolled up jumps to the bottom: the writer expects to see it.
  * - The log's `data-state` is `"empty"`, `"pinned"` (following the newest) or `"scrolled-up"`.
+ * - Entries put before the log (`state.history.loadOlder()`) leave the view where it is.
+ * - Opt-in: `daySeparators` (`daySeparators()`) and `parts` (`olderHistory()`, `unreadDivider()`,
+ *   `navigationKeys()`, or your own `ChatBoxPart`).
  *
  * Unstyled: it only sets class names (`rwc-chatbox`, `rwc-chatbox__log`, `__row`, `__sender`,
  * `__time`, `__text`, `__status`, `__notice`, `__empty`, `__new-messages`, `rwc-visually-hidden`).
@@ -100,32 +121,54 @@ export function ChatBox({
   renderText = breakUrls,
   groupWindowMs = DEFAULT_GROUP_WINDOW_MS,
   bottomThreshold,
+  daySeparators,
+  parts,
   ...rest
 }: ChatBoxProps) {
-  // As a transition: a streaming log never delays the next frame of what the user types.
-  const entries = useDeferredChatEntries();
-  const { strings, timeFormat } = useChatStrings();
+  const { store, strings, timeFormat } = useChatContext('ChatBox');
+  // As a transition: a streaming log never delays the next frame of what the user types. The
+  // history's state comes with the entries it describes.
+  const { entries, history } = useDeferredStoreSelector(store, selectLog, shallowEqual);
   const emptyId = useId();
-  const [logRef, listRef, pinned, unseen, onScroll, onResize, jumpToNewest] = useChatBoxScroll(entries, bottomThreshold);
+  const [logRef, listRef, pinned, unseen, onScroll, onResize, jumpToNewest, shift, scrollToRow, pin] = useChatBoxScroll(
+    entries,
+    bottomThreshold,
+  );
+  // A part's divider (the unread one) and the key of the row it stands before.
+  const [mark, setMark] = useState<ChatBoxMark | null>(null);
 
   const renderRow = useCallback(
     (entry: ChatEntry, index: number) => (
-      <ChatBoxRow
-        key={entry.key}
-        entry={entry}
-        groupStart={startsGroup(entries[index - 1], entry, groupWindowMs)}
-        position={index + 1}
-        size={entries.length}
-        strings={strings}
-        timeFormat={timeFormat}
-        renderEntry={renderEntry}
-        renderText={renderText}
-        className={rowClassName}
-      />
+      <Fragment key={entry.key}>
+        {daySeparators?.(entry.date, entries[index - 1]?.date, timeFormat.locale)}
+        {entry.key === mark?.[0] && mark[1]}
+        <ChatBoxRow
+          entry={entry}
+          groupStart={startsGroup(entries[index - 1], entry, groupWindowMs)}
+          position={index + 1}
+          size={entries.length}
+          strings={strings}
+          timeFormat={timeFormat}
+          renderEntry={renderEntry}
+          renderText={renderText}
+          className={rowClassName}
+        />
+      </Fragment>
     ),
-    [entries, groupWindowMs, strings, timeFormat, renderEntry, renderText, rowClassName],
+    [entries, groupWindowMs, strings, timeFormat, renderEntry, renderText, rowClassName, daySeparators, mark],
   );
 
+  const partProps: Omit<ChatBoxPartProps, 'part'> = {
+    entries,
+    history,
+    pinned,
+    logRef,
+    listRef,
+    strings,
+    onMark: setMark,
+    scrollToRow,
+    pin,
+  };
   const empty = entries.length === 0;
   const state = empty ? 'empty' : pinned ? 'pinned' : 'scrolled-up';
   // The same element while only the new-messages count changes: React then skips the list.
@@ -145,16 +188,20 @@ export function ChatBox({
         data-state={state}
         style={LOG_STYLE}
       >
-        <Virtualizer ref={listRef} data={entries} onScroll={onScroll} onResize={onResize}>
+        <Virtualizer ref={listRef} data={entries} shift={shift} onScroll={onScroll} onResize={onResize}>
           {renderRow}
         </Virtualizer>
       </div>
     ),
-    [entries, strings.messagesLabel, empty, emptyId, state, logRef, listRef, onScroll, onResize, renderRow],
+    [entries, strings.messagesLabel, empty, emptyId, state, logRef, listRef, shift, onScroll, onResize, renderRow],
   );
 
   return (
     <div {...rest} className={cx('rwc-chatbox', className)}>
+      {parts?.map((part, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the array is fixed for the ChatBox's life
+        <part.Part key={index} {...partProps} part={part} />
+      ))}
       {list}
       {empty && (
         <p id={emptyId} className="rwc-chatbox__empty">
@@ -166,7 +213,9 @@ export function ChatBox({
           {strings.newMessages(unseen)}
         </button>
       )}
-      <ChatBoxAnnouncer entries={entries} unseen={unseen} strings={strings} />
+      <ChatBoxAnnouncer entries={entries} history={history} unseen={unseen} strings={strings} />
     </div>
   );
 }
+
+const selectLog = ({ entries, history }: ChatState) => ({ entries, history });

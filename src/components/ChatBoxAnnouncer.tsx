@@ -1,13 +1,15 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { ChatEntry } from '../chat/index.js';
+import type { ChatEntry, ChatHistoryState } from '../chat/index.js';
 import { createAnnouncementQueue, type AnnouncementStrings } from './createAnnouncementQueue.js';
 
 /** Props of {@link ChatBoxAnnouncer}. */
 export interface ChatBoxAnnouncerProps {
   /** The log, as ChatBox renders it. */
   entries: readonly ChatEntry[];
+  /** The state of the store's `chatHistory()`, if any: what a catch-up brings is not new. */
+  history?: ChatHistoryState | undefined;
   /** The count on ChatBox's new-messages button, 0 while it is hidden. */
   unseen: number;
   strings: AnnouncementStrings;
@@ -20,13 +22,13 @@ export interface ChatBoxAnnouncerProps {
  * changes and the button's count (see `createAnnouncementQueue`), at most once a second. Its own
  * component: an announcement re-renders it, not the log.
  */
-export function ChatBoxAnnouncer({ entries, unseen, strings }: ChatBoxAnnouncerProps) {
+export function ChatBoxAnnouncer({ entries, history, unseen, strings }: ChatBoxAnnouncerProps) {
   const [queue] = useState(createAnnouncementQueue);
   // Each announcement is a new element (the key), so that one that repeats the last is heard too.
   const [said, setSaid] = useState<[number, string]>([0, '']);
 
   useEffect(() => {
-    const wait = queue.update(entries, unseen, Date.now());
+    const wait = queue.update(entries, unseen, Date.now(), history);
     if (wait < 0) return;
     // Set again after every change, for the same moment: the queue keeps when it last spoke.
     const timer = setTimeout(() => {
@@ -34,7 +36,7 @@ export function ChatBoxAnnouncer({ entries, unseen, strings }: ChatBoxAnnouncerP
       if (text) setSaid(([serial]) => [serial + 1, text]);
     }, wait);
     return () => clearTimeout(timer);
-  }, [queue, entries, unseen, strings]);
+  }, [queue, entries, history, unseen, strings]);
 
   return (
     <div aria-live="polite" className="rwc-visually-hidden">

@@ -1,11 +1,13 @@
 // Pure helpers of ChatBox's pinning (useChatBoxScroll): what changed in the log, and where its end
 // is, computed from the virtual list's own model (no DOM reads, so no forced style or layout).
-import type { ChatEntry } from '../chat/index.js';
+import type { ChatEntry, ChatHistoryState } from '../chat/index.js';
 
 /** What changed between two versions of the log; work proportional to the change, not the log. */
 export interface EntriesChange {
   /** Entries dropped from the start (the store keeps at most `maxEntries`). */
   readonly trimmed: number;
+  /** Entries put before the start (an older page of `chatHistory()`). */
+  readonly prepended: number;
   /** Entries appended at the end. */
   readonly added: number;
   /** How many of them are messages (the rest are notices). */
@@ -16,19 +18,27 @@ export interface EntriesChange {
   readonly reset: boolean;
 }
 
-const RESET: EntriesChange = { trimmed: 0, added: 0, messages: 0, own: false, reset: true };
+const RESET: EntriesChange = { trimmed: 0, prepended: 0, added: 0, messages: 0, own: false, reset: true };
 
 export function diffEntries(previous: readonly ChatEntry[], next: readonly ChatEntry[]): EntriesChange {
   const first = next[0];
   if (first === undefined) return RESET;
   let trimmed = 0;
-  if (previous.length > 0 && previous[0]?.key !== first.key) {
+  let prepended = 0;
+  const start = previous[0];
+  if (start && start.key !== first.key) {
     // Keys are stable (an own message keeps its key when its status changes): find where the new
     // log starts in the old one. The search runs over the dropped entries only.
     trimmed = previous.findIndex((entry) => entry.key === first.key);
-    if (trimmed < 0) return RESET;
+    if (trimmed < 0) {
+      // Not a trim: older entries put before the old start (a rare, user-asked page, so the failed
+      // search above, over the old log, is paid only then).
+      trimmed = 0;
+      prepended = next.findIndex((entry) => entry.key === start.key);
+      if (prepended < 0) return RESET;
+    }
   }
-  const added = Math.max(0, next.length - (previous.length - trimmed));
+  const added = Math.max(0, next.length - (previous.length - trimmed + prepended));
   let messages = 0;
   let own = false;
   for (let i = next.length - added; i < next.length; i++) {
@@ -38,7 +48,7 @@ export function diffEntries(previous: readonly ChatEntry[], next: readonly ChatE
       own ||= entry.own;
     }
   }
-  return { trimmed, added, messages, own, reset: false };
+  return { trimmed, prepended, added, messages, own, reset: false };
 }
 
 /**
@@ -65,4 +75,16 @@ export function endOffset(model: ScrollModel): number {
 /** Whether `offset` (default: the model's) is within `threshold` pixels of the end. */
 export function isAtEnd(model: ScrollModel, threshold: number, offset = model.scrollOffset): boolean {
   return offset >= endOffset(model) - threshold;
+}
+
+/**
+ * Whether what the log gained between two publications of `chatHistory()`'s state came from a
+ * catch-up (the recent history on joining, or what was missed after a reconnect), not live: the
+ * history was or is catching up, or one completed in between (`caughtUp`: also a catch-up that
+ * began and ended within one publication, even with the connection's end). Live packets that came
+ * during a catch-up are shown right after it, in the same publication, and count with it. Always
+ * false without history.
+ */
+export function isCatchUp(previous: ChatHistoryState | undefined, next: ChatHistoryState | undefined): boolean {
+  return !!next && (next.catchingUp || !!previous?.catchingUp || next.caughtUp !== previous?.caughtUp);
 }

@@ -1,8 +1,8 @@
 // What ChatBox's live region (ChatBoxAnnouncer) says, and when: the messages of others appended to
 // the log, or the new-messages count while the reader is scrolled up; at most one announcement per
 // interval, a burst summarised. Pure: no timers, no DOM; the clock is passed in.
-import type { ChatEntry, ChatMessageEntry, ChatStrings } from '../chat/index.js';
-import { diffEntries } from './chatBoxScroll.js';
+import type { ChatEntry, ChatHistoryState, ChatMessageEntry, ChatStrings } from '../chat/index.js';
+import { diffEntries, isCatchUp } from './chatBoxScroll.js';
 
 /** The least time between two announcements, in milliseconds. */
 export const ANNOUNCE_INTERVAL_MS = 1000;
@@ -13,14 +13,16 @@ export type AnnouncementStrings = Pick<ChatStrings, 'messageName' | 'newMessages
 /** What {@link createAnnouncementQueue} makes. */
 export interface AnnouncementQueue {
   /**
-   * Take the log as it is now, and the count on the new-messages button (0: hidden). The messages of
-   * others appended since the last call wait to be announced; the log of the first call (a history)
-   * and a replaced log (a new store) are not announced, nor the user's own messages, nor notices.
+   * Take the log as it is now, the count on the new-messages button (0: hidden), and the state of
+   * `chatHistory()` if the store has one. The messages of others appended since the last call wait
+   * to be announced; the log of the first call, a replaced log (a new store), what a history
+   * catch-up brought (see `isCatchUp`) and older pages put before the log are not announced, nor
+   * the user's own messages, nor notices.
    * The button's count waits when it appeared or changed. Returns how long after `now`, in
    * milliseconds, the next announcement is due (0: at once), or -1 when nothing waits. Work: the
    * appended entries only.
    */
-  update(entries: readonly ChatEntry[], unseen: number, now: number): number;
+  update(entries: readonly ChatEntry[], unseen: number, now: number, history?: ChatHistoryState): number;
   /**
    * What to say, and empty the queue: the button's `newMessages(unseen)` if it waits (the reader is
    * scrolled up: the count, which they can act on, rather than the texts), else one message as
@@ -36,6 +38,7 @@ export interface AnnouncementQueue {
  */
 export function createAnnouncementQueue(): AnnouncementQueue {
   let log: readonly ChatEntry[] | null = null;
+  let past: ChatHistoryState | undefined;
   let count = 0;
   let latest: ChatMessageEntry | undefined;
   const senders = new Set<string>();
@@ -44,9 +47,10 @@ export function createAnnouncementQueue(): AnnouncementQueue {
   // When it last spoke: as if an interval before the clock's zero, so the first one is due at once.
   let at = -ANNOUNCE_INTERVAL_MS;
   return {
-    update(entries, shown, now) {
-      const change = log && log !== entries ? diffEntries(log, entries) : null;
+    update(entries, shown, now, history) {
+      const change = log && log !== entries && !isCatchUp(past, history) ? diffEntries(log, entries) : null;
       log = entries;
+      past = history;
       for (let i = change && !change.reset ? entries.length - change.added : entries.length; i < entries.length; i++) {
         const entry = entries[i];
         if (entry?.kind === 'message' && !entry.own) {

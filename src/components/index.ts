@@ -20,3 +20,8 @@ export { ChatBox, type ChatBoxEntryInfo, type ChatBoxProps } from './ChatBox.js'
 export { breakUrls } from './breakUrls.js';
 export { linkify } from './linkify.js';
 export { TypingIndicator, typingText, useTyping, type TypingIndicatorProps } from './TypingIndicator.js';
+export { daySeparators, type DaySeparators, type DaySeparatorsOptions } from './daySeparators.js';
+export { unreadDivider, type UnreadDividerOptions } from './unreadDivider.js';
+export { olderHistory } from './olderHistory.js';
+export { navigationKeys } from './navigationKeys.js';
+export { keepFocusIn, type ChatBoxMark, type ChatBoxPart, type ChatBoxPartProps } from './ChatBoxPart.js';

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { VirtualizerHandle } from 'virtua';
 import type { ChatEntry } from '../chat/index.js';
 import { useLatest } from '../react/useLatest.js';
@@ -17,9 +17,11 @@ const DEFAULT_BOTTOM_THRESHOLD = 4;
  * What {@link useChatBoxScroll} gives ChatBox, in order: the refs for the log element (the scroll
  * container) and for the `Virtualizer` inside it; whether the view follows the newest entry; how
  * many messages were added since it stopped (0 while pinned); the `Virtualizer`'s `onScroll` (a move
- * up unpins, reaching the end pins) and `onResize` (a pinned view stays on the newest); and
- * `jumpToNewest` (pin, scroll to the newest, focus the log). The refs and functions are stable.
- * A tuple, as `useState`'s: an object's keys stay in the minified bundle.
+ * up unpins, reaching the end pins) and `onResize` (a pinned view stays on the newest);
+ * `jumpToNewest` (pin, scroll to the newest, focus the log); the `Virtualizer`'s `shift` (true in
+ * the render that puts entries before the log: virtua then keeps the view where it is);
+ * `scrollToRow(index)` (unpin and show that row at the top); and `pin` (follow the newest, focus
+ * left where it is). The refs and functions are stable. A tuple, as `useState`'s: an object's keys stay in the minified bundle.
  */
 export type ChatBoxScroll = [
   logRef: RefObject<HTMLDivElement | null>,
@@ -29,13 +31,17 @@ export type ChatBoxScroll = [
   onScroll: (offset: number) => void,
   onResize: () => void,
   jumpToNewest: () => void,
+  shift: boolean,
+  scrollToRow: (index: number) => void,
+  pin: () => void,
 ];
 
 /**
  * ChatBox's scroll pinning. While pinned, every change of `entries` scrolls the log to its end
  * before paint; once the reader scrolls up, new messages (not notices) are counted in `unseen` and
- * the view stays where it is, even when the store drops the oldest entries. An own message, or a new log, pins
- * again. `bottomThreshold` (default 4) is how close to the end, in pixels, counts as the bottom.
+ * the view stays where it is, even when the store drops the oldest entries or puts older ones
+ * before the log. An own message, or a new log, pins again. `bottomThreshold` (default 4) is how
+ * close to the end, in pixels, counts as the bottom.
  *
  * The end is computed from virtua's model (see `chatBoxScroll.ts`), so scrolling reads no layout.
  */
@@ -52,6 +58,11 @@ export function useChatBoxScroll(entries: readonly ChatEntry[], bottomThreshold 
   const unseenRef = useRef(0);
   const lastOffset = useRef(0);
   const previousEntries = useRef<readonly ChatEntry[] | null>(null);
+  // Against the log as last committed (the ref): an abandoned render leaves it alone.
+  const shift = useMemo(() => {
+    const previous = previousEntries.current;
+    return !!previous && previous !== entries && diffEntries(previous, entries).prepended > 0;
+  }, [entries]);
 
   const follow = useCallback((value: boolean) => {
     if (pinnedRef.current !== value) {
@@ -111,14 +122,27 @@ export function useChatBoxScroll(entries: readonly ChatEntry[], bottomThreshold 
     [follow, threshold],
   );
 
-  const jumpToNewest = useCallback(() => {
+  const pin = useCallback(() => {
     follow(true);
     keepAtEnd();
-    // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
-    logRef.current?.focus({ preventScroll: true });
   }, [follow, keepAtEnd]);
 
-  return [logRef, listRef, pinned, unseen, onScroll, keepAtEnd, jumpToNewest];
+  const jumpToNewest = useCallback(() => {
+    pin();
+    // The button disappears: keep keyboard focus in the chat, on the (focusable) log.
+    logRef.current?.focus({ preventScroll: true });
+  }, [pin]);
+
+  const scrollToRow = useCallback(
+    (index: number) => {
+      // Unpinned first: a resize while virtua scrolls must not pull the view back to the end.
+      follow(false);
+      listRef.current?.scrollToIndex(index, { align: 'start' });
+    },
+    [follow],
+  );
+
+  return [logRef, listRef, pinned, unseen, onScroll, keepAtEnd, jumpToNewest, shift, scrollToRow, pin];
 }
 
 /** Whether the log's DOM is scrolled to (within `threshold` of) its end. Reads layout: use sparingly. */

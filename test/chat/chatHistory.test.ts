@@ -89,7 +89,7 @@ describe('chatHistory()', () => {
     join(3, 4);
     expect(sent.map((packet) => packet.type)).toEqual(['history', 'username']);
     expect(sent[0]).toEqual({ type: 'history' });
-    expect(store.getState().history).toMatchObject({ available: true, catchingUp: true });
+    expect(store.getState().history).toMatchObject({ available: true, catchingUp: true, caughtUp: 0 });
     // Live packets after the join come before the catch-up's frames; one also comes twice.
     receive(message(5));
     receive(message(6));
@@ -97,7 +97,7 @@ describe('chatHistory()', () => {
     expect(log(store.getState().entries)).toEqual([]);
     receive(frame([message(2), { type: 'userlist', users: ['bob'], seq: 3 }, message(4)], { done: true }));
     expect(log(store.getState().entries)).toEqual(['m2', 'm4', 'm5', 'm6']);
-    expect(store.getState().history).toMatchObject({ catchingUp: false });
+    expect(store.getState().history).toMatchObject({ catchingUp: false, caughtUp: 1 });
     // A user list from the history is stale: the live one counts.
     expect(store.getState().users).toEqual([]);
     receive(message(6));

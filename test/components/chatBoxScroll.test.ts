@@ -24,11 +24,26 @@ const log = (n: number) => Array.from({ length: n }, () => entry());
 describe('diffEntries', () => {
   it('counts appended entries, and whether one is the user’s own', () => {
     const before = log(3);
-    expect(diffEntries(before, [...before, entry(), entry()])).toEqual({ trimmed: 0, added: 2, messages: 2, own: false, reset: false });
-    expect(diffEntries(before, [...before, entry(), entry(true)])).toEqual({ trimmed: 0, added: 2, messages: 2, own: true, reset: false });
+    expect(diffEntries(before, [...before, entry(), entry()])).toEqual({
+      trimmed: 0,
+      prepended: 0,
+      added: 2,
+      messages: 2,
+      own: false,
+      reset: false,
+    });
+    expect(diffEntries(before, [...before, entry(), entry(true)])).toEqual({
+      trimmed: 0,
+      prepended: 0,
+      added: 2,
+      messages: 2,
+      own: true,
+      reset: false,
+    });
     // An entry replaced in place (a status change) is no addition.
     expect(diffEntries(before, [...before.slice(0, 2), { ...before[2]! }])).toEqual({
       trimmed: 0,
+      prepended: 0,
       added: 0,
       messages: 0,
       own: false,
@@ -44,7 +59,36 @@ describe('diffEntries', () => {
 
   it('counts entries the store dropped from the start', () => {
     const before = log(5);
-    expect(diffEntries(before, [...before.slice(2), entry()])).toEqual({ trimmed: 2, added: 1, messages: 1, own: false, reset: false });
+    expect(diffEntries(before, [...before.slice(2), entry()])).toEqual({
+      trimmed: 2,
+      prepended: 0,
+      added: 1,
+      messages: 1,
+      own: false,
+      reset: false,
+    });
+  });
+
+  it('counts entries put before the start (an older page), apart from those appended, which alone are new', () => {
+    const before = log(3);
+    const older = log(4);
+    expect(diffEntries(before, [...older, ...before])).toEqual({
+      trimmed: 0,
+      prepended: 4,
+      added: 0,
+      messages: 0,
+      own: false,
+      reset: false,
+    });
+    // A page and a live message in one publication: only the live one is added.
+    expect(diffEntries(before, [...older, ...before, entry()])).toEqual({
+      trimmed: 0,
+      prepended: 4,
+      added: 1,
+      messages: 1,
+      own: false,
+      reset: false,
+    });
   });
 
   it('reports an emptied or replaced log as a reset', () => {

@@ -2,7 +2,7 @@
 // about the log's changes, and when, with the clock passed in.
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { defaultChatStrings, type ChatEntry, type ChatMessageEntry } from '../../src/chat/index.js';
+import { defaultChatStrings, type ChatEntry, type ChatHistoryState, type ChatMessageEntry } from '../../src/chat/index.js';
 import { ANNOUNCE_INTERVAL_MS, createAnnouncementQueue } from '../../src/components/createAnnouncementQueue.js';
 
 let nextKey = 0;
@@ -120,5 +120,38 @@ describe('createAnnouncementQueue', () => {
     // The first entries of both logs, the ten dropped ones searched, the five appended.
     expect(reads.count).toBeLessThan(30);
     expect(say(queue, 1000)).toBe('5 new messages from eve');
+  });
+
+  it('announces neither a history catch-up nor older pages put before the log, but live messages after them', () => {
+    const history = (patch: Partial<ChatHistoryState>): ChatHistoryState => ({
+      available: true,
+      catchingUp: false,
+      caughtUp: 0,
+      loadingOlder: false,
+      more: true,
+      loadOlder: () => false,
+      ...patch,
+    });
+    const queue = createAnnouncementQueue();
+    let log: readonly ChatEntry[] = [message('bob', 'before the outage')];
+    expect(queue.update(log, 0, 0, history({ available: false, caughtUp: 1 }))).toBe(-1);
+    // A reconnect's catch-up, begun and done within one publication: the log gains what was missed.
+    log = [...log, message('eve', 'missed 1'), message('eve', 'missed 2')];
+    expect(queue.update(log, 0, 5000, history({ caughtUp: 2 }))).toBe(-1);
+    // One that spans publications: while catching up, and the one that ends it.
+    log = [...log, message('eve', 'missed 3')];
+    expect(queue.update(log, 0, 5100, history({ catchingUp: true, caughtUp: 2 }))).toBe(-1);
+    log = [...log, message('eve', 'missed 4')];
+    expect(queue.update(log, 0, 5200, history({ caughtUp: 3 }))).toBe(-1);
+    // One whose connection ended within the same publication: available again false.
+    log = [...log, message('eve', 'missed 5')];
+    expect(queue.update(log, 0, 5250, history({ available: false, caughtUp: 4 }))).toBe(-1);
+    // An older page, put before the log.
+    log = [message('ann', 'older'), ...log];
+    expect(queue.update(log, 0, 5300, history({ caughtUp: 4 }))).toBe(-1);
+    expect(say(queue, 5300)).toBe('');
+    log = [...log, message('eve', 'live')];
+    expect(queue.update(log, 0, 5400, history({ caughtUp: 4 }))).toBe(0);
+    expect(say(queue, 5400)).toBe('eve: live');
   });
 });

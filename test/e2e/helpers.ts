@@ -33,6 +33,8 @@ export interface ChatPageOptions {
   persist?: boolean | number;
   /** Open the page in this context (its storage: the same browser profile) instead of a new one. */
   context?: BrowserContext;
+  /** `chatHistory()` and ChatBox's navigation parts. */
+  history?: boolean;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -69,6 +71,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.typing) url.searchParams.set('typing', '1');
   if (options.persist !== undefined && options.persist !== false) url.searchParams.set('persist', '1');
   if (typeof options.persist === 'number') url.searchParams.set('failAfter', String(options.persist));
+  if (options.history) url.searchParams.set('history', '1');
   await page.goto(url.href);
   return result;
 }

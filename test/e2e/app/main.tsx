@@ -15,6 +15,8 @@
  *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
  *   &theme=dark&dir=rtl           `data-theme` and `dir` of the .rwc-chat wrapper (default: none)
  *   &avatars                      `<ChatProvider avatars={avatars()}>` (default: no avatars)
+ *   &history=1                    the history (`chatHistory()`) and ChatBox's navigation parts
+ *                                 (older pages, the unread divider, keys, day separators)
  *
  * A "Your name" field (`<UsernameInput>`) renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -34,6 +36,11 @@ import {
   heartbeat,
   typingIndicator,
   persistentOutbox,
+  chatHistory,
+  daySeparators,
+  navigationKeys,
+  olderHistory,
+  unreadDivider,
   useChatContext,
   type ReconnectOptions,
 } from '../../../src/index.ts';
@@ -58,6 +65,11 @@ const failAfter = params.get('failAfter');
 const persist = params.has('persist') ? persistentOutbox({ failAfter: msParam(failAfter) }) : undefined;
 
 const withAvatars = params.has('avatars') ? avatars() : undefined;
+
+const withHistory = params.get('history') === '1';
+const history = withHistory ? chatHistory() : undefined;
+const parts = withHistory ? [olderHistory(), unreadDivider(), navigationKeys()] : undefined;
+const days = withHistory ? daySeparators() : undefined;
 
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
@@ -85,6 +97,7 @@ function App() {
       typing={typing}
       persist={persist}
       avatars={withAvatars}
+      history={history}
     >
       <Hook />
       <div
@@ -95,7 +108,7 @@ function App() {
       >
         <UsernameInput />
         <ConnectionStatus />
-        <ChatBox style={{ blockSize: height }} />
+        <ChatBox style={{ blockSize: height }} parts={parts} daySeparators={days} />
         {typing && <TypingIndicator />}
         <UserList />
         <MessageInput />
