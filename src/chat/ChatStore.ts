@@ -12,7 +12,7 @@ import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { createPresence, type Presence } from './createPresence.js';
 import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
 import type { ChatHistory } from './chatHistory.js';
-import type { ChatOutbox, OutboxMessage } from './ChatOutbox.js';
+import type { ChatOutbox, OutboxEntry, OutboxMessage } from './ChatOutbox.js';
 
 /** Options of {@link ChatStore}. */
 export interface ChatStoreOptions {
@@ -103,8 +103,10 @@ export class ChatStore extends Subscribable<ChatListener> {
   readonly #nonceBase = Math.random().toString(36).slice(2, 10);
   /** This connection's frames through the server's rate (announced in `id`), or null: no pacing. */
   #pacer: Pacer | null | undefined;
-  /** The durable outbox's sink (`persist`): told of each own message kept (written, retried) or gone. */
-  readonly #keep: ((message: OutboxMessage, kept: boolean) => void) | undefined;
+  /** The durable outbox's sink (`persist`): told of each own message kept (written, restored) or gone (echoed). */
+  readonly #keep: ((message: OutboxEntry | OutboxMessage, kept: boolean) => void) | undefined;
+  /** The durable outbox's `retry` and `discard`: only it makes a message `failed`. */
+  readonly #settle: ((key: string, retry: boolean) => boolean) | undefined;
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
@@ -117,15 +119,25 @@ export class ChatStore extends Subscribable<ChatListener> {
           else this.#own(message.text, message.date, message.nonce);
         }
       },
-      fail: (nonce) => {
+      settle: (nonce, status) => {
         const own = this.#unconfirmed.find((own) => own.nonce === nonce);
         if (own) {
-          this.#update(own, { status: 'failed' });
-          this.#scheduleFlush();
+          if (status) {
+            this.#update(own, { status });
+            if (status === 'pending' && this.#current('signedIn')) this.#transmit(own);
+          } else {
+            this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
+            this.entries = this.entries.filter((entry) => entry !== own.entry);
+            this.#entriesChanged = true;
+          }
+          // (A failure leaves the count as it is.)
+          this.#set(status === 'failed' ? {} : { unconfirmed: this.#unconfirmed.length });
         }
+        return !!own;
       },
     });
     this.#keep = outbox?.keep;
+    this.#settle = outbox?.settle;
     const connection = outbox?.connection ?? client;
     // With history, the store reads its connection through it: it orders and completes what arrives.
     this.#client =
@@ -204,21 +216,22 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   /**
    * Send a message that `failed` again (same nonce: a server that got it relays it once), as pending.
+   * Only a durable outbox (`persist`) makes a message fail, so the outbox does it (its `settle`).
    *
    * @returns whether `key` was a failed message.
    */
   retry(key: string): boolean {
-    return this.#settle(key, true);
+    return !!this.#settle?.(key, true);
   }
 
   /**
-   * Remove a message that `failed` from the log (and from the durable outbox). Should the server
-   * still echo it, it shows as a message then.
+   * Remove a message that `failed` from the log (and from the durable outbox, which does it: see
+   * `retry`). Should the server still echo it, it shows as a message then.
    *
    * @returns whether `key` was a failed message.
    */
   discard(key: string): boolean {
-    return this.#settle(key, false);
+    return !!this.#settle?.(key, false);
   }
 
   /** Ask for another user name (sent at once when connected, else at the next sign-in). */
@@ -320,24 +333,6 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#set({ unconfirmed: this.#unconfirmed.length });
     if (this.#current('signedIn')) this.#transmit(own);
     return entry;
-  }
-
-  /** Retry or discard the failed message `key`. */
-  #settle(key: string, retry: boolean): boolean {
-    const own = this.#unconfirmed.find((own) => own.entry.key === key && own.entry.status === 'failed');
-    if (own) {
-      this.#keep?.(own, retry);
-      if (retry) {
-        this.#update(own, { status: 'pending' });
-        if (this.#current('signedIn')) this.#transmit(own);
-      } else {
-        this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
-        this.entries = this.entries.filter((entry) => entry !== own.entry);
-        this.#entriesChanged = true;
-      }
-      this.#set({ unconfirmed: this.#unconfirmed.length });
-    }
-    return !!own;
   }
 
   #message(packet: MessagePacket): void {
