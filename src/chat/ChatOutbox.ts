@@ -1,5 +1,5 @@
 import type { ChatMessageEntry } from './ChatState.js';
-import type { ChatConnection } from './ChatStore.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
 
 /** An own message as a durable outbox keeps it: what is needed to send it again, unchanged. */
 export interface OutboxMessage {

@@ -1,6 +1,6 @@
 import { createWebSocketError, type Unsubscribe, type WebSocketClient } from '../core/index.js';
 import type { ChatOutbox, OutboxEntry, OutboxHost, OutboxMessage } from './ChatOutbox.js';
-import type { ChatConnection } from './ChatStore.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
 import { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
 
 /** Options of {@link persistentOutbox}. */
