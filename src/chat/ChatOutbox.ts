@@ -1,4 +1,5 @@
-import type { ChatConnection } from './ChatStore.js';
+import type { ChatMessageEntry } from './ChatState.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
 
 /** An own message as a durable outbox keeps it: what is needed to send it again, unchanged. */
 export interface OutboxMessage {
@@ -9,14 +10,24 @@ export interface OutboxMessage {
   readonly date: number;
 }
 
+/** An own message as the store tells its outbox of it: the same object while it waits, with its entry in the log now. */
+export interface OutboxEntry extends OutboxMessage {
+  readonly entry: ChatMessageEntry;
+}
+
 /** What a {@link ChatOutbox} may do to its store. */
 export interface OutboxHost {
   /** The name the store was made with (`ChatStoreOptions.username`). */
   readonly username: string;
   /** Put these messages (of an earlier page) at the end of the log as own pending ones, in order, and send them. */
   restore(messages: readonly OutboxMessage[]): void;
-  /** Mark an own message not echoed yet as `failed`: it waits for `retry` or `discard`. */
-  fail(nonce: string): void;
+  /**
+   * Change an own message not echoed yet: `'failed'` (it waits for `retry` or `discard`),
+   * `'pending'` (sent again, same nonce, once signed in) or null (removed from the log: discarded).
+   *
+   * @returns whether `nonce` was an own message not echoed yet.
+   */
+  settle(nonce: string, status: 'failed' | 'pending' | null): boolean;
 }
 
 /**
@@ -27,14 +38,23 @@ export interface OutboxHost {
 export interface ChatOutbox {
   /**
    * Start for one store (called once, by its constructor, with the connection it was given).
-   * Returns the connection the store reads instead of `client` (the store listening to its
-   * messages is what starts the outbox, and its detaching what stops it; a problem of the storage
-   * comes to the store as an `error` event of it, `kind: 'storage'`), and the sink the store
-   * tells of every own message kept (`kept` true: written, restored or retried) and gone (`kept`
-   * false: echoed by the server, or discarded).
+   * Returns:
+   * - `connection`: what the store reads instead of `client` (the store listening to its messages
+   *   is what starts the outbox, and its detaching what stops it; a problem of the storage comes
+   *   to the store as an `error` event of it, `kind: 'storage'`);
+   * - `keep`: the sink the store tells of every own message kept (`kept` true: written or
+   *   restored, an {@link OutboxEntry}) and gone (`kept` false: echoed by the server, or restored
+   *   when the log already shows it);
+   * - `settle`: what `ChatStore.retry(key)` (`retry` true) and `discard(key)` (false) do. Only an
+   *   outbox makes a message `failed`, so it is the one that settles it (with `host.settle`);
+   *   returns whether `key` was a failed message.
    */
   attach(
     client: ChatConnection,
     host: OutboxHost,
-  ): { readonly connection: ChatConnection; readonly keep: (message: OutboxMessage, kept: boolean) => void };
+  ): {
+    readonly connection: ChatConnection;
+    readonly keep: (message: OutboxEntry | OutboxMessage, kept: boolean) => void;
+    readonly settle: (key: string, retry: boolean) => boolean;
+  };
 }

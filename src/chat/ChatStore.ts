@@ -1,70 +1,16 @@
 import { Subscribable, createWebSocketError, type SendResult, type Unsubscribe, type WebSocketClient } from '../core/index.js';
 import { createFrameScheduler, type Scheduler } from './createFrameScheduler.js';
-import {
-  decodeServerPacket,
-  encodeMessage,
-  encodeUsername,
-  type ClientPacket,
-  type IdPacket,
-  type MessagePacket,
-} from '../protocol/index.js';
+import { decodeServerPacket, encodeMessage, encodeUsername, type ClientPacket, type MessagePacket } from '../protocol/index.js';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { createPresence, type Presence } from './createPresence.js';
-import type { ChatEntry, ChatMessageEntry, ChatServerFeatures, ChatState } from './ChatState.js';
-import type { ChatHistory } from './chatHistory.js';
-import type { ChatOutbox, OutboxMessage } from './ChatOutbox.js';
-
-/** Options of {@link ChatStore}. */
-export interface ChatStoreOptions {
-  /** The name to ask the server for. */
-  username: string;
-  /** The longest the log may grow; older entries are dropped first. Default 5000. */
-  maxEntries?: number;
-  /**
-   * When to publish accumulated changes. Default: `createFrameScheduler()`, an animation frame (so
-   * a burst renders at most once per frame), at most every 50 ms (so a stream leaves most frames to
-   * the user's typing).
-   */
-  schedule?: Scheduler;
-  /** The clock for outgoing `date` fields and for pacing frames to the server's rate. Default `Date.now`. */
-  now?: () => number;
-  /**
-   * The most own messages that may wait for the server's echo. Past it, `send` refuses the text
-   * with an `'overflow'` error (a server that stopped answering cannot make the page grow without
-   * bound). Default 500.
-   */
-  maxUnconfirmed?: number;
-  /**
-   * The room's history (protocol extension): `chatHistory()`, so that a bundle without it carries
-   * none of its code. Without it the store shows what arrives live, as MDN's protocol has it.
-   */
-  history?: ChatHistory | null;
-  /**
-   * A durable outbox: `persistentOutbox()`, so that a bundle without it carries none of its code.
-   * It keeps the own messages the server has not echoed (in IndexedDB), puts those of a previous
-   * page back in the log, and marks as `failed` what is not delivered in time. Without it nothing
-   * touches storage and nothing fails.
-   */
-  persist?: ChatOutbox | null;
-}
-
-/**
- * What the store needs of a connection: a {@link WebSocketClient} has it. `discardQueued`, when
- * there, lets the store drop its stale copies from the outbox when a connection ends: it sends its
- * own, in order, after the next sign-in (before it, the server would not know the sender's name).
- */
-export type ChatConnection = Pick<WebSocketClient<unknown, ClientPacket>, 'on' | 'sendJson'> &
-  Partial<Pick<WebSocketClient<unknown, ClientPacket>, 'discardQueued'>>;
-
-/** Listener of a {@link ChatStore}. */
-export type ChatListener = (state: ChatState) => void;
+import { matchOwn, rememberNonce, type OwnMessage } from './ownMessages.js';
+import { serverFeatures } from './serverFeatures.js';
+import type { ChatEntry, ChatMessageEntry, ChatState } from './ChatState.js';
+import type { OutboxEntry, OutboxMessage } from './ChatOutbox.js';
+import type { ChatConnection, ChatListener, ChatStoreOptions } from './ChatStoreOptions.js';
 
 const DEFAULT_MAX_ENTRIES = 5000;
 const DEFAULT_MAX_UNCONFIRMED = 500;
-
-interface OwnMessage extends OutboxMessage {
-  entry: ChatMessageEntry;
-}
 
 /**
  * The MDN chat over a {@link WebSocketClient}, with no React: on `id` it remembers the id and asks for
@@ -103,8 +49,10 @@ export class ChatStore extends Subscribable<ChatListener> {
   readonly #nonceBase = Math.random().toString(36).slice(2, 10);
   /** This connection's frames through the server's rate (announced in `id`), or null: no pacing. */
   #pacer: Pacer | null | undefined;
-  /** The durable outbox's sink (`persist`): told of each own message kept (written, retried) or gone. */
-  readonly #keep: ((message: OutboxMessage, kept: boolean) => void) | undefined;
+  /** The durable outbox's sink (`persist`): told of each own message kept (written, restored) or gone (echoed). */
+  readonly #keep: ((message: OutboxEntry | OutboxMessage, kept: boolean) => void) | undefined;
+  /** The durable outbox's `retry` and `discard`: only it makes a message `failed`. */
+  readonly #settle: ((key: string, retry: boolean) => boolean) | undefined;
 
   constructor(client: ChatConnection, options: ChatStoreOptions) {
     super();
@@ -117,15 +65,25 @@ export class ChatStore extends Subscribable<ChatListener> {
           else this.#own(message.text, message.date, message.nonce);
         }
       },
-      fail: (nonce) => {
+      settle: (nonce, status) => {
         const own = this.#unconfirmed.find((own) => own.nonce === nonce);
         if (own) {
-          this.#update(own, { status: 'failed' });
-          this.#scheduleFlush();
+          if (status) {
+            this.#update(own, { status });
+            if (status === 'pending' && this.#current('signedIn')) this.#transmit(own);
+          } else {
+            this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
+            this.entries = this.entries.filter((entry) => entry !== own.entry);
+            this.#entriesChanged = true;
+          }
+          // (A failure leaves the count as it is.)
+          this.#set(status === 'failed' ? {} : { unconfirmed: this.#unconfirmed.length });
         }
+        return !!own;
       },
     });
     this.#keep = outbox?.keep;
+    this.#settle = outbox?.settle;
     const connection = outbox?.connection ?? client;
     // With history, the store reads its connection through it: it orders and completes what arrives.
     this.#client =
@@ -204,21 +162,22 @@ export class ChatStore extends Subscribable<ChatListener> {
 
   /**
    * Send a message that `failed` again (same nonce: a server that got it relays it once), as pending.
+   * Only a durable outbox (`persist`) makes a message fail, so the outbox does it (its `settle`).
    *
    * @returns whether `key` was a failed message.
    */
   retry(key: string): boolean {
-    return this.#settle(key, true);
+    return !!this.#settle?.(key, true);
   }
 
   /**
-   * Remove a message that `failed` from the log (and from the durable outbox). Should the server
-   * still echo it, it shows as a message then.
+   * Remove a message that `failed` from the log (and from the durable outbox, which does it: see
+   * `retry`). Should the server still echo it, it shows as a message then.
    *
    * @returns whether `key` was a failed message.
    */
   discard(key: string): boolean {
-    return this.#settle(key, false);
+    return !!this.#settle?.(key, false);
   }
 
   /** Ask for another user name (sent at once when connected, else at the next sign-in). */
@@ -322,30 +281,12 @@ export class ChatStore extends Subscribable<ChatListener> {
     return entry;
   }
 
-  /** Retry or discard the failed message `key`. */
-  #settle(key: string, retry: boolean): boolean {
-    const own = this.#unconfirmed.find((own) => own.entry.key === key && own.entry.status === 'failed');
-    if (own) {
-      this.#keep?.(own, retry);
-      if (retry) {
-        this.#update(own, { status: 'pending' });
-        if (this.#current('signedIn')) this.#transmit(own);
-      } else {
-        this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
-        this.entries = this.entries.filter((entry) => entry !== own.entry);
-        this.#entriesChanged = true;
-      }
-      this.#set({ unconfirmed: this.#unconfirmed.length });
-    }
-    return !!own;
-  }
-
   #message(packet: MessagePacket): void {
     const nonce = packet.nonce;
     // (No undefined is ever in the set.)
     if (this.#seenNonces.has(nonce as string)) return;
-    const own = this.#matchOwn(packet);
-    if (nonce !== undefined) this.#rememberNonce(nonce);
+    const own = matchOwn(this.#unconfirmed, packet, this.#current('clientId'));
+    if (nonce !== undefined) rememberNonce(this.#seenNonces, nonce, this.#maxEntries * 2);
     if (own) {
       this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
       this.#keep?.(own, false);
@@ -363,20 +304,6 @@ export class ChatStore extends Subscribable<ChatListener> {
       own: packet.id === this.#current('clientId'),
       status: 'delivered',
     });
-  }
-
-  /** The own message this packet echoes: by nonce, or (a server that drops it) by sender, date and text. */
-  #matchOwn(packet: MessagePacket): OwnMessage | undefined {
-    if (packet.nonce !== undefined) return this.#unconfirmed.find((own) => own.nonce === packet.nonce);
-    if (packet.id !== this.#current('clientId')) return undefined;
-    // Any unconfirmed one, pending too: one held back by a slow link went out later without the
-    // store being told. (A delivered message has already left `#unconfirmed`.)
-    return this.#unconfirmed.find((own) => own.text === packet.text && own.date === packet.date);
-  }
-
-  #rememberNonce(nonce: string): void {
-    // Bounded: only recent resends can repeat a nonce. (Never empty here: its first is the oldest.)
-    if (this.#seenNonces.add(nonce).size > this.#maxEntries * 2) this.#seenNonces.delete(this.#seenNonces.values().next().value as string);
   }
 
   /** A closed connection forgets its id; what was sent but not echoed goes back to pending. */
@@ -478,13 +405,4 @@ export class ChatStore extends Subscribable<ChatListener> {
     // A scheduler may run the flush at once (immediateScheduler): then nothing is pending.
     if (!ran) this.#cancelFlush = cancel;
   }
-}
-
-/** The extension a server announced in its `id` packet, or null when it announced none. */
-function serverFeatures(packet: IdPacket): ChatServerFeatures | null {
-  if (packet.ext === undefined) return null;
-  const { rateMessages: messages, rateInterval: interval } = packet;
-  const rate =
-    messages !== undefined && interval !== undefined && messages >= 1 && interval > 0 ? Object.freeze({ messages, interval }) : null;
-  return Object.freeze({ version: packet.ext, rate });
 }

@@ -1,7 +1,7 @@
 import type { Unsubscribe } from '../core/index.js';
 import { decodeServerPacket } from '../protocol/decodeServerPacket.js';
 import type { ChatEntry, ChatHistoryState } from './ChatState.js';
-import type { ChatConnection } from './ChatStore.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
 
 /**
  * How a {@link ChatHistory} changes its store: frozen entries put at the end of the log, or before

@@ -1,6 +1,6 @@
 import { createWebSocketError, type Unsubscribe, type WebSocketClient } from '../core/index.js';
-import type { ChatOutbox, OutboxHost, OutboxMessage } from './ChatOutbox.js';
-import type { ChatConnection } from './ChatStore.js';
+import type { ChatOutbox, OutboxEntry, OutboxHost, OutboxMessage } from './ChatOutbox.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
 import { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
 
 /** Options of {@link persistentOutbox}. */
@@ -46,7 +46,7 @@ export function persistentOutbox(options: PersistentOutboxOptions = {}): ChatOut
   return {
     attach: (client, host) => {
       const outbox = new DurableOutbox(client, host, options);
-      return { connection: outbox.connection, keep: outbox.keep };
+      return { connection: outbox.connection, keep: outbox.keep, settle: outbox.settle };
     },
   };
 }
@@ -55,6 +55,8 @@ type Listener = (value: unknown, raw: never) => void;
 
 interface Kept {
   record: OutboxRecord;
+  /** The store's message (from its first `keep`): its entry's key is what `retry` and `discard` name. */
+  message?: OutboxEntry;
   timer?: ReturnType<typeof setTimeout>;
   failed?: boolean;
 }
@@ -115,7 +117,7 @@ class DurableOutbox {
   }
 
   /** The store's sink: a message kept (written, restored, retried) or gone (echoed, discarded). */
-  keep = (message: OutboxMessage, kept: boolean): void => {
+  keep = (message: OutboxEntry | OutboxMessage, kept: boolean): void => {
     const found = this.#kept.get(message.nonce);
     if (!kept) {
       if (!found) return;
@@ -127,12 +129,13 @@ class DurableOutbox {
     // A retry counts from now; a new or restored message from when it was written.
     const since = found?.failed ? this.#now() : message.date;
     const entry: Kept = found ?? { record: this.#record(message) };
+    if ('entry' in message) entry.message = message;
     entry.failed = false;
     clearTimeout(entry.timer);
     entry.timer = setTimeout(
       () => {
         entry.failed = true;
-        this.#host.fail(message.nonce);
+        this.#host.settle(message.nonce, 'failed');
       },
       Math.max(0, since + this.#failAfter - this.#now()),
     );
@@ -140,6 +143,17 @@ class DurableOutbox {
       this.#kept.set(message.nonce, entry);
       this.#write((storage) => storage.put(entry.record));
     }
+  };
+
+  /** `ChatStore.retry` (`retry` true: pending again, `failAfter` from now) and `discard` (false: gone) of the failed message `key`. */
+  settle = (key: string, retry: boolean): boolean => {
+    for (const { message } of this.#kept.values()) {
+      if (message?.entry.key === key && message.entry.status === 'failed') {
+        this.keep(message, retry);
+        return this.#host.settle(message.nonce, retry ? 'pending' : null);
+      }
+    }
+    return false;
   };
 
   #record({ nonce, text, date }: OutboxMessage): OutboxRecord {

@@ -1,6 +1,6 @@
 import { Subscribable, type Unsubscribe } from '../core/index.js';
 import type { ClientTypingPacket, TypingPacket } from '../protocol/packets.js';
-import type { ChatConnection } from './ChatStore.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
 
 /** While the user types, how often (ms) the kit says so again: the receivers' expiry is longer. */
 export const TYPING_RENEW_MS = 3000;

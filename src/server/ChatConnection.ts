@@ -7,7 +7,8 @@ import { WebSocket, type RawData } from 'ws';
 import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { decodeClientPacket } from '../protocol/decodeClientPacket.js';
 import { PROTOCOL_EXTENSION_VERSION, type IdPacket } from '../protocol/packets.js';
-import type { ChatRoom, PeerLink, RoomHistoryRequest, RoomMember, RoomMessage } from './ChatRoom.js';
+import type { ChatRoom } from './ChatRoom.js';
+import type { PeerLink, RoomHistoryRequest, RoomMember, RoomMessage } from './ChatRoomOptions.js';
 import type { ResolvedChatServerOptions } from './options.js';
 import type { ChatServerStats, InvalidPacketKind } from './types.js';
 

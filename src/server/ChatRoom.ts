@@ -3,16 +3,28 @@
 // a broker (another process, another machine) can later take its place behind the same methods.
 import { randomBytes } from 'node:crypto';
 
-import type { DecodedClientPacket } from '../protocol/decodeClientPacket.js';
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
-import type { IdPacket, MessagePacket, ServerPacket, TypingPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
+import type { IdPacket, MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
 import { CatchUpQueue, type Recipient, catchUp, olderPage } from './catchUp.js';
 import { afterClaim, claimName, type NameClaim } from './claimName.js';
 import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
-import type { HistoryPosition, RoomHistory } from './RoomHistory.js';
+import type { HistoryPosition } from './RoomHistory.js';
 import { DepartedSessions } from './sessions.js';
-import type { ChatServerEvent } from './types.js';
+import { TYPING_SPACING, type Typist, TypingRelay } from './TypingRelay.js';
+import type {
+  ChatRoomOptions,
+  PeerLink,
+  RoomCounts,
+  RoomEvent,
+  RoomHistoryRequest,
+  RoomMember,
+  RoomMessage,
+  RoomUsername,
+} from './ChatRoomOptions.js';
+
+// (Re-exported: importers of the room's types from here, tests among them, keep working.)
+export type { ChatRoomOptions, PeerLink, RoomCounts, RoomEvent, RoomHistoryRequest, RoomMember, RoomMessage, RoomUsername };
 
 /**
  * The code a connection is closed with when its user rejoined on a new connection with its session
@@ -20,96 +32,13 @@ import type { ChatServerEvent } from './types.js';
  */
 export const REJOINED_CLOSE_CODE = 4002;
 
-/**
- * The least time (ms) between two `typing: true` of one member that are relayed; one sooner is
- * dropped (counted in `typingIgnored`). The kit renews every 3 s while typing; the spacing bounds
- * what anyone else can make the server relay (one start a second, and one stop per start), and
- * typing frames cost no token of the chat's rate limit.
- */
-export const TYPING_SPACING = 1000;
-
 /** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
 const REJOIN_CAPACITY = 10_000;
 
-/**
- * How the room reaches one connection, and all it needs of it. The server implements it over a `ws`
- * socket (ChatConnection); a room backed by a broker would take the same links for the connections
- * of its own process, and reach the others through the broker.
- */
-export interface PeerLink {
-  /** Whether what is sent now reaches the peer: false while its connection is closing or closed. */
-  readonly open: boolean;
-  /**
-   * Send one text frame (a serialized packet). A link that is not open drops it. `sent`, when
-   * given, is called once the frame left (or was dropped): a catch-up waits for it between frames.
-   */
-  send(text: string, sent?: () => void): void;
-  /** Close the connection with `code` and `reason`; it leaves the room once closed ({@link ChatRoom.leave}). */
-  close(code: number, reason: string): void;
-}
-
-/** A connection in the room, as {@link ChatRoom.join} admits it: what the room's other methods take. */
-export interface RoomMember {
-  /** Its `id`, unique in the room. */
-  readonly id: number;
-  /** The secret sent in `id` (protocol extension): a later connection that sends it back is this user rejoining. */
-  readonly session: string;
-}
-
-/** The room's counters: its part of `ChatServerStats`. */
-export interface RoomCounts {
-  readonly messagesRelayed: number;
-  readonly duplicateMessages: number;
-  readonly blankMessages: number;
-  readonly usernames: number;
-  readonly rejoins: number;
-  /** `typing` frames relayed (protocol extension), and those dropped (too soon, repeated, or from a member without a name). */
-  readonly typingRelayed: number;
-  readonly typingIgnored: number;
-}
-
-/** What the room logs: its part of `ChatServerEvent`. */
-export type RoomEvent = Extract<ChatServerEvent, { type: 'username' | 'duplicate' | 'error' }>;
-
-/** Options of {@link ChatRoom}: the resolved server options it needs. */
-export interface ChatRoomOptions {
-  readonly maxNameLength: number;
-  readonly rejoinWindow: number;
-  readonly dedupeWindow: number;
-  readonly dedupeCapacity: number;
-  /** Where broadcast packets are kept for `history` requests, or null: none. */
-  readonly history: RoomHistory | null;
-  readonly historyOnJoin: number;
-  readonly historyPageSize: number;
-  /** The most bytes of live packets held for a member while its catch-up is sent; past it, it is closed with 1013. */
-  readonly maxBufferedAmount: number;
-  /** The clock, in epoch milliseconds. */
-  readonly now: () => number;
-  /** Shares the room with other processes; absent: this process alone numbers its packets. */
-  readonly broker?: RoomBroker | null;
-  /** The first member's `id` (default 1): processes sharing a room each give ids from a range of their own. */
-  readonly firstId?: number;
-  /** Must not throw. */
-  readonly log: (event: RoomEvent) => void;
-}
-
-/** A message as the connection decoded and checked it (text and nonce within their bounds). */
-export type RoomMessage = Extract<DecodedClientPacket, { type: 'message' }>;
-
-/** A name request as the connection decoded it. */
-export type RoomUsername = Extract<DecodedClientPacket, { type: 'username' }>;
-
-/** A `history` request as the connection decoded and checked it (positions are integers ≥ 0). */
-export type RoomHistoryRequest = Extract<DecodedClientPacket, { type: 'history' }>;
-
-interface Member extends RoomMember, Recipient {
+interface Member extends RoomMember, Recipient, Typist {
   name: string | null;
   /** Its user rejoined on a new connection, which used its session up. */
   replaced: boolean;
-  /** It sent a `typing` frame (protocol extension): it gets the others'. */
-  typingListener: boolean;
-  /** When its last `typing: true` was relayed; -Infinity while it is not typing. */
-  typingAt: number;
   /** It resumed from a `seq` this process had not reached yet (another node's): live packets up to it are not sent again. */
   floor: number;
   /** While its name is claimed through the broker: what it sent meanwhile, handled in order once it has the name. */
@@ -136,6 +65,7 @@ export class ChatRoom {
     typingRelayed: 0,
     typingIgnored: 0,
   };
+  readonly #typing: TypingRelay<Member>;
   #nextId = 1;
   #closing = false;
   /** The last `seq` given; the sequence's epoch. */
@@ -150,6 +80,7 @@ export class ChatRoom {
     this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
     this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
+    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver);
   }
 
   /** A snapshot of the counters. */
@@ -184,7 +115,7 @@ export class ChatRoom {
     const left = this.#members.get(member.id);
     if (!left) return;
     this.#members.delete(left.id);
-    if (!this.#closing) this.#stopTyping(left);
+    if (!this.#closing) this.#typing.stop(left);
     this.#options.broker?.releaseName?.(left.session);
     if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
     if (!this.#closing) this.#broadcast(this.userlist());
@@ -235,38 +166,7 @@ export class ChatRoom {
    */
   typing(member: RoomMember, typing: boolean): void {
     const found = this.#members.get(member.id);
-    if (!found) return;
-    // (A first stop is how a client says it listens: not counted as ignored.)
-    const listened = found.typingListener;
-    found.typingListener = true;
-    if (!typing) {
-      if (!this.#stopTyping(found) && listened) this.#counts.typingIgnored++;
-      return;
-    }
-    const time = this.#options.now();
-    if (found.name === null || time - found.typingAt < TYPING_SPACING) {
-      this.#counts.typingIgnored++;
-      return;
-    }
-    found.typingAt = time;
-    this.#relayTyping(found, true);
-  }
-
-  /** A member that was typing stopped (or left): the others hear it. Returns whether it was typing. */
-  #stopTyping(member: Member): boolean {
-    if (member.typingAt === Number.NEGATIVE_INFINITY) return false;
-    member.typingAt = Number.NEGATIVE_INFINITY;
-    this.#relayTyping(member, false);
-    return true;
-  }
-
-  #relayTyping(member: Member, typing: boolean): void {
-    const packet: TypingPacket = { type: 'typing', id: member.id, name: member.name as string, typing };
-    const text = JSON.stringify(packet);
-    this.#counts.typingRelayed++;
-    for (const other of this.#members.values()) {
-      if (other !== member && other.typingListener) deliver(other, text);
-    }
+    if (found) this.#typing.typing(found, typing);
   }
 
   /**
@@ -363,8 +263,7 @@ export class ChatRoom {
       this.#recent.add(key, time);
     }
     this.#counts.messagesRelayed++;
-    // Its message says it stopped typing: the clients clear it themselves, so nothing is relayed.
-    found.typingAt = Number.NEGATIVE_INFINITY;
+    this.#typing.sentMessage(found);
     this.#broadcast(message);
   }
 

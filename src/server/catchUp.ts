@@ -2,7 +2,7 @@
 // at the seam) and older pages. The room's live packets for a member in a catch-up wait in its
 // CatchUpQueue and follow the catch-up's last frame, those the catch-up already held left out.
 import type { HistoryPacket } from '../protocol/packets.js';
-import type { PeerLink } from './ChatRoom.js';
+import type { PeerLink } from './ChatRoomOptions.js';
 import type { HistoryEntry, RoomHistory } from './RoomHistory.js';
 
 /** The close code of a member whose live packets outgrew its queue while its catch-up was sent: retry later. */
