@@ -4,30 +4,15 @@
 // driven by hand; the same against the real server: chatHistory.server.test.ts.
 import { describe, expect, it } from 'vitest';
 
-import { ChatStore, chatHistory, immediateScheduler, type ChatConnection, type ChatEntry, type ChatHistory } from '../../src/chat/index.js';
+import { ChatStore, chatHistory, immediateScheduler, type ChatEntry, type ChatHistory } from '../../src/chat/index.js';
 import { createCloseInfo } from '../../src/core/index.js';
-import type { ClientPacket } from '../../src/protocol/index.js';
+import { handDrivenConnection } from '../helpers/handDrivenConnection.js';
 
 const NOW = 1_700_000_000_000;
 const EPOCH = 'epoch-1';
 
 function setup(history: ChatHistory | null = chatHistory({ now: () => NOW })) {
-  const listeners = new Map<string, Set<(value: unknown) => void>>();
-  const sent: ClientPacket[] = [];
-  const connection: ChatConnection = {
-    on: ((type: string, listener: (value: unknown) => void) => {
-      if (!listeners.has(type)) listeners.set(type, new Set());
-      listeners.get(type)?.add(listener);
-      return () => listeners.get(type)?.delete(listener);
-    }) as ChatConnection['on'],
-    sendJson: (packet) => {
-      sent.push(packet);
-      return 'sent';
-    },
-  };
-  const emit = (type: string, value: unknown) => {
-    for (const listener of listeners.get(type) ?? []) listener(value);
-  };
+  const { connection, sent, emit } = handDrivenConnection();
   const store = new ChatStore(connection, { username: 'ada', schedule: immediateScheduler, now: () => NOW, history });
   store.attach();
   return {

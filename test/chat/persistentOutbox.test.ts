@@ -8,7 +8,6 @@ import {
   OUTBOX_LOCK_PREFIX,
   immediateScheduler,
   persistentOutbox,
-  type ChatConnection,
   type ChatMessageEntry,
   type OutboxRecord,
   type OutboxStorage,
@@ -16,6 +15,7 @@ import {
 } from '../../src/chat/index.js';
 import { createCloseInfo } from '../../src/core/index.js';
 import type { ClientPacket } from '../../src/protocol/index.js';
+import { handDrivenConnection } from '../helpers/handDrivenConnection.js';
 
 const URL_A = 'ws://127.0.0.1:6502/';
 
@@ -72,28 +72,9 @@ function memoryLocks() {
   return { locks, held };
 }
 
-/** A connection driven by hand (as in ChatStore.test.ts), with `open`. */
+/** A connection driven by hand ({@link handDrivenConnection}), with `open`. */
 function fakeConnection() {
-  const listeners: Record<string, Set<(...args: never[]) => void>> = {
-    message: new Set(),
-    close: new Set(),
-    error: new Set(),
-    open: new Set(),
-  };
-  const sent: ClientPacket[] = [];
-  const connection: ChatConnection = {
-    on: ((type: string, listener: (...args: never[]) => void) => {
-      listeners[type]?.add(listener);
-      return () => listeners[type]?.delete(listener);
-    }) as ChatConnection['on'],
-    sendJson: (value) => {
-      sent.push(value);
-      return 'sent';
-    },
-  };
-  const emit = (type: string, ...args: unknown[]) => {
-    for (const listener of [...(listeners[type] ?? [])]) (listener as (...a: unknown[]) => void)(...args);
-  };
+  const { connection, sent, emit } = handDrivenConnection();
   return {
     connection,
     sent,

@@ -6,40 +6,17 @@
 // test/server/typing.test.ts and test/e2e/typing.e2e.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 
-import {
-  ChatStore,
-  TYPING_EXPIRY_MS,
-  TYPING_RENEW_MS,
-  chatHistory,
-  immediateScheduler,
-  typingIndicator,
-  type ChatConnection,
-} from '../../src/chat/index.js';
+import { ChatStore, TYPING_EXPIRY_MS, TYPING_RENEW_MS, chatHistory, immediateScheduler, typingIndicator } from '../../src/chat/index.js';
 import { createCloseInfo } from '../../src/core/index.js';
-import type { ClientPacket } from '../../src/protocol/index.js';
 import { fakeTimersPerTest } from '../helpers/fakeTimers.js';
+import { handDrivenConnection } from '../helpers/handDrivenConnection.js';
 
 fakeTimersPerTest();
 
 const ID_WITH_TYPING = { type: 'id', id: 1, ext: 1, session: 's1', typing: true };
 
 function setup({ history = false } = {}) {
-  const listeners = new Map<string, Set<(value: unknown) => void>>();
-  const sent: ClientPacket[] = [];
-  const client: ChatConnection = {
-    on: ((type: string, listener: (value: unknown) => void) => {
-      if (!listeners.has(type)) listeners.set(type, new Set());
-      listeners.get(type)?.add(listener);
-      return () => listeners.get(type)?.delete(listener);
-    }) as ChatConnection['on'],
-    sendJson: (packet) => {
-      sent.push(packet);
-      return 'sent';
-    },
-  };
-  const emit = (type: string, value: unknown) => {
-    for (const listener of [...(listeners.get(type) ?? [])]) listener(value);
-  };
+  const { connection: client, sent, listeners, emit } = handDrivenConnection();
   const typing = typingIndicator().attach(client);
   const store = new ChatStore(typing, { username: 'ada', schedule: immediateScheduler, history: history ? chatHistory() : null });
   const detach = store.attach();
