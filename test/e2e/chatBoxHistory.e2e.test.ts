@@ -3,25 +3,15 @@
 // log without moving the view (the first visible row's place before and after every page); a page
 // that goes offline while others talk comes back with everything once, in order, "New since you were
 // away" before the first message it missed, and "Jump to first unread".
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { RawClient, launchChromium, messageTexts, openChatPage, waitForStatus } from './helpers.ts';
+import { RawClient, messageTexts, openChatPage, waitForStatus } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-const servers: ChatServer[] = [];
-const clients: RawClient[] = [];
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
-});
+const suite = chromiumSuite();
+const { servers, clients } = suite;
 
 async function startServer(): Promise<ChatServer> {
   // Rate limits off: the bots write fast. 40 packets on joining, pages of 50.
@@ -87,7 +77,7 @@ describe('ChatBox with the history of the reference server', () => {
   it('shows a new joiner the recent history, and loads older pages up to the beginning as the reader scrolls up, without a jump', async () => {
     const server = await startServer();
     await bot(server.url, 'bob', 'old ', 200);
-    const ada = await openChatPage(browser, { server: server.url, name: 'ada', height: '400px', history: true });
+    const ada = await openChatPage(suite.browser, { server: server.url, name: 'ada', height: '400px', history: true });
     await waitForStatus(ada.page, 'Connected');
     // The recent history: the last of bob's messages shown, the first not.
     await expect.poll(() => messageTexts(ada.page)).toContain('old 199');
@@ -137,7 +127,7 @@ describe('ChatBox with the history of the reference server', () => {
   it('after an outage, shows what was missed once, in order, after "New since you were away", and jumps to it', async () => {
     const server = await startServer();
     await bot(server.url, 'bob', 'before ', 5);
-    const ada = await openChatPage(browser, { server: server.url, name: 'ada', height: '400px', history: true, maxDelay: 300 });
+    const ada = await openChatPage(suite.browser, { server: server.url, name: 'ada', height: '400px', history: true, maxDelay: 300 });
     await waitForStatus(ada.page, 'Connected');
     await expect.poll(() => messageTexts(ada.page)).toContain('before 4');
     // Away: the page's connection closed (context.setOffline leaves an open WebSocket open in

@@ -2,26 +2,18 @@
 // friendly words and no raw error while a retry is planned, a "Retry now" that attempts at once with
 // the backoff started over, the user list marked as the last one known, the field still usable and
 // saying what will happen to what is written; then connected at once when the server is back.
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { RawClient, launchChromium, messageField, openChatPage, readLog, say, status, userListItems, waitForStatus } from './helpers.ts';
+import { RawClient, messageField, openChatPage, readLog, say, status, userListItems, waitForStatus } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-const servers: ChatServer[] = [];
-const clients: RawClient[] = [];
-let browser: Browser;
+const suite = chromiumSuite();
+const { servers, clients } = suite;
 
 beforeAll(async () => {
-  const [server, launched] = await Promise.all([createChatServer({ host: '127.0.0.1', port: 0 }), launchChromium()]);
-  servers.push(server);
-  browser = launched;
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
+  servers.push(await createChatServer({ host: '127.0.0.1', port: 0 }));
 });
 
 /** The page's pending retry: when it is due (page clock), null when none is scheduled. */
@@ -57,7 +49,7 @@ describe('the server goes away and comes back', () => {
     const first = servers[0] as ChatServer;
     const { host, port } = first;
     // The first retry is up to 20 s away: long enough to tell "at once" from "when it was due".
-    const { page, pageErrors, dialogs } = await openChatPage(browser, {
+    const { page, pageErrors, dialogs } = await openChatPage(suite.browser, {
       server: first.url,
       name: 'ada',
       initialDelay: 20_000,

@@ -2,38 +2,18 @@
 // up (the server answers `ping` with `pong`), and a user who reconnects is not announced again (it
 // rejoins with its session). On MDN's sample server (an in-repo stand-in), which crashes on a frame
 // that is not JSON and relays every JSON object to everyone, the chat never pings at all.
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer, type MdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { installRecorder, recorded } from '../reliability/slow/lib/pageRecorder.ts';
-import {
-  RawClient,
-  launchChromium,
-  messageTexts,
-  notices,
-  openChatPage,
-  say,
-  userListItems,
-  waitForStatus,
-  type ChatPage,
-} from './helpers.ts';
+import { RawClient, messageTexts, notices, openChatPage, say, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-let browser: Browser;
-const servers: { close(): Promise<void> }[] = [];
+const suite = chromiumSuite();
+const { servers, clients } = suite;
+
 const pages: ChatPage[] = [];
-const clients: RawClient[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
-});
 
 async function referenceServer(): Promise<ChatServer> {
   const server = await createChatServer({ host: '127.0.0.1', port: 0 });
@@ -43,10 +23,10 @@ async function referenceServer(): Promise<ChatServer> {
 
 /** ada (no heartbeat) then bob (heartbeat `beat` ms), both signed in, bob's closes and errors recorded. */
 async function adaAndBob(url: string, beat: number): Promise<{ ada: ChatPage; bob: ChatPage }> {
-  const ada = await openChatPage(browser, { server: url, name: 'ada' });
+  const ada = await openChatPage(suite.browser, { server: url, name: 'ada' });
   pages.push(ada);
   await waitForStatus(ada.page, 'Connected');
-  const bob = await openChatPage(browser, { server: url, name: 'bob', heartbeat: beat });
+  const bob = await openChatPage(suite.browser, { server: url, name: 'bob', heartbeat: beat });
   pages.push(bob);
   await installRecorder(bob.page);
   await expect.poll(() => bob.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
@@ -106,7 +86,7 @@ describe("heartbeat on MDN's sample server (stand-in)", () => {
     const watcher = await RawClient.connect(mdn.url);
     clients.push(watcher);
     await watcher.register('watcher');
-    const bob = await openChatPage(browser, { server: mdn.url, name: 'bob', heartbeat: 300 });
+    const bob = await openChatPage(suite.browser, { server: mdn.url, name: 'bob', heartbeat: 300 });
     pages.push(bob);
     await installRecorder(bob.page);
     await waitForStatus(bob.page, 'Connected');

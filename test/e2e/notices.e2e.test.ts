@@ -2,25 +2,17 @@
 // sample server (an in-repo stand-in, no protocol extension): a rename is one "OLD is now NEW" (also
 // for a user who was there before the page connected, whose id the page never saw), a closed page
 // is one "NAME left", and a reconnect shows nothing, at the other pages and at its own.
-import type { Browser } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
-import { launchChromium, notices, openChatPage, rename, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
+import { notices, openChatPage, rename, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-let browser: Browser;
-const servers: { close(): Promise<void> }[] = [];
+const suite = chromiumSuite();
+const { servers } = suite;
+
 const pages: ChatPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
-});
 
 /** A server to test on: its URL, the connections it accepted so far, and its rejoins (null: it has none). */
 interface TestServer {
@@ -49,7 +41,7 @@ const SERVERS: [string, () => Promise<TestServer>][] = [
 ];
 
 async function open(url: string, name: string): Promise<ChatPage> {
-  const page = await openChatPage(browser, { server: url, name });
+  const page = await openChatPage(suite.browser, { server: url, name });
   pages.push(page);
   await waitForStatus(page.page, 'Connected');
   return page;

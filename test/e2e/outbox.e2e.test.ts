@@ -2,25 +2,15 @@
 // reference server: messages written while the server is down survive a reload and a crash of the
 // tab (IndexedDB), show as pending in the new page, and reach another user exactly once when the
 // server is back; one not delivered within `failAfter` shows as failed with Retry and Discard.
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { RawClient, launchChromium, openChatPage, readLog, say, waitForStatus } from './helpers.ts';
+import { RawClient, openChatPage, readLog, say, waitForStatus } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-const servers: ChatServer[] = [];
-const clients: RawClient[] = [];
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
-});
+const suite = chromiumSuite();
+const { servers, clients } = suite;
 
 /** A free port, its server stopped: the page starts with the server down. */
 async function downServer(): Promise<{ host: string; port: number; url: string }> {
@@ -95,7 +85,7 @@ async function expectDeliveredOnce(page: Page, server: ChatServer, bob: RawClien
 describe('persistentOutbox in Chromium', () => {
   it('keeps what was written while the server is down across a reload, pending, and delivers it once', async () => {
     const { host, port, url } = await downServer();
-    const ada = await openChatPage(browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: true });
+    const ada = await openChatPage(suite.browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: true });
     await writeWhileDown(ada.page);
     const dates = await ada.page.evaluate(() => window.__rwcE2E?.chat().entries.map((entry) => entry.date));
 
@@ -113,8 +103,15 @@ describe('persistentOutbox in Chromium', () => {
 
   it('keeps it across a crash of the tab (no unload): a new page of the same profile delivers it once', async () => {
     const { host, port, url } = await downServer();
-    const context = await browser.newContext();
-    const crashed = await openChatPage(browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: true, context });
+    const context = await suite.browser.newContext();
+    const crashed = await openChatPage(suite.browser, {
+      server: url,
+      name: 'ada',
+      height: '2000px',
+      maxDelay: 2000,
+      persist: true,
+      context,
+    });
     await writeWhileDown(crashed.page);
     const gone = new Promise<void>((resolve) => crashed.page.once('crash', () => resolve()));
     const cdp = await context.newCDPSession(crashed.page);
@@ -122,7 +119,7 @@ describe('persistentOutbox in Chromium', () => {
     void cdp.send('Page.crash').catch(() => {});
     await gone;
 
-    const ada = await openChatPage(browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: true, context });
+    const ada = await openChatPage(suite.browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: true, context });
     await expect.poll(() => ownRows(ada.page)).toEqual(TEXTS.map((text) => [text, 'pending', 'Waiting to send']));
     const { server, bob } = await serverBack(ada.page, host, port);
     await expectDeliveredOnce(ada.page, server, bob);
@@ -130,7 +127,7 @@ describe('persistentOutbox in Chromium', () => {
 
   it('shows a message not delivered within failAfter as failed; Retry delivers it once, Discard removes it (and from IndexedDB)', async () => {
     const { host, port, url } = await downServer();
-    const ada = await openChatPage(browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: 1500 });
+    const ada = await openChatPage(suite.browser, { server: url, name: 'ada', height: '2000px', maxDelay: 2000, persist: 1500 });
     await waitForStatus(ada.page, /Reconnecting|Connecting/);
     await say(ada.page, 'retry me');
     await say(ada.page, 'discard me');
@@ -191,7 +188,7 @@ describe('persistentOutbox in Chromium', () => {
     previous.close();
     await bob.waitFor((p) => p.type === 'userlist' && !(p.users as unknown[]).includes('ada'), 'ada gone');
 
-    const ada = await openChatPage(browser, { server: server.url, name: 'ada', height: '2000px', persist: true });
+    const ada = await openChatPage(suite.browser, { server: server.url, name: 'ada', height: '2000px', persist: true });
     await waitForStatus(ada.page, 'Connected');
     // What that page left in IndexedDB, as its outbox wrote it.
     await ada.page.evaluate(async (date) => {

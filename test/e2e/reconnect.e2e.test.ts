@@ -1,26 +1,18 @@
 // The server goes away while the user keeps typing: the page says it is reconnecting, keeps what was
 // written as waiting, reconnects when the server is back (same port), and every message arrives
 // exactly once, in order, at the server's other users and in the page.
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { RawClient, launchChromium, messageField, openChatPage, readLog, say, waitForStatus, type ChatPage } from './helpers.ts';
+import { RawClient, messageField, openChatPage, readLog, say, waitForStatus, type ChatPage } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-const servers: ChatServer[] = [];
-const clients: RawClient[] = [];
-let browser: Browser;
+const suite = chromiumSuite();
+const { servers, clients } = suite;
 
 beforeAll(async () => {
-  const [server, launched] = await Promise.all([createChatServer({ host: '127.0.0.1', port: 0 }), launchChromium()]);
-  servers.push(server);
-  browser = launched;
-});
-
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
+  servers.push(await createChatServer({ host: '127.0.0.1', port: 0 }));
 });
 
 /** Milliseconds until the page's next reconnect attempt; null when none is scheduled. */
@@ -35,7 +27,7 @@ describe('server restart while the user types', () => {
     const first = servers[0] as ChatServer;
     const { host, port } = first;
     // The backoff's ceiling lowered from 30 s to 2 s: the same schedule, compressed for the test.
-    const ada: ChatPage = await openChatPage(browser, { server: first.url, name: 'ada', height: '4000px', maxDelay: 2000 });
+    const ada: ChatPage = await openChatPage(suite.browser, { server: first.url, name: 'ada', height: '4000px', maxDelay: 2000 });
     await waitForStatus(ada.page, 'Connected');
     const before = await RawClient.connect(first.url);
     clients.push(before);

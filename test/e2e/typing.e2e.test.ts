@@ -3,31 +3,23 @@
 // polite status that does not move her log; it goes when bob empties the field, when he sends, and
 // on its own once bob stops typing (the expiry). Against MDN's sample server (the in-repo stand-in,
 // which relays every JSON object to everyone) the page sends no typing frame at all.
-import type { Browser, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { describe, expect, it } from 'vitest';
 
 import { TYPING_EXPIRY_MS } from '../../src/chat/index.ts';
 import { createChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
-import { launchChromium, messageField, messageTexts, openChatPage, say, waitForStatus, type ChatPage } from './helpers.ts';
+import { messageField, messageTexts, openChatPage, say, waitForStatus, type ChatPage } from './helpers.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
 
-let browser: Browser;
-const servers: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(servers.map((server) => server.close()));
-});
+const suite = chromiumSuite();
+const { servers } = suite;
 
 const indicator = (page: Page) => page.locator('.rwc-typing');
 const indicatorText = (page: Page) => indicator(page).textContent();
 
 async function open(url: string, name: string): Promise<ChatPage> {
-  const page = await openChatPage(browser, { server: url, name, typing: true });
+  const page = await openChatPage(suite.browser, { server: url, name, typing: true });
   await waitForStatus(page.page, 'Connected');
   return page;
 }

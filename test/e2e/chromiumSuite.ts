@@ -1,0 +1,39 @@
+// The set-up most e2e files share: one Chromium for the file's tests, and the servers and raw
+// clients the tests start, all closed after the file's tests (clients first, so that no socket
+// outlives its server).
+import type { Browser } from 'playwright';
+import { afterAll, beforeAll } from 'vitest';
+
+import { launchChromium, type RawClient } from './helpers.ts';
+
+/** What a test file starts and {@link chromiumSuite} closes after its tests. */
+export interface ChromiumSuite {
+  /** Launched before the file's tests (read it inside a test or hook, not at import). */
+  readonly browser: Browser;
+  /** Servers the tests start: push each, to have it closed. */
+  readonly servers: { close(): Promise<void> }[];
+  /** Raw clients the tests open: push each, to have it closed. */
+  readonly clients: RawClient[];
+}
+
+/** Launch Chromium before the file's tests and close it, {@link ChromiumSuite.clients} and {@link ChromiumSuite.servers} after them. */
+export function chromiumSuite(): ChromiumSuite {
+  let browser: Browser | undefined;
+  const suite: ChromiumSuite = {
+    get browser() {
+      if (!browser) throw new Error('chromiumSuite: Chromium is launched in beforeAll; read `browser` inside a test or hook');
+      return browser;
+    },
+    servers: [],
+    clients: [],
+  };
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const client of suite.clients) client.close();
+    await browser?.close();
+    await Promise.all(suite.servers.map((server) => server.close()));
+  });
+  return suite;
+}
