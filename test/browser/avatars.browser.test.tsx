@@ -11,6 +11,7 @@ import { avatars, ChatBox, ChatProvider, UserList, type AvatarRenderer } from '.
 import { initials, nameHue } from '../../src/components/avatars.js';
 import { createMockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { signIn } from '../helpers/signIn.js';
 
 const { afterThisTest, mountRoot } = pageRootsPerTest();
 
@@ -55,10 +56,7 @@ async function mount(render: AvatarRenderer | undefined, users: readonly (string
       </ChatProvider>
     </StrictMode>,
   );
-  await expect.poll(() => chat.connections.length).toBe(1);
-  chat.send({ type: 'id', id: 1 });
-  await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
-  chat.send({ type: 'userlist', users });
+  await signIn(chat, users);
   await expect.poll(() => container.querySelectorAll('.rwc-user-list__item').length).toBe(users.length);
   return { chat, container };
 }

@@ -11,6 +11,7 @@ import { ChatProvider, ConnectionStatus, MessageInput, UserList } from '../../sr
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 import { boxOf } from '../../stories/support/textBoxes.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { signIn } from '../helpers/signIn.js';
 
 const { afterThisTest, mountRoot } = pageRootsPerTest();
 
@@ -44,10 +45,7 @@ async function mount(dir = 'ltr', maxLength?: number): Promise<Mounted> {
       </ChatProvider>
     </StrictMode>,
   );
-  await expect.poll(() => chat.connections.length).toBe(1);
-  chat.send({ type: 'id', id: 1 });
-  await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
-  chat.send({ type: 'userlist', users: ['ada', 'bob', 'carol'] });
+  await signIn(chat, ['ada', 'bob', 'carol']);
   await expect.poll(() => container.querySelectorAll('.rwc-user-list__item').length).toBe(3);
   return { chat, container };
 }

@@ -9,6 +9,7 @@ import { immediateScheduler, type ChatStrings } from '../../src/chat/index.js';
 import { ChatBox, ChatProvider, MessageInput, UserList } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { signIn } from '../helpers/signIn.js';
 import { boxOf } from '../../stories/support/textBoxes.js';
 
 type Direction = 'ltr' | 'rtl';
@@ -64,9 +65,7 @@ async function mount(dir: Direction): Promise<Mounted> {
       </ChatProvider>
     </StrictMode>,
   );
-  await expect.poll(() => chat.connections.length).toBe(1);
-  chat.send({ type: 'id', id: 1 });
-  await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
+  await signIn(chat);
   const { other } = PAGES[dir];
   const date = Date.UTC(2026, 0, 15, 9, 30);
   chat.send({ type: 'username', id: 2, name: other.name, date });

@@ -10,6 +10,7 @@ import { immediateScheduler } from '../../src/chat/index.js';
 import { ChatBox, ChatProvider, ConnectionStatus, MessageInput, UserList } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { signIn } from '../helpers/signIn.js';
 
 const { afterThisTest, mountRoot } = pageRootsPerTest();
 
@@ -48,10 +49,7 @@ async function mount(width: number, height: number | 'auto', users: readonly (st
       </ChatProvider>
     </StrictMode>,
   );
-  await expect.poll(() => chat.connections.length).toBe(1);
-  chat.send({ type: 'id', id: 1 });
-  await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
-  chat.send({ type: 'userlist', users });
+  await signIn(chat, users);
   const items = container.querySelector<HTMLElement>('.rwc-user-list__list')!;
   await expect.poll(() => items.children.length).toBe(users.length);
   const list = container.querySelector<HTMLElement>('.rwc-user-list')!;
