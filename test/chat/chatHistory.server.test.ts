@@ -10,7 +10,7 @@ import { ChatStore, chatHistory, immediateScheduler, type ChatState } from '../.
 import { WebSocketClient, autoReconnect, type WebSocketConstructor } from '../../src/core/index.js';
 import type { ClientPacket } from '../../src/protocol/index.js';
 import { startMdnSampleServer, type MdnSampleServer } from '../helpers/mdnSampleServer.ts';
-import { TestClient, startServer } from '../helpers/referenceServer.ts';
+import { TestClient, keepSending, startServer } from '../helpers/referenceServer.ts';
 
 const disposers: (() => unknown)[] = [];
 afterEach(async () => {
@@ -46,30 +46,21 @@ describe('chatHistory() against the reference server', () => {
     const { client, store } = connectStore(server.url, 'reader');
     await expect.poll(() => store.getState().history?.catchingUp === false && store.getState().signedIn, POLL).toBe(true);
 
-    let sent = 0;
-    let stop = false;
-    const sending = (async () => {
-      while (!stop) {
-        const nonce = `w${sent++}`;
-        writer.sendMessage(nonce, { nonce });
-        if (sent % 5 === 0) await writer.waitFor((p) => p.nonce === nonce, nonce);
-      }
-    })();
+    const traffic = keepSending(writer);
     const shown = (text: string) => expect.poll(() => texts(store.getState()).includes(text), POLL).toBe(true);
 
     await shown('w20');
     // Away for a while: closed, then connected again once 60 more were sent.
     await client.close(1000);
-    const away = `w${sent + 60}`;
+    const away = `w${traffic.sent + 60}`;
     await writer.waitFor((p) => p.text === away, away);
     client.connect();
     await shown(away);
     // Dropped in the middle of the traffic, reconnecting at once.
     client.reconnect();
-    const later = `w${sent + 60}`;
+    const later = `w${traffic.sent + 60}`;
     await shown(later);
-    stop = true;
-    await sending;
+    const sent = await traffic.stop();
     await shown(`w${sent - 1}`);
 
     expect(texts(store.getState())).toEqual(Array.from({ length: sent }, (_, i) => `w${i}`));

@@ -195,3 +195,37 @@ export async function barrier(sender: TestClient, clients: readonly TestClient[]
 export function withoutBarriers(packets: readonly Packet[]): Packet[] {
   return packets.filter((p) => !(p.type === 'message' && typeof p.nonce === 'string' && p.nonce.startsWith('barrier-')));
 }
+
+/** A writer's steady traffic, from {@link keepSending}. */
+export interface Traffic {
+  /** How many messages were sent so far (`w0` … `w{sent - 1}`). */
+  readonly sent: number;
+  /** Stop after the message being sent; resolves with how many were sent in all. */
+  stop(): Promise<number>;
+}
+
+/**
+ * `writer` sends `w0`, `w1`, … (each its own nonce) without pause, waiting for its own echo every
+ * fifth message (at most 5 ahead of the server), until {@link Traffic.stop}.
+ */
+export function keepSending(writer: TestClient): Traffic {
+  let sent = 0;
+  let stopped = false;
+  const sending = (async () => {
+    while (!stopped) {
+      const nonce = `w${sent++}`;
+      writer.sendMessage(nonce, { nonce });
+      if (sent % 5 === 0) await writer.waitFor((p) => p.nonce === nonce, nonce);
+    }
+  })();
+  return {
+    get sent() {
+      return sent;
+    },
+    async stop() {
+      stopped = true;
+      await sending;
+      return sent;
+    },
+  };
+}

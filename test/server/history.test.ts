@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { MemoryHistory, type RoomHistory } from '../../src/server/index.ts';
-import { TestClient, barrier, startServer, type Packet } from '../helpers/referenceServer.ts';
+import { TestClient, barrier, keepSending, startServer, type Packet } from '../helpers/referenceServer.ts';
 
 type Room = Packet & { seq: number };
 
@@ -110,29 +110,19 @@ describe('resume', () => {
     await reader.register('reader');
     await writer.register('writer');
     // The writer keeps sending (at most 5 ahead of its echoes) until the reader is back and live again.
-    let sent = 0;
-    let stop = false;
-    const sending = (async () => {
-      while (!stop) {
-        const nonce = `w${sent++}`;
-        writer.sendMessage(nonce, { nonce });
-        if (sent % 5 === 0) await writer.waitFor((p) => p.nonce === nonce, nonce);
-      }
-    })();
+    const traffic = keepSending(writer);
     await reader.waitFor((p) => p.text === 'w20', 'w20 at the reader');
     await reader.close();
     const stopped = reader.received.filter(isRoomPacket);
     const last = stopped.at(-1)!.seq;
-    const away = `w${sent + 100}`;
+    const away = `w${traffic.sent + 100}`;
     await writer.waitFor((p) => p.text === away, 'traffic while away');
 
     const back = await TestClient.connect(server.url);
     back.send({ type: 'history', after: last, epoch: idOf(reader).epoch });
     await back.register('reader');
     await back.waitForCount((p) => p.type === 'message', 30, 'live messages after the catch-up');
-    stop = true;
-    await sending;
-    const total = sent;
+    const total = await traffic.stop();
     await back.waitFor((p) => p.text === `w${total - 1}`, 'the last message');
     const catchUpFrames = frames(back);
     expect(catchUpFrames.at(-1)?.done).toBe(true);
