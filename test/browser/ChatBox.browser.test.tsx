@@ -15,6 +15,7 @@ import {
 } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { scrollSettled } from '../helpers/scrollSettled.js';
 
 const HEIGHT = 300;
 const timeFormat = createTimeFormat();
@@ -123,14 +124,7 @@ async function scrollUp(log: HTMLElement, pixels = 600) {
   await userEvent.wheel(log, { delta: { y: -pixels } });
   await expect.poll(() => log.dataset.state).toBe('scrolled-up');
   // Let a wheel scroll that is still animating come to rest.
-  let last = -1;
-  await expect
-    .poll(() => {
-      const settled = log.scrollTop === last;
-      last = log.scrollTop;
-      return settled;
-    })
-    .toBe(true);
+  await scrollSettled(log);
 }
 
 describe('ChatBox in Chromium', () => {

@@ -19,6 +19,7 @@ import {
 } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { scrollSettled } from '../helpers/scrollSettled.js';
 
 const style = document.createElement('style');
 style.textContent = `
@@ -44,18 +45,6 @@ function topRow(log: HTMLElement): { text: string | null; top: number } {
     .filter(({ top }) => top >= -0.5)
     .sort((a, b) => a.top - b.top)[0];
   return { text: row ? textOf(row.r) : null, top: row?.top ?? Number.NaN };
-}
-
-/** Wait until the log's scroll position stops changing (a wheel scroll may still be animating). */
-async function settled(log: HTMLElement) {
-  let last = -1;
-  await expect
-    .poll(() => {
-      const still = log.scrollTop === last;
-      last = log.scrollTop;
-      return still;
-    })
-    .toBe(true);
 }
 
 /** A room packet: bob's message number `seq`, 1 to 3 lines (rows of varied heights). */
@@ -129,14 +118,14 @@ describe('ChatBox navigation in Chromium', () => {
     // Scrolling up to within a screen of the top asks for the page before the oldest shown.
     log.scrollTop = log.clientHeight * 2;
     await userEvent.wheel(log, { delta: { y: -log.clientHeight * 1.5 } });
-    await settled(log);
+    await scrollSettled(log);
     await chat.waitForPacket((p) => 'type' in p && p.type === 'history' && (p as { before?: number }).before === 81);
     await expect.poll(() => button('load-older')?.textContent).toBe('Loading older messages…');
     const before = topRow(log);
     chat.send({ type: 'history', before: 81, packets: range(41, 80), more: true });
     await expect.poll(() => button('load-older')?.textContent).toBe('Load older messages');
     // The same row at the same place (within a pixel), with 40 more rows above it.
-    await settled(log);
+    await scrollSettled(log);
     const after = topRow(log);
     expect(after.text).toBe(before.text);
     expect(Math.abs(after.top - before.top)).toBeLessThanOrEqual(1);
@@ -149,7 +138,7 @@ describe('ChatBox navigation in Chromium', () => {
     const beforeLast = topRow(log);
     await answerOlder(chat, 41, range(1, 40), false);
     await expect.poll(() => button('load-older')).toBeNull();
-    await settled(log);
+    await scrollSettled(log);
     expect(topRow(log)).toEqual(beforeLast);
     expect(document.activeElement).toBe(log);
     // Nothing of the history was announced.
@@ -188,7 +177,7 @@ describe('ChatBox navigation in Chromium', () => {
     await expect.poll(() => divider()?.textContent).toBe('New since you were away');
     // Before the first message caught up, at the top of the view.
     expect(textOf(divider()!.nextElementSibling!)).toBe('m11\n…\n…');
-    await settled(log);
+    await scrollSettled(log);
     const top = divider()!.getBoundingClientRect().top - log.getBoundingClientRect().top;
     expect(Math.abs(top - 12)).toBeLessThanOrEqual(2);
     await expect.poll(() => button('jump-unread')).toBeNull();
@@ -244,7 +233,7 @@ describe('ChatBox navigation in Chromium', () => {
     const up = async () => {
       await userEvent.wheel(log, { delta: { y: -300 } });
       await expect.poll(() => log.dataset.state).toBe('scrolled-up');
-      await settled(log);
+      await scrollSettled(log);
     };
     await up();
     field.focus();
