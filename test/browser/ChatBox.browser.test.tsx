@@ -1,20 +1,14 @@
 // ChatBox in real Chromium, with real layout: the rows virtua renders, grouping, notices, text that
 // must stay text, and the scrolling behaviour (pinned to the newest, the reader's place kept, the
 // "N new messages" button). Driven by the mock chat server; every wait polls a condition.
-import { StrictMode, useEffect, type ReactNode } from 'react';
+import { StrictMode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { createTimeFormat, immediateScheduler, type ChatEntry, type ChatMessageEntry, type Scheduler } from '../../src/chat/index.js';
-import {
-  ChatBox,
-  ChatProvider,
-  useSendMessage,
-  type ChatBoxEntryInfo,
-  type ChatBoxProps,
-  type ChatProviderProps,
-} from '../../src/components/index.js';
+import { ChatBox, ChatProvider, type ChatBoxEntryInfo, type ChatBoxProps, type ChatProviderProps } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { sendMessageProbe } from '../helpers/sendMessageProbe.js';
 import { scrollSettled } from '../helpers/scrollSettled.js';
 
 const HEIGHT = 300;
@@ -47,31 +41,24 @@ async function mount(
   const chat = createMockChatServer(options.server);
   afterThisTest(() => chat.stop());
   const { container, root } = mountRoot(`height: ${HEIGHT}px; width: 400px; font: 16px/20px sans-serif;`);
-  let send: Mounted['send'] | null = null;
-  function Sender(): ReactNode {
-    const value = useSendMessage();
-    useEffect(() => {
-      send = value;
-    }, [value]);
-    return null;
-  }
+  const sender = sendMessageProbe();
   root.render(
     <StrictMode>
       <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler} {...options.provider}>
         <ChatBox style={{ height: '100%' }} {...options.box} />
-        <Sender />
+        <sender.Probe />
       </ChatProvider>
     </StrictMode>,
   );
   await expect.poll(() => container.querySelector<HTMLElement>('[role="log"]')).toBeTruthy();
   const log = container.querySelector<HTMLElement>('[role="log"]')!;
-  await expect.poll(() => send).toBeTruthy();
+  await expect.poll(() => sender.current()).toBeTruthy();
   if (options.signIn !== false) {
     // The server's answer to the name is the first entry: "User ada signed in at …".
     await chat.waitForPacket((p) => 'type' in p && p.type === 'username');
     await expect.poll(() => rows(log).length).toBe(1);
   }
-  return { chat, container, log, send: (text) => send!(text) };
+  return { chat, container, log, send: (text) => sender.current()!(text) };
 }
 
 const T0 = Date.UTC(2026, 0, 15, 9, 30);

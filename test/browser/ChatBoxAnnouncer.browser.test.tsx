@@ -3,13 +3,14 @@
 // is new, recorded here as a screen reader would hear it (the text each change adds to it): a
 // burst throttled and summed up, nothing while the reader scrolls back with PageUp, nothing for own
 // messages. Driven by the mock chat server; every wait polls a condition.
-import { StrictMode, useEffect, type ReactNode } from 'react';
+import { StrictMode } from 'react';
 import { describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { createTimeFormat, immediateScheduler, type ChatMessageEntry } from '../../src/chat/index.js';
-import { ChatBox, ChatProvider, useSendMessage } from '../../src/components/index.js';
+import { createTimeFormat, immediateScheduler } from '../../src/chat/index.js';
+import { ChatBox, ChatProvider } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { sendMessageProbe } from '../helpers/sendMessageProbe.js';
 
 const timeFormat = createTimeFormat();
 const { afterThisTest, mountRoot } = pageRootsPerTest();
@@ -40,28 +41,21 @@ async function mount() {
   const chat = createMockChatServer();
   afterThisTest(() => chat.stop());
   const { container, root } = mountRoot('height: 300px; width: 400px; font: 16px/20px sans-serif;');
-  let send: ((text: string) => ChatMessageEntry | null) | null = null;
-  function Sender(): ReactNode {
-    const value = useSendMessage();
-    useEffect(() => {
-      send = value;
-    }, [value]);
-    return null;
-  }
+  const sender = sendMessageProbe();
   root.render(
     <StrictMode>
       <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
         <ChatBox style={{ height: '100%' }} />
-        <Sender />
+        <sender.Probe />
       </ChatProvider>
     </StrictMode>,
   );
   await expect.poll(() => container.querySelector('[role="log"] .rwc-chatbox__row')).toBeTruthy();
-  await expect.poll(() => send).toBeTruthy();
+  await expect.poll(() => sender.current()).toBeTruthy();
   const log = container.querySelector<HTMLElement>('[role="log"]')!;
   const live = [...container.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="log"]:not([aria-live="off"])')];
   expect(live).toHaveLength(1);
-  return { chat, log, region: live[0]!, send: (text: string) => send!(text) };
+  return { chat, log, region: live[0]!, send: (text: string) => sender.current()!(text) };
 }
 
 let nextDate = Date.UTC(2026, 0, 15, 9, 30);
