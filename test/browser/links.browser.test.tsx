@@ -4,12 +4,11 @@
 // shown by the attributes and the text: nothing is clicked.
 import '../../src/styles.css';
 import { describe, expect, it } from 'vitest';
-import { immediateScheduler } from '../../src/chat/index.js';
-import { ChatBox, ChatProvider, linkify, type ChatBoxProps } from '../../src/components/index.js';
-import { createMockChatServer } from '../../src/testing/index.js';
+import { linkify, type ChatBoxProps } from '../../src/components/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { showMessages } from '../helpers/showMessages.js';
 
-const { afterThisTest, mountRoot } = pageRootsPerTest();
+const roots = pageRootsPerTest();
 
 const TEXTS = [
   'Docs: https://github.com/inokawa/virtua/blob/main/README.md.',
@@ -17,25 +16,9 @@ const TEXTS = [
   '(mirror: http://example.org/a_(b))',
 ];
 
+/** TEXTS as bob's messages in a ChatBox with `props`: their bubbles. */
 async function showTexts(props: ChatBoxProps): Promise<HTMLElement[]> {
-  const chat = createMockChatServer({ autoRespond: false });
-  afterThisTest(() => chat.stop());
-  const { container, root } = mountRoot('width: 320px; font: 16px/20px "DejaVu Sans", sans-serif;');
-  root.render(
-    <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
-      <div className="rwc-chat">
-        <ChatBox style={{ blockSize: 400 }} {...props} />
-      </div>
-    </ChatProvider>,
-  );
-  await expect.poll(() => chat.connections.length).toBe(1);
-  chat.send({ type: 'id', id: 1 });
-  for (const [i, text] of TEXTS.entries()) {
-    chat.send({ type: 'message', id: 2, name: 'bob', text, date: Date.UTC(2026, 0, 15, 9, 30 + i) });
-  }
-  const log = container.querySelector<HTMLElement>('[role="log"]')!;
-  await expect.poll(() => log.querySelectorAll('.rwc-chatbox__text').length).toBe(TEXTS.length);
-  return [...log.querySelectorAll<HTMLElement>('.rwc-chatbox__text')];
+  return (await showMessages(roots, TEXTS, props)).bubbles;
 }
 
 describe('links in messages', () => {

@@ -3,12 +3,10 @@
 // text is unchanged (the break points are <wbr>, no character).
 import '../../src/styles.css';
 import { describe, expect, it } from 'vitest';
-import { immediateScheduler } from '../../src/chat/index.js';
-import { ChatBox, ChatProvider } from '../../src/components/index.js';
-import { createMockChatServer } from '../../src/testing/index.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
+import { showMessages } from '../helpers/showMessages.js';
 
-const { afterThisTest, mountRoot } = pageRootsPerTest();
+const roots = pageRootsPerTest();
 
 /** How many lines `part` of `bubble`'s text lies on (1: it is whole on one line), across its text nodes. */
 function linesOf(bubble: HTMLElement, part: string): number {
@@ -37,23 +35,9 @@ function linesOf(bubble: HTMLElement, part: string): number {
 
 describe('a long URL in a bubble', () => {
   it('breaks after its slashes, keeping each part whole, and reads unchanged', async () => {
-    const chat = createMockChatServer({ autoRespond: false });
-    afterThisTest(() => chat.stop());
-    const { container, root } = mountRoot('width: 320px; font: 16px/20px "DejaVu Sans", sans-serif;');
-    root.render(
-      <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
-        <div className="rwc-chat">
-          <ChatBox style={{ blockSize: 400 }} />
-        </div>
-      </ChatProvider>,
-    );
-    await expect.poll(() => chat.connections.length).toBe(1);
-    chat.send({ type: 'id', id: 1 });
     const url = 'https://github.com/inokawa/virtua/blob/main/src/core/scroller.ts#L120';
-    chat.send({ type: 'message', id: 2, name: 'bob', text: `See ${url} and/or the docs`, date: Date.UTC(2026, 0, 15, 9, 30) });
-    const log = container.querySelector<HTMLElement>('[role="log"]')!;
-    await expect.poll(() => log.querySelectorAll('.rwc-chatbox__text').length).toBe(1);
-    const bubble = log.querySelector<HTMLElement>('.rwc-chatbox__text')!;
+    const { chat, log, bubbles } = await showMessages(roots, [`See ${url} and/or the docs`]);
+    const bubble = bubbles[0]!;
 
     expect(bubble.textContent).toBe(`See ${url} and/or the docs`);
     // One <wbr> after each run of slashes: "https://", the seven parts of host and path, "and/".
