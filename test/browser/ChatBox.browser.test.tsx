@@ -7,6 +7,7 @@ import { userEvent } from 'vitest/browser';
 import { createTimeFormat, immediateScheduler, type ChatEntry, type ChatMessageEntry, type Scheduler } from '../../src/chat/index.js';
 import { ChatBox, ChatProvider, type ChatBoxEntryInfo, type ChatBoxProps, type ChatProviderProps } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer, type MockChatServerOptions } from '../../src/testing/index.js';
+import { rows, textOf, topRow } from '../helpers/logRows.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
 import { sendMessageProbe } from '../helpers/sendMessageProbe.js';
 import { scrollSettled } from '../helpers/scrollSettled.js';
@@ -81,8 +82,6 @@ function flood(chat: MockChatServer, count: number, from = 0, text = (i: number)
 /** 1 to 5 lines: rows of varied heights, which virtua can only estimate until it measures them. */
 const varied = (i: number) => `m${i}${'\n…'.repeat(i % 5)}`;
 
-const rows = (log: HTMLElement) => [...log.querySelectorAll<HTMLElement>('.rwc-chatbox__row')];
-const textOf = (row: Element) => row.querySelector('.rwc-chatbox__text')?.textContent ?? row.textContent;
 const rowWithText = (log: HTMLElement, text: string) => rows(log).find((row) => textOf(row) === text);
 const newMessagesButton = () => document.querySelector<HTMLButtonElement>('.rwc-chatbox__new-messages');
 
@@ -95,16 +94,6 @@ function isVisible(log: HTMLElement, row: Element | undefined): boolean {
 }
 
 const atEnd = (log: HTMLElement) => log.scrollTop + log.clientHeight >= log.scrollHeight - 1;
-
-/** The first row whose top is inside the view, and where it is relative to the log. */
-function topRow(log: HTMLElement): { text: string | null; top: number } {
-  const outer = log.getBoundingClientRect();
-  const row = rows(log)
-    .map((r) => ({ r, top: r.getBoundingClientRect().top - outer.top }))
-    .filter(({ top }) => top >= -0.5)
-    .sort((a, b) => a.top - b.top)[0];
-  return { text: row ? textOf(row.r) : null, top: row?.top ?? NaN };
-}
 
 /** Scroll the log up like a reader, with the mouse wheel, until it has left the bottom. */
 async function scrollUp(log: HTMLElement, pixels = 600) {

@@ -18,6 +18,7 @@ import {
   type ChatBoxProps,
 } from '../../src/components/index.js';
 import { createMockChatServer, type MockChatServer } from '../../src/testing/index.js';
+import { rows, textOf, topRow } from '../helpers/logRows.js';
 import { pageRootsPerTest } from '../helpers/pageRoots.js';
 import { scrollSettled } from '../helpers/scrollSettled.js';
 
@@ -33,19 +34,7 @@ const { afterThisTest, mountRoot } = pageRootsPerTest();
 const PARTS = [olderHistory(), unreadDivider(), navigationKeys()];
 const DATE = Date.UTC(2026, 0, 15, 9, 30);
 
-const rows = (log: HTMLElement) => [...log.querySelectorAll<HTMLElement>('.rwc-chatbox__row')];
-const textOf = (row: Element) => row.querySelector('.rwc-chatbox__text')?.textContent ?? row.textContent;
 const button = (name: string) => document.querySelector<HTMLButtonElement>(`button.rwc-chatbox__${name}`);
-
-/** The first row whose top is inside the view, and where it is relative to the log. */
-function topRow(log: HTMLElement): { text: string | null; top: number } {
-  const outer = log.getBoundingClientRect();
-  const row = rows(log)
-    .map((r) => ({ r, top: r.getBoundingClientRect().top - outer.top }))
-    .filter(({ top }) => top >= -0.5)
-    .sort((a, b) => a.top - b.top)[0];
-  return { text: row ? textOf(row.r) : null, top: row?.top ?? Number.NaN };
-}
 
 /** A room packet: bob's message number `seq`, 1 to 3 lines (rows of varied heights). */
 const roomMessage = (seq: number) => ({
