@@ -3,6 +3,7 @@ export { Avatar, avatars, type AvatarOptions, type AvatarProps } from './avatars
 export { UsernameInput, type UsernameInputProps } from './UsernameInput.js';
 export {
   useChat,
+  type UseChatResult,
   useChatEntries,
   useChatSelector,
   useChatStatus,

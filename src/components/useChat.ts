@@ -82,13 +82,34 @@ export function useChatStrings(): { strings: ChatStrings; timeFormat: TimeFormat
   return { strings, timeFormat };
 }
 
-/** Everything at once: the whole chat state plus `send` and `setUsername`. Re-renders on any change. */
-export function useChat(): ChatState & { send: (text: string) => ChatMessageEntry | null; setUsername: (name: string) => void } {
+/** What {@link useChat} returns: the whole chat state and what a chat UI does with it. */
+export interface UseChatResult extends ChatState {
+  send: (text: string) => ChatMessageEntry | null;
+  setUsername: (name: string) => void;
+  /** A failed own message (durable outbox, `persist`) sent again: `store.retry(key)`. */
+  retry: (key: string) => boolean;
+  /** A failed own message dropped, from the log and the outbox: `store.discard(key)`. */
+  discard: (key: string) => boolean;
+}
+
+/**
+ * Everything at once, for a headless UI: the whole chat state (entries with their `failed` status
+ * and gap markers, `history` with `loadOlder()` under `chatHistory()`) plus `send`, `setUsername`,
+ * `retry` and `discard`. Re-renders on any change.
+ */
+export function useChat(): UseChatResult {
   const { store } = useChatContext('useChat');
   const state = useStoreSelector(store, selectAll);
-  const send = useCallback((text: string) => store.send(text), [store]);
-  const setUsername = useCallback((name: string) => store.setUsername(name), [store]);
-  return { ...state, send, setUsername };
+  const actions = useMemo(
+    () => ({
+      send: (text: string) => store.send(text),
+      setUsername: (name: string) => store.setUsername(name),
+      retry: (key: string) => store.retry(key),
+      discard: (key: string) => store.discard(key),
+    }),
+    [store],
+  );
+  return { ...state, ...actions };
 }
 
 const selectEntries = (state: ChatState) => state.entries;

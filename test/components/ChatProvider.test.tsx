@@ -7,6 +7,7 @@ import {
   heartbeat,
   immediateScheduler,
   useChat,
+  useChatContext,
   useChatEntries,
   useChatSelector,
   useChatStatus,
@@ -62,6 +63,23 @@ describe('ChatProvider', () => {
     expect(server.connections).toHaveLength(1);
     const messages = server.received.filter((r) => isType('message')(r.packet));
     expect(messages).toHaveLength(1);
+  });
+
+  it("useChat's retry and discard are the store's, for a headless UI of failed messages", async () => {
+    const server = startChatServer();
+    const { result } = renderHook(() => ({ chat: useChat(), context: useChatContext() }), { wrapper: chatWrapper(server) });
+    const { store } = result.current.context;
+    const retry = vi.spyOn(store, 'retry').mockReturnValue(true);
+    const discard = vi.spyOn(store, 'discard').mockReturnValue(false);
+    expect(result.current.chat.retry('k1')).toBe(true);
+    expect(result.current.chat.discard('k2')).toBe(false);
+    expect(retry).toHaveBeenCalledWith('k1');
+    expect(discard).toHaveBeenCalledWith('k2');
+    // Without a failed message (no outbox here) the store itself refuses both.
+    retry.mockRestore();
+    discard.mockRestore();
+    expect(result.current.chat.retry('nope')).toBe(false);
+    expect(result.current.chat.discard('nope')).toBe(false);
   });
 
   it('adopts the name the server gives when the asked one is taken', async () => {
