@@ -1,6 +1,7 @@
 // The reference chat server's factory: the HTTP server and the WebSocketServer on it, the origin
 // check, each connection's wiring to its named handlers (ChatConnection), the protocol-level ping
-// interval, the counters and the shutdown. The chat itself is the room's (ChatRoom).
+// interval, the counters, the readiness endpoint (`/ready`) and the shutdown. The chat itself is the
+// room's (ChatRoom).
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,6 +10,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ChatConnection } from './ChatConnection.js';
 import { ChatRoom } from './ChatRoom.js';
 import { normalizeOrigin, resolveOptions, type ChatServerOptions } from './options.js';
+import { answerReadiness } from './readiness.js';
 import { connectRedisRoom } from './redis/connectRedisRoom.js';
 import type { ChatServer, ChatServerStats } from './types.js';
 
@@ -96,7 +98,9 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     },
   });
 
-  const http = createServer((_request, response) => {
+  const http = createServer((request, response) => {
+    const redisState = redis ? (unavailable ? 'lost' : 'connected') : 'none';
+    if (answerReadiness(request, response, { closing, redis: redisState })) return;
     response.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'Upgrade', Upgrade: 'websocket' });
     response.end('This is a WebSocket chat server (MDN chat protocol): connect with a WebSocket client.\n');
   });
