@@ -7,26 +7,17 @@ import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { RawClient, messageTexts, openChatPage, waitForStatus } from './helpers.ts';
+import { messageTexts, openChatPage, waitForStatus } from './helpers.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
 
 const suite = chromiumSuite();
-const { servers, clients } = suite;
+const { servers } = suite;
 
 async function startServer(): Promise<ChatServer> {
   // Rate limits off: the bots write fast. 40 packets on joining, pages of 50.
   const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: false, historyOnJoin: 40, historyPageSize: 50 });
   servers.push(server);
   return server;
-}
-
-/** A bot that signed in as `name` and said `count` messages, `${prefix}${i}`, each echoed. */
-async function bot(url: string, name: string, prefix: string, count: number): Promise<RawClient> {
-  const client = await RawClient.connect(url);
-  clients.push(client);
-  await client.register(name);
-  for (let i = 0; i < count; i++) await client.say(`${prefix}${i}`, `${prefix}-${i}`);
-  return client;
 }
 
 /** The text of the first row whose top is inside the log's view, and its distance from the log's top. */
@@ -80,7 +71,7 @@ describe('ChatBox with the history of the reference server', () => {
   it('shows a new joiner the recent history, and loads older pages up to the beginning as the reader scrolls up, without a jump', async () => {
     const server = await startServer();
     // Six older pages: the button path keeps pages to load whatever the scrolling step asked for.
-    await bot(server.url, 'bob', 'old ', OLD_MESSAGES);
+    await suite.bot(server.url, 'bob', 'old ', OLD_MESSAGES);
     const ada = await openChatPage(suite.browser, { server: server.url, name: 'ada', height: '400px', history: true });
     await waitForStatus(ada.page, 'Connected');
     // The recent history: the last of bob's messages shown, the first not.
@@ -133,7 +124,7 @@ describe('ChatBox with the history of the reference server', () => {
 
   it('after an outage, shows what was missed once, in order, after "New since you were away", and jumps to it', async () => {
     const server = await startServer();
-    await bot(server.url, 'bob', 'before ', 5);
+    await suite.bot(server.url, 'bob', 'before ', 5);
     const ada = await openChatPage(suite.browser, { server: server.url, name: 'ada', height: '400px', history: true, maxDelay: 300 });
     await waitForStatus(ada.page, 'Connected');
     await expect.poll(() => messageTexts(ada.page)).toContain('before 4');
@@ -146,7 +137,7 @@ describe('ChatBox with the history of the reference server', () => {
         .then(() => undefined),
     );
     await waitForStatus(ada.page, /^Disconnected/);
-    const eve = await bot(server.url, 'eve', 'missed ', 60);
+    const eve = await suite.bot(server.url, 'eve', 'missed ', 60);
     await ada.page.evaluate(() => window.__rwcE2E!.client()!.reconnect());
     await waitForStatus(ada.page, 'Connected');
     const jump = ada.page.getByRole('button', { name: 'Jump to first unread' });

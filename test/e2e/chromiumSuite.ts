@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll } from 'vitest';
 
-import { launchChromium, type RawClient } from './helpers.ts';
+import { RawClient, launchChromium } from './helpers.ts';
 
 /** What a test file starts and {@link chromiumSuite} closes after its tests. */
 export interface ChromiumSuite {
@@ -14,6 +14,11 @@ export interface ChromiumSuite {
   readonly servers: { close(): Promise<void> }[];
   /** Raw clients the tests open: push each, to have it closed. */
   readonly clients: RawClient[];
+  /**
+   * A raw client (closed with the others) signed in on `url` as `name` that has said `count`
+   * messages, `${prefix}${i}`, each echoed before the next.
+   */
+  bot(url: string, name: string, prefix: string, count: number): Promise<RawClient>;
 }
 
 /** Launch Chromium before the file's tests and close it, {@link ChromiumSuite.clients} and {@link ChromiumSuite.servers} after them. */
@@ -26,6 +31,13 @@ export function chromiumSuite(): ChromiumSuite {
     },
     servers: [],
     clients: [],
+    async bot(url, name, prefix, count) {
+      const client = await RawClient.connect(url);
+      suite.clients.push(client);
+      await client.register(name);
+      for (let i = 0; i < count; i++) await client.say(`${prefix}${i}`, `${prefix}-${i}`);
+      return client;
+    },
   };
   beforeAll(async () => {
     browser = await launchChromium();

@@ -10,10 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.ts';
 import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
-import { RawClient, messageTexts, openChatPage, waitForStatus } from './helpers.ts';
+import { messageTexts, openChatPage, waitForStatus } from './helpers.ts';
 
 const suite = chromiumSuite();
-const { servers, clients } = suite;
+const { servers } = suite;
 const MISSED = 500;
 
 // The rate raised from 20 per 10 s (500 messages would take 250 s) to 100 per 250 ms: page B's store
@@ -24,15 +24,6 @@ async function startServer(options: ChatServerOptions = {}): Promise<ChatServer>
   const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: RATE, historyOnJoin: 40, ...options });
   servers.push(server);
   return server;
-}
-
-/** A raw client signed in as `name` that said `count` messages, `${prefix}${i}`, each echoed. */
-async function bot(url: string, name: string, prefix: string, count: number): Promise<RawClient> {
-  const client = await RawClient.connect(url);
-  clients.push(client);
-  await client.register(name);
-  for (let i = 0; i < count; i++) await client.say(`${prefix}${i}`, `${prefix}-${i}`);
-  return client;
 }
 
 /** Page B, signed in as `name` on `url`, writes `missed 0` … `missed 499` through its store (as `<MessageInput>` does); resolves once all are delivered. */
@@ -128,7 +119,7 @@ describe('A page away while 500 messages are sent', () => {
     const server = await startServer();
     const net = await relay(server);
     try {
-      await bot(server.url, 'bob', 'before ', 5);
+      await suite.bot(server.url, 'bob', 'before ', 5);
       const ada = await openChatPage(suite.browser, { server: net.url, name: 'ada', height: '400px', history: true, maxDelay: 300 });
       await waitForStatus(ada.page, 'Connected');
       await expect.poll(() => messageTexts(ada.page)).toContain('before 4');
@@ -155,7 +146,7 @@ describe('A page away while 500 messages are sent', () => {
 
   it('its in-memory server killed and restarted: the history is gone, so the log says "Some messages may be missing"', async () => {
     const first = await startServer();
-    await bot(first.url, 'bob', 'before ', 5);
+    await suite.bot(first.url, 'bob', 'before ', 5);
     const ada = await openChatPage(suite.browser, { server: first.url, name: 'ada', height: '400px', history: true, maxDelay: 300 });
     await waitForStatus(ada.page, 'Connected');
     await expect.poll(() => messageTexts(ada.page)).toContain('before 4');
@@ -180,7 +171,7 @@ describe('A page away while 500 messages are sent', () => {
       redis = await startRedis();
       const room = { redis: { url: redis.url, key: `rwc:e2e500:${Date.now()}` } };
       const first = await startServer(room);
-      await bot(first.url, 'bob', 'before ', 5);
+      await suite.bot(first.url, 'bob', 'before ', 5);
       const ada = await openChatPage(suite.browser, { server: first.url, name: 'ada', height: '400px', history: true, maxDelay: 300 });
       await waitForStatus(ada.page, 'Connected');
       await expect.poll(() => messageTexts(ada.page)).toContain('before 4');
