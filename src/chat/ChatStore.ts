@@ -73,7 +73,7 @@ export class ChatStore extends Subscribable<ChatListener> {
             if (status === 'pending' && this.#current('signedIn')) this.#transmit(own);
           } else {
             this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
-            this.entries = this.entries.filter((entry) => entry !== own.entry);
+            this.entries = this.entries.filter((entry) => entry.key !== own.entry.key);
             this.#entriesChanged = true;
           }
           // (A failure leaves the count as it is.)
@@ -86,7 +86,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#settle = outbox?.settle;
     const connection = outbox?.connection ?? client;
     // With history, the store reads its connection through it: it orders and completes what arrives.
-    this.#client =
+    const ordered =
       options.history?.attach(connection, (entries, start, history) => {
         if (entries[0]) {
           this.entries[start ? 'unshift' : 'push'](...entries);
@@ -94,6 +94,15 @@ export class ChatStore extends Subscribable<ChatListener> {
         }
         this.#set({ history });
       }) ?? connection;
+    // With edits, through them too (after the history: they apply in the room's order).
+    this.#client =
+      options.edits?.attach(ordered, (change, edits) => {
+        this.entries = this.entries.map(change);
+        this.#entriesChanged = true;
+        // (Last: a scheduler may publish at once.)
+        this.#set({ edits });
+        return this.entries;
+      }) ?? ordered;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();
@@ -272,6 +281,7 @@ export class ChatStore extends Subscribable<ChatListener> {
       text,
       own: true,
       status: 'pending',
+      nonce,
     });
     const own: OwnMessage = { nonce, text, date, entry };
     this.#unconfirmed.push(own);
@@ -303,6 +313,7 @@ export class ChatStore extends Subscribable<ChatListener> {
       text: packet.text,
       own: packet.id === this.#current('clientId'),
       status: 'delivered',
+      nonce,
     });
   }
 
@@ -378,12 +389,15 @@ export class ChatStore extends Subscribable<ChatListener> {
     return entry;
   }
 
-  /** Change an own message's entry (a new frozen one), keeping its place in the log. */
+  /**
+   * Change an own message's entry (a new frozen one, over the one in the log: `edits` may have
+   * replaced it), keeping its place in the log.
+   */
   #update(own: OwnMessage, changes: Partial<ChatMessageEntry>): void {
-    const previous = own.entry;
-    own.entry = Object.freeze({ ...previous, ...changes });
+    const key = own.entry.key;
     // Own messages are recent: search from the end. (Trimmed from the log, it is only kept in `own`.)
-    const index = this.entries.lastIndexOf(previous);
+    const index = this.entries.findLastIndex((entry) => entry.key === key);
+    own.entry = Object.freeze({ ...(this.entries[index] ?? own.entry), ...changes }) as ChatMessageEntry;
     if (index >= 0) {
       this.entries[index] = own.entry;
       this.#entriesChanged = true;

@@ -6,6 +6,7 @@ import {
   createTimeFormat,
   defaultChatStrings,
   type ChatConnection,
+  type ChatEdits,
   type ChatHistory,
   type ChatOutbox,
   type ChatStrings,
@@ -109,6 +110,15 @@ export interface ChatProviderProps {
    */
   persist?: ChatOutbox | null;
   /**
+   * Editing and deleting own messages (protocol extension): `messageEdits()` (from `react-ws-chat`),
+   * so that its code is bundled only by applications that use it. With it, `state.edits` (`useChat()`)
+   * edits and deletes the user's own messages against a server that announced `edits`, and the
+   * others' edits and deletes show in the log; `<ChatBox renderText={messageActions()}>` gives the
+   * rows their buttons. Against a server without it (MDN's) nothing is sent or offered. Read when the
+   * connection's store is made (a new value on every render is fine). Default: none.
+   */
+  edits?: ChatEdits | null;
+  /**
    * Avatars beside the names, in the log (on the first row of each group of others' messages, not
    * in rows drawn by `ChatBox`'s `renderEntry`) and
    * in the user list: `avatars()` (from `react-ws-chat`: initials on a colour of the name's, an
@@ -159,6 +169,7 @@ export function ChatProvider({
   history,
   typing: typingOption,
   persist,
+  edits,
   avatars,
   maxEntries,
   maxUnconfirmed,
@@ -184,7 +195,10 @@ export function ChatProvider({
   const [store, typing] = useMemo(() => {
     const connection = client ?? DETACHED;
     const typing = typingOption?.attach(connection);
-    return [new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history, persist }), typing] as const;
+    return [
+      new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history, persist, edits }),
+      typing,
+    ] as const;
   }, [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   // The heartbeat only while the server answers pings: it announced the extension (see the prop).
