@@ -222,18 +222,21 @@ interface EditorProps {
 function Editor({ message, edits, strings, editButton }: EditorProps) {
   const field = useRef<HTMLTextAreaElement>(null);
   const [value, setValue] = useState(message.text);
+  /** Where the focus was when editing began (kept from the first run: StrictMode runs the effect twice). */
+  const before = useRef<Element | null>(null);
   useEffect(() => {
-    // Where the focus was (the message field, for ArrowUp); the body when it was on the Edit button, gone now.
-    const before = field.current?.ownerDocument.activeElement as HTMLElement | null;
     const input = field.current;
+    const document = input?.ownerDocument;
+    // The message field, for ArrowUp; the body when it was on the Edit button, gone now.
+    before.current ??= document?.activeElement ?? null;
     input?.focus();
     input?.setSelectionRange(input.value.length, input.value.length);
     return () => {
       // Only when the focus was in the editor (it is on the body once the editor is gone).
-      const document = input?.ownerDocument;
       if (document && document.activeElement !== document.body && document.activeElement !== null) return;
-      const back = before && before !== document?.body && before.isConnected && !before.closest('.rwc-chatbox__row') ? before : null;
-      requestAnimationFrame(() => (back ?? editButton.current)?.focus());
+      const origin = before.current;
+      const back = origin instanceof HTMLElement && origin !== document?.body && origin.isConnected && !origin.closest('.rwc-chatbox__row');
+      requestAnimationFrame(() => (back ? origin : editButton.current)?.focus());
     };
   }, [editButton]);
   const close = useCallback(() => edits.startEditing(null), [edits]);

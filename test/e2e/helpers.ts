@@ -35,6 +35,8 @@ export interface ChatPageOptions {
   context?: BrowserContext;
   /** `chatHistory()` and ChatBox's navigation parts. */
   history?: boolean;
+  /** Edits and deletes of own messages (`messageEdits()`, `messageActions()`). */
+  edits?: boolean;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -72,6 +74,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.persist !== undefined && options.persist !== false) url.searchParams.set('persist', '1');
   if (typeof options.persist === 'number') url.searchParams.set('failAfter', String(options.persist));
   if (options.history) url.searchParams.set('history', '1');
+  if (options.edits) url.searchParams.set('edits', '1');
   await page.goto(url.href);
   return result;
 }

@@ -17,6 +17,8 @@
  *   &avatars                      `<ChatProvider avatars={avatars()}>` (default: no avatars)
  *   &history=1                    the history (`chatHistory()`) and ChatBox's navigation parts
  *                                 (older pages, the unread divider, keys, day separators)
+ *   &edits=1                      edits and deletes of own messages: `messageEdits()`,
+ *                                 `renderText={messageActions()}`, ArrowUp (`useEditLastMessage()`)
  *
  * A "Your name" field (`<UsernameInput>`) renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -42,6 +44,9 @@ import {
   olderHistory,
   unreadDivider,
   useChatContext,
+  messageActions,
+  messageEdits,
+  useEditLastMessage,
   type ReconnectOptions,
 } from '../../../src/index.ts';
 import '../../../src/styles.css';
@@ -71,6 +76,15 @@ const history = withHistory ? chatHistory() : undefined;
 const parts = withHistory ? [olderHistory(), unreadDivider(), navigationKeys()] : undefined;
 const days = withHistory ? daySeparators() : undefined;
 
+const edits = params.get('edits') === '1' ? messageEdits() : undefined;
+const renderText = edits ? messageActions() : undefined;
+
+/** The message field; with edits, ArrowUp in it empty edits the last own message. */
+function Input() {
+  const editLast = useEditLastMessage();
+  return <MessageInput onKeyDown={edits ? editLast : undefined} />;
+}
+
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
 
@@ -98,6 +112,7 @@ function App() {
       persist={persist}
       avatars={withAvatars}
       history={history}
+      edits={edits}
     >
       <Hook />
       <div
@@ -108,10 +123,10 @@ function App() {
       >
         <UsernameInput />
         <ConnectionStatus />
-        <ChatBox style={{ blockSize: height }} parts={parts} daySeparators={days} />
+        <ChatBox style={{ blockSize: height }} parts={parts} daySeparators={days} renderText={renderText} />
         {typing && <TypingIndicator />}
         <UserList />
-        <MessageInput />
+        <Input />
       </div>
     </ChatProvider>
   );
