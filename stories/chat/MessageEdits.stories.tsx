@@ -194,8 +194,8 @@ export const OthersEditedAndDeleted: Story = {
   }),
   play: async ({ canvas }) => {
     const edited = within(await row(canvas, 'see you at 11'));
-    await expect(edited.getByText('(edited)')).toBeVisible();
-    await expect(canvas.getByText('Message deleted')).toBeVisible();
+    await waitFor(() => expect(edited.getByText('(edited)')).toBeVisible());
+    await waitFor(() => expect(canvas.getByText('Message deleted')).toBeVisible());
     await expect(within(getLog(canvas)).queryByRole('button')).toBeNull();
   },
 };
