@@ -115,9 +115,12 @@ class Edits {
     this.#publish();
     const stops = [
       this.#client.on('message', (value) => {
-        if (!this.#receive(value)) listener(value, value as never);
-        // (A message's echo may be what a change waited for.)
-        this.#flush();
+        if (this.#receive(value)) return;
+        listener(value, value as never);
+        // After the store signed in (its username and waiting messages went first), or the echo of
+        // a message a change waits for (checked by nonce: a stream of others' messages costs nothing).
+        const { type, nonce } = (value ?? {}) as { type?: unknown; nonce?: unknown };
+        if (type === 'id' || this.#ops.some((op) => !op.sent && op.nonce === nonce)) this.#flush();
       }),
       this.#client.on('close', () => {
         this.#signedIn = false;
