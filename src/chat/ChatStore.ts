@@ -85,7 +85,8 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#keep = outbox?.keep;
     this.#settle = outbox?.settle;
     const connection = outbox?.connection ?? client;
-    // With history, the store reads its connection through it: it orders and completes what arrives.
+    // With history, the store reads its connection through it: it orders and completes what arrives;
+    // with edits, through them too (after the history: they apply in the room's order).
     const ordered =
       options.history?.attach(connection, (entries, start, history) => {
         if (entries[0]) {
@@ -94,7 +95,6 @@ export class ChatStore extends Subscribable<ChatListener> {
         }
         this.#set({ history });
       }) ?? connection;
-    // With edits, through them too (after the history: they apply in the room's order).
     this.#client =
       options.edits?.attach(ordered, (change, edits) => {
         this.entries = this.entries.map(change);
@@ -389,10 +389,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     return entry;
   }
 
-  /**
-   * Change an own message's entry (a new frozen one, over the one in the log: `edits` may have
-   * replaced it), keeping its place in the log.
-   */
+  /** Change an own message's entry (a new frozen one over the log's: `edits` may have replaced it), keeping its place. */
   #update(own: OwnMessage, changes: Partial<ChatMessageEntry>): void {
     const key = own.entry.key;
     // Own messages are recent: search from the end. (Trimmed from the log, it is only kept in `own`.)
