@@ -157,14 +157,14 @@ class Edits {
       return false;
     }
     if ((packet.type !== 'edit' && packet.type !== 'delete') || !this.#state.available || typeof packet.nonce !== 'string') return false;
-    if (typeof packet.refused === 'string') this.#refused(packet.type, packet.nonce, packet.refused as EditRefusal);
-    else if (
-      typeof packet.name === 'string' &&
-      typeof packet.date === 'number' &&
-      (packet.type === 'delete' || typeof packet.text === 'string')
-    ) {
-      this.#relayed(packet.name, packet.nonce, packet.type === 'delete' ? null : (packet.text as string), packet.date, packet.seq);
-    } else return false;
+    if (typeof packet.refused === 'string') {
+      this.#refused(packet.type, packet.nonce, packet.refused as EditRefusal);
+      return true;
+    }
+    // (A malformed one goes to the store, which counts it as unknown.)
+    const { name, date, text } = packet;
+    if (typeof name !== 'string' || typeof date !== 'number' || (packet.type === 'edit' && typeof text !== 'string')) return false;
+    this.#relayed(name, packet.nonce, packet.type === 'delete' ? null : (text as string), date, packet.seq);
     return true;
   }
 

@@ -52,7 +52,8 @@ export const defaultMessageActionsStrings: MessageActionsStrings = {
   editedAt: (time) => `edited at ${time}`,
   deleted: 'Message deleted',
   saving: 'Saving…',
-  failed: (kind, reason) => `${kind === 'edit' ? 'Edit not saved' : 'Not deleted'}${reason ? `: ${REASONS[reason]}` : ''}`,
+  // (A reason this version does not know is shown as the server said it.)
+  failed: (kind, reason) => `${kind === 'edit' ? 'Edit not saved' : 'Not deleted'}${reason ? `: ${REASONS[reason] ?? reason}` : ''}`,
   retry: 'Retry',
   dismiss: 'Dismiss',
 };

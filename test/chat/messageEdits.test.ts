@@ -196,6 +196,12 @@ describe('messageEdits: the others’ changes', () => {
     expect(chat.messages()[1]).toMatchObject({ text: '', deleted: true });
     chat.receive({ type: 'edit', id: 2, name: 'bob', nonce: 'unknown', text: '?', date: 70, seq: 6 });
     expect(chat.store.getState()).toMatchObject({ unknownPackets: 0, malformedPackets: 0 });
+    // Malformed ones change nothing and are counted by the store, as any packet it does not know.
+    chat.receive({ type: 'edit', id: 2, name: 'bob', nonce: 'x', date: 80, seq: 7 });
+    chat.receive({ type: 'delete', id: 2, name: 42, nonce: 'x', date: 80, seq: 8 });
+    chat.receive({ type: 'edit', nonce: 5, refused: 'not-yours' });
+    expect(chat.messages()[0]).toMatchObject({ text: 'hello', edited: 50 });
+    expect(chat.store.getState()).toMatchObject({ unknownPackets: 3, malformedPackets: 0 });
   });
 
   it('with chatHistory, a catch-up and an older page show the changes of their messages, and an older change never undoes a newer one', () => {
