@@ -76,7 +76,15 @@ export function ConnectionStatus({ className, textClassName, errorClassName, but
         strings[state === 'open' ? 'connected' : state === 'reconnecting' ? 'connecting' : state];
 
   return (
-    <div tabIndex={-1} {...rest} ref={root} role="status" className={cx('rwc-connection-status', className)} data-state={state} title={error?.message}>
+    <div
+      tabIndex={-1}
+      {...rest}
+      ref={root}
+      role="status"
+      className={cx('rwc-connection-status', className)}
+      data-state={state}
+      title={error?.message}
+    >
       {/* While counting down, the ticking text is hidden from assistive technology and the sentence
           it hears instead changes only when the wait or the attempt does. */}
       <span dir="auto" className={cx('rwc-connection-status__text', textClassName)} aria-hidden={announced === null ? undefined : 'true'}>
@@ -106,7 +114,7 @@ export function ConnectionStatus({ className, textClassName, errorClassName, but
             // "Connected") rather than falling to the page's body. (Detached on every render too, so
             // only a button gone from the document hands it on.)
             ref={(button) => () => {
-              if (document.activeElement === button) queueMicrotask(() => button.isConnected || root.current?.focus());
+              if (button && document.activeElement === button) queueMicrotask(() => button.isConnected || root.current?.focus());
             }}
             onClick={() => {
               // close() starts the count (so the backoff) over and cancels a pending retry; connect() then
