@@ -6,19 +6,21 @@
 // closes with 4401 when the token expires: fresh credentials are asked once, the kit is back at once
 // with the new token, and what was written meanwhile is delivered once.
 //
-// Visibility: headless Chromium here shows every page as visible whatever is done (another tab in
-// front, the window minimized over CDP, `Page.setWebLifecycleState` frozen: `visibilityState` stays
-// 'visible', no event fires, timers keep running), so the test overrides `document.visibilityState`
-// and dispatches `visibilitychange` as the browser does. Offline is Playwright's `context.setOffline`;
-// the wake is Playwright's clock (`fastForward`: "the laptop lid closed for a while").
+// Visibility: headless Chromium shows every page as visible whatever is done, so the test owns
+// `document.visibilityState` and dispatches `visibilitychange` (pageVisibility.ts). Offline is
+// Playwright's `context.setOffline` (in Chromium it fires `offline`/`online` and holds incoming
+// frames meanwhile; the socket stays open); the wake is Playwright's clock (`fastForward`: "the
+// laptop lid closed for a while": timers due fire late, once).
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { installRecorder, recorded } from '../reliability/slow/lib/pageRecorder.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
-import { RawClient, messageTexts, openChatPage, say, type ChatPage, type ChatPageOptions } from './helpers.ts';
+import { RawClient, messageTexts, openChatPage, say, waitForStatus, type ChatPage, type ChatPageOptions } from './helpers.ts';
 import { startAuthGateway, startSilenceableProxy, type SilenceableProxy } from './linkFaults.ts';
+import { controlVisibility, setVisibility } from './pageVisibility.ts';
 
 const suite = chromiumSuite();
 const { servers, clients } = suite;
@@ -48,22 +50,6 @@ async function adaBehindProxy(
 }
 
 const signedIn = (page: Page) => page.evaluate(() => window.__rwcE2E?.chat().signedIn ?? false);
-
-/** Make `document.visibilityState` the test's to set (see the file's header). */
-async function controlVisibility(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    let state: DocumentVisibilityState = 'visible';
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
-    (window as unknown as { __setVisibility: (s: DocumentVisibilityState) => void }).__setVisibility = (next) => {
-      state = next;
-      document.dispatchEvent(new Event('visibilitychange'));
-    };
-  });
-}
-
-const setVisibility = (page: Page, state: DocumentVisibilityState) =>
-  page.evaluate((s) => (window as unknown as { __setVisibility: (s: DocumentVisibilityState) => void }).__setVisibility(s), state);
 
 /**
  * After `event` (run at `since`), the page drops the silent connection (4000, a `heartbeat` error)
@@ -172,5 +158,31 @@ describe('liveness: credentials that expire', () => {
     expect([ada.pageErrors, ada.consoleErrors, ada.dialogs]).toEqual([[], [], []]);
     console.info(`4401: fresh token asked once, reconnected after ${reconnectedAfter} ms`);
     await ada.page.context().close();
+  });
+});
+
+describe("liveness on MDN's sample server (stand-in)", () => {
+  it('never pings a server without the extension: visible, online and a wake send nothing that is not JSON', async () => {
+    const mdn = await startMdnSampleServer();
+    servers.push(mdn);
+    const bob = await openChatPage(suite.browser, { server: mdn.url, name: 'bob', liveness: true, heartbeat: 300, clock: true });
+    await installRecorder(bob.page);
+    await waitForStatus(bob.page, 'Connected');
+    await expect.poll(() => mdn.received.some((text) => text.includes('"username"'))).toBe(true);
+    expect(await bob.page.evaluate(() => window.__rwcE2E?.chat().server)).toBeNull();
+    await controlVisibility(bob.page);
+    await setVisibility(bob.page, 'hidden');
+    await setVisibility(bob.page, 'visible');
+    await bob.page.context().setOffline(true);
+    await bob.page.context().setOffline(false);
+    await bob.page.clock.fastForward(60_000);
+    // Then a message: it reaches the server after anything the events could have sent.
+    await say(bob.page, 'after the events');
+    await expect.poll(() => mdn.received.some((text) => text.includes('after the events'))).toBe(true);
+    expect(mdn.received.filter((text) => !text.startsWith('{'))).toEqual([]);
+    expect(mdn.crashed).toBe(false);
+    expect((await recorded(bob.page)).closes).toEqual([]);
+    expect([bob.pageErrors, bob.consoleErrors, bob.dialogs]).toEqual([[], [], []]);
+    await bob.page.context().close();
   });
 });
