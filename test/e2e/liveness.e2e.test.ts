@@ -155,7 +155,7 @@ describe('liveness: credentials that expire', () => {
     // Once: another message after them, and still only one copy of each.
     await say(ada.page, 'after');
     await expect.poll(() => bob.messageTexts('ada')).toEqual([...written, 'after']);
-    expect(await messageTexts(ada.page)).toEqual([...written, 'after']);
+    await expect.poll(() => messageTexts(ada.page)).toEqual([...written, 'after']);
     const rec = await recorded(ada.page);
     expect(rec.closes).toEqual([4401]);
     expect(rec.errors).toEqual([]);
