@@ -83,6 +83,11 @@ export interface ChatProviderProps {
    * without it (MDN's sample server, which crashes on a frame that is not JSON and relays every JSON
    * object to everyone) the chat never pings: there the heartbeat is off, and a dead link is only
    * noticed when the browser notices it.
+   *
+   * `liveness({ ... })` (same import) is a heartbeat that also checks at once when the page is shown
+   * again, the browser is back online or the device wakes, and renews expired credentials (close
+   * 4401, `refresh`); the same rule applies. It is not on by default: that would bundle its code
+   * (about 0.9 kB gzipped) into every chat.
    */
   heartbeat?: ClientFeature | false | null;
   /**

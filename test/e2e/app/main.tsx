@@ -10,6 +10,11 @@
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
+ *   &liveness=1                   `liveness()` instead of `heartbeat()` (with &heartbeat's interval
+ *                                 and timeout, else the defaults): checks at once on visibility,
+ *                                 online and a wake
+ *   &auth=1                       credentials: the URL carries `?token=tN`, and `liveness({ refresh })`
+ *                                 takes the next token (t1, t2...) after a 4401; window.__rwcAuth counts
  *   &typing=1                     the typing indicator: typingIndicator() and <TypingIndicator> under the log
  *   &persist=1                    the durable outbox, `persistentOutbox()` (default: none)
  *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
@@ -36,6 +41,7 @@ import {
   UsernameInput,
   avatars,
   heartbeat,
+  liveness,
   typingIndicator,
   persistentOutbox,
   chatHistory,
@@ -63,7 +69,17 @@ const msParam = (value: string | null) => (value ? Number(value) : undefined);
 const reconnect: ReconnectOptions | undefined =
   maxDelay || initialDelay ? { maxDelay: msParam(maxDelay), initialDelay: msParam(initialDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
-const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
+const beatTimes = heartbeatMs ? { interval: Number(heartbeatMs), timeout: Number(heartbeatMs) } : {};
+/** The credentials of `&auth=1`: a token the test's gateway checks, renewed by `refresh`. */
+const auth = params.has('auth') ? { token: 't1', refreshes: 0 } : undefined;
+window.__rwcAuth = auth;
+const refresh = () => {
+  if (!auth) return;
+  auth.refreshes++;
+  auth.token = `t${auth.refreshes + 1}`;
+};
+const beat = params.has('liveness') ? liveness({ ...beatTimes, refresh }) : heartbeatMs ? heartbeat(beatTimes) : undefined;
+const chatUrl = auth ? () => `${server}/?token=${auth.token}` : server;
 const typing = params.has('typing') ? typingIndicator() : undefined;
 
 const failAfter = params.get('failAfter');
@@ -104,7 +120,7 @@ function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
     <ChatProvider
-      url={server}
+      url={chatUrl}
       username={initialName}
       reconnect={reconnect}
       heartbeat={beat}
