@@ -145,6 +145,22 @@ export const Edited: Story = {
   },
 };
 
+export const Saving: Story = {
+  name: 'Saving (the server has not relayed the edit yet)',
+  ...room(),
+  play: async ({ canvas, loaded, userEvent }) => {
+    const chat = chatServerOf(loaded);
+    await userEvent.click(await within(await row(canvas, 'helo')).findByRole('button', { name: 'Edit' }));
+    const field = await canvas.findByRole('textbox', { name: 'Edit message' });
+    await userEvent.type(field, '!{Enter}');
+    await waitForChange(chat, 'edit');
+    // Shown at once, marked edited, "Saving…" until the relay comes (here: never).
+    const saving = within(await row(canvas, 'helo!'));
+    await waitFor(() => expect(saving.getByText('Saving…')).toBeVisible());
+    await expect(saving.getByText('(edited)')).toBeVisible();
+  },
+};
+
 export const Deleted: Story = {
   ...room(),
   play: async ({ canvas, loaded, userEvent }) => {
