@@ -15,6 +15,7 @@ export interface MessageActionsStrings {
   delete: string;
   /** The editor's field label (visually hidden). Default "Edit message". */
   editLabel: string;
+  /** The editor's buttons. Default "Save" and "Cancel" (Cancel also in the delete question). */
   save: string;
   cancel: string;
   /** The question before a delete. Default "Delete this message?". */
@@ -29,6 +30,7 @@ export interface MessageActionsStrings {
   saving: string;
   /** An own change the server refused. */
   failed: (kind: 'edit' | 'delete', reason: EditRefusal | undefined) => string;
+  /** Sends a refused change again. Default "Retry". */
   retry: string;
   /** Drops a failed change (the message as the server has it). Default "Dismiss". */
   dismiss: string;
@@ -41,6 +43,7 @@ const REASONS: Readonly<Record<EditRefusal, string>> = {
   'too-long': 'the text is too long',
 };
 
+/** The English words of {@link messageActions}; `messageActions({ strings })` replaces any of them. */
 export const defaultMessageActionsStrings: MessageActionsStrings = {
   edit: 'Edit',
   delete: 'Delete',
