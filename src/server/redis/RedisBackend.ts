@@ -9,7 +9,8 @@ import { createClient } from '@redis/client';
 import type { RoomBroker } from '../RoomBroker.js';
 import type { HistoryPosition, RoomHistory } from '../RoomHistory.js';
 import { RedisHistory } from './RedisHistory.js';
-import { CLAIM_NAME_SCRIPT, POSITION_SCRIPT, PUBLISH_SCRIPT, RELEASE_NAME_SCRIPT, RENEW_NAMES_SCRIPT, roomKeys } from './redisScripts.js';
+import { RedisPresence } from './RedisPresence.js';
+import { POSITION_SCRIPT, PUBLISH_SCRIPT, roomKeys } from './redisScripts.js';
 import { type RedisClient, runScript } from './runScript.js';
 
 /**
@@ -24,12 +25,6 @@ const READ_BATCH = 1000;
  * room (clients tell their own packets by id). Safe integers for 9 million node starts.
  */
 export const ID_RANGE = 1_000_000_000;
-/**
- * How long (ms) a name stays taken without its node renewing it (every third of it): the most a dead
- * node's names stay taken. Long enough to ride out a pause of the node (a GC, a slow Redis), short
- * enough that its users can sign in again under their names soon after it died.
- */
-export const NAME_LEASE_MS = 30_000;
 /** How often a node that lost Redis checks whether its connections are back (ms). */
 const RECOVER_POLL_MS = 100;
 
@@ -58,6 +53,12 @@ export interface RedisBackendOptions {
   readonly historyMaxAge: number;
   /** How long (ms) a relayed message's (name, nonce) keeps a resend from being relayed again. */
   readonly dedupeWindow: number;
+  /** The lease (ms) of a node, its names and its users in the list (`redis.lease`). */
+  readonly lease: number;
+  /** How long (ms) a session may rejoin after its connection closed. */
+  readonly rejoinWindow: number;
+  /** The clock (epoch ms), as the room's. */
+  readonly now: () => number;
 }
 
 function asError(error: unknown): Error {
@@ -84,11 +85,8 @@ export class RedisBackend implements RoomBroker {
   #closed = false;
   /** Connected once: from then on a lost connection is retried. */
   #started = false;
-  /** The name key each owner (a connection's session) of this node holds. */
-  readonly #names = new Map<string, string>();
-  /** Names whose owner left while Redis was out of reach (name key -> owner): freed when it is back. */
-  readonly #unreleased = new Map<string, string>();
-  #renewing: ReturnType<typeof setInterval> | null = null;
+  /** The names, the user list and the sessions of the room, and this node's lease. */
+  readonly presence: RedisPresence;
 
   private constructor(options: RedisBackendOptions) {
     this.#options = options;
@@ -109,6 +107,17 @@ export class RedisBackend implements RoomBroker {
       client.on('error', lose);
       client.on('end', () => lose(new Error('Redis connection ended')));
     }
+    this.presence = new RedisPresence({
+      client: this.#commands,
+      keys: this.#keys,
+      lease: options.lease,
+      rejoinWindow: options.rejoinWindow,
+      maxlen: Math.max(options.historyLimit, FANOUT_RESERVE),
+      now: options.now,
+      state: () => ({ epoch: this.#epoch, node: this.#node, lost: this.#lost }),
+      expired: (error) => this.#lose(error),
+      error: (error) => this.#events?.error(error),
+    });
     this.history =
       options.historyLimit > 0
         ? new RedisHistory(this.#commands, this.#keys, options.historyLimit, options.historyMaxAge, () => this.position())
@@ -122,6 +131,7 @@ export class RedisBackend implements RoomBroker {
       await Promise.all([backend.#commands.connect(), backend.#reader.connect()]);
       await backend.#readPosition();
       await backend.#claimNode();
+      await backend.presence.start();
       backend.#started = true;
     } catch (error) {
       backend.#closed = true;
@@ -146,28 +156,14 @@ export class RedisBackend implements RoomBroker {
   start(events: RedisBackendEvents): void {
     this.#events = events;
     void this.#read();
-    this.#renewing = setInterval(() => this.#renewNames(), NAME_LEASE_MS / 3);
-    this.#renewing.unref();
   }
 
-  async claimName(owner: string, keys: readonly string[], previousOwner?: string): Promise<number> {
-    if (this.#lost) throw new Error('Redis unavailable: no name claimed');
-    const prefixed = keys.map((key) => this.#keys.name + key);
-    const reply = Number(await runScript(this.#commands, CLAIM_NAME_SCRIPT, prefixed, [owner, String(NAME_LEASE_MS), previousOwner ?? '']));
-    if (reply === 0) return -1;
-    const claimed = prefixed[reply - 1] as string;
-    const before = this.#names.get(owner);
-    if (before !== undefined && before !== claimed) void this.#release(owner, before);
-    if (previousOwner !== undefined) this.#names.delete(previousOwner);
-    this.#names.set(owner, claimed);
-    return reply - 1;
+  claimName(owner: string, keys: readonly string[], previousOwner?: string): Promise<number> {
+    return this.presence.claimName(owner, keys, previousOwner);
   }
 
   releaseName(owner: string): void {
-    const key = this.#names.get(owner);
-    if (key === undefined) return;
-    this.#names.delete(owner);
-    void this.#release(owner, key);
+    this.presence.releaseName(owner);
   }
 
   publish(json: string, at: number, dedupeKey?: string): Promise<number | null> {
@@ -189,10 +185,13 @@ export class RedisBackend implements RoomBroker {
     );
   }
 
-  /** Stop reading and disconnect. */
+  /** Take this node's users out of the list (when Redis can be reached), stop reading and disconnect. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    if (this.#renewing) clearInterval(this.#renewing);
+    await this.presence.stop().catch(() => {
+      // Redis out of reach: the lease lets the users go.
+    });
     this.#reader.destroy();
     this.#commands.destroy();
   }
@@ -206,38 +205,6 @@ export class RedisBackend implements RoomBroker {
     this.#epoch = reply[0];
     this.#last = Number(reply[1]);
     return changed;
-  }
-
-  /** Free `key` if `owner` still holds it; if Redis cannot be reached, once it is back. */
-  async #release(owner: string, key: string): Promise<void> {
-    try {
-      await runScript(this.#commands, RELEASE_NAME_SCRIPT, [key], [owner]);
-    } catch {
-      this.#unreleased.set(key, owner);
-    }
-  }
-
-  /** Free the names whose owners left during an outage (their users reconnect and ask for them again). */
-  async #releaseLeft(): Promise<void> {
-    const left = [...this.#unreleased];
-    this.#unreleased.clear();
-    await Promise.all(left.map(([key, owner]) => this.#release(owner, key)));
-  }
-
-  /** Extend the leases of the names this node's connections hold. */
-  async #renewNames(): Promise<void> {
-    if (this.#lost || this.#names.size === 0) return;
-    const entries = [...this.#names];
-    try {
-      await runScript(
-        this.#commands,
-        RENEW_NAMES_SCRIPT,
-        entries.map(([, key]) => key),
-        [String(NAME_LEASE_MS), ...entries.map(([owner]) => owner)],
-      );
-    } catch (error) {
-      this.#events?.error(asError(error));
-    }
   }
 
   /** Take the next node number: a range of connection ids no other node of the room uses. */
@@ -304,10 +271,10 @@ export class RedisBackend implements RoomBroker {
           if (resequenced) {
             await this.#claimNode();
             // Their connections were closed, and Redis holds none of their names.
-            this.#names.clear();
-            this.#unreleased.clear();
+            this.presence.forget();
+            await this.presence.start();
           } else {
-            await this.#releaseLeft();
+            await this.presence.resync();
           }
           this.#lost = false;
           this.#events?.restored(this.position(), resequenced);
