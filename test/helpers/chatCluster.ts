@@ -13,6 +13,8 @@ export interface ChatCluster {
   url(): string;
   /** SIGKILL node `index`; it leaves the rotation first (its health check fails). */
   kill(index: number): Promise<void>;
+  /** Start a new node in the place of killed node `index` (a new process, a new node of the room), in the rotation once it listens. */
+  respawn(index: number): Promise<void>;
   /** Kill every node still running. */
   dispose(): Promise<void>;
 }
@@ -30,9 +32,8 @@ export async function startCluster(
   onEvent?: (node: number, event: ServerEvent) => void,
 ): Promise<ChatCluster> {
   const key = `cluster:${process.pid}:${++rooms}`;
-  const starting = Array.from({ length: count }, (_, i) =>
-    startServerProcess(0, (event) => onEvent?.(i, event), 'default', { redis: { url: redisUrl, key, lease } }),
-  );
+  const start = (i: number) => startServerProcess(0, (event) => onEvent?.(i, event), 'default', { redis: { url: redisUrl, key, lease } });
+  const starting = Array.from({ length: count }, (_, i) => start(i));
   const started = await Promise.allSettled(starting);
   const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');
@@ -52,6 +53,10 @@ export async function startCluster(
     kill: async (index) => {
       alive.delete(index);
       await nodes[index]?.kill();
+    },
+    respawn: async (index) => {
+      nodes[index] = await start(index);
+      alive.add(index);
     },
     dispose: async () => {
       const running = [...alive];

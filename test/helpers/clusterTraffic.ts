@@ -20,8 +20,11 @@ export interface ClusterTrafficOptions {
   readonly every: number;
   /** The nodes' lease (ms). */
   readonly lease: number;
-  /** Faults during the traffic, each after an equal share of it: a node killed (and a new one started in its place), or Redis restarted with its data. */
-  readonly faults: readonly ('kill' | 'redis')[];
+  /**
+   * Faults during the traffic, each after an equal share of it: a node SIGKILLed (`kill`; `kill+respawn`:
+   * and a new one started in its place once the list converged), or Redis restarted with its data.
+   */
+  readonly faults: readonly ('kill' | 'kill+respawn' | 'redis')[];
   /** How long every wait may take (ms). */
   readonly timeout: number;
 }
@@ -31,6 +34,8 @@ export interface ClusterTrafficFigures {
   /** Messages checked: each message at each client. */
   readonly checked: number;
   readonly kills: number;
+  /** Clients whose node was killed under them (counted at each kill). */
+  readonly moved: number;
   readonly redisRestarts: number;
   /** Connections the clients lost (all of them, each client's closes). */
   readonly closes: number;
@@ -75,6 +80,7 @@ export async function runClusterTraffic(options: ClusterTrafficOptions): Promise
     const sent: string[] = [];
     let convergedMs = 0;
     let kills = 0;
+    let moved = 0;
     let redisRestarts = 0;
     const faultAt = faults.map((_, i) => Math.floor((total * (i + 1)) / (faults.length + 1)));
     for (let i = 0; i < total; i++) {
@@ -83,14 +89,22 @@ export async function runClusterTraffic(options: ClusterTrafficOptions): Promise
       client.store.send(text);
       sent.push(text);
       const fault = faults[faultAt.indexOf(i)];
-      if (fault === 'kill') {
+      if (fault === 'kill' || fault === 'kill+respawn') {
         const victim = [...running.alive][kills % running.alive.size] as number;
+        const port = running.nodes[victim]?.port;
+        const onVictim = (c: KitClient) => Number(new URL(c.client.getSnapshot().url ?? 'ws://x:1').port) === port;
+        const cut = clients.filter(onVictim).map((c) => [c, c.closes.length] as const);
+        expect(cut.length, 'clients on the node killed').toBeGreaterThan(0);
+        moved += cut.length;
         const killed = performance.now();
         await running.kill(victim);
         kills++;
-        // Its clients back on the others (under their names: a rejoin takes the dead node's entry's place) and one list everywhere.
-        await until(() => clients.every((c) => c.ready) && listsConverged(clients, names), 'the user list after the kill', timeout);
+        // Its clients saw their connection drop, are back on the others (under their names: a rejoin
+        // takes the dead node's entry's place) and every client lists the room's users again.
+        const back = () => cut.every(([c, closes]) => c.closes.length > closes && c.ready);
+        await until(() => back() && listsConverged(clients, names), 'the user list after the kill', timeout);
         convergedMs = Math.max(convergedMs, performance.now() - killed);
+        if (fault === 'kill+respawn') await running.respawn(victim);
       } else if (fault === 'redis') {
         await redis.stop({ save: true });
         await redis.restart();
@@ -127,6 +141,7 @@ export async function runClusterTraffic(options: ClusterTrafficOptions): Promise
       messages: total,
       checked: total * count,
       kills,
+      moved,
       redisRestarts,
       closes: closes.length,
       closes1013: closes.filter((code) => code === 1013).length,

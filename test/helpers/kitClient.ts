@@ -4,7 +4,7 @@
 // session to keep its name, unconfirmed messages resent with their nonces). A tap on the core's
 // messages records which `seq` each message text came with (live or in a catch-up), so a test can
 // check that every client shows the room's messages in one order. The store publishes on its default
-// schedule (in Node: at most every 50 ms), as in a browser; the tests poll what it published.
+// schedule (in Node: at most every 50 ms), as in a browser; the tests read it flushed.
 import { WebSocket as NodeWebSocket } from 'ws';
 
 import { ChatStore, chatHistory, type ChatState } from '../../src/chat/index.js';
@@ -43,7 +43,9 @@ export class KitClient {
     this.client.connect();
   }
 
+  /** What the store knows now (published at once: a check right after a close sees it). */
   get state(): ChatState {
+    this.store.flush();
     return this.store.getState();
   }
 

@@ -113,13 +113,13 @@ export class RedisPresence {
     if (replaces !== undefined) this.#present.delete(replaces);
     const { node } = this.#context.state();
     const args = [owner, String(node), this.#names.get(owner) ?? '', name, replaces ?? '', String(this.#sessionLease())];
-    this.#run(PRESENT_SCRIPT, args).catch((error: unknown) => this.#context.error(asError(error)));
+    this.#change(PRESENT_SCRIPT, args);
   }
 
   /** `owner` left: out of the list (published), its session kept for the rejoin window. */
   leave(owner: string): void {
     if (!this.#present.delete(owner)) return;
-    this.#run(ABSENT_SCRIPT, [owner, String(this.#context.rejoinWindow)]).catch((error: unknown) => this.#context.error(asError(error)));
+    this.#change(ABSENT_SCRIPT, [owner, String(this.#context.rejoinWindow)]);
   }
 
   /** A session stays while its connection is open and for the rejoin window after: a lease longer by that. */
@@ -130,14 +130,16 @@ export class RedisPresence {
   /** Renew this node's leases and remove dead nodes' users; a lease that ran out is reported. */
   async #beat(): Promise<void> {
     try {
-      if (!(await this.#heartbeat())) this.#context.expired(new Error("This node's lease in Redis ran out before it renewed it"));
+      const renewed = await this.#heartbeat();
+      if (renewed === null) this.#context.expired(new Error("The room's sequence changed under this node (Redis lost its data)"));
+      else if (!renewed) this.#context.expired(new Error("This node's lease in Redis ran out before it renewed it"));
     } catch (error) {
       this.#context.error(asError(error));
     }
   }
 
-  /** One heartbeat: whether this node's lease was still there. */
-  async #heartbeat(): Promise<boolean> {
+  /** One heartbeat: whether this node's lease was still there (null: the sequence is not this node's, nothing renewed). */
+  async #heartbeat(): Promise<boolean | null> {
     const { node } = this.#context.state();
     const pairs: string[] = [];
     for (const owner of new Set([...this.#names.keys(), ...this.#present])) pairs.push(this.#names.get(owner) ?? '', owner);
@@ -147,8 +149,18 @@ export class RedisPresence {
       String(this.#sessionLease()),
       ...pairs,
     ])) as [number, number] | number;
-    if (reply === -1) throw new Error("The room's sequence changed under this node: no heartbeat");
+    if (Number(reply) === -1) return null;
     return Array.isArray(reply) && Number(reply[0]) === 1;
+  }
+
+  /** Change the list (and publish it); a sequence that is not this node's any more is an outage, as for a publish. */
+  #change(script: string, args: readonly string[]): void {
+    this.#run(script, args).then(
+      (reply) => {
+        if (Number(reply) === -1) this.#context.expired(new Error("The room's sequence changed under this node (Redis lost its data)"));
+      },
+      (error: unknown) => this.#context.error(asError(error)),
+    );
   }
 
   /** Run a presence script (its four common keys and arguments, then `args`). */
