@@ -2,6 +2,7 @@
 // The room's user list and sessions shared by every node over a real redis-server (started here;
 // the file fails when it cannot be): one `userlist` for everyone, in the sequence; a user rejoins
 // with its session on another node and keeps its name; a clean shutdown takes a node's users out.
+import { createClient } from '@redis/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
@@ -23,8 +24,7 @@ afterEach(async () => {
   nodes.clear();
 });
 
-async function startNodes(count: number): Promise<ChatServer[]> {
-  const key = `presence:room${++rooms}`;
+async function startNodes(count: number, key = `presence:room${++rooms}`): Promise<ChatServer[]> {
   const started: ChatServer[] = [];
   for (let i = 0; i < count; i++) {
     const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key, lease: 3000 } });
@@ -110,5 +110,29 @@ describe('sessions shared by every node', () => {
     expect(rejoin).toMatchObject({ name: 'ada', rejoin: true });
     const list = await watcher.waitFor((p) => p.type === 'userlist' && p.seq === (rejoin.seq as number) + 1, 'the list after the rejoin');
     expect(list.users).toEqual(['watcher', 'ada']);
+  });
+});
+
+describe('a node’s own lease', () => {
+  it('a node that finds its lease ran out (it stalled past it: its users may be gone from the list) closes with 1013 and serves again', async () => {
+    const key = `presence:room${++rooms}`;
+    const [a] = (await startNodes(1, key)) as [ChatServer];
+    const ada = await TestClient.connect(a.url);
+    await ada.register('ada');
+    // What a stall past the lease looks like from Redis: the node's lease key is gone.
+    const redisClient = createClient({ url: redis.url });
+    await redisClient.connect();
+    try {
+      const leases = await redisClient.keys(`${key}:node:*`);
+      expect(leases).toHaveLength(1);
+      await redisClient.del(leases);
+    } finally {
+      redisClient.destroy();
+    }
+    // Its next heartbeat (a third of the 3 s lease) finds it.
+    expect(await ada.closed).toMatchObject({ code: 1013 });
+    await expect.poll(async () => (await fetch(a.url.replace('ws:', 'http:') + '/ready')).status, { timeout: 4000 }).toBe(200);
+    const back = await TestClient.connect(a.url);
+    expect(await back.register('ada')).toBe('ada');
   });
 });
