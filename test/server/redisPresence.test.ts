@@ -131,7 +131,7 @@ describe('a node’s own lease', () => {
     }
     // Its next heartbeat (a third of the 3 s lease) finds it.
     expect(await ada.closed).toMatchObject({ code: 1013 });
-    await expect.poll(async () => (await fetch(a.url.replace('ws:', 'http:') + '/ready')).status, { timeout: 4000 }).toBe(200);
+    await expect.poll(async () => (await fetch(`${a.url.replace('ws:', 'http:')}/ready`)).status, { timeout: 4000 }).toBe(200);
     const back = await TestClient.connect(a.url);
     expect(await back.register('ada')).toBe('ada');
   });
