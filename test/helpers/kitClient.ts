@@ -17,11 +17,16 @@ export class KitClient {
   readonly name: string;
   readonly client: WebSocketClient<unknown, ClientPacket>;
   readonly store: ChatStore;
-  /** Message text -> the `seq` it came with (every time it came: a repeat shows as a second one). */
-  readonly seqOf = new Map<string, number[]>();
+  /**
+   * Message text -> the `seq` it came with and on which connection (1, 2, …), every time it came. A
+   * packet may come again on a later connection (the kit drops what it held during a catch-up that
+   * the connection's end cut short, and asks for it again), never twice on one.
+   */
+  readonly seqOf = new Map<string, { readonly seq: number; readonly connection: number }[]>();
   /** Close codes, in order. */
   readonly closes: number[] = [];
   #detach: () => void;
+  #connection = 0;
 
   constructor(url: () => string, name: string) {
     this.name = name;
@@ -35,9 +40,11 @@ export class KitClient {
     const detach = this.store.attach();
     const offMessage = this.client.on('message', (packet) => this.#tap(packet as Frame));
     const offClose = this.client.on('close', (close: CloseInfo) => this.closes.push(close.code));
+    const offOpen = this.client.on('open', () => this.#connection++);
     this.#detach = () => {
       offMessage();
       offClose();
+      offOpen();
       detach();
     };
     this.client.connect();
@@ -74,7 +81,7 @@ export class KitClient {
     const packets = frame.type === 'history' && Array.isArray(frame.packets) ? (frame.packets as Frame[]) : [frame];
     for (const packet of packets) {
       if (packet.type !== 'message' || typeof packet.seq !== 'number' || typeof packet.text !== 'string') continue;
-      this.seqOf.set(packet.text, [...(this.seqOf.get(packet.text) ?? []), packet.seq]);
+      this.seqOf.set(packet.text, [...(this.seqOf.get(packet.text) ?? []), { seq: packet.seq, connection: this.#connection }]);
     }
   }
 }

@@ -203,7 +203,9 @@ export class RedisBackend implements RoomBroker {
     const reply = (await runScript(this.#commands, POSITION_SCRIPT, [epoch, seq, log], [fresh, String(this.#last)])) as [string, number];
     const changed = reply[0] !== this.#epoch;
     this.#epoch = reply[0];
-    this.#last = Number(reply[1]);
+    // The same sequence: read on from the last packet delivered (what others published meanwhile
+    // is in the Stream); a new one (or the first reading): from where it stands.
+    if (changed) this.#last = Number(reply[1]);
     return changed;
   }
 
