@@ -365,6 +365,7 @@ describe('options', () => {
   it('a redis option that is not a redis:// URL is a RangeError; an unreachable Redis rejects the start', async () => {
     await expect(createChatServer({ port: 0, redis: 'http://127.0.0.1:1' })).rejects.toThrow(RangeError);
     await expect(createChatServer({ port: 0, redis: { url: redis.url, key: '' } })).rejects.toThrow(RangeError);
+    await expect(createChatServer({ port: 0, redis: { url: redis.url, lease: 100 } })).rejects.toThrow(/redis.lease/);
     await expect(createChatServer({ port: 0, redis: 'redis://127.0.0.1:1' })).rejects.toThrow(/cannot use Redis/);
   });
 });
