@@ -80,7 +80,7 @@ export class ChatRoom {
     this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
     this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
-    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver);
+    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver, options.broker?.typing?.bind(options.broker));
   }
 
   /** A snapshot of the counters. */
@@ -159,6 +159,11 @@ export class ChatRoom {
     if (after !== undefined && !stale && after > end) found.floor = after;
     found.queue = new CatchUpQueue(maxBufferedAmount);
     await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
+  }
+
+  /** A typing frame another process relayed (only the broker calls it): to the members here that listen. */
+  typingFrom(text: string): void {
+    this.#typing.remote(text);
   }
 
   /**

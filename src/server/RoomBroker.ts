@@ -21,6 +21,8 @@ export interface RoomBroker {
   readonly claimName?: NameClaim;
   /** Free the name `owner` holds (its member left). */
   releaseName?(owner: string): void;
+  /** Carry a typing frame a member's room relayed to the other processes (absent: typing stays in each process). */
+  typing?(text: string): void;
   /** The user list shared by every process (absent: each room lists its own members). */
   readonly presence?: RoomPresence;
 }

@@ -266,6 +266,31 @@ describe('resends across nodes', () => {
   });
 });
 
+describe('typing across nodes', () => {
+  it('a typing frame reaches the listeners on every node, never its sender, never a client that sent none', async () => {
+    const [a, b] = (await startNodes(2)) as [ChatServer, ChatServer];
+    const ada = await TestClient.connect(a.url);
+    await ada.register('ada');
+    const listener = await TestClient.connect(b.url);
+    await listener.register('bob');
+    const mdn = await TestClient.connect(b.url);
+    await mdn.register('mdn');
+    for (const c of [ada, listener]) c.send({ type: 'typing', typing: false });
+    // Until bob listens at node b (its frame handled), a start might find no one: start, stop, start again.
+    await expect
+      .poll(() => {
+        ada.send({ type: 'typing', typing: false });
+        ada.send({ type: 'typing', typing: true });
+        return listener.received.some((p) => p.type === 'typing');
+      })
+      .toBe(true);
+    expect(listener.received.find((p) => p.type === 'typing')).toEqual({ type: 'typing', id: ada.id, name: 'ada', typing: true });
+    await barrier(ada, [ada, listener, mdn]);
+    expect(mdn.received.some((p) => p.type === 'typing')).toBe(false);
+    expect(ada.received.some((p) => p.type === 'typing')).toBe(false);
+  });
+});
+
 describe('Redis restarted under traffic', () => {
   /** Re-subscribed: a client on each node, each sends one message, each gets all of them. */
   async function everyNodeHearsEveryOther(servers: readonly ChatServer[]) {

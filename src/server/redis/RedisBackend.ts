@@ -32,6 +32,8 @@ const RECOVER_POLL_MS = 100;
 export interface RedisBackendEvents {
   /** A packet of the room, in `seq` order: give it to the room. */
   deliver(seq: number, text: string): void;
+  /** A typing frame another node relayed: to this node's listeners. */
+  typing(text: string): void;
   /** Redis cannot be reached (or the sequence changed under this node): stop serving. Once per outage. */
   lost(error: Error): void;
   /**
@@ -72,6 +74,8 @@ export class RedisBackend implements RoomBroker {
   readonly #commands: RedisClient;
   /** Its own connection: a blocked XREAD holds it. */
   readonly #reader: RedisClient;
+  /** Typing frames (pub/sub: not kept, never numbered; its client subscribes again after a reconnect). */
+  readonly #subscriber: RedisClient;
   readonly #keys: ReturnType<typeof roomKeys>;
   readonly #options: RedisBackendOptions;
   #epoch = '';
@@ -102,6 +106,9 @@ export class RedisBackend implements RoomBroker {
       socket: { reconnectStrategy: (retries: number, cause: Error) => (this.#started ? Math.min(50 * 2 ** retries, 1000) : cause) },
     });
     this.#reader = this.#commands.duplicate();
+    this.#subscriber = this.#commands.duplicate();
+    // Its outages are the other two's: a frame lost meanwhile is renewed or forgotten by the clients.
+    this.#subscriber.on('error', () => {});
     const lose = (error: unknown) => this.#lose(asError(error));
     for (const client of [this.#commands, this.#reader]) {
       client.on('error', lose);
@@ -128,7 +135,7 @@ export class RedisBackend implements RoomBroker {
   static async connect(options: RedisBackendOptions): Promise<RedisBackend> {
     const backend = new RedisBackend(options);
     try {
-      await Promise.all([backend.#commands.connect(), backend.#reader.connect()]);
+      await Promise.all([backend.#commands.connect(), backend.#reader.connect(), backend.#subscriber.connect()]);
       await backend.#readPosition();
       await backend.#claimNode();
       await backend.presence.start();
@@ -137,6 +144,7 @@ export class RedisBackend implements RoomBroker {
       backend.#closed = true;
       backend.#commands.destroy();
       backend.#reader.destroy();
+      backend.#subscriber.destroy();
       throw new Error(`cannot use Redis at ${options.url}: ${asError(error).message}`);
     }
     return backend;
@@ -152,10 +160,25 @@ export class RedisBackend implements RoomBroker {
     return { epoch: this.#epoch, seq: this.#last };
   }
 
-  /** Start reading the room: every packet from the position on goes to `events.deliver`. */
+  /** Start reading the room: every packet from the position on goes to `events.deliver`, other nodes' typing frames to `events.typing`. */
   start(events: RedisBackendEvents): void {
     this.#events = events;
     void this.#read();
+    this.#subscriber
+      .subscribe(this.#keys.typing, (message: string) => {
+        // `NODE\nFRAME`: this node's own frames were delivered here already.
+        const cut = message.indexOf('\n');
+        if (message.slice(0, cut) !== String(this.#node)) events.typing(message.slice(cut + 1));
+      })
+      .catch((error: unknown) => events.error(asError(error)));
+  }
+
+  /** Carry a typing frame to the other nodes (at most once: lost while Redis is away). */
+  typing(text: string): void {
+    if (this.#lost) return;
+    this.#commands.sendCommand(['PUBLISH', this.#keys.typing, `${this.#node}\n${text}`]).catch(() => {
+      // An outage: reported by the connection; typing is not kept.
+    });
   }
 
   claimName(owner: string, keys: readonly string[], previousOwner?: string): Promise<number> {
@@ -193,6 +216,7 @@ export class RedisBackend implements RoomBroker {
       // Redis out of reach: the lease lets the users go.
     });
     this.#reader.destroy();
+    this.#subscriber.destroy();
     this.#commands.destroy();
   }
 

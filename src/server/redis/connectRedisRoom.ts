@@ -39,6 +39,7 @@ export async function connectRedisRoom(options: ResolvedChatServerOptions): Prom
     start: (room, hooks) =>
       backend.start({
         deliver: (seq, text) => room.deliver(seq, text),
+        typing: (text) => room.typingFrom(text),
         lost: (error) => {
           log({ type: 'redis', state: 'lost', detail: error.message });
           hooks.lost();

@@ -17,6 +17,8 @@ export function roomKeys(key: string): {
   readonly nodes: string;
   readonly name: string;
   readonly users: string;
+  /** The pub/sub channel of typing frames. */
+  readonly typing: string;
   readonly present: string;
   readonly joins: string;
   /** The prefix of the keys the presence scripts reach by name (`K:`). */
@@ -30,6 +32,7 @@ export function roomKeys(key: string): {
     nodes: `${key}:nodes`,
     name: `${key}:name:`,
     users: `${key}:users`,
+    typing: `${key}:typing`,
     present: `${key}:present`,
     joins: `${key}:joins`,
     prefix: `${key}:`,
