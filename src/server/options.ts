@@ -108,7 +108,7 @@ export interface ChatServerOptions {
    * Share the room with every other server process using the same Redis (a URL, or `{ url, key }`):
    * the room's sequence, its history (bounded by `historyLimit` and `historyMaxAge`, `history` is
    * then not used) and the resend check live in Redis, and every process delivers every packet in
-   * one order; so do the user list, names and sessions (a user rejoins on any process). Needs the
+   * one order; so do the user list, names, sessions (a user rejoins on any process) and typing. Needs the
    * optional peer dependency `@redis/client`; loaded only when given (README: "Several nodes over Redis").
    */
   readonly redis?: string | RedisRoomOptions;

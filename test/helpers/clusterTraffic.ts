@@ -95,10 +95,11 @@ export async function runClusterTraffic(options: ClusterTrafficOptions): Promise
       sent.push(text);
       const fault = faults[faultAt.indexOf(i)];
       if (fault === 'kill' || fault === 'kill+respawn') {
-        const victim = [...running.alive][kills % running.alive.size] as number;
-        const port = running.nodes[victim]?.port;
-        const onVictim = (c: KitClient) => Number(new URL(c.client.getSnapshot().url ?? 'ws://x:1').port) === port;
-        const cut = clients.filter(onVictim).map((c) => [c, c.closes.length] as const);
+        // The living node with the most clients (a new node in a killed one's place has none until some reconnect).
+        const portOf = (c: KitClient) => Number(new URL(c.client.getSnapshot().url ?? 'ws://x:1').port);
+        const on = (index: number) => clients.filter((c) => portOf(c) === running.nodes[index]?.port);
+        const victim = [...running.alive].sort((x, y) => on(y).length - on(x).length)[0] as number;
+        const cut = on(victim).map((c) => [c, c.closes.length] as const);
         expect(cut.length, 'clients on the node killed').toBeGreaterThan(0);
         moved += cut.length;
         const killed = performance.now();
