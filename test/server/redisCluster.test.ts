@@ -20,8 +20,8 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-describe('3 nodes in processes, 150 of the kit’s clients', () => {
-  it('two-way traffic: every client shows every message once, in the room’s one order, and the same user list', async () => {
+describe('3 nodes in processes, the kit’s own clients', () => {
+  it('150 clients, two-way traffic: every client shows every message once, in the room’s one order, and the same user list', async () => {
     const figures = await runClusterTraffic({
       redis,
       nodes: 3,
@@ -40,11 +40,13 @@ describe('3 nodes in processes, 150 of the kit’s clients', () => {
 
   it('a node SIGKILLed during the traffic: its clients resume on the others, nothing lost or doubled, names kept, one list again', async () => {
     const lease = 3000;
+    // 60 clients in the fault tests here, to stay well within a minute on a busy machine (150 in the
+    // test above and in the long version, test/reliability/slow/cluster.reliability.ts).
     const figures = await runClusterTraffic({
       redis,
       nodes: 3,
-      clients: 150,
-      rounds: 1,
+      clients: 60,
+      rounds: 2,
       every: 2,
       lease,
       faults: ['kill'],
@@ -52,7 +54,7 @@ describe('3 nodes in processes, 150 of the kit’s clients', () => {
     });
     expect(figures.kills).toBe(1);
     // About a third of the clients lost their node (and nobody else a connection).
-    expect(figures.moved).toBeGreaterThanOrEqual(40);
+    expect(figures.moved).toBeGreaterThanOrEqual(15);
     expect(figures.closes).toBe(figures.moved);
     expect(figures.gaps).toBe(0);
     recordFigures('Several nodes: a node killed (short)', 'npm test', [
@@ -68,8 +70,8 @@ describe('3 nodes in processes, 150 of the kit’s clients', () => {
     const figures = await runClusterTraffic({
       redis,
       nodes: 3,
-      clients: 150,
-      rounds: 1,
+      clients: 60,
+      rounds: 2,
       every: 2,
       lease: 3000,
       faults: ['redis'],
@@ -77,7 +79,7 @@ describe('3 nodes in processes, 150 of the kit’s clients', () => {
     });
     expect(figures.redisRestarts).toBe(1);
     // Every client was closed with 1013 at least once, then came back.
-    expect(figures.closes1013).toBeGreaterThanOrEqual(150);
+    expect(figures.closes1013).toBeGreaterThanOrEqual(60);
     expect(figures.gaps).toBe(0);
     recordFigures('Several nodes: Redis restarted (short)', 'npm test', [
       { what: 'messages checked', value: figures.checked },
