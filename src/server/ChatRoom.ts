@@ -92,7 +92,7 @@ export class ChatRoom {
     this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
     this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
-    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver);
+    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver, options.broker?.typing?.bind(options.broker));
     this.#edits = new EditRelay(options.dedupeWindow, options.dedupeCapacity, this.#counts);
   }
 
@@ -134,7 +134,10 @@ export class ChatRoom {
     if (!this.#closing) this.#typing.stop(left);
     this.#options.broker?.releaseName?.(left.session);
     if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now(), left.author);
-    if (!this.#closing) this.#broadcast(this.userlist());
+    // A shared list is every process's: it changes even while this one closes.
+    const presence = this.#options.broker?.presence;
+    if (presence) presence.leave(left.session);
+    else if (!this.#closing) this.#broadcast(this.userlist());
   }
 
   /** The server is shutting down: members leave from now on without a `userlist` to the others, who are leaving too. */
@@ -156,6 +159,11 @@ export class ChatRoom {
   async history(member: RoomMember, request: RoomHistoryRequest): Promise<void> {
     const found = this.#members.get(member.id);
     if (found) await serveHistory(found, request, this.#options, this.#epoch, () => this.#members.get(found.id) === found);
+  }
+
+  /** A typing frame another process relayed (only the broker calls it): to the members here that listen. */
+  typingFrom(text: string): void {
+    this.#typing.remote(text);
   }
 
   /**
@@ -194,22 +202,26 @@ export class ChatRoom {
    * finds every candidate taken registers nothing.
    */
   #claimThenRegister(claim: NameClaim, member: Member, packet: RoomUsername, date: number): void {
-    const { maxNameLength, log } = this.#options;
+    const { maxNameLength, log, broker } = this.#options;
     const { session } = packet;
-    // A user rejoining with its session takes its name over from the connection that had it.
+    // A user rejoining with its session takes its name over from the connection that had it (on any process, with a shared presence).
     const rejoining = session !== undefined && [...this.#members.values()].some((o) => o !== member && o.session === session);
+    let held: string | null = null;
     const request = {
       base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
       maxNameLength,
       taken: this.#takenNames(member),
       owner: member.session,
-      previousOwner: rejoining ? session : undefined,
+    };
+    const claiming = async () => {
+      if (session !== undefined && !rejoining && member.name === null) held = (await broker?.presence?.session(session)) ?? null;
+      return claimName(claim, { ...request, previousOwner: rejoining || held !== null ? session : undefined });
     };
     void afterClaim(
       member,
-      () => claimName(claim, request),
+      claiming,
       (given) => {
-        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given);
+        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given, held);
       },
       (error) => log({ type: 'error', id: member.id, error: asError(error) }),
     );
@@ -328,8 +340,8 @@ export class ChatRoom {
   /**
    * Send `packet` to every member, in the order they came (serialized once), as the next packet of
    * the room's sequence (its `seq`), kept in the history. With a broker, the broker numbers and
-   * carries it (back here too); `userlist` then stays in this process (no `seq`): it lists this
-   * process's members only, until presence is shared.
+   * carries it (back here too); a broker without a shared presence gets no `userlist`: it stays
+   * in this process (no `seq`), listing this process's members.
    */
   #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket | EditPacket | DeletePacket): void {
     const { broker } = this.#options;
@@ -372,11 +384,11 @@ export class ChatRoom {
    * Give `member` a name: the one it asked for (`requested`), or a default when null or empty. With
    * the `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
    */
-  #register(member: Member, requested: string | null, date: number, session?: string, given?: string): void {
+  #register(member: Member, requested: string | null, date: number, session?: string, given?: string, held: string | null = null): void {
     const { maxNameLength, log } = this.#options;
     const previous =
       session !== undefined && member.name === null
-        ? rejoinedName(this.#members.values(), member, session, this.#departed, this.#options.now())
+        ? (rejoinedName(this.#members.values(), member, session, this.#departed, this.#options.now()) ?? held)
         : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || member.name || `user${member.id}`;
@@ -392,7 +404,9 @@ export class ChatRoom {
     // Extension fields only when they say something: `rejoin`, or the name it had (`previous`, a rename).
     const packet: UsernamePacket = { type: 'username', id: member.id, name, date };
     this.#broadcast(rejoin ? { ...packet, rejoin } : before !== null && before !== name ? { ...packet, previous: before } : packet);
-    this.#broadcast(this.userlist());
+    const presence = this.#options.broker?.presence;
+    if (presence) presence.join(member.session, name, previous !== null ? session : undefined);
+    else this.#broadcast(this.userlist());
   }
 }
 

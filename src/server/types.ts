@@ -41,7 +41,8 @@ export type ChatServerEvent =
   | { readonly type: 'error'; readonly id: number | null; readonly error: Error }
   /**
    * The Redis room (`redis` option): `lost` (connections closed with 1013, new ones refused until
-   * Redis is back), `restored` (`resequenced`: Redis had lost the room, whose sequence began again).
+   * Redis is back; also when the node found its own lease had run out: `detail` says which),
+   * `restored` (`resequenced`: Redis had lost the room, whose sequence began again).
    */
   | { readonly type: 'redis'; readonly state: 'lost' | 'restored'; readonly detail: string }
   | { readonly type: 'shutdown' };

@@ -29,13 +29,15 @@ export interface ServerProcess {
   stats(): Promise<Record<string, unknown>>;
 }
 
-/** Start the server on `port` (0: any free one) and resolve once it listens. */
+/** Start the server on `port` (0: any free one) and resolve once it listens; `options`: more ChatServerOptions (JSON-able). */
 export function startServerProcess(
   port: number,
   onEvent?: (event: ServerEvent) => void,
   mode: 'default' | 'soak' = 'default',
+  options: Record<string, unknown> = {},
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'chatServerChild.ts'), String(port), mode], {
+  const args = ['--import', 'tsx', path.join(here, 'chatServerChild.ts'), String(port), mode, JSON.stringify(options)];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
