@@ -2,19 +2,9 @@ import { assertValidCloseArguments } from './closeCodes.js';
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
 import { decodeFrame } from './decodeFrame.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
-import {
-  connectionState,
-  newTabId,
-  openTabLink,
-  stateChanged,
-  type ConnectionState,
-  type LinkMessage,
-  type PostedError,
-  type TabLink,
-  type TabLinkHosts,
-  type TabMessage,
-  type LeaderMessage,
-} from './tabLink.js';
+import { newTabId, openTabLink, type LeaderMessage, type LinkMessage, type TabLink, type TabLinkHosts } from './tabLink.js';
+import { TabLeader, type LeaderHost } from './TabLeader.js';
+import { TabLock } from './TabLock.js';
 import { TabOutbox } from './TabOutbox.js';
 import type {
   IncomingData,
@@ -25,7 +15,7 @@ import type {
   WebSocketClientOptions,
   WebSocketSnapshot,
 } from './types.js';
-import { WebSocketClient, createInitialSnapshot } from './WebSocketClient.js';
+import { createInitialSnapshot, type WebSocketClient } from './WebSocketClient.js';
 import { createWebSocketError, describeCause, type WebSocketError } from './WebSocketError.js';
 
 /**
@@ -46,16 +36,18 @@ export interface SharedTabsOptions extends TabLinkHosts {
   /** How often the leader tells the others it is alive, in ms. Default 250. */
   readonly beatInterval?: number;
   /**
-   * How long the others wait without a word from the leader before one takes its place (a hung or
-   * frozen tab keeps its lock: the lock is taken from it), in ms. Default 2500: a hidden tab's
-   * timers run once a second. A closed or crashed leader is replaced at once, whatever this is.
+   * How long the others wait without a word from the leader before one takes its place (a hung
+   * tab keeps its lock: the lock is taken from it), in ms. Default 2500: a hidden tab's timers run
+   * once a second. A leader that closes, crashes or is frozen by the browser is replaced at once.
    */
   readonly takeoverAfter?: number;
 }
 
 type EventSets<In> = { [K in keyof WebSocketClientEvents<In>]?: Set<WebSocketClientEvents<In>[K]> };
+type Ack = Extract<LeaderMessage, { t: 'ack' }>;
 
-const toPosted = (error: WebSocketError): PostedError => ({ kind: error.kind, message: error.message, timestamp: error.timestamp });
+/** Whether leader `tab` of `term` came after leader `than` of `thanTerm` (a tie: two tabs stole at once). */
+const later = (term: number, tab: string, thanTerm: number, than: string) => term > thanTerm || (term === thanTerm && tab > than);
 
 /**
  * A {@link WebSocketClient} whose connection the tabs of one origin share: one tab (the leader,
@@ -67,7 +59,8 @@ const toPosted = (error: WebSocketError): PostedError => ({ kind: error.kind, me
  * BroadcastChannel are missing, each tab has its own connection (`shared: 'off'`).
  *
  * Every tab should give the same options: the leader's apply to the connection (url, protocols,
- * reconnect, heartbeat); `parse` and `validate` are each tab's own. Made by {@link sharedTabs}.
+ * reconnect, heartbeat); `parse` and `validate` are each tab's own. `close()` closes the one
+ * connection for every tab; `acquire()` and its release count this tab's use. Made by {@link sharedTabs}.
  */
 export class SharedWebSocketClient<In = unknown, Out = unknown>
   extends Subscribable<SnapshotListener<In>>
@@ -76,60 +69,54 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   readonly #tab = newTabId();
   readonly #share: SharedTabsOptions;
   readonly #link: TabLink | null;
+  readonly #lock: TabLock | null = null;
   #options: WebSocketClientOptions<In>;
-  #role: SharedRole;
   #snapshot: SharedSnapshot<In>;
   #events: EventSets<In> = {};
-  /** The real client: the leader's, or this tab's own when sharing is off. */
-  #inner: WebSocketClient<In, Out> | null = null;
-  #unwire: Unsubscribe[] = [];
-  /** The leader: the tabs that use the connection (`acquire`). */
-  readonly #users = new Set<string>();
-  #releaseInner: Unsubscribe | null = null;
+  /** The real client's holder: this tab leads (or sharing is off). */
+  #leading: TabLeader<In, Out> | null = null;
   #refs = 0;
-  /** Whether the connection is wanted (connected or acquired, not closed): a new leader connects if so. */
+  /** A follower: whether the connection is wanted, as the leader last said (a new leader connects if so). */
   #active = false;
-  /** The leader: the open connection's name; a follower: the one it posts for (null: none open). */
-  #epoch: string | null = null;
-  #opens = 0;
-  /** The leader: the follower send being handed to the socket, whose errors are that tab's. */
-  #routing: { tab: string; error?: PostedError } | null = null;
-  /** The follower's sends the leader has not answered. */
-  readonly #outbox = new TabOutbox();
+  /** A follower: the leader, the open connection it posts for (null: none open), the leader's queue. */
   #leader: string | null = null;
-  /** A follower: how many messages wait in the leader's outbox. */
+  #epoch: string | null = null;
   #leaderQueued = 0;
+  /** The greatest leader's term this tab heard of. */
+  #term = 0;
+  /** A follower: its sends the leader has not answered. */
+  readonly #outbox = new TabOutbox();
   #lastWord = Date.now();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #lockRequest = 0;
-  #lockAbort: AbortController | null = null;
-  #releaseLock: (() => void) | null = null;
-  #releasePresence: (() => void) | null = null;
   #closeWaiters: ((info: CloseInfo) => void)[] = [];
   #disposed = false;
+
+  /** What the leader does in this tab. */
+  readonly #host: LeaderHost<In> = {
+    state: (state, clearError) => this.#update({ ...state, ...(clearError && this.#snapshot.error !== null && { error: null }) }),
+    message: (message, raw) => this.#deliver(message, raw),
+    error: (error) => this.#report(error),
+    open: (info) => this.#emitEvent('open', info),
+    close: (info) => this.#emitEvent('close', info),
+    refs: () => this.#refs,
+  };
 
   constructor(options: WebSocketClientOptions<In>, share: SharedTabsOptions) {
     super();
     this.#options = { ...options };
     this.#share = share;
     this.#link = openTabLink(share.name, share);
-    this.#role = this.#link ? 'follower' : 'off';
-    this.#snapshot = Object.freeze({ ...createInitialSnapshot<In>(0), shared: this.#role });
+    this.#snapshot = Object.freeze({ ...createInitialSnapshot<In>(0), shared: this.#link ? 'follower' : 'off' });
     if (!this.#link) {
-      this.#attachInner();
+      this.#leading = new TabLeader(this.#tab, 0, this.#options, this.#host, null, false);
       return;
     }
-    const { channel, locks } = this.#link;
-    channel.onmessage = (event: MessageEvent<LinkMessage>) => this.#receive(event.data);
-    // A lock of its own for as long as the tab lives: the leader learns from it which tabs are gone.
-    void locks
-      .request(this.#presenceLock(this.#tab), () => new Promise<void>((release) => (this.#releasePresence = release)))
-      .catch(() => {});
-    this.#requestLock(false);
+    this.#link.channel.onmessage = (event: MessageEvent<LinkMessage>) => this.#receive(event.data);
+    this.#lock = new TabLock(this.#link.locks, share.name, this.#tab, { lead: () => this.#lead(), deposed: () => this.#follow(true) });
+    this.#lock.request(false);
     this.#post({ t: 'hello', tab: this.#tab });
     this.#timer = setInterval(() => this.#tick(), share.beatInterval ?? 250);
     const doc = (globalThis as { document?: Document }).document;
-    // A page the browser freezes runs nothing more: it hands the connection over first.
     doc?.addEventListener('freeze', this.#onFreeze);
     doc?.addEventListener('resume', this.#onResume);
   }
@@ -146,16 +133,14 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
 
   setOptions = (patch: Partial<WebSocketClientOptions<In>>): void => {
     this.#options = { ...this.#options, ...patch };
-    this.#inner?.setOptions(patch);
+    this.#leading?.client.setOptions(patch);
   };
 
   setBinaryType = (binaryType: BinaryType): void => this.setOptions({ binaryType });
 
-  connect = (): void => {
-    if (this.#disposed) return;
-    this.#active = true;
-    this.#call('connect');
-  };
+  connect = (): void => this.#call('connect');
+
+  reconnect = (): void => this.#call('reconnect');
 
   acquire = (): Unsubscribe => {
     if (++this.#refs === 1) this.#use(true);
@@ -169,7 +154,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   };
 
   send = (data: OutgoingData): SendResult => {
-    if (this.#inner) return this.#inner.send(data);
+    if (this.#leading) return this.#leading.client.send(data);
     const max = this.#options.maxQueue ?? 1000;
     if (this.#outbox.size >= max) {
       this.#report(createWebSocketError('overflow', `The outbox is full (${max} messages): message rejected.`, { data }));
@@ -184,7 +169,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   };
 
   discardQueued = (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
-    if (this.#inner) return this.#inner.discardQueued(filter);
+    if (this.#leading) return this.#leading.client.discardQueued(filter);
     const taken = this.#outbox.discard(filter);
     this.#updateQueued();
     return taken;
@@ -206,20 +191,17 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   /** Close the one connection, for every tab, and stop reconnecting (until a tab connects again). */
   close = (code?: number, reason?: string): Promise<CloseInfo> => {
     assertValidCloseArguments(code, reason);
+    if (this.#leading) {
+      this.#leading.active = false;
+      return this.#leading.client.close(code, reason);
+    }
     this.#active = false;
-    if (this.#inner) return this.#inner.close(code, reason);
     if (this.#snapshot.readyState === 3) return Promise.resolve(createCloseInfo(code ?? 1005, reason, true));
     this.#post({ t: 'call', tab: this.#tab, method: 'close', code, reason });
     return new Promise((resolve) => this.#closeWaiters.push(resolve));
   };
 
-  reconnect = (): void => {
-    if (this.#disposed) return;
-    this.#active = true;
-    this.#call('reconnect');
-  };
-
-  /** Leave: a leader closes its socket and lets another tab take over; the client is done. */
+  /** Leave: a leader closes its socket and another tab takes over; the client is done. */
   dispose = (): void => {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -227,11 +209,10 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     const doc = (globalThis as { document?: Document }).document;
     doc?.removeEventListener('freeze', this.#onFreeze);
     doc?.removeEventListener('resume', this.#onResume);
-    if (this.#role === 'follower') this.#post({ t: 'bye', tab: this.#tab });
-    this.#detachInner(true);
-    this.#lockAbort?.abort();
-    this.#releaseLock?.();
-    this.#releasePresence?.();
+    if (this.#leading) this.#leading.dispose();
+    else this.#post({ t: 'bye', tab: this.#tab });
+    this.#leading = null;
+    this.#lock?.dispose();
     this.#link?.channel.close();
     this.listeners.clear();
     this.#events = {};
@@ -265,183 +246,92 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
 
   /** A follower: the leader's outbox and this tab's sends not answered yet. */
   #updateQueued(): void {
-    if (!this.#inner) this.#update({ queued: this.#leaderQueued + this.#outbox.size });
-  }
-
-  // ---- the real client (leader, or off) -------------------------------------------------------
-
-  #attachInner(): WebSocketClient<In, Out> {
-    const inner = new WebSocketClient<In, Out>(this.#options);
-    this.#inner = inner;
-    this.#unwire = [
-      inner.subscribe((next) => this.#fromInner(next)),
-      inner.on('open', (info) => {
-        this.#epoch = `${this.#tab}:${++this.#opens}`;
-        this.#publishState(true);
-        this.#emitEvent('open', info);
-        this.#leaderPost({ t: 'open', leader: this.#tab, info });
-      }),
-      inner.on('message', (message, raw) => {
-        this.#deliver(message, raw);
-        this.#leaderPost({ t: 'frame', leader: this.#tab, raw });
-      }),
-      inner.on('error', (error) => {
-        // An error of a follower's send is that tab's: it goes back with the answer.
-        if (this.#routing) this.#routing.error = toPosted(error);
-        else {
-          this.#report(error);
-          this.#leaderPost({ t: 'error', leader: this.#tab, error: toPosted(error) });
-        }
-      }),
-      inner.on('close', (info) => {
-        this.#emitEvent('close', info);
-        this.#leaderPost({ t: 'close', leader: this.#tab, info });
-      }),
-    ];
-    this.#fromInner(inner.getSnapshot());
-    return inner;
-  }
-
-  #fromInner(next: WebSocketSnapshot<In>): void {
-    const state = connectionState(next);
-    if (next.readyState !== 1) this.#epoch = null;
-    this.#update({ ...state, ...(next.error === null && this.#snapshot.error !== null && { error: null }) });
-    this.#publishState();
-  }
-
-  #detachInner(close: boolean): OutgoingData[] {
-    const inner = this.#inner;
-    if (!inner) return [];
-    for (const stop of this.#unwire) stop();
-    this.#unwire = [];
-    this.#inner = null;
-    this.#releaseInner = null;
-    this.#epoch = null;
-    const queued = inner.discardQueued();
-    if (close) inner.dispose();
-    return queued;
-  }
-
-  /** The leader: hold the real client's connection while any tab uses it. */
-  #syncUse(): void {
-    const inner = this.#inner;
-    if (!inner) return;
-    const wanted = this.#refs > 0 || this.#users.size > 0;
-    if (wanted && !this.#releaseInner) {
-      this.#active = true;
-      this.#releaseInner = inner.acquire();
-    } else if (!wanted && this.#releaseInner) {
-      this.#releaseInner();
-      this.#releaseInner = null;
-      this.#active = false;
-    }
+    if (!this.#leading) this.#update({ queued: this.#leaderQueued + this.#outbox.size });
   }
 
   #use(on: boolean): void {
-    if (this.#role === 'follower') this.#post({ t: 'use', tab: this.#tab, on });
-    else this.#syncUse();
+    if (this.#leading) this.#leading.syncUse();
+    else this.#post({ t: 'use', tab: this.#tab, on });
   }
 
   #call(method: 'connect' | 'reconnect'): void {
-    if (this.#inner) this.#inner[method]();
-    else this.#post({ t: 'call', tab: this.#tab, method });
+    if (this.#disposed) return;
+    if (this.#leading) {
+      this.#leading.active = true;
+      this.#leading.client[method]();
+    } else {
+      this.#active = true;
+      this.#post({ t: 'call', tab: this.#tab, method });
+    }
   }
 
   // ---- leadership -------------------------------------------------------------------------------
 
-  #lockName(): string {
-    return `rwc-tabs:${this.#share.name}`;
-  }
-
-  #presenceLock(tab: string): string {
-    return `${this.#lockName()}:tab:${tab}`;
-  }
-
-  /** Ask for the leader's lock (wait in line, or take it from a leader that stopped answering). */
-  #requestLock(steal: boolean): void {
-    const link = this.#link;
-    if (!link || this.#disposed) return;
-    const request = ++this.#lockRequest;
-    this.#lockAbort?.abort();
-    const abort = steal ? null : new AbortController();
-    this.#lockAbort = abort;
-    const held = () =>
-      new Promise<void>((release) => {
-        if (this.#disposed || request !== this.#lockRequest) return release();
-        this.#releaseLock = release;
-        this.#lead();
-      });
-    // `steal` cannot be combined with `signal`.
-    void link.locks.request(this.#lockName(), abort ? { signal: abort.signal } : { steal: true }, held).catch(() => {
-      // Taken from us (we hung, and another tab stole it), or our wait aborted: follow, and wait in line.
-      if (request === this.#lockRequest && this.#role === 'leader') this.#follow(true);
-    });
-  }
-
+  /** This tab got the leader's lock: it connects, and sends what waited in its outbox. */
   #lead(): void {
-    this.#role = 'leader';
-    this.#leader = this.#tab;
-    this.#users.clear();
     const waiting = this.#outbox.drain();
-    const inner = this.#attachInner();
+    this.#term++;
+    const leading = new TabLeader<In, Out>(
+      this.#tab,
+      this.#term,
+      this.#options,
+      this.#host,
+      (message) => this.#post(message),
+      this.#active,
+    );
+    this.#leading = leading;
+    this.#leader = this.#tab;
+    this.#epoch = null;
     this.#update({ shared: 'leader' });
-    // Tabs that use the connection say so again (`use`), and post their unanswered sends again.
-    this.#leaderPost({ t: 'beat', leader: this.#tab });
-    this.#publishState(true);
-    for (const data of waiting) inner.send(data);
-    if (this.#refs > 0) this.#syncUse();
-    else if (this.#active) inner.connect();
+    for (const data of waiting) leading.client.send(data);
+    leading.start();
   }
 
   /** Stop leading (the lock was taken, or the page freezes): keep what the socket had not sent. */
   #follow(requeue: boolean): void {
-    const unsent = this.#detachInner(true);
-    for (const data of unsent) this.#outbox.add(data);
-    this.#releaseLock?.();
-    this.#releaseLock = null;
-    this.#role = 'follower';
+    const leading = this.#leading;
+    if (!leading) return;
+    this.#leading = null;
+    this.#active = leading.active;
+    for (const data of leading.dispose()) this.#outbox.add(data);
+    this.#lock?.release();
     this.#leader = null;
     this.#lastWord = Date.now();
     this.#update({ shared: 'follower' });
     this.#updateQueued();
-    if (requeue) this.#requestLock(false);
+    if (requeue) this.#lock?.request(false);
   }
 
+  /** A page the browser freezes runs nothing more: it hands the connection over first, and stops waiting in line. */
   #onFreeze = (): void => {
-    if (this.#role === 'leader') this.#follow(false);
-    else {
-      this.#lockAbort?.abort();
-      this.#lockRequest++;
-    }
+    this.#follow(false);
+    this.#lock?.release();
   };
 
   #onResume = (): void => {
     this.#lastWord = Date.now();
-    if (this.#role === 'follower') {
-      this.#requestLock(false);
-      this.#post({ t: 'hello', tab: this.#tab });
-    }
+    if (this.#leading) return;
+    this.#lock?.request(false);
+    this.#post({ t: 'hello', tab: this.#tab });
   };
 
   #tick(): void {
-    if (this.#role === 'leader') {
-      this.#leaderPost({ t: 'beat', leader: this.#tab });
-      void this.#pruneUsers();
+    const leading = this.#leading;
+    if (leading) {
+      leading.beat();
+      if (leading.hasUsers) void this.#pruneUsers(leading);
     } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 2500)) {
-      // The leader is silent (hung, or frozen without a word): take its place.
+      // The leader is silent (hung): take its place.
       this.#lastWord = Date.now();
-      this.#requestLock(true);
+      this.#lock?.request(true);
     }
   }
 
   /** Forget the users whose tab is gone (its presence lock released) without saying `bye`. */
-  async #pruneUsers(): Promise<void> {
-    const link = this.#link;
-    if (!link || this.#users.size === 0) return;
-    const { held = [] } = await link.locks.query();
-    const alive = new Set(held.map((lock) => lock.name));
-    for (const tab of this.#users) if (!alive.has(this.#presenceLock(tab))) this.#users.delete(tab);
-    this.#syncUse();
+  async #pruneUsers(leading: TabLeader<In, Out>): Promise<void> {
+    const lock = this.#lock as TabLock;
+    const present = await lock.presentTabs();
+    if (this.#leading === leading) leading.prune((tab) => present.has(lock.presenceName(tab)));
   }
 
   // ---- the channel --------------------------------------------------------------------------------
@@ -455,78 +345,25 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     }
   }
 
-  #leaderPost(message: LeaderMessage): void {
-    if (this.#role === 'leader') this.#post(message);
-  }
-
-  #lastPosted: ConnectionState | null = null;
-
-  /** The leader: post the connection's state when it changed (or always, with `force`). */
-  #publishState(force = false): void {
-    if (this.#role !== 'leader' || !this.#inner) return;
-    const state = connectionState(this.#inner.getSnapshot());
-    if (!force && this.#lastPosted && !stateChanged(this.#lastPosted, state)) return;
-    this.#lastPosted = state;
-    this.#post({ t: 'state', leader: this.#tab, epoch: this.#epoch, active: this.#active, state });
-  }
-
   #receive(message: LinkMessage): void {
     if (this.#disposed) return;
-    if ('leader' in message) this.#fromLeader(message);
-    else if (this.#role === 'leader') this.#fromTab(message);
+    if (!('leader' in message)) return this.#leading?.receive(message);
+    // A leader that hung while another took its lock hears the new one (a later term) before its
+    // lock tells it: it follows at once, and misses nothing the new one posts. A deposed leader
+    // that wakes up and talks before it knows has an earlier term: ignored.
+    const leading = this.#leading;
+    if (leading && 'term' in message && later(message.term, message.leader, leading.term, this.#tab)) this.#follow(true);
+    if (!this.#leading) this.#fromLeader(message);
   }
 
-  /** The leader: what a follower asks. */
-  #fromTab(message: TabMessage): void {
-    const inner = this.#inner as WebSocketClient<In, Out>;
-    switch (message.t) {
-      case 'hello':
-        return this.#publishState(true);
-      case 'use':
-        if (message.on) this.#users.add(message.tab);
-        else this.#users.delete(message.tab);
-        return this.#syncUse();
-      case 'bye':
-        this.#users.delete(message.tab);
-        return this.#syncUse();
-      case 'call':
-        if (message.method === 'close') {
-          this.#active = false;
-          void inner.close(message.code, message.reason);
-        } else {
-          this.#active = true;
-          inner[message.method]();
-        }
-        return;
-      case 'send':
-        return this.#sendFor(message);
-    }
-  }
-
-  /** The leader: a follower's send goes out on the connection it was posted for, else waits for the next. */
-  #sendFor(message: Extract<TabMessage, { t: 'send' }>): void {
-    if (message.to !== this.#tab) return;
-    const inner = this.#inner as WebSocketClient<In, Out>;
-    let result: SendResult | 'wait' = 'wait';
-    let error: PostedError | undefined;
-    if (message.epoch === this.#epoch && inner.getSnapshot().readyState === 1) {
-      this.#routing = { tab: message.tab };
-      result = inner.send(message.data);
-      error = this.#routing.error;
-      this.#routing = null;
-    }
-    this.#post({ t: 'ack', leader: this.#tab, to: message.tab, id: message.id, result, ...(error && { error }) });
-  }
-
-  /** A follower: what the leader says. A leader that hears another one was replaced, and follows. */
+  /** A follower: what the leader says. */
   #fromLeader(message: LeaderMessage): void {
-    // A leader learns that it was replaced from its lock (taken from it), not from a message: a
-    // deposed leader that wakes up may still talk for a moment before it knows.
-    if (this.#role !== 'follower') return;
     if (message.leader !== this.#leader) {
       // A new leader (or the first this tab hears): it wants to hear who uses the connection, and
       // gets what the last one did not answer. Its state follows; until then, nothing is posted.
       if (message.t !== 'state' && message.t !== 'beat') return;
+      if (this.#leader && message.term < this.#term) return;
+      this.#term = Math.max(this.#term, message.term);
       this.#leader = message.leader;
       this.#epoch = null;
       this.#outbox.rewindAll();
@@ -563,7 +400,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     const cleared = state.readyState === 1 && this.#snapshot.readyState !== 1;
     this.#update({ ...state, queued: state.queued + this.#outbox.size, ...(cleared && { error: null }) });
     this.#epoch = state.readyState === 1 ? message.epoch : null;
-    if (this.#epoch) this.#postWaiting();
+    this.#postWaiting();
+    // Closed with no socket to close (between retries): no close event comes.
     if (state.readyState === 3) for (const resolve of this.#closeWaiters.splice(0)) resolve(state.closeInfo ?? createCloseInfo(1005));
   }
 
@@ -577,12 +415,11 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     }
   }
 
-  #answered(message: Extract<LeaderMessage, { t: 'ack' }>): void {
+  #answered(message: Ack): void {
     if (message.result === 'wait') {
       this.#outbox.rewind(message.id);
       // Open again meanwhile: post them for the new connection.
-      this.#postWaiting();
-      return;
+      return this.#postWaiting();
     }
     const item = this.#outbox.settle(message.id);
     this.#updateQueued();

@@ -30,10 +30,13 @@ export interface PostedError {
   readonly timestamp: number;
 }
 
-/** From the leader, to every tab. `epoch` names the open connection (null while none is open). */
+/**
+ * From the leader, to every tab. `epoch` names the open connection (null while none is open);
+ * `term` counts the leaders so far: a tab that took the lead after another has a greater one.
+ */
 export type LeaderMessage =
-  | { t: 'state'; leader: string; epoch: string | null; active: boolean; state: ConnectionState }
-  | { t: 'beat'; leader: string }
+  | { t: 'state'; leader: string; term: number; epoch: string | null; active: boolean; state: ConnectionState }
+  | { t: 'beat'; leader: string; term: number }
   | { t: 'frame'; leader: string; raw: IncomingData }
   | { t: 'open'; leader: string; info: OpenInfo }
   | { t: 'close'; leader: string; info: CloseInfo }

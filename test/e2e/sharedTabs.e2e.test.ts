@@ -132,6 +132,45 @@ describe('sharedTabs() in Chromium', () => {
     await context.close();
   });
 
+  it('a leader page about to freeze hands over at once; a hung one is replaced after takeoverAfter; no message lost or doubled', async () => {
+    const server = await startServer();
+    const context = await suite.browser.newContext();
+    const params = { takeoverAfter: '600' };
+    const tabs = [await openTab(context, server, params), await openTab(context, server, params), await openTab(context, server, params)];
+    const leaderOf = async (among: readonly TabsPage[]) => among[(await roles(among)).indexOf('leader')];
+    const first = (await leaderOf(tabs)) as TabsPage;
+    const said = [...(await bot(server, 'a', 20))];
+
+    // About to be frozen (as Chrome freezes a background tab): the page's `freeze` event hands over.
+    // Dispatched by the test: CDP's Page.setWebLifecycleState('frozen') left this page running here
+    // (it kept posting), so the event the browser fires before freezing is what is exercised.
+    await first.page.evaluate(() => document.dispatchEvent(new Event('freeze')));
+    const awake = tabs.filter((tab) => tab !== first);
+    await expect.poll(async () => sorted(await roles(awake))).toEqual(['follower', 'leader']);
+    expect(await role(first.page)).toBe('follower');
+    said.push(...(await bot(server, 'b', 20)));
+    await first.page.evaluate(() => document.dispatchEvent(new Event('resume')));
+    await expect.poll(async () => sorted(await roles(tabs))).toEqual(['follower', 'follower', 'leader']);
+
+    // Hung (a long task): it keeps its lock until the others take it.
+    const second = (await leaderOf(tabs)) as TabsPage;
+    const hung = second.page.evaluate(() => {
+      const until = Date.now() + 2000;
+      while (Date.now() < until);
+    });
+    const others = tabs.filter((tab) => tab !== second);
+    await expect.poll(async () => sorted(await roles(others))).toEqual(['follower', 'leader']);
+    said.push(...(await bot(server, 'c', 20)));
+    await hung;
+    // Once it runs again, it learns that its lock was taken, and follows.
+    await expect.poll(async () => sorted(await roles(tabs))).toEqual(['follower', 'follower', 'leader']);
+    for (const tab of tabs) await expect.poll(() => texts(tab.page)).toEqual(said);
+    // The three bots' connections and the one of the tabs are left.
+    await expect.poll(() => server.stats().connections).toBe(4);
+    for (const tab of tabs) expect(tab.errors).toEqual([]);
+    await context.close();
+  });
+
   it('pages of two browser contexts (two profiles) do not share', async () => {
     const server = await startServer();
     const contexts = [await suite.browser.newContext(), await suite.browser.newContext()];
