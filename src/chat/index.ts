@@ -35,3 +35,4 @@ export {
   type TypingIndicatorOptions,
   type TypingState,
 } from './typingIndicator.js';
+export { ChatTabsClient } from './ChatTabsClient.js';

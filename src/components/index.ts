@@ -26,3 +26,4 @@ export { unreadDivider, type UnreadDividerOptions } from './unreadDivider.js';
 export { olderHistory } from './olderHistory.js';
 export { navigationKeys } from './navigationKeys.js';
 export { keepFocusIn, type ChatBoxMark, type ChatBoxPart, type ChatBoxPartProps } from './ChatBoxPart.js';
+export { sharedChat, type ChatShare } from './sharedChat.js';

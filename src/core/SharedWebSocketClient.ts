@@ -41,6 +41,12 @@ export interface SharedTabsOptions extends TabLinkHosts {
    * once a second. A leader that closes, crashes or is frozen by the browser is replaced at once.
    */
   readonly takeoverAfter?: number;
+  /**
+   * The frames a tab that opens while the connection is open must see first (a chat's `id` and
+   * user list): given each message, the key under which the leader keeps the latest frame (undefined:
+   * not kept). A new tab gets the kept frames, in the order they came, before anything else.
+   */
+  readonly replay?: (message: unknown) => string | undefined;
 }
 
 type EventSets<In> = { [K in keyof WebSocketClientEvents<In>]?: Set<WebSocketClientEvents<In>[K]> };
@@ -90,6 +96,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   #timer: ReturnType<typeof setInterval> | undefined;
   #closeWaiters: ((info: CloseInfo) => void)[] = [];
   #disposed = false;
+  #replayAsked = false;
 
   /** What the leader does in this tab. */
   readonly #host: LeaderHost<In> = {
@@ -108,13 +115,13 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#link = openTabLink(share.name, share);
     this.#snapshot = Object.freeze({ ...createInitialSnapshot<In>(0), shared: this.#link ? 'follower' : 'off' });
     if (!this.#link) {
-      this.#leading = new TabLeader(this.#tab, 0, this.#options, this.#host, null, false);
+      this.#leading = new TabLeader(this.#tab, 0, this.#options, this.#host, null, false, undefined);
       return;
     }
     this.#link.channel.onmessage = (event: MessageEvent<LinkMessage>) => this.#receive(event.data);
     this.#lock = new TabLock(this.#link.locks, share.name, this.#tab, { lead: () => this.#lead(), deposed: () => this.#follow(true) });
     this.#lock.request(false);
-    this.#post({ t: 'hello', tab: this.#tab });
+    this.#post({ t: 'hello', tab: this.#tab, fresh: false });
     this.#timer = setInterval(() => this.#tick(), share.beatInterval ?? 250);
     const doc = (globalThis as { document?: Document }).document;
     doc?.addEventListener('freeze', this.#onFreeze);
@@ -239,6 +246,21 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#emitEvent('error', error);
   }
 
+  /** A follower: a frame the leader passed on, decoded as this tab's options say. */
+  #decode(raw: IncomingData): void {
+    const decoded = decodeFrame<In>(raw, this.#options.parse, this.#options.validate);
+    if (decoded.ok) this.#deliver(decoded.value, raw);
+    else this.#report(decoded.error);
+  }
+
+  /**
+   * Give this tab's listeners a message as if it had arrived (for a wrapper that answers a request
+   * of its tab itself, such as the chat's catch-up a follower does not send).
+   */
+  protected inject(message: In, raw: IncomingData): void {
+    this.#deliver(message, raw);
+  }
+
   #deliver(message: In, raw: IncomingData): void {
     this.#update({ lastMessage: message, messageCount: this.#snapshot.messageCount + 1 });
     this.#emitEvent('message', message, raw);
@@ -250,8 +272,19 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   }
 
   #use(on: boolean): void {
-    if (this.#leading) this.#leading.syncUse();
-    else this.#post({ t: 'use', tab: this.#tab, on });
+    if (this.#leading) return this.#leading.syncUse();
+    this.#post({ t: 'use', tab: this.#tab, on });
+    this.#askReplay();
+  }
+
+  /**
+   * A follower that starts using the connection gets what a new tab must see first (`replay`):
+   * asked once, when used rather than when made, so that the listeners are there.
+   */
+  #askReplay(): void {
+    if (this.#replayAsked || !this.#share.replay) return;
+    this.#replayAsked = true;
+    this.#post({ t: 'hello', tab: this.#tab, fresh: true });
   }
 
   #call(method: 'connect' | 'reconnect'): void {
@@ -262,6 +295,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     } else {
       this.#active = true;
       this.#post({ t: 'call', tab: this.#tab, method });
+      this.#askReplay();
     }
   }
 
@@ -278,6 +312,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#host,
       (message) => this.#post(message),
       this.#active,
+      this.#share.replay,
     );
     this.#leading = leading;
     this.#leader = this.#tab;
@@ -312,7 +347,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#lastWord = Date.now();
     if (this.#leading) return;
     this.#lock?.request(false);
-    this.#post({ t: 'hello', tab: this.#tab });
+    this.#post({ t: 'hello', tab: this.#tab, fresh: false });
   };
 
   #tick(): void {
@@ -368,16 +403,17 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#epoch = null;
       this.#outbox.rewindAll();
       if (this.#refs > 0) this.#post({ t: 'use', tab: this.#tab, on: true });
-      if (message.t === 'beat') this.#post({ t: 'hello', tab: this.#tab });
+      if (message.t === 'beat') this.#post({ t: 'hello', tab: this.#tab, fresh: false });
     }
     this.#lastWord = Date.now();
     switch (message.t) {
       case 'state':
         return this.#followState(message);
-      case 'frame': {
-        const decoded = decodeFrame<In>(message.raw, this.#options.parse, this.#options.validate);
-        return decoded.ok ? this.#deliver(decoded.value, message.raw) : this.#report(decoded.error);
-      }
+      case 'frame':
+        return this.#decode(message.raw);
+      case 'replay':
+        if (message.to === this.#tab) for (const raw of message.frames) this.#decode(raw);
+        return;
       case 'open':
         return this.#emitEvent('open', message.info);
       case 'close':

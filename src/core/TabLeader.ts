@@ -44,6 +44,8 @@ export class TabLeader<In, Out> {
   /** The other tab's send being handed to the socket, whose errors are that tab's. */
   #routing: { error?: PostedError } | null = null;
   #posted: ConnectionState | null = null;
+  /** The frames a new tab gets first (`replay`), of the open connection. */
+  readonly #kept = new Map<string, IncomingData>();
 
   constructor(
     tab: string,
@@ -52,6 +54,7 @@ export class TabLeader<In, Out> {
     host: LeaderHost<In>,
     post: ((message: LeaderMessage) => void) | null,
     active: boolean,
+    replay: ((message: unknown) => string | undefined) | undefined,
   ) {
     this.#tab = tab;
     this.term = term;
@@ -72,6 +75,11 @@ export class TabLeader<In, Out> {
       client.on('message', (message, raw) => {
         host.message(message, raw);
         post?.({ t: 'frame', leader, raw });
+        const key = replay?.(message);
+        if (key === undefined) return;
+        // Kept in the order they came: the latest of a key moves to the end.
+        this.#kept.delete(key);
+        this.#kept.set(key, raw);
       }),
       client.on('error', (error) => {
         if (this.#routing) this.#routing.error = toPosted(error);
@@ -136,7 +144,12 @@ export class TabLeader<In, Out> {
   receive(message: TabMessage): void {
     switch (message.t) {
       case 'hello':
-        return this.publish(true);
+        this.publish(true);
+        // A new tab, on a connection open before it came: what it must see first.
+        if (message.fresh && this.#kept.size > 0) {
+          this.#post?.({ t: 'replay', leader: this.#tab, to: message.tab, frames: [...this.#kept.values()] });
+        }
+        return;
       case 'use':
         if (message.on) this.#users.add(message.tab);
         else this.#users.delete(message.tab);
@@ -163,7 +176,10 @@ export class TabLeader<In, Out> {
   }
 
   #changed(next: WebSocketSnapshot<In>): void {
-    if (next.readyState !== 1) this.#epoch = null;
+    if (next.readyState !== 1) {
+      this.#epoch = null;
+      this.#kept.clear();
+    }
     this.#host.state(connectionState(next), next.error === null);
     this.publish();
   }

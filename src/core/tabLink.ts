@@ -41,11 +41,12 @@ export type LeaderMessage =
   | { t: 'open'; leader: string; info: OpenInfo }
   | { t: 'close'; leader: string; info: CloseInfo }
   | { t: 'error'; leader: string; error: PostedError }
-  | { t: 'ack'; leader: string; to: string; id: number; result: SendResult | 'wait'; error?: PostedError };
+  | { t: 'ack'; leader: string; to: string; id: number; result: SendResult | 'wait'; error?: PostedError }
+  | { t: 'replay'; leader: string; to: string; frames: IncomingData[] };
 
 /** From a tab, to the leader (`to`, when it names one: a send is for the leader it was posted to). */
 export type TabMessage =
-  | { t: 'hello'; tab: string }
+  | { t: 'hello'; tab: string; fresh: boolean }
   | { t: 'use'; tab: string; on: boolean }
   | { t: 'bye'; tab: string }
   | { t: 'send'; tab: string; to: string; id: number; epoch: string; data: OutgoingData }

@@ -35,6 +35,8 @@ export interface ChatPageOptions {
   context?: BrowserContext;
   /** `chatHistory()` and ChatBox's navigation parts. */
   history?: boolean;
+  /** One connection for the pages of the context that give this name (`<ChatProvider share={sharedChat({ name })}>`). */
+  share?: string;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -72,6 +74,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.persist !== undefined && options.persist !== false) url.searchParams.set('persist', '1');
   if (typeof options.persist === 'number') url.searchParams.set('failAfter', String(options.persist));
   if (options.history) url.searchParams.set('history', '1');
+  if (options.share) url.searchParams.set('share', options.share);
   await page.goto(url.href);
   return result;
 }
