@@ -27,6 +27,8 @@ export interface TabsHook {
   texts(): string[];
   /** Send a chat message with this text (its nonce: the text). */
   say(text: string): string;
+  /** When (Date.now()) this tab last became the leader of an open connection, or 0. */
+  ledAt: number;
 }
 
 declare global {
@@ -69,9 +71,13 @@ client.on('message', (packet) => {
 });
 
 const role = document.getElementById('role') as HTMLElement;
+let leading = false;
 client.subscribe(() => {
   const { shared, readyState } = client.getSnapshot();
   role.textContent = `${shared} ${readyState}`;
+  const leads = shared === 'leader' && readyState === 1;
+  if (leads && !leading && window.__tabs) window.__tabs.ledAt = Date.now();
+  leading = leads;
 });
 client.acquire();
 
@@ -84,4 +90,5 @@ window.__tabs = {
       .filter((packet) => packet.type === 'message')
       .map((packet) => packet.text ?? ''),
   say: (text) => client.sendJson({ type: 'message', text, id: connectionId, date: Date.now(), nonce: text }),
+  ledAt: 0,
 };
