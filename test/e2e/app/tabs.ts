@@ -74,7 +74,10 @@ const role = document.getElementById('role') as HTMLElement;
 let leading = false;
 client.subscribe(() => {
   const { shared, readyState } = client.getSnapshot();
-  role.textContent = `${shared} ${readyState}`;
+  // Written only when it changes (the snapshot changes with every message: the page must not pay a
+  // DOM write per message in the figures).
+  const text = `${shared} ${readyState}`;
+  if (role.textContent !== text) role.textContent = text;
   const leads = shared === 'leader' && readyState === 1;
   if (leads && !leading && window.__tabs) window.__tabs.ledAt = Date.now();
   leading = leads;
