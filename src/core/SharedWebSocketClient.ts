@@ -354,7 +354,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     const leading = this.#leading;
     if (leading) {
       leading.beat();
-      if (leading.hasUsers) void this.#pruneUsers(leading);
+      if (leading.hasTabs) void this.#pruneTabs(leading);
     } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 2500)) {
       // The leader is silent (hung): take its place.
       this.#lastWord = Date.now();
@@ -362,8 +362,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     }
   }
 
-  /** Forget the users whose tab is gone (its presence lock released) without saying `bye`. */
-  async #pruneUsers(leading: TabLeader<In, Out>): Promise<void> {
+  /** Forget the tabs that are gone (their presence lock released) without saying `bye`. */
+  async #pruneTabs(leading: TabLeader<In, Out>): Promise<void> {
     const lock = this.#lock as TabLock;
     const present = await lock.presentTabs();
     if (this.#leading === leading) leading.prune((tab) => present.has(lock.presenceName(tab)));
@@ -403,7 +403,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#epoch = null;
       this.#outbox.rewindAll();
       if (this.#refs > 0) this.#post({ t: 'use', tab: this.#tab, on: true });
-      if (message.t === 'beat') this.#post({ t: 'hello', tab: this.#tab, fresh: false });
+      // Heard of by the leader (which passes frames on only to tabs it heard of), and its state asked for.
+      this.#post({ t: 'hello', tab: this.#tab, fresh: false });
     }
     this.#lastWord = Date.now();
     switch (message.t) {

@@ -37,6 +37,8 @@ export class TabLeader<In, Out> {
   readonly #unwire: Unsubscribe[];
   /** The other tabs that use the connection. */
   readonly #users = new Set<string>();
+  /** The other tabs heard of: frames are posted only when there is one (a tab alone pays nothing for them). */
+  readonly #tabs = new Set<string>();
   #releaseClient: Unsubscribe | null = null;
   /** The open connection's name, null while none is open. */
   #epoch: string | null = null;
@@ -74,7 +76,7 @@ export class TabLeader<In, Out> {
       }),
       client.on('message', (message, raw) => {
         host.message(message, raw);
-        post?.({ t: 'frame', leader, raw });
+        if (this.#tabs.size > 0) post?.({ t: 'frame', leader, raw });
         const key = replay?.(message);
         if (key === undefined) return;
         // Kept in the order they came: the latest of a key moves to the end.
@@ -124,12 +126,14 @@ export class TabLeader<In, Out> {
 
   /** Forget the users whose tab is gone without a word (`isAlive` false). */
   prune(isAlive: (tab: string) => boolean): void {
+    for (const tab of this.#tabs) if (!isAlive(tab)) this.#tabs.delete(tab);
     for (const tab of this.#users) if (!isAlive(tab)) this.#users.delete(tab);
     this.syncUse();
   }
 
-  get hasUsers(): boolean {
-    return this.#users.size > 0;
+  /** Whether another tab was heard of (then `prune` has something to check). */
+  get hasTabs(): boolean {
+    return this.#tabs.size > 0;
   }
 
   /** Post the connection's state when it changed (always, with `force`). */
@@ -142,6 +146,8 @@ export class TabLeader<In, Out> {
 
   /** What another tab asks. */
   receive(message: TabMessage): void {
+    if (message.t === 'bye') this.#tabs.delete(message.tab);
+    else this.#tabs.add(message.tab);
     switch (message.t) {
       case 'hello':
         this.publish(true);
