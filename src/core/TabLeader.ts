@@ -34,6 +34,14 @@ export class TabLeader<In, Out> {
   readonly #tab: string;
   readonly #host: LeaderHost<In>;
   readonly #post: ((message: LeaderMessage) => void) | null;
+  readonly #postFrames: ((frames: IncomingData[]) => void) | null;
+  /**
+   * Frames not posted yet: posted together by a task queued after the first (a busy page has more
+   * frames waiting before it, so that the busier it is, the fewer messages it posts), or before
+   * any other message.
+   */
+  #frames: IncomingData[] = [];
+  #flusher: MessageChannel | null = null;
   readonly #unwire: Unsubscribe[];
   /** The other tabs that use the connection. */
   readonly #users = new Set<string>();
@@ -61,7 +69,14 @@ export class TabLeader<In, Out> {
     this.#tab = tab;
     this.term = term;
     this.#host = host;
-    this.#post = post;
+    // Every message goes after the frames gathered before it: the others see them in order.
+    this.#post =
+      post &&
+      ((message) => {
+        this.#flushFrames();
+        post(message);
+      });
+    this.#postFrames = post && ((frames) => post({ t: 'frames', leader: tab, frames }));
     this.active = active;
     const client = new WebSocketClient<In, Out>(options);
     this.client = client;
@@ -72,11 +87,11 @@ export class TabLeader<In, Out> {
         this.#epoch = `${tab}:${++this.#opens}`;
         this.publish(true);
         host.open(info);
-        post?.({ t: 'open', leader, info });
+        this.#post?.({ t: 'open', leader, info });
       }),
       client.on('message', (message, raw) => {
         host.message(message, raw);
-        if (this.#tabs.size > 0) post?.({ t: 'frame', leader, raw });
+        if (this.#tabs.size > 0 && this.#frames.push(raw) === 1) this.#scheduleFlush();
         const key = replay?.(message);
         if (key === undefined) return;
         // Kept in the order they came: the latest of a key moves to the end.
@@ -87,12 +102,12 @@ export class TabLeader<In, Out> {
         if (this.#routing) this.#routing.error = toPosted(error);
         else {
           host.error(error);
-          post?.({ t: 'error', leader, error: toPosted(error) });
+          this.#post?.({ t: 'error', leader, error: toPosted(error) });
         }
       }),
       client.on('close', (info) => {
         host.close(info);
-        post?.({ t: 'close', leader, info });
+        this.#post?.({ t: 'close', leader, info });
       }),
     ];
     // The first state a new leader posts makes the others say again that they use the connection
@@ -173,8 +188,27 @@ export class TabLeader<In, Out> {
     }
   }
 
+  /** Flush in a task of its own (a message to itself: not throttled in a hidden page, as timers are). */
+  #scheduleFlush(): void {
+    if (typeof MessageChannel !== 'function') return queueMicrotask(() => this.#flushFrames());
+    if (!this.#flusher) {
+      this.#flusher = new MessageChannel();
+      this.#flusher.port1.onmessage = () => this.#flushFrames();
+    }
+    this.#flusher.port2.postMessage(null);
+  }
+
+  #flushFrames(): void {
+    if (this.#frames.length === 0) return;
+    const frames = this.#frames;
+    this.#frames = [];
+    this.#postFrames?.(frames);
+  }
+
   /** Stop: close the socket; returns what its outbox had not sent. */
   dispose(): OutgoingData[] {
+    this.#flushFrames();
+    this.#flusher?.port1.close();
     for (const stop of this.#unwire) stop();
     const unsent = this.client.discardQueued();
     this.client.dispose();

@@ -44,11 +44,7 @@ export type {
   WebSocketSnapshot,
 } from './types.js';
 export { createWebSocketError, isWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
-export {
-  SharedWebSocketClient,
-  type SharedRole,
-  type SharedSnapshot,
-  type SharedTabsOptions,
-} from './SharedWebSocketClient.js';
+export { SharedWebSocketClient } from './SharedWebSocketClient.js';
+export type { SharedRole, SharedSnapshot, SharedTabsOptions } from './SharedTabsOptions.js';
 export { sharedTabs, type TabShare } from './sharedTabs.js';
 export type { TabLinkHosts } from './tabLink.js';

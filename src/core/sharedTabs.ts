@@ -1,4 +1,5 @@
-import { SharedWebSocketClient, type SharedTabsOptions } from './SharedWebSocketClient.js';
+import type { SharedTabsOptions } from './SharedTabsOptions.js';
+import { SharedWebSocketClient } from './SharedWebSocketClient.js';
 import type { WebSocketClientOptions } from './types.js';
 
 /**

@@ -37,7 +37,7 @@ export interface PostedError {
 export type LeaderMessage =
   | { t: 'state'; leader: string; term: number; epoch: string | null; active: boolean; state: ConnectionState }
   | { t: 'beat'; leader: string; term: number }
-  | { t: 'frame'; leader: string; raw: IncomingData }
+  | { t: 'frames'; leader: string; frames: IncomingData[] }
   | { t: 'open'; leader: string; info: OpenInfo }
   | { t: 'close'; leader: string; info: CloseInfo }
   | { t: 'error'; leader: string; error: PostedError }
