@@ -38,3 +38,4 @@ export {
   type TypingIndicatorOptions,
   type TypingState,
 } from './typingIndicator.js';
+export { ChatTabsClient } from './ChatTabsClient.js';

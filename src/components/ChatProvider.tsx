@@ -29,6 +29,7 @@ import { createStrictContext } from '../react/createContext.js';
 import { useShallowStable } from '../react/useShallowStable.js';
 import { useStoreSelector } from '../react/useStoreSelector.js';
 import { useWebSocketClient, type WebSocketUrl } from '../react/useWebSocketClient.js';
+import type { ChatShare } from './sharedChat.js';
 
 /** What `<ChatProvider>` gives the components below it. */
 export interface ChatContextValue {
@@ -132,6 +133,13 @@ export interface ChatProviderProps {
    * function re-renders every row. Default: none.
    */
   avatars?: AvatarRenderer | null;
+  /**
+   * One connection for all the tabs of the origin, which are one user (one name, one entry in the
+   * user list, one sign-in): `sharedChat({ name })` (from `react-ws-chat`), so that its code is
+   * bundled only by applications that use it. Make it once (at module level). Default: none, each
+   * tab has its own connection.
+   */
+  share?: ChatShare | null;
   /** The longest the log may grow. Default 5000. */
   maxEntries?: number;
   /** The most own messages that may wait for the server's echo; past it a send is refused (`'overflow'`). Default 500. */
@@ -176,6 +184,7 @@ export function ChatProvider({
   persist,
   edits,
   avatars,
+  share,
   maxEntries,
   maxUnconfirmed,
   onError,
@@ -185,7 +194,8 @@ export function ChatProvider({
   schedule,
   children,
 }: ChatProviderProps) {
-  const client = useWebSocketClient<unknown, ClientPacket>(url, {
+  // The share's hook or the kit's: the same one on every render (a share is made once).
+  const client = (share?.useClient ?? useWebSocketClient<unknown, ClientPacket>)(url, {
     protocols,
     // A new feature value on each render is fine: the client keeps one with equal options.
     reconnect: reconnect && autoReconnect(reconnect === true ? {} : reconnect),

@@ -33,3 +33,4 @@ export {
   type MessageActionsOptions,
   type MessageActionsStrings,
 } from './messageActions.js';
+export { sharedChat, type ChatShare } from './sharedChat.js';

@@ -44,5 +44,9 @@ export type {
   WebSocketSnapshot,
 } from './types.js';
 export { createWebSocketError, isWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
+export { SharedWebSocketClient } from './SharedWebSocketClient.js';
+export type { SharedRole, SharedSnapshot, SharedTabsOptions } from './SharedTabsOptions.js';
+export { sharedTabs, type TabShare } from './sharedTabs.js';
+export type { TabLinkHosts } from './tabLink.js';
 // Last: its imports must not change the order of the modules above in a bundle (`useWebSocket`'s size).
 export { liveness, type LivenessOptions } from './liveness.js';

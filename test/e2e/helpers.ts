@@ -43,6 +43,8 @@ export interface ChatPageOptions {
   history?: boolean;
   /** Edits and deletes of own messages (`messageEdits()`, `messageActions()`). */
   edits?: boolean;
+  /** One connection for the pages of the context that give this name (`<ChatProvider share={sharedChat({ name })}>`). */
+  share?: string;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -84,6 +86,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.history) url.searchParams.set('history', '1');
   if (options.edits) url.searchParams.set('edits', '1');
   if (options.clock) await page.clock.install();
+  if (options.share) url.searchParams.set('share', options.share);
   await page.goto(url.href);
   return result;
 }

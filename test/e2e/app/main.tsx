@@ -20,6 +20,7 @@
  *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
  *   &theme=dark&dir=rtl           `data-theme` and `dir` of the .rwc-chat wrapper (default: none)
  *   &avatars                      `<ChatProvider avatars={avatars()}>` (default: no avatars)
+ *   &share=NAME                   one connection for the pages of this browser context (`sharedChat({ name })`)
  *   &history=1                    the history (`chatHistory()`) and ChatBox's navigation parts
  *                                 (older pages, the unread divider, keys, day separators)
  *   &edits=1                      edits and deletes of own messages: `messageEdits()`,
@@ -45,6 +46,7 @@ import {
   typingIndicator,
   persistentOutbox,
   chatHistory,
+  sharedChat,
   daySeparators,
   navigationKeys,
   olderHistory,
@@ -86,6 +88,9 @@ const failAfter = params.get('failAfter');
 const persist = params.has('persist') ? persistentOutbox({ failAfter: msParam(failAfter) }) : undefined;
 
 const withAvatars = params.has('avatars') ? avatars() : undefined;
+
+const shareName = params.get('share');
+const share = shareName ? sharedChat({ name: shareName }) : undefined;
 
 const withHistory = params.get('history') === '1';
 const history = withHistory ? chatHistory() : undefined;
@@ -129,6 +134,7 @@ function App() {
       avatars={withAvatars}
       history={history}
       edits={edits}
+      share={share}
     >
       <Hook />
       <div

@@ -1,0 +1,35 @@
+import type { TabLinkHosts } from './tabLink.js';
+import type { WebSocketSnapshot } from './types.js';
+
+// The options and the snapshot of a shared client (SharedWebSocketClient.ts), apart from what it does.
+
+/**
+ * Which part this tab plays: `'leader'` holds the socket, `'follower'` uses the leader's over the
+ * channel, `'off'` has its own connection (no Web Locks or no BroadcastChannel here).
+ */
+export type SharedRole = 'leader' | 'follower' | 'off';
+
+/** The snapshot of a {@link SharedWebSocketClient}: the connection's, and this tab's part in it. */
+export interface SharedSnapshot<In = unknown> extends WebSocketSnapshot<In> {
+  readonly shared: SharedRole;
+}
+
+/** Options of {@link sharedTabs}. */
+export interface SharedTabsOptions extends TabLinkHosts {
+  /** Tabs of one origin that give the same name share one connection. */
+  readonly name: string;
+  /** How often the leader tells the others it is alive, in ms. Default 250. */
+  readonly beatInterval?: number;
+  /**
+   * How long the others wait without a word from the leader before one takes its place (a hung
+   * tab keeps its lock: the lock is taken from it), in ms. Default 2500: a hidden tab's timers run
+   * once a second. A leader that closes, crashes or is frozen by the browser is replaced at once.
+   */
+  readonly takeoverAfter?: number;
+  /**
+   * The frames a tab that opens while the connection is open must see first (a chat's `id` and
+   * user list): given each message, the key under which the leader keeps the latest frame (undefined:
+   * not kept). A new tab gets the kept frames, in the order they came, before anything else.
+   */
+  readonly replay?: (message: unknown) => string | undefined;
+}

@@ -1,0 +1,104 @@
+import { BroadcastChannel as NodeBroadcastChannel } from 'node:worker_threads';
+
+import { renderHook } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { sharedTabs, type SharedWebSocketClient } from '../../src/core/index.ts';
+import { useWebSocketState } from '../../src/react/index.ts';
+import { FakeLocks } from '../helpers/fakeLocks.ts';
+import { createMockServer, createSocketFactory } from '../helpers/mockServer.ts';
+
+describe('sharedTabs() without Web Locks or BroadcastChannel (each tab its own connection)', () => {
+  it.each([
+    ['no Web Locks', { locks: null }],
+    ['no BroadcastChannel', { BroadcastChannel: null }],
+  ] as const)('%s: shared is "off", and the client works as a WebSocketClient, read by useWebSocketState', async (_, hosts) => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const client = sharedTabs({ name: 'unit', ...hosts }).create<{ n: number }, { n: number }>({ url: server.url, WebSocket });
+    expect(client.getSnapshot().shared).toBe('off');
+    const { result } = renderHook(() => useWebSocketState(client));
+    const release = client.acquire();
+    await expect.poll(() => result.current.readyState).toBe(1);
+    expect(result.current.sendJson({ n: 1 })).toBe('sent');
+    await expect.poll(() => server.received).toEqual(['{"n":1}']);
+    server.connections[0]?.send('{"n":2}');
+    await expect.poll(() => result.current.lastMessage).toEqual({ n: 2 });
+    expect(client.getSnapshot()).toMatchObject({ shared: 'off', messageCount: 1 });
+    release();
+    await expect.poll(() => result.current.readyState).toBe(3);
+    client.dispose();
+    server.stop();
+  });
+});
+
+describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Node's BroadcastChannel, mock-socket)", () => {
+  /** `count` tabs of one origin: clients of one name, on one lock manager. */
+  function tabs(count: number) {
+    const server = createMockServer();
+    const { WebSocket, created } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const clients = Array.from({ length: count }, () =>
+      sharedTabs({ name, locks: locks.manager, BroadcastChannel: NodeBroadcastChannel as unknown as typeof BroadcastChannel }).create<
+        { n: number },
+        { n: number }
+      >({ url: server.url, WebSocket }),
+    );
+    return { server, created, clients };
+  }
+  const roles = (clients: readonly SharedWebSocketClient<{ n: number }, { n: number }>[]) => clients.map((c) => c.getSnapshot().shared);
+
+  it('one socket: the first tab leads; a follower sees the same state and every message in order, and its sends go out once', async () => {
+    const { server, created, clients } = tabs(2);
+    const [leader, follower] = clients as [
+      SharedWebSocketClient<{ n: number }, { n: number }>,
+      SharedWebSocketClient<{ n: number }, { n: number }>,
+    ];
+    await expect.poll(() => roles(clients)).toEqual(['leader', 'follower']);
+    const seen: number[] = [];
+    follower.on('message', (message) => seen.push(message.n));
+    for (const client of clients) client.acquire();
+    await expect.poll(() => clients.map((c) => c.getSnapshot().readyState)).toEqual([1, 1]);
+    expect(created).toHaveLength(1);
+    for (let n = 0; n < 5; n++) server.connections[0]?.send(JSON.stringify({ n }));
+    await expect.poll(() => seen).toEqual([0, 1, 2, 3, 4]);
+    expect(leader.getSnapshot().messageCount).toBe(5);
+    expect(follower.sendJson({ n: 10 })).toBe('sent');
+    expect(leader.sendJson({ n: 11 })).toBe('sent');
+    // Each once (between tabs there is no order: the leader's own goes out at once, the other's after the channel).
+    await expect.poll(() => [...server.received].sort()).toEqual(['{"n":10}', '{"n":11}']);
+    for (const client of clients) client.dispose();
+    server.stop();
+  });
+
+  it('the leader leaves: the next tab leads and connects again; what a follower wrote meanwhile goes out once, in order', async () => {
+    const { server, created, clients } = tabs(3);
+    const [first, second, third] = clients as SharedWebSocketClient<{ n: number }, { n: number }>[];
+    for (const client of clients) client.acquire();
+    await expect.poll(() => clients.map((c) => c.getSnapshot().readyState)).toEqual([1, 1, 1]);
+    first?.dispose();
+    // The third writes at once: its sends wait for the next leader's connection.
+    const results = [third?.sendJson({ n: 1 }), third?.sendJson({ n: 2 })];
+    expect(results.every((result) => result === 'sent' || result === 'queued')).toBe(true);
+    await expect.poll(() => [second?.getSnapshot().shared, third?.getSnapshot().shared]).toEqual(['leader', 'follower']);
+    await expect.poll(() => [second?.getSnapshot().readyState, third?.getSnapshot().readyState]).toEqual([1, 1]);
+    expect(created).toHaveLength(2);
+    await expect.poll(() => server.received).toEqual(['{"n":1}', '{"n":2}']);
+    expect(third?.getSnapshot().queued).toBe(0);
+    second?.dispose();
+    third?.dispose();
+    server.stop();
+  });
+
+  it('close() from a follower closes the one connection for every tab', async () => {
+    const { server, clients } = tabs(2);
+    for (const client of clients) client.acquire();
+    await expect.poll(() => clients.map((c) => c.getSnapshot().readyState)).toEqual([1, 1]);
+    const info = await clients[1]?.close(4100, 'bye');
+    expect(info).toMatchObject({ code: 4100, reason: 'bye' });
+    await expect.poll(() => clients.map((c) => c.getSnapshot().readyState)).toEqual([3, 3]);
+    for (const client of clients) client.dispose();
+    server.stop();
+  });
+});

@@ -1,0 +1,124 @@
+// The chat's tabs as one user (issue 17): `<ChatProvider share={sharedChat({ name })}>` in pages of
+// one browser context, in Chromium against the reference server. One connection, one name, one
+// entry in the user list, one sign-in; a closed leader page is replaced and every page keeps the
+// whole log, each message once.
+import type { BrowserContext } from 'playwright';
+import { describe, expect, it } from 'vitest';
+
+import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { chromiumSuite } from './chromiumSuite.ts';
+import { RawClient, messageTexts, notices, openChatPage, say, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
+
+const suite = chromiumSuite();
+const { servers, clients } = suite;
+
+async function startServer(): Promise<ChatServer> {
+  const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: false });
+  servers.push(server);
+  return server;
+}
+
+/** ada's pages: `count` pages of one context sharing one connection, each signed in. */
+async function adaTabs(server: ChatServer, context: BrowserContext, count: number): Promise<ChatPage[]> {
+  const pages: ChatPage[] = [];
+  for (let i = 0; i < count; i++) {
+    const page = await openChatPage(suite.browser, {
+      server: server.url,
+      name: 'ada',
+      share: 'chat',
+      history: true,
+      height: '4000px',
+      context,
+    });
+    await expect.poll(() => page.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+    pages.push(page);
+  }
+  return pages;
+}
+
+const role = (page: ChatPage) =>
+  page.page.evaluate(() => (window.__rwcE2E?.client()?.getSnapshot() as { shared?: string } | undefined)?.shared);
+/** The texts of the log's messages, from the chat state (the log is virtualized: the DOM has those in view). */
+const storeTexts = (page: ChatPage) =>
+  page.page.evaluate(() => (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'message' ? [entry.text] : [])));
+const sorted = (values: readonly (string | undefined)[]) => [...values].sort();
+const signInsOf = async (page: ChatPage, name: string) =>
+  (await notices(page.page)).filter((notice) => new RegExp(`^User ${name} signed in at \\S`).test(notice));
+
+describe('<ChatProvider share={sharedChat()}> in Chromium', () => {
+  it('three pages of one context are one user: one connection, one name in the list, one sign-in; a message from any page shows once everywhere', async () => {
+    const server = await startServer();
+    const context = await suite.browser.newContext();
+    const bob = await openChatPage(suite.browser, { server: server.url, name: 'bob' });
+    await waitForStatus(bob.page, 'Connected');
+    const ada = await adaTabs(server, context, 3);
+    expect(sorted(await Promise.all(ada.map(role)))).toEqual(['follower', 'follower', 'leader']);
+    expect(server.stats()).toMatchObject({ connections: 2, totalConnections: 2, usernames: 2 });
+    await expect.poll(() => userListItems(bob.page)).toEqual(['bob (you)', 'ada']);
+    for (const page of ada) await expect.poll(() => userListItems(page.page)).toEqual(['ada (you)', 'bob']);
+
+    await say(bob.page, 'hello ada');
+    for (const [i, page] of ada.entries()) await say(page.page, `from tab ${i}`);
+    const all = ['hello ada', 'from tab 0', 'from tab 1', 'from tab 2'];
+    await expect.poll(() => messageTexts(bob.page)).toEqual(all);
+    for (const page of ada) await expect.poll(() => messageTexts(page.page)).toEqual(all);
+    // One sign-in of ada at bob's, and no rename: the follower pages did not sign in again.
+    expect(await signInsOf(bob, 'ada')).toHaveLength(1);
+    expect(server.stats()).toMatchObject({ connections: 2, usernames: 2, duplicateMessages: 0 });
+    for (const page of [...ada, bob]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
+
+  it('the leader page closes while bob writes: another page takes over, rejoins as ada, and both keep the whole log once', async () => {
+    const server = await startServer();
+    const context = await suite.browser.newContext();
+    const ada = await adaTabs(server, context, 3);
+    const leader = ada[(await Promise.all(ada.map(role))).indexOf('leader')] as ChatPage;
+    const others = ada.filter((page) => page !== leader);
+    const bob = await RawClient.connect(server.url);
+    clients.push(bob);
+    await bob.register('bob');
+
+    const said: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      if (i === 60) void leader.page.close();
+      // ada's other pages write during the takeover too.
+      if (i === 61) for (const [p, page] of others.entries()) void say(page.page, `ada ${p}`);
+      await bob.say(`bob ${i}`, `bob-${i}`);
+      said.push(`bob ${i}`);
+    }
+    await expect.poll(async () => sorted(await Promise.all(others.map(role)))).toEqual(['follower', 'leader']);
+    const expected = [...said, 'ada 0', 'ada 1'].sort();
+    for (const page of others) await expect.poll(async () => sorted(await storeTexts(page)), { timeout: 20_000 }).toEqual(expected);
+    const [first, second] = await Promise.all(others.map(storeTexts));
+    // bob's in the room's order in both; ada's own show where each page wrote them (a page shows its
+    // own message at once), once each: checked above.
+    expect(first?.filter((text) => text.startsWith('bob '))).toEqual(said);
+    expect(second?.filter((text) => text.startsWith('bob '))).toEqual(said);
+    // Still one ada: the new connection rejoined with the session (no second sign-in at bob's).
+    await expect.poll(() => bob.received.filter((p) => p.type === 'userlist').at(-1)?.users).toEqual(['bob', 'ada']);
+    // (bob came after ada signed in: the one `username` of ada it got is the rejoin.)
+    expect(bob.received.filter((p) => p.type === 'username' && p.name === 'ada').map((p) => p.rejoin === true)).toEqual([true]);
+    expect(server.stats()).toMatchObject({ connections: 2, totalConnections: 3, rejoins: 1, duplicateMessages: 0 });
+    for (const page of others) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
+
+  it('a page opened later joins the signed-in user: the user list at once, no new sign-in, the messages from then on', async () => {
+    const server = await startServer();
+    const context = await suite.browser.newContext();
+    const bob = await openChatPage(suite.browser, { server: server.url, name: 'bob' });
+    await waitForStatus(bob.page, 'Connected');
+    const [first] = await adaTabs(server, context, 1);
+    await expect.poll(() => userListItems(bob.page)).toEqual(['bob (you)', 'ada']);
+    const [late] = await adaTabs(server, context, 1);
+    expect(await role(late as ChatPage)).toBe('follower');
+    await expect.poll(() => userListItems((late as ChatPage).page)).toEqual(['ada (you)', 'bob']);
+    await say(bob.page, 'after the late page');
+    for (const page of [first, late] as ChatPage[]) await expect.poll(() => messageTexts(page.page)).toContain('after the late page');
+    expect(await signInsOf(bob, 'ada')).toHaveLength(1);
+    expect(server.stats()).toMatchObject({ connections: 2, usernames: 2 });
+    for (const page of [first, late, bob] as ChatPage[]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
+});
