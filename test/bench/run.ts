@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { buildPages, serveStatic, VARIANTS } from './lib/build.ts';
+import { catchUpServerOptions, measureCatchUp } from './lib/catchUpScenarios.ts';
 import { launchBenchBrowser } from './lib/cdp.ts';
 import { startFeed } from './lib/feed.ts';
 import { REPO_ROOT } from './lib/paths.ts';
@@ -36,17 +37,21 @@ export interface BenchOptions {
   readonly scenarios: readonly string[];
 }
 
-const SCENARIOS = ['flood', 'steady', 'history', 'renders', 'sizes'] as const;
+const SCENARIOS = ['flood', 'steady', 'history', 'renders', 'resume', 'join', 'sizes'] as const;
+/** The variants that speak the history extension (the catch-up scenarios run only these). */
+const CATCH_UP_VARIANTS = ['limit', 'kit'];
 const CONTRAST_REPEATS = 3;
 
-function sizesFor(short: boolean): BenchMeta['sizes'] {
+function sizesFor(short: boolean): Required<BenchMeta['sizes']> {
   return short
-    ? { flood: 300, steadyRate: 500, steadySeconds: 0.5, history: 600, burst: 100, keys: 3 }
-    : { flood: 20_000, steadyRate: 1000, steadySeconds: 5, history: 100_000, burst: 1000, keys: 10 };
+    ? { flood: 300, steadyRate: 500, steadySeconds: 0.5, history: 600, burst: 100, keys: 3, resume: 500, join: 100 }
+    : { flood: 20_000, steadyRate: 1000, steadySeconds: 5, history: 100_000, burst: 1000, keys: 10, resume: 10_000, join: 1000 };
 }
 
-function timeoutsFor(short: boolean): BenchMeta['timeouts'] {
-  return short ? { flood: 15_000, steady: 15_000, history: 15_000 } : { flood: 20_000, steady: 20_000, history: 60_000 };
+function timeoutsFor(short: boolean): Required<BenchMeta['timeouts']> {
+  return short
+    ? { flood: 15_000, steady: 15_000, history: 15_000, catchUp: 15_000 }
+    : { flood: 20_000, steady: 20_000, history: 60_000, catchUp: 30_000 };
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
@@ -76,6 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const steady: SteadyRun[] = [];
   const history: FloodRun[] = [];
   const renders: RendersRun[] = [];
+  const catchUp: FloodRun[] = [];
   const profiles: ProfileSummary[] = [];
   try {
     log(`Chromium ${browser.version}; chat server ${feed.url}; pages ${web.url}`);
@@ -133,6 +139,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         }
       }
     }
+    // The catch-up scenarios (issue 15): the limit page and the kit, interleaved per repeat.
+    const catchUpVariants = options.variants.filter((v) => CATCH_UP_VARIANTS.includes(v));
+    const serverOptions = catchUpServerOptions(sizes.resume, sizes.join);
+    for (const scenario of (['resume', 'join'] as const).filter((s) => wants(s))) {
+      for (let repeat = 1; repeat <= options.repeats; repeat++) {
+        const order = catchUpVariants.map((_, i) => catchUpVariants[(i + repeat - 1) % catchUpVariants.length]!);
+        for (const variant of order) {
+          const n = scenario === 'resume' ? sizes.resume : sizes.join;
+          const run = await measureCatchUp(ctx, scenario, variant, repeat, n, timeouts.catchUp, serverOptions);
+          catchUp.push(run);
+          log(`${scenario.padEnd(7)} #${repeat} ${variant.padEnd(5)} ${describeFlood(run)}`);
+        }
+      }
+    }
     if (wants('renders')) {
       for (const variant of options.variants.filter((v) => v === 'kit' || v === 'ruw')) {
         const run = await measureRenders(ctx, variant, sizes.burst, sizes.keys, timeouts.flood);
@@ -162,7 +182,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       durationMs: performance.now() - started,
       variants: options.variants,
     });
-    let partial = { meta: meta(), flood, steady, history, renders, sizes: sizeResults, profiles };
+    let partial = { meta: meta(), flood, steady, history, renders, catchUp, sizes: sizeResults, profiles };
     let targets = evaluateTargets(partial);
     // Where a kit target of the flood or the stream is missed, profile the kit (and the limit page,
     // for comparison) in that scenario: one extra run each, not counted in the tables.
@@ -194,8 +214,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         );
       }
     }
+    // The resume scenario, likewise: one profiled run of the kit and the limit page.
+    const resumeMissed = targets.some((t) => t.group.startsWith('Resume') && t.pass === false);
+    if (wants('resume') && (options.profile === 'always' || (options.profile === 'auto' && !options.short && resumeMissed))) {
+      for (const variant of CATCH_UP_VARIANTS.filter((v) => options.variants.includes(v))) {
+        log(`profiling the ${variant} page: resume`);
+        const profiler = createProfiler(browser.session, variant, 'resume', sizes.resume);
+        const run = await measureCatchUp(ctx, 'resume', variant, 0, sizes.resume, timeouts.catchUp, serverOptions, { profile: profiler });
+        const summary = profiler.summary();
+        if (summary) profiles.push(summary);
+        log(
+          `profile resume ${variant}: ${describeFlood(run)}; top: ${summary?.functions
+            .slice(0, 5)
+            .map((f) => `${f.name} ${f.ms.toFixed(0)} ms`)
+            .join(', ')}`,
+        );
+      }
+    }
     if (profiles.length > 0) {
-      partial = { meta: meta(), flood, steady, history, renders, sizes: sizeResults, profiles };
+      partial = { meta: meta(), flood, steady, history, renders, catchUp, sizes: sizeResults, profiles };
       targets = evaluateTargets(partial);
     }
     const results: BenchResults = { ...partial, meta: meta(), targets };
@@ -226,8 +263,14 @@ function describeFlood(run: FloodRun): string {
   const w = run.worstFrame;
   const worst = w ? ` (at ${w.at.toFixed(2)}, ${w.messages} messages, ${w.late.toFixed(0)} ms late)` : '';
   return (
-    `${run.completed ? `${run.time!.toFixed(0)} ms` : `did not finish (${run.rendered} of ${run.received} rendered)`}, lost ${run.lost}, ` +
-    `longest task ${run.longestTask.toFixed(0)} ms (${run.longTasks}), max gap ${fmt(run.maxFrameGap)} ms${worst}${memory}, errors ${run.errors}, relay ${run.relayMs.toFixed(0)} ms` +
+    `${run.completed ? `${run.time!.toFixed(0)} ms` : `did not finish (${run.rendered} of ${run.received} rendered)`}, lost ${run.lost}${run.doubled ? `, DOUBLED ${run.doubled}` : ''}, ` +
+    `${run.arrival !== null ? `last frame in ${run.arrival.toFixed(0)} ms, ` : ''}longest task ${run.longestTask.toFixed(0)} ms (${run.longTasks}), max gap ${fmt(run.maxFrameGap)} ms${worst}${memory}, errors ${run.errors}, relay ${run.relayMs.toFixed(0)} ms` +
+    (run.phases && Object.keys(run.phases).length > 0
+      ? `; phases: ${Object.entries(run.phases)
+          .sort(([, a], [, b]) => a - b)
+          .map(([name, at]) => `${name} ${at.toFixed(0)}`)
+          .join(', ')}`
+      : '') +
     (run.failure ? `, FAILURE ${run.failure}` : '')
   );
 }
