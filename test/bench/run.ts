@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { buildPages, serveStatic, VARIANTS } from './lib/build.ts';
 import { catchUpServerOptions, measureCatchUp } from './lib/catchUpScenarios.ts';
+import { FANOUT_TARGETS, measureFanout, type FanoutRun } from './lib/fanout.ts';
 import { launchBenchBrowser } from './lib/cdp.ts';
 import { startFeed } from './lib/feed.ts';
 import { REPO_ROOT } from './lib/paths.ts';
@@ -37,7 +38,7 @@ export interface BenchOptions {
   readonly scenarios: readonly string[];
 }
 
-const SCENARIOS = ['flood', 'steady', 'history', 'renders', 'resume', 'join', 'sizes'] as const;
+const SCENARIOS = ['flood', 'steady', 'history', 'renders', 'resume', 'join', 'fanout', 'sizes'] as const;
 /** The variants that speak the history extension (the catch-up scenarios run only these). */
 const CATCH_UP_VARIANTS = ['limit', 'kit'];
 const CONTRAST_REPEATS = 3;
@@ -46,6 +47,13 @@ function sizesFor(short: boolean): Required<BenchMeta['sizes']> {
   return short
     ? { flood: 300, steadyRate: 500, steadySeconds: 0.5, history: 600, burst: 100, keys: 3, resume: 500, join: 100 }
     : { flood: 20_000, steadyRate: 1000, steadySeconds: 5, history: 100_000, burst: 1000, keys: 10, resume: 10_000, join: 1000 };
+}
+
+/** The fan-out load (fanout/clientsProcess.ts). */
+function fanoutFor(short: boolean): NonNullable<BenchMeta['fanout']> {
+  return short
+    ? { clients: 20, senders: 2, window: 4, warmupMs: 200, measureMs: 500, rate: 20, rateMs: 300, drainMs: 5000 }
+    : { clients: 200, senders: 4, window: 20, warmupMs: 1000, measureMs: 3000, rate: 50, rateMs: 2000, drainMs: 15_000 };
 }
 
 function timeoutsFor(short: boolean): Required<BenchMeta['timeouts']> {
@@ -82,6 +90,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const history: FloodRun[] = [];
   const renders: RendersRun[] = [];
   const catchUp: FloodRun[] = [];
+  const fanout: FanoutRun[] = [];
   const profiles: ProfileSummary[] = [];
   try {
     log(`Chromium ${browser.version}; chat server ${feed.url}; pages ${web.url}`);
@@ -153,6 +162,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         }
       }
     }
+    // The fan-out (issue 16): no browser; servers and clients in their own processes.
+    if (wants('fanout')) {
+      for (let repeat = 1; repeat <= options.repeats; repeat++) {
+        const order = FANOUT_TARGETS.map((_, i) => FANOUT_TARGETS[(i + repeat - 1) % FANOUT_TARGETS.length]!);
+        for (const target of order) {
+          const run = await measureFanout(target, repeat, fanoutFor(options.short));
+          fanout.push(run);
+          log(`fanout  #${repeat} ${target.padEnd(6)} ${describeFanout(run)}`);
+        }
+      }
+    }
     if (wants('renders')) {
       for (const variant of options.variants.filter((v) => v === 'kit' || v === 'ruw')) {
         const run = await measureRenders(ctx, variant, sizes.burst, sizes.keys, timeouts.flood);
@@ -181,8 +201,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       loadavg: { start: loadStart, end: os.loadavg() },
       durationMs: performance.now() - started,
       variants: options.variants,
+      ...(wants('fanout') && { fanout: fanoutFor(options.short) }),
     });
-    let partial = { meta: meta(), flood, steady, history, renders, catchUp, sizes: sizeResults, profiles };
+    let partial = { meta: meta(), flood, steady, history, renders, catchUp, fanout, sizes: sizeResults, profiles };
     let targets = evaluateTargets(partial);
     // Where a kit target of the flood or the stream is missed, profile the kit (and the limit page,
     // for comparison) in that scenario: one extra run each, not counted in the tables.
@@ -231,8 +252,30 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         );
       }
     }
+    // The fan-out: where a target is missed, one profiled run of the slower side (V8 sampling profiles of the server processes over the measured window).
+    const fanoutMissed = targets.filter((t) => t.group === 'Fan-out' && t.pass === false).map((t) => t.target);
+    if (wants('fanout') && !options.short && options.profile !== 'never') {
+      const profiled = new Set<'memory' | 'redis3'>(options.profile === 'always' ? ['memory', 'redis3'] : []);
+      if (fanoutMissed.some((t) => t.includes('in memory ≥'))) profiled.add('memory');
+      if (fanoutMissed.some((t) => t.includes('over Redis'))) profiled.add('redis3');
+      for (const target of profiled) {
+        log(`profiling the fan-out: ${target}`);
+        const run = await measureFanout(target, 0, fanoutFor(false), { profile: true });
+        fanout.push(run);
+        log(
+          `profile fanout ${target}: ${describeFanout(run)}; top: ${run.profile
+            ?.slice(0, 6)
+            .map((f) => `${f.name} ${f.percent.toFixed(1)}%`)
+            .join(', ')}`,
+        );
+      }
+      if (profiled.size > 0) {
+        partial = { ...partial, meta: meta() };
+        targets = evaluateTargets(partial);
+      }
+    }
     if (profiles.length > 0) {
-      partial = { meta: meta(), flood, steady, history, renders, catchUp, sizes: sizeResults, profiles };
+      partial = { meta: meta(), flood, steady, history, renders, catchUp, fanout, sizes: sizeResults, profiles };
       targets = evaluateTargets(partial);
     }
     const results: BenchResults = { ...partial, meta: meta(), targets };
@@ -253,6 +296,19 @@ const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(1)
 
 function describeSteady(run: SteadyRun): string {
   return `key p50 ${fmt(run.keyP50)} p95 ${fmt(run.keyP95)} ms (${run.keys} keys), frame gap p95 ${fmt(run.frameGapP95)} ms, errors ${run.errors}${run.timedOut ? ', fell behind' : ''}${run.failure ? `, ${run.failure}` : ''}`;
+}
+
+function describeFanout(run: FanoutRun): string {
+  const r = run.result;
+  if (!r) return `FAILED: ${run.failure}`;
+  const c = r.closedLoop;
+  const f = r.fixedRate;
+  const perDelivery = run.serverCpuMs === null || c.deliveries === 0 ? '—' : ((run.serverCpuMs * 1000) / c.deliveries).toFixed(1);
+  return (
+    `${c.deliveriesPerSecond.toFixed(0)} deliveries/s (closed loop, p99 ${fmt(c.latencyP99)} ms), ` +
+    `at ${f.messages} messages: p50 ${fmt(f.latencyP50)} p99 ${fmt(f.latencyP99)} ms; server CPU ${perDelivery} µs/delivery, clients CPU ${r.clientsCpuMs.toFixed(0)} ms; ` +
+    `lost ${r.lost}, doubled ${r.doubled}, order mismatches ${r.orderMismatches}${run.failure ? `, FAILURE ${run.failure}` : ''}`
+  );
 }
 
 function describeFlood(run: FloodRun): string {

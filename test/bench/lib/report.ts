@@ -1,8 +1,11 @@
 // The results: medians over repeats, ratios to the limit page (per repeat, then the median), the
 // issue's targets with pass/miss, as markdown (results.md) next to the raw runs (results.json).
+import type { FanoutClientConfig } from '../fanout/clientsProcess.ts';
+import type { FanoutRun } from './fanout.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { FloodRun, RenderCounts, RendersRun, SteadyRun } from './scenarios.ts';
 import { catchUpSection, catchUpTargets } from './reportCatchUp.ts';
+import { fanoutSection, fanoutTargets } from './reportFanout.ts';
 import type { SizeResult } from './sizes.ts';
 import { KB } from './sizes.ts';
 import { max, median, min } from './stats.ts';
@@ -36,6 +39,8 @@ export interface BenchMeta {
   readonly loadavg: { start: readonly number[]; end: readonly number[] };
   readonly durationMs: number;
   readonly variants: readonly string[];
+  /** The fan-out's load (fanout/clientsProcess.ts), when it ran. */
+  readonly fanout?: Omit<FanoutClientConfig, 'urls'>;
 }
 
 export interface Target {
@@ -53,6 +58,8 @@ export interface BenchResults {
   readonly renders: readonly RendersRun[];
   /** The catch-up scenarios (`resume`, `join`); absent in results of older runs. */
   readonly catchUp?: readonly FloodRun[];
+  /** The fan-out runs (issue 16); absent in results of older runs. */
+  readonly fanout?: readonly FanoutRun[];
   readonly sizes: readonly SizeResult[];
   readonly profiles: readonly ProfileSummary[];
   readonly targets: readonly Target[];
@@ -271,6 +278,7 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[
     pass: keys ? !keys.commits.ChatBox && !keys.commits.UserList && (keys.commits.MessageInput ?? 0) > 0 : false,
   });
   targets.push(...catchUpTargets(results));
+  targets.push(...fanoutTargets(results));
   for (const size of results.sizes) {
     if (size.budget === null) continue;
     targets.push({
@@ -499,6 +507,8 @@ export function toMarkdown(results: BenchResults): string {
   lines.push('');
   const catchUp = catchUpSection(results);
   if (catchUp) lines.push(catchUp, '');
+  const fanout = fanoutSection(results);
+  if (fanout) lines.push(fanout, '');
   lines.push('## Render counts (React Profiler, profiling build of react-dom)\n');
   lines.push(renderTable(results.renders));
   lines.push('');

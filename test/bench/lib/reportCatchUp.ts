@@ -62,12 +62,15 @@ export function catchUpTargets(results: Omit<BenchResults, 'targets'>): Target[]
   if (join.length > 0) {
     const kit = summarizeFlood(join, 'kit');
     const limit = summarizeFlood(join, 'limit');
-    const exact = exactness(join, 'kit');
+    const exact = ['kit', 'limit'].map((variant) => ({ variant, ...exactness(join, variant) }));
+    // The time has no target of its own (reported against the limit page); the counts do.
     targets.push({
       group: `Join with ${int(join[0]!.n)} in history`,
-      target: 'open → last history row rendered, against the limit page (no target: reported)',
-      measured: `${ratio(kit.ratio)} (${ms(kit.time)} ms vs ${ms(limit.time)} ms); ${exact.lost} lost, ${exact.doubled} doubled; longest task ${kit.longestTaskMax ? `${ms(kit.longestTaskMax)} ms` : '< 50 ms'}`,
-      pass: null,
+      target: 'every history message shown once (open → last history row rendered: reported, no target)',
+      measured:
+        `${ratio(kit.ratio)} (${ms(kit.time)} ms vs ${ms(limit.time)} ms; longest task ${kit.longestTaskMax ? `${ms(kit.longestTaskMax)} ms` : '< 50 ms'}); ` +
+        exact.map((e) => `${e.variant}: ${e.lost} lost, ${e.doubled} doubled, ${e.unfinished} of ${e.repeats} unfinished`).join('; '),
+      pass: exact.every((e) => e.repeats > 0 && e.lost === 0 && e.doubled === 0 && e.unfinished === 0),
     });
   }
   return targets;
