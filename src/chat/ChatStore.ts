@@ -94,8 +94,11 @@ export class ChatStore extends Subscribable<ChatListener> {
           this.entries[start ? 'unshift' : 'push'](...entries);
           this.#entriesChanged = true;
         }
+        const released = this.#held && !hold;
         this.#held = hold;
         this.#set({ history });
+        // A catch-up's rows, held until it ended, show now, not a publication interval later.
+        if (released) this.flush();
       }) ?? connection;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);

@@ -7,7 +7,8 @@ import type { ChatConnection } from './ChatStoreOptions.js';
  * How a {@link ChatHistory} changes its store: frozen entries put at the end of the log, or before
  * all others (`start`; the log is trimmed to `maxEntries` when published), and the history's state
  * published. `hold`: until a call without it, the store publishes no change of its log (the rest of
- * its state, this history's included, still publishes): a catch-up's rows are published together.
+ * its state, this history's included, still publishes): a catch-up's rows are published together,
+ * at once when the hold ends (not at the next scheduled publication).
  */
 export type UpdateStore = (entries: readonly ChatEntry[], start: boolean, state: ChatHistoryState, hold?: boolean) => void;
 
@@ -202,11 +203,12 @@ class HistorySync {
     }
     for (const packet of packetsOf(frame)) if (this.#advance(packet.seq)) this.#show(packet);
     if (frame.done !== true) return;
-    this.#hold(false);
     this.#set({ catchingUp: false, caughtUp: this.#state.caughtUp + 1 });
     const held = this.#held;
     this.#held = [];
     for (const packet of held) if (this.#advance(packet.seq)) this.#emit(packet);
+    // Everything at once: the catch-up, what came live meanwhile, and its end.
+    this.#hold(false);
   }
 
   /** An older page: the packets older than the log's oldest, put before it. */

@@ -271,6 +271,29 @@ describe('chatHistory()', () => {
       expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4']);
     });
 
+    it('publishes the catch-up at once when it ends, not at the next scheduled publication', () => {
+      const { connection, emit } = handDrivenConnection();
+      // A scheduler that runs nothing until told: what is published without it was published at once.
+      const queued: (() => void)[] = [];
+      const store = new ChatStore(connection, {
+        username: 'ada',
+        now: () => NOW,
+        history: chatHistory({ now: () => NOW }),
+        schedule: (flush) => {
+          queued.push(flush);
+          return () => {};
+        },
+      });
+      store.attach();
+      emit('message', { type: 'id', id: 1, ext: 1, session: 's1', history: 200, seq: 3, epoch: EPOCH });
+      emit('message', frame([message(1), message(2)]));
+      emit('message', message(4)); // live, held until the catch-up is done
+      expect(log(store.getState().entries)).toEqual([]);
+      emit('message', frame([message(3)], { done: true }));
+      expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4']);
+      expect(store.getState().history).toMatchObject({ catchingUp: false, caughtUp: 1 });
+    });
+
     it('lets the log go when the connection closes mid catch-up', () => {
       const { store, receive, join, close } = setup();
       join(1, 4);
