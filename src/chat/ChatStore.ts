@@ -38,6 +38,8 @@ export class ChatStore extends Subscribable<ChatListener> {
   #draft: Partial<Omit<ChatState, 'entries'>> = {};
   #entriesChanged = false;
   #cancelFlush: (() => void) | null = null;
+  /** The history holds the log's changes back (`UpdateStore`'s `hold`): the rest of the state still publishes. */
+  #held: boolean | undefined;
 
   /** Own messages the server has not echoed yet, in the order written. */
   readonly #unconfirmed: OwnMessage[] = [];
@@ -88,12 +90,16 @@ export class ChatStore extends Subscribable<ChatListener> {
     // With history, the store reads its connection through it: it orders and completes what arrives;
     // with edits, through them too (after the history: they apply in the room's order).
     const ordered =
-      options.history?.attach(connection, (entries, start, history) => {
+      options.history?.attach(connection, (entries, start, history, hold) => {
         if (entries[0]) {
           this.entries[start ? 'unshift' : 'push'](...entries);
           this.#entriesChanged = true;
         }
+        const released = this.#held && !hold;
+        this.#held = hold;
         this.#set({ history });
+        // A catch-up's rows, held until it ended, show now, not a publication interval later.
+        if (released) this.flush();
       }) ?? connection;
     this.#client =
       options.edits?.attach(ordered, (change, edits) => {
@@ -202,15 +208,17 @@ export class ChatStore extends Subscribable<ChatListener> {
   flush = (): void => {
     this.#cancelFlush?.();
     this.#cancelFlush = null;
-    if (!this.#entriesChanged && Object.keys(this.#draft).length === 0) return;
+    // The log's changes wait while the history holds them (a catch-up on its way).
+    const entriesChanged = this.#entriesChanged && !this.#held;
+    if (!entriesChanged && Object.keys(this.#draft).length === 0) return;
     if (this.entries.length > this.#maxEntries) this.entries.splice(0, this.entries.length - this.#maxEntries);
     const next: ChatState = Object.freeze({
       ...this.#state,
       ...this.#draft,
-      entries: this.#entriesChanged ? Object.freeze(this.entries.slice()) : this.#state.entries,
+      entries: entriesChanged ? Object.freeze(this.entries.slice()) : this.#state.entries,
     });
     this.#draft = {};
-    this.#entriesChanged = false;
+    if (entriesChanged) this.#entriesChanged = false;
     this.#state = next;
     this.emit(next);
   };

@@ -6,9 +6,20 @@ import type { ChatConnection } from './ChatStoreOptions.js';
 /**
  * How a {@link ChatHistory} changes its store: frozen entries put at the end of the log, or before
  * all others (`start`; the log is trimmed to `maxEntries` when published), and the history's state
- * published.
+ * published. `hold`: until a call without it, the store publishes no change of its log (the rest of
+ * its state, this history's included, still publishes): a catch-up's rows are published together,
+ * at once when the hold ends (not at the next scheduled publication).
  */
-export type UpdateStore = (entries: readonly ChatEntry[], start: boolean, state: ChatHistoryState) => void;
+export type UpdateStore = (entries: readonly ChatEntry[], start: boolean, state: ChatHistoryState, hold?: boolean) => void;
+
+/**
+ * How long (ms) a catch-up may hold the log's changes back (see `UpdateStore`): its rows are
+ * published together when it completes, so that the log renders once for a whole catch-up instead
+ * of at every publication while its frames come in (each render of a long log slowed the frames'
+ * handling: `npm run bench`'s resume scenario); a catch-up that takes longer (a slow link) shows what
+ * came so far after this, and then as it comes. Own messages written meanwhile show with it.
+ */
+export const CATCH_UP_HOLD_MS = 500;
 
 /**
  * The history of the kit's protocol extension for a chat store: the value passed as
@@ -77,6 +88,9 @@ class HistorySync {
   #joined = 0;
   /** Live room packets that came while a catch-up is on its way: shown after it, in order. */
   #held: RoomFrame[] = [];
+  /** Whether the store holds the log's changes back (a catch-up on its way, for at most `CATCH_UP_HOLD_MS`). */
+  #holding = false;
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #state: ChatHistoryState = {
     available: false,
     catchingUp: false,
@@ -150,6 +164,7 @@ class HistorySync {
   #closed(): void {
     // What was held never counts as shown: the next catch-up starts before it.
     this.#held = [];
+    this.#hold(false);
     this.#set({ available: false, catchingUp: false, loadingOlder: false });
   }
 
@@ -177,6 +192,7 @@ class HistorySync {
       this.#last = 0;
       this.#first = 0;
     }
+    this.#hold(true);
     this.#set({ available: true, catchingUp: true });
   }
 
@@ -191,6 +207,8 @@ class HistorySync {
     const held = this.#held;
     this.#held = [];
     for (const packet of held) if (this.#advance(packet.seq)) this.#emit(packet);
+    // Everything at once: the catch-up, what came live meanwhile, and its end.
+    this.#hold(false);
   }
 
   /** An older page: the packets older than the log's oldest, put before it. */
@@ -262,11 +280,19 @@ class HistorySync {
 
   #set(patch: Partial<ChatHistoryState>): void {
     this.#state = Object.freeze({ ...this.#state, ...patch });
-    this.#update([], false, this.#state);
+    this.#update([], false, this.#state, this.#holding);
   }
 
   #insert(entries: readonly ChatEntry[], start = false): void {
-    this.#update(entries, start, this.#state);
+    this.#update(entries, start, this.#state, this.#holding);
+  }
+
+  /** Hold the log's changes back (for at most `CATCH_UP_HOLD_MS`), or let them go. */
+  #hold(on: boolean): void {
+    clearTimeout(this.#holdTimer);
+    this.#holding = on;
+    if (on) this.#holdTimer = setTimeout(() => this.#hold(false), CATCH_UP_HOLD_MS);
+    else this.#update([], false, this.#state);
   }
 }
 

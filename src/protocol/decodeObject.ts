@@ -37,7 +37,11 @@ export function decodeObject<P>(value: unknown, shapes: PacketShapes): ShapeDeco
   if (typeof type !== 'string') return malformed(`a packet's "type" must be a string, not ${describe(type)}`);
   if (!Object.hasOwn(shapes, type)) return { status: 'unknown', type: clip(type, 100) };
   const packet: Record<string, unknown> = { type };
-  for (const [field, kind] of Object.entries(shapes[type] as Readonly<Record<string, FieldKind>>)) {
+  const shape = shapes[type] as Readonly<Record<string, FieldKind>>;
+  // `for…in` over the shape (a plain literal: its own keys only) allocates nothing per packet,
+  // where `Object.entries` made an array of pairs for every packet (a catch-up decodes thousands).
+  for (const field in shape) {
+    const kind = shape[field]!;
     const fieldValue = own(record, field);
     if (kind === 'number~' || kind === 'string~' || kind === 'boolean~') {
       if (kind === 'number~' ? isFiniteNumber(fieldValue) : typeof fieldValue === kind.slice(0, -1)) packet[field] = fieldValue;

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { buildPages, serveStatic, VARIANTS } from './lib/build.ts';
+import { catchUpServerOptions, measureCatchUp } from './lib/catchUpScenarios.ts';
+import { describeFanout, describeFlood, describeSteady } from './lib/describe.ts';
+import { FANOUT_TARGETS, measureFanout, type FanoutRun } from './lib/fanout.ts';
 import { launchBenchBrowser } from './lib/cdp.ts';
 import { startFeed } from './lib/feed.ts';
 import { REPO_ROOT } from './lib/paths.ts';
@@ -36,17 +39,28 @@ export interface BenchOptions {
   readonly scenarios: readonly string[];
 }
 
-const SCENARIOS = ['flood', 'steady', 'history', 'renders', 'sizes'] as const;
+const SCENARIOS = ['flood', 'steady', 'history', 'renders', 'resume', 'join', 'fanout', 'sizes'] as const;
+/** The variants that speak the history extension (the catch-up scenarios run only these). */
+const CATCH_UP_VARIANTS = ['limit', 'kit'];
 const CONTRAST_REPEATS = 3;
 
-function sizesFor(short: boolean): BenchMeta['sizes'] {
+function sizesFor(short: boolean): Required<BenchMeta['sizes']> {
   return short
-    ? { flood: 300, steadyRate: 500, steadySeconds: 0.5, history: 600, burst: 100, keys: 3 }
-    : { flood: 20_000, steadyRate: 1000, steadySeconds: 5, history: 100_000, burst: 1000, keys: 10 };
+    ? { flood: 300, steadyRate: 500, steadySeconds: 0.5, history: 600, burst: 100, keys: 3, resume: 500, join: 100 }
+    : { flood: 20_000, steadyRate: 1000, steadySeconds: 5, history: 100_000, burst: 1000, keys: 10, resume: 10_000, join: 1000 };
 }
 
-function timeoutsFor(short: boolean): BenchMeta['timeouts'] {
-  return short ? { flood: 15_000, steady: 15_000, history: 15_000 } : { flood: 20_000, steady: 20_000, history: 60_000 };
+/** The fan-out load (fanout/clientsProcess.ts). */
+function fanoutFor(short: boolean): NonNullable<BenchMeta['fanout']> {
+  return short
+    ? { clients: 20, senders: 2, window: 4, warmupMs: 200, measureMs: 500, rate: 20, rateMs: 300, drainMs: 5000 }
+    : { clients: 200, senders: 4, window: 20, warmupMs: 1000, measureMs: 3000, rate: 50, rateMs: 2000, drainMs: 15_000 };
+}
+
+function timeoutsFor(short: boolean): Required<BenchMeta['timeouts']> {
+  return short
+    ? { flood: 15_000, steady: 15_000, history: 15_000, catchUp: 15_000 }
+    : { flood: 20_000, steady: 20_000, history: 60_000, catchUp: 30_000 };
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
@@ -76,6 +90,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const steady: SteadyRun[] = [];
   const history: FloodRun[] = [];
   const renders: RendersRun[] = [];
+  const catchUp: FloodRun[] = [];
+  const fanout: FanoutRun[] = [];
   const profiles: ProfileSummary[] = [];
   try {
     log(`Chromium ${browser.version}; chat server ${feed.url}; pages ${web.url}`);
@@ -133,6 +149,31 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         }
       }
     }
+    // The catch-up scenarios (issue 15): the limit page and the kit, interleaved per repeat.
+    const catchUpVariants = options.variants.filter((v) => CATCH_UP_VARIANTS.includes(v));
+    const serverOptions = catchUpServerOptions(sizes.resume, sizes.join);
+    for (const scenario of (['resume', 'join'] as const).filter((s) => wants(s))) {
+      for (let repeat = 1; repeat <= options.repeats; repeat++) {
+        const order = catchUpVariants.map((_, i) => catchUpVariants[(i + repeat - 1) % catchUpVariants.length]!);
+        for (const variant of order) {
+          const n = scenario === 'resume' ? sizes.resume : sizes.join;
+          const run = await measureCatchUp(ctx, scenario, variant, repeat, n, timeouts.catchUp, serverOptions);
+          catchUp.push(run);
+          log(`${scenario.padEnd(7)} #${repeat} ${variant.padEnd(5)} ${describeFlood(run)}`);
+        }
+      }
+    }
+    // The fan-out (issue 16): no browser; servers and clients in their own processes.
+    if (wants('fanout')) {
+      for (let repeat = 1; repeat <= options.repeats; repeat++) {
+        const order = FANOUT_TARGETS.map((_, i) => FANOUT_TARGETS[(i + repeat - 1) % FANOUT_TARGETS.length]!);
+        for (const target of order) {
+          const run = await measureFanout(target, repeat, fanoutFor(options.short));
+          fanout.push(run);
+          log(`fanout  #${repeat} ${target.padEnd(6)} ${describeFanout(run)}`);
+        }
+      }
+    }
     if (wants('renders')) {
       for (const variant of options.variants.filter((v) => v === 'kit' || v === 'ruw')) {
         const run = await measureRenders(ctx, variant, sizes.burst, sizes.keys, timeouts.flood);
@@ -161,8 +202,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       loadavg: { start: loadStart, end: os.loadavg() },
       durationMs: performance.now() - started,
       variants: options.variants,
+      ...(wants('fanout') && { fanout: fanoutFor(options.short) }),
     });
-    let partial = { meta: meta(), flood, steady, history, renders, sizes: sizeResults, profiles };
+    let partial = { meta: meta(), flood, steady, history, renders, catchUp, fanout, sizes: sizeResults, profiles };
     let targets = evaluateTargets(partial);
     // Where a kit target of the flood or the stream is missed, profile the kit (and the limit page,
     // for comparison) in that scenario: one extra run each, not counted in the tables.
@@ -194,8 +236,47 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         );
       }
     }
+    // The resume scenario, likewise: one profiled run of the kit and the limit page.
+    const resumeMissed = targets.some((t) => t.group.startsWith('Resume') && t.pass === false);
+    if (wants('resume') && (options.profile === 'always' || (options.profile === 'auto' && !options.short && resumeMissed))) {
+      for (const variant of CATCH_UP_VARIANTS.filter((v) => options.variants.includes(v))) {
+        log(`profiling the ${variant} page: resume`);
+        const profiler = createProfiler(browser.session, variant, 'resume', sizes.resume);
+        const run = await measureCatchUp(ctx, 'resume', variant, 0, sizes.resume, timeouts.catchUp, serverOptions, { profile: profiler });
+        const summary = profiler.summary();
+        if (summary) profiles.push(summary);
+        log(
+          `profile resume ${variant}: ${describeFlood(run)}; top: ${summary?.functions
+            .slice(0, 5)
+            .map((f) => `${f.name} ${f.ms.toFixed(0)} ms`)
+            .join(', ')}`,
+        );
+      }
+    }
+    // The fan-out: where a target is missed, one profiled run of the slower side (V8 sampling profiles of the server processes over the measured window).
+    const fanoutMissed = targets.filter((t) => t.group === 'Fan-out' && t.pass === false).map((t) => t.target);
+    if (wants('fanout') && !options.short && options.profile !== 'never') {
+      const profiled = new Set<'memory' | 'redis3'>(options.profile === 'always' ? ['memory', 'redis3'] : []);
+      if (fanoutMissed.some((t) => t.includes('in memory ≥'))) profiled.add('memory');
+      if (fanoutMissed.some((t) => t.includes('over Redis'))) profiled.add('redis3');
+      for (const target of profiled) {
+        log(`profiling the fan-out: ${target}`);
+        const run = await measureFanout(target, 0, fanoutFor(false), { profile: true });
+        fanout.push(run);
+        log(
+          `profile fanout ${target}: ${describeFanout(run)}; top: ${run.profile
+            ?.slice(0, 6)
+            .map((f) => `${f.name} ${f.percent.toFixed(1)}%`)
+            .join(', ')}`,
+        );
+      }
+      if (profiled.size > 0) {
+        partial = { ...partial, meta: meta() };
+        targets = evaluateTargets(partial);
+      }
+    }
     if (profiles.length > 0) {
-      partial = { meta: meta(), flood, steady, history, renders, sizes: sizeResults, profiles };
+      partial = { meta: meta(), flood, steady, history, renders, catchUp, fanout, sizes: sizeResults, profiles };
       targets = evaluateTargets(partial);
     }
     const results: BenchResults = { ...partial, meta: meta(), targets };
@@ -210,26 +291,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await web.close().catch(() => {});
     await rm(buildDir, { recursive: true, force: true });
   }
-}
-
-const fmt = (value: number | null) => (value === null ? '—' : value.toFixed(1));
-
-function describeSteady(run: SteadyRun): string {
-  return `key p50 ${fmt(run.keyP50)} p95 ${fmt(run.keyP95)} ms (${run.keys} keys), frame gap p95 ${fmt(run.frameGapP95)} ms, errors ${run.errors}${run.timedOut ? ', fell behind' : ''}${run.failure ? `, ${run.failure}` : ''}`;
-}
-
-function describeFlood(run: FloodRun): string {
-  const memory = run.memory
-    ? `, heap ${(run.memory.heapJs / 1e6).toFixed(1)}+${(run.memory.heapBlink / 1e6).toFixed(1)} MB, ${run.memory.domNodes} nodes`
-    : '';
-  // Where the largest gap was (0 = first gap, 1 = last), the messages that arrived in it, how late the frame ran.
-  const w = run.worstFrame;
-  const worst = w ? ` (at ${w.at.toFixed(2)}, ${w.messages} messages, ${w.late.toFixed(0)} ms late)` : '';
-  return (
-    `${run.completed ? `${run.time!.toFixed(0)} ms` : `did not finish (${run.rendered} of ${run.received} rendered)`}, lost ${run.lost}, ` +
-    `longest task ${run.longestTask.toFixed(0)} ms (${run.longTasks}), max gap ${fmt(run.maxFrameGap)} ms${worst}${memory}, errors ${run.errors}, relay ${run.relayMs.toFixed(0)} ms` +
-    (run.failure ? `, FAILURE ${run.failure}` : '')
-  );
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {

@@ -82,6 +82,30 @@ describe('npm run bench -- --short', () => {
     expect(ruw?.burstCounts?.commits.Feed).toBeGreaterThan(0);
   });
 
+  it.each(['resume', 'join'] as const)('%s: the kit and the limit page caught up, every message shown once', (scenario) => {
+    for (const variant of ['limit', 'kit']) {
+      const run = results.catchUp?.find((r) => r.scenario === scenario && r.variant === variant);
+      expect(run, `${scenario} ${variant}`).toBeDefined();
+      expect(run!.failure, `${scenario} ${variant}`).toBeUndefined();
+      expect(run!.completed, `${scenario} ${variant}`).toBe(true);
+      expect(run!.time, `${scenario} ${variant}`).toBeGreaterThan(0);
+      expect([run!.lost, run!.doubled], `${scenario} ${variant}`).toEqual([0, 0]);
+      // Timed from the socket's open: the catch-up frames came after it.
+      expect(run!.phases?.['last history frame'], `${scenario} ${variant}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('fanout: every server delivered every message to every client once, in one order, and was measured', () => {
+    for (const target of ['bare', 'memory', 'redis3', 'mdn']) {
+      const run = results.fanout?.find((r) => r.target === target);
+      expect(run?.failure, target).toBeUndefined();
+      expect(run?.result?.closedLoop.deliveriesPerSecond, target).toBeGreaterThan(0);
+      expect(run?.result?.fixedRate.latencyP99, target).toBeGreaterThan(0);
+      expect(run?.serverCpuMs, target).toBeGreaterThanOrEqual(0);
+      expect([run?.result?.lost, run?.result?.doubled, run?.result?.orderMismatches], target).toEqual([0, 0, 0]);
+    }
+  });
+
   it('sizes: every bundle was built and compressed', () => {
     expect(results.sizes.length).toBeGreaterThanOrEqual(6);
     for (const size of results.sizes) {
@@ -91,7 +115,17 @@ describe('npm run bench -- --short', () => {
   });
 
   it('wrote the markdown report with every table and a verdict for every target', () => {
-    for (const heading of ['## Targets', '## Flood', '## Steady stream', '## History', '## Render counts', '## Bundle sizes']) {
+    for (const heading of [
+      '## Targets',
+      '## Flood',
+      '## Steady stream',
+      '## History',
+      '## Resume',
+      '## Join',
+      '## Fan-out',
+      '## Render counts',
+      '## Bundle sizes',
+    ]) {
       expect(markdown).toContain(heading);
     }
     expect(results.targets.length).toBeGreaterThanOrEqual(10);

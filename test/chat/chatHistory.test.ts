@@ -2,10 +2,11 @@
 // The store's opt-in history (chatHistory()): what it asks for and when, and that the log shows
 // every room packet once and in the room's order whatever arrives twice or early. A connection
 // driven by hand; the same against the real server: chatHistory.server.test.ts.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { ChatStore, chatHistory, immediateScheduler, type ChatEntry, type ChatHistory } from '../../src/chat/index.js';
 import { createCloseInfo } from '../../src/core/index.js';
+import { CATCH_UP_HOLD_MS } from '../../src/chat/chatHistory.js';
 import { handDrivenConnection } from '../helpers/handDrivenConnection.js';
 
 const NOW = 1_700_000_000_000;
@@ -225,5 +226,81 @@ describe('chatHistory()', () => {
     expect(log(store.getState().entries)).toEqual(['signin:bob', 'm6', 'm7', 'm8', 'm9', 'm10']);
     expect(store.getState().history).toMatchObject({ loadingOlder: false, more: false });
     expect(store.getState().history?.loadOlder()).toBe(false);
+  });
+
+  describe('a catch-up publishes its rows together (one render of the log, not one per publication)', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('holds the log while its frames come (the history state and own messages still counted), then publishes it all with the catch-up done', () => {
+      const { store, receive, join } = setup();
+      join(1, 0);
+      receive(frame([], { done: true }));
+      receive(message(1));
+      const before = store.getState().entries;
+      join(2, 5);
+      receive(frame([message(2), message(3)]));
+      receive(message(6)); // live, after the catch-up
+      const own = store.send('typed meanwhile');
+      receive(frame([message(4)]));
+      // Published meanwhile: the history's state, not the log.
+      expect(store.getState().history).toMatchObject({ catchingUp: true });
+      expect(store.getState().unconfirmed).toBe(1);
+      expect(store.getState().entries).toBe(before);
+      receive(frame([message(5)], { done: true }));
+      expect(store.getState().history).toMatchObject({ catchingUp: false, caughtUp: 2 });
+      expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'typed meanwhile', 'm4', 'm5', 'm6']);
+      expect(store.getState().entries).toContainEqual(expect.objectContaining({ key: own?.key, own: true }));
+      // Live again: each packet as it comes.
+      receive(message(7));
+      expect(log(store.getState().entries).at(-1)).toBe('m7');
+    });
+
+    it(`shows what came so far after ${CATCH_UP_HOLD_MS} ms of a slow catch-up, then the rest as it comes`, () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const { store, receive, join } = setup();
+      join(1, 4);
+      receive(frame([message(1)]));
+      vi.advanceTimersByTime(CATCH_UP_HOLD_MS - 1);
+      expect(log(store.getState().entries)).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(log(store.getState().entries)).toEqual(['m1']);
+      expect(store.getState().history).toMatchObject({ catchingUp: true });
+      receive(frame([message(2)]));
+      expect(log(store.getState().entries)).toEqual(['m1', 'm2']);
+      receive(frame([message(3), message(4)], { done: true }));
+      expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    });
+
+    it('publishes the catch-up at once when it ends, not at the next scheduled publication', () => {
+      const { connection, emit } = handDrivenConnection();
+      // A scheduler that runs nothing until told: what is published without it was published at once.
+      const queued: (() => void)[] = [];
+      const store = new ChatStore(connection, {
+        username: 'ada',
+        now: () => NOW,
+        history: chatHistory({ now: () => NOW }),
+        schedule: (flush) => {
+          queued.push(flush);
+          return () => {};
+        },
+      });
+      store.attach();
+      emit('message', { type: 'id', id: 1, ext: 1, session: 's1', history: 200, seq: 3, epoch: EPOCH });
+      emit('message', frame([message(1), message(2)]));
+      emit('message', message(4)); // live, held until the catch-up is done
+      expect(log(store.getState().entries)).toEqual([]);
+      emit('message', frame([message(3)], { done: true }));
+      expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4']);
+      expect(store.getState().history).toMatchObject({ catchingUp: false, caughtUp: 1 });
+    });
+
+    it('lets the log go when the connection closes mid catch-up', () => {
+      const { store, receive, join, close } = setup();
+      join(1, 4);
+      receive(frame([message(1), message(2)]));
+      expect(log(store.getState().entries)).toEqual([]);
+      close();
+      expect(log(store.getState().entries)).toEqual(['m1', 'm2']);
+    });
   });
 });

@@ -21,6 +21,8 @@ export interface RedisServer {
   readonly url: string;
   /** Its directory: a restart after `stop({ save: true })` loads the data saved there. */
   readonly dir: string;
+  /** The running process's id (for its CPU time: the fan-out benchmark), or undefined while stopped. */
+  readonly pid: number | undefined;
   /**
    * Stop it: `kill` (default) loses its data like a crash; `save` writes it to disk first
    * (`SHUTDOWN SAVE`), so that a restart finds it again. Resolves once the process exited.
@@ -124,6 +126,9 @@ function serverOn(command: string, port: number, dir: string, first: ChildProces
     port,
     url: `redis://127.0.0.1:${port}`,
     dir,
+    get pid() {
+      return child?.pid;
+    },
     stop,
     restart: async () => {
       await stop();

@@ -4,7 +4,7 @@
 // the measured page and the sender itself. Nothing here is a special path of the server.
 import { WebSocket } from 'ws';
 
-import { createChatServer, type ChatServer } from '../../../src/server/index.ts';
+import { createChatServer, type ChatServer, type ChatServerOptions } from '../../../src/server/index.ts';
 
 /** The server options the benchmark uses: no rate limit, no dedupe, no slow-consumer cut-off. */
 export const BENCH_SERVER_OPTIONS = {
@@ -58,8 +58,9 @@ const FILLER = [
   'thanks!',
 ];
 
-export async function startFeed(): Promise<Feed> {
-  const server = await createChatServer(BENCH_SERVER_OPTIONS);
+/** Start the server (the benchmark's options, `overrides` on top) and the sender. */
+export async function startFeed(overrides: Partial<ChatServerOptions> = {}): Promise<Feed> {
+  const server = await createChatServer({ ...BENCH_SERVER_OPTIONS, ...overrides });
   const sender = new WebSocket(server.url, 'json', { perMessageDeflate: false });
   let id = 0;
   // The sender reads only its `id`; its echoes (the server relays to everyone) are not parsed.

@@ -1,7 +1,11 @@
 // The results: medians over repeats, ratios to the limit page (per repeat, then the median), the
 // issue's targets with pass/miss, as markdown (results.md) next to the raw runs (results.json).
+import type { FanoutClientConfig } from '../fanout/clientsProcess.ts';
+import type { FanoutRun } from './fanout.ts';
 import type { ProfileSummary } from './profile.ts';
 import type { FloodRun, RenderCounts, RendersRun, SteadyRun } from './scenarios.ts';
+import { catchUpSection, catchUpTargets } from './reportCatchUp.ts';
+import { fanoutSection, fanoutTargets } from './reportFanout.ts';
 import type { SizeResult } from './sizes.ts';
 import { KB } from './sizes.ts';
 import { max, median, min } from './stats.ts';
@@ -18,14 +22,25 @@ export interface BenchMeta {
   readonly mode: 'full' | 'short';
   readonly repeats: number;
   readonly historyRepeats: number;
-  readonly sizes: { flood: number; steadyRate: number; steadySeconds: number; history: number; burst: number; keys: number };
-  readonly timeouts: { flood: number; steady: number; history: number };
+  readonly sizes: {
+    flood: number;
+    steadyRate: number;
+    steadySeconds: number;
+    history: number;
+    burst: number;
+    keys: number;
+    resume?: number;
+    join?: number;
+  };
+  readonly timeouts: { flood: number; steady: number; history: number; catchUp?: number };
   readonly chromium: string;
   readonly node: string;
   readonly cpus: number;
   readonly loadavg: { start: readonly number[]; end: readonly number[] };
   readonly durationMs: number;
   readonly variants: readonly string[];
+  /** The fan-out's load (fanout/clientsProcess.ts), when it ran. */
+  readonly fanout?: Omit<FanoutClientConfig, 'urls'>;
 }
 
 export interface Target {
@@ -41,6 +56,10 @@ export interface BenchResults {
   readonly steady: readonly SteadyRun[];
   readonly history: readonly FloodRun[];
   readonly renders: readonly RendersRun[];
+  /** The catch-up scenarios (`resume`, `join`); absent in results of older runs. */
+  readonly catchUp?: readonly FloodRun[];
+  /** The fan-out runs (issue 16); absent in results of older runs. */
+  readonly fanout?: readonly FanoutRun[];
   readonly sizes: readonly SizeResult[];
   readonly profiles: readonly ProfileSummary[];
   readonly targets: readonly Target[];
@@ -55,7 +74,7 @@ const ratio = (value: number | null | undefined) => (value === null || value ===
 const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} kB`;
 const verdict = (pass: boolean | null) => (pass === null ? 'n/a' : pass ? '**pass**' : '**miss**');
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
@@ -66,7 +85,7 @@ function byVariant<T extends { variant: string }>(runs: readonly T[], variant: s
 }
 
 /** Median over repeats of `variant`'s value divided by the limit page's value of the same repeat. */
-function ratioToLimit<T extends { variant: string; repeat: number }>(
+export function ratioToLimit<T extends { variant: string; repeat: number }>(
   runs: readonly T[],
   variant: string,
   value: (run: T) => number | null | undefined,
@@ -81,7 +100,7 @@ function ratioToLimit<T extends { variant: string; repeat: number }>(
   return median(ratios);
 }
 
-interface FloodSummary {
+export interface FloodSummary {
   variant: string;
   repeats: number;
   completed: number;
@@ -106,7 +125,7 @@ interface FloodSummary {
   failure: string | null;
 }
 
-function summarizeFlood(runs: readonly FloodRun[], variant: string): FloodSummary {
+export function summarizeFlood(runs: readonly FloodRun[], variant: string): FloodSummary {
   const own = byVariant(runs, variant);
   const done = own.filter((run) => run.completed);
   const stuck = own.filter((run) => !run.completed);
@@ -258,6 +277,8 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): Target[
       : `not measured (${renders?.failure ?? 'no run'})`,
     pass: keys ? !keys.commits.ChatBox && !keys.commits.UserList && (keys.commits.MessageInput ?? 0) > 0 : false,
   });
+  targets.push(...catchUpTargets(results));
+  targets.push(...fanoutTargets(results));
   for (const size of results.sizes) {
     if (size.budget === null) continue;
     targets.push({
@@ -484,6 +505,10 @@ export function toMarkdown(results: BenchResults): string {
   lines.push('');
   lines.push(MEMORY_NOTE);
   lines.push('');
+  const catchUp = catchUpSection(results);
+  if (catchUp) lines.push(catchUp, '');
+  const fanout = fanoutSection(results);
+  if (fanout) lines.push(fanout, '');
   lines.push('## Render counts (React Profiler, profiling build of react-dom)\n');
   lines.push(renderTable(results.renders));
   lines.push('');

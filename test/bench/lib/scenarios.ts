@@ -14,7 +14,7 @@ export interface BenchContext {
 }
 
 /** What the harness reports at the end of a measurement (pages/harness.ts `finish`). */
-interface PageResult extends Report {
+export interface PageResult extends Report {
   variant: string;
   scenario: string;
   n: number;
@@ -29,6 +29,8 @@ interface PageResult extends Report {
   gapMessages: number[];
   gapLate: number[];
   latencies: number[];
+  /** When things first happened in the window (ms from its start): pages/harness.ts `notePhase`. */
+  phases?: Record<string, number>;
   longTaskSupported: boolean;
   longTasks: number[];
   errors: number;
@@ -59,7 +61,7 @@ export function worstFrame(gaps: readonly number[], messages: readonly number[],
 }
 
 export interface FloodRun {
-  readonly scenario: 'flood' | 'history';
+  readonly scenario: 'flood' | 'history' | 'resume' | 'join';
   readonly variant: string;
   readonly repeat: number;
   readonly n: number;
@@ -73,6 +75,10 @@ export interface FloodRun {
   readonly received: number;
   readonly rendered: number;
   readonly lost: number;
+  /** Catch-ups: messages shown more than once (rendered beyond `n`). */
+  readonly doubled?: number;
+  /** Catch-ups: when each phase first happened, ms from the window's start (the `id`, the first and last catch-up frames...). */
+  readonly phases?: Readonly<Record<string, number>>;
   /** The longest task (≥ 50 ms: what the Long Tasks API reports) in the window, or 0 for none. */
   readonly longestTask: number;
   readonly longTasks: number;
@@ -132,18 +138,27 @@ export interface RendersRun {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function pageUrl(ctx: BenchContext, build: BuildName, variant: string, scenario: string, n: number, timeoutMs: number, keys = 0): string {
+export function pageUrl(
+  ctx: BenchContext,
+  build: BuildName,
+  variant: string,
+  scenario: string,
+  n: number,
+  timeoutMs: number,
+  keys = 0,
+  server = ctx.feed.url,
+): string {
   const url = new URL(`${build}/${variant}.html`, ctx.web.url);
   url.searchParams.set('keys', String(keys));
   url.searchParams.set('variant', variant);
   url.searchParams.set('scenario', scenario);
   url.searchParams.set('n', String(n));
-  url.searchParams.set('server', ctx.feed.url);
+  url.searchParams.set('server', server);
   url.searchParams.set('timeout', String(timeoutMs));
   return url.href;
 }
 
-async function openReady(ctx: BenchContext, url: string): Promise<RawPage> {
+export async function openReady(ctx: BenchContext, url: string): Promise<RawPage> {
   const page = await ctx.browser.openPage(url);
   try {
     await page.waitForReport('ready', 20_000);
@@ -254,7 +269,7 @@ export async function measureFlood(
 
 /** A flood run that did not finish (or did not start): no times, and what happened instead in `failure`. */
 export function unfinishedFlood(
-  scenario: 'flood' | 'history',
+  scenario: FloodRun['scenario'],
   variant: string,
   repeat: number,
   n: number,

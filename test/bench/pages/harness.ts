@@ -17,7 +17,14 @@
  *   callback after its handlers ran.
  */
 
-export type Scenario = 'flood' | 'steady' | 'history' | 'renders';
+export type Scenario = 'flood' | 'steady' | 'history' | 'renders' | 'resume' | 'join';
+
+/**
+ * The catch-up scenarios measure from a socket's `open`, not from the first live message: `resume`
+ * from the second socket's (the reconnect after the runner cut the link), `join` from the first's
+ * (the page connects when the runner calls `__bench.start()`).
+ */
+export const CATCH_UP_SCENARIOS: readonly Scenario[] = ['resume', 'join'];
 
 export interface BenchConfig {
   readonly variant: string;
@@ -79,13 +86,19 @@ export interface RenderCounts {
 
 // ---- the instrumented WebSocket -----------------------------------------------------------------
 
-const counters = { messages: 0, ids: 0, userlists: 0, t0: -1, tLast: -1, open: 0 };
+const counters = { messages: 0, ids: 0, userlists: 0, t0: -1, tLast: -1, open: 0, openAt: [] as number[], historyFrames: 0 };
+const catchUpScenario = CATCH_UP_SCENARIOS.includes(config.scenario);
 
 const NativeWebSocket = window.WebSocket;
 class CountingWebSocket extends NativeWebSocket {
   constructor(url: string | URL, protocols?: string | string[]) {
     super(url, protocols);
-    this.addEventListener('open', () => counters.open++);
+    this.addEventListener('open', (event) => {
+      counters.open++;
+      counters.openAt.push(event.timeStamp);
+      // The measured socket's open starts a catch-up scenario's window (for a profile's trace).
+      if (catchUpScenario && counters.open === (config.scenario === 'resume' ? 2 : 1)) performance.mark('bench:first-message');
+    });
     this.addEventListener('message', onFrame);
   }
 }
@@ -94,16 +107,37 @@ window.WebSocket = CountingWebSocket as typeof WebSocket;
 function onFrame(event: MessageEvent): void {
   const data = event.data;
   if (typeof data !== 'string') return;
-  if (data.startsWith('{"type":"message"')) {
-    if (counters.messages === 0) {
+  if (data.startsWith('{"type":"history"')) {
+    // A catch-up's frame: when the last one came, for `arrival`.
+    counters.historyFrames++;
+    counters.tLast = event.timeStamp;
+    notePhase('first history frame', event.timeStamp);
+  } else if (data.startsWith('{"type":"message"')) {
+    if (counters.messages === 0 && !catchUpScenario) {
       counters.t0 = event.timeStamp;
       // Marks the measured window in a profile's trace (blink.user_timing).
       performance.mark('bench:first-message');
     }
     counters.messages++;
-    counters.tLast = event.timeStamp;
-  } else if (data.startsWith('{"type":"id"')) counters.ids++;
-  else if (data.startsWith('{"type":"userlist"')) counters.userlists++;
+    if (!catchUpScenario) counters.tLast = event.timeStamp;
+  } else if (data.startsWith('{"type":"id"')) {
+    counters.ids++;
+    notePhase('id', event.timeStamp);
+  } else if (data.startsWith('{"type":"userlist"')) counters.userlists++;
+}
+
+// ---- phases ---
+
+/** When things first happened in the measured window (`performance.now()` times): see `notePhase`. */
+const phases: Record<string, number> = {};
+
+/**
+ * Note when `name` first happened in the measured window (ignored before it starts): reported as
+ * ms from its start, so that a slow page shows where its time went (the `id`, the first catch-up
+ * frame, the store publishing the last message...).
+ */
+export function notePhase(name: string, at = performance.now()): void {
+  if (measureFrom() >= 0 && !(name in phases)) phases[name] = at;
 }
 
 // ---- errors -------------------------------------------------------------------------------------
@@ -180,11 +214,14 @@ function frame(timestamp: number): void {
   requestAnimationFrame(frame);
   frameStarted();
   if (!variant) return;
-  if (!readyReported && counters.open > 0 && counters.ids > 0 && (variant.ready?.() ?? true)) {
+  // A join page connects only when started: it is ready as soon as it is loaded.
+  const connected = config.scenario === 'join' || (counters.open > 0 && counters.ids > 0 && (variant.ready?.() ?? true));
+  if (!readyReported && connected) {
     readyReported = true;
     report('ready', {});
   }
-  if (!measuring && !done && counters.messages > 0) {
+  if (!measuring && !done && measureFrom() >= 0) {
+    counters.t0 = measureFrom();
     measuring = { gaps: [], gapMessages: [], gapLate: [], messagesAtFrame: 0, latencies: [], frames: 0, renderedAt: -1 };
     previousFrame = -1;
   }
@@ -219,6 +256,13 @@ function frame(timestamp: number): void {
   if (finished || timedOut) finish(now, timedOut, newest);
 }
 
+/** When the measured window starts (a `performance.now()` time), or -1 while it has not. */
+function measureFrom(): number {
+  if (config.scenario === 'resume') return counters.openAt[1] ?? -1;
+  if (config.scenario === 'join') return counters.openAt[0] ?? -1;
+  return counters.messages > 0 ? counters.t0 : -1;
+}
+
 function finish(now: number, timedOut: boolean, newest: number): void {
   performance.mark('bench:done');
   const m = measuring!;
@@ -245,13 +289,18 @@ function finish(now: number, timedOut: boolean, newest: number): void {
     newestRendered: newest,
     /** First message event to the rAF in which the last message was seen rendered (ms). */
     time: m.renderedAt >= 0 ? m.renderedAt - t0 : null,
-    /** First to last message event (ms): how long the messages took to arrive. */
+    /** First to last message event (ms): how long the messages took to arrive (catch-ups: open to the last history frame). */
     arrival: counters.tLast - t0,
     frames: m.frames,
     gaps: m.gaps,
     gapMessages: m.gapMessages,
     gapLate: m.gapLate,
     latencies: m.latencies,
+    phases: Object.fromEntries(
+      Object.entries({ ...phases, 'last history frame': counters.historyFrames > 0 ? counters.tLast : undefined }).flatMap(([name, at]) =>
+        at === undefined ? [] : [[name, at - t0]],
+      ),
+    ),
     longTaskSupported: longTaskObserver !== null,
     longTasks: inWindow.map((task) => task.duration),
     errors: errorCount,
@@ -263,6 +312,17 @@ requestAnimationFrame(frame);
 
 export function registerVariant(v: Variant): void {
   variant = v;
+}
+
+let deferredStart: (() => void) | null = null;
+
+/**
+ * Run `connect` (what opens the page's socket) now, or, in the `join` scenario, when the runner calls
+ * `__bench.start()`: the page is loaded, quiet and collected before it joins.
+ */
+export function onStart(connect: () => void): void {
+  if (config.scenario === 'join') deferredStart = connect;
+  else connect();
 }
 
 // ---- render counts (profiling build) ------------------------------------------------------------
@@ -336,6 +396,8 @@ export interface Harness {
    * it, not as fast as the server writes it.
    */
   hold(): void;
+  /** `join`: open the page's socket now (see `onStart`). */
+  start(): void;
 }
 
 window.__bench = {
@@ -356,6 +418,11 @@ window.__bench = {
     const request = new XMLHttpRequest();
     request.open('GET', '/__hold', false);
     request.send();
+  },
+  start() {
+    const connect = deferredStart;
+    deferredStart = null;
+    connect?.();
   },
   focusField() {
     const field = document.querySelector('textarea');
