@@ -29,13 +29,21 @@ export interface ServerProcess {
   stats(): Promise<Record<string, unknown>>;
 }
 
-/** Start the server on `port` (0: any free one) and resolve once it listens. */
+/** A room in Redis (`createChatServer({ redis })`): its history and resend keys outlive the process. */
+export interface RedisRoom {
+  readonly url: string;
+  readonly key: string;
+}
+
+/** Start the server on `port` (0: any free one), its room in `redis` if given, and resolve once it listens. */
 export function startServerProcess(
   port: number,
   onEvent?: (event: ServerEvent) => void,
   mode: 'default' | 'soak' = 'default',
+  redis?: RedisRoom,
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'chatServerChild.ts'), String(port), mode], {
+  const args = [path.join(here, 'chatServerChild.ts'), String(port), mode, ...(redis ? [redis.url, redis.key] : [])];
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -44,8 +52,9 @@ export function startServerProcess(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the chat server did not start on port ${port} within 15 s`));
-    }, 15_000);
+      reject(new Error(`the chat server did not start on port ${port} within 30 s`));
+      // (tsx compiles the server at each start: seconds on a busy machine.)
+    }, 30_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the chat server exited (${code}) before listening on port ${port}`));
