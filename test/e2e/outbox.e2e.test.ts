@@ -188,11 +188,13 @@ describe('persistentOutbox in Chromium', () => {
     await retryRow.getByRole('button', { name: 'Retry' }).focus();
     await ada.page.keyboard.press('Enter');
     await expect.poll(() => bob.messageTexts('ada')).toEqual(['retry me']);
+    // Delivered now, it takes its place in the room's order: after bob's message, as bob sees it.
     await expect
-      .poll(() => ownRows(ada.page))
+      .poll(async () => (await readLog(ada.page)).filter((row) => row.kind === 'message').map((row) => [row.text, row.dataStatus]))
       .toEqual([
-        ['retry me', 'delivered', null],
-        ['discard me', 'failed', 'Not sent'],
+        ['discard me', 'failed'],
+        ['bob is here', 'delivered'],
+        ['retry me', 'delivered'],
       ]);
 
     await log
