@@ -53,10 +53,9 @@ export interface KillWithResumeResult {
   readonly seconds: number;
 }
 
-/** A message entry as compared: who wrote it (the text's prefix), its text, and its state. */
+/** A message entry as compared: its text (`WRITER#N`), and its state. */
 interface Line {
   readonly text: string;
-  readonly name: string;
   readonly own: boolean;
   readonly status: string;
 }
@@ -96,7 +95,7 @@ function linesOf(entries: readonly ChatEntry[]): { lines: Line[]; gaps: number }
   let gaps = 0;
   for (const entry of entries) {
     if (entry.kind === 'gap') gaps++;
-    if (entry.kind === 'message') lines.push({ text: entry.text, name: entry.name, own: entry.own, status: entry.status });
+    if (entry.kind === 'message') lines.push({ text: entry.text, own: entry.own, status: entry.status });
   }
   return { lines, gaps };
 }
