@@ -14,7 +14,7 @@ import { killWithResume } from './lib/killWithResume.ts';
 const KILLS = 20;
 // Slow enough that the whole run (four writers, 20 restarts) stays under the store's 5 000 entries:
 // every client must still hold every message at the end.
-const SEND_EVERY_MS = 300;
+const SEND_EVERY_MS = 400;
 
 let browser: Browser;
 beforeAll(async () => {
