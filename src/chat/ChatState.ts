@@ -1,4 +1,5 @@
 import type { WebSocketError } from '../core/index.js';
+import type { EditRefusal } from '../protocol/index.js';
 
 /**
  * The chat's state as `ChatStore` publishes it: the log's entries, the problems the chat met, and
@@ -28,6 +29,28 @@ export interface ChatMessageEntry extends EntryBase {
   readonly text: string;
   readonly own: boolean;
   readonly status: 'pending' | 'sent' | 'delivered' | 'failed';
+  /** The sender's key for it (protocol extension), when it sent one: what an edit or a delete names. */
+  readonly nonce?: string;
+  /** When it was last edited (epoch ms), with `messageEdits()`: `text` is the edited text. */
+  readonly edited?: number;
+  /** It was deleted by its author, with `messageEdits()`: `text` is then empty; shown as "Message deleted". */
+  readonly deleted?: boolean;
+  /** The user's own edit or delete of it that the server has not confirmed yet, with `messageEdits()`. */
+  readonly change?: ChatMessageChange;
+}
+
+/**
+ * An own edit or delete on its way (`messageEdits()`): `pending` while it waits for the server (for
+ * the connection, for the message's own echo, or for the relay of the change); `failed` when the
+ * server refused it (`reason`): the entry keeps showing what the user wanted until they retry it
+ * (`ChatEditsState.retry`) or drop it (`dismiss`: the message as the server has it). For a delete that
+ * failed, the message shows again.
+ */
+export interface ChatMessageChange {
+  readonly kind: 'edit' | 'delete';
+  readonly status: 'pending' | 'failed';
+  /** Why the server refused it (`failed` only). */
+  readonly reason?: EditRefusal;
 }
 
 /**
@@ -118,6 +141,32 @@ export interface ChatHistoryState {
 }
 
 /**
+ * Editing and deleting own messages (`messageEdits()` only; see `ChatState.edits`). Every action
+ * takes the entry's `key`, and returns whether it was taken: only an own message, with a nonce,
+ * delivered or on its way (not `failed`), not deleted, while the server announced edits.
+ */
+export interface ChatEditsState {
+  /** Whether the current (or last) connection's server announced `edits` in `id`: else nothing is offered, nothing sent. */
+  readonly available: boolean;
+  /** The key of the own message being edited in the UI (`startEditing`), or null. */
+  readonly editing: string | null;
+  /**
+   * Give an own message a new text: shown at once (`edited`, `change` pending), sent once the
+   * message is confirmed and the user signed in (again after a reconnect), in the order written.
+   * False for blank text (delete it instead), or an entry that cannot be edited.
+   */
+  readonly edit: (key: string, text: string) => boolean;
+  /** Delete an own message: shown at once as deleted (`change` pending), sent as `edit` is. */
+  readonly remove: (key: string) => boolean;
+  /** Send a `failed` change again. */
+  readonly retry: (key: string) => boolean;
+  /** Drop a `failed` change: the message shows as the server has it. */
+  readonly dismiss: (key: string) => boolean;
+  /** Say which own message the UI edits (null: none); false when that one cannot be edited. */
+  readonly startEditing: (key: string | null) => boolean;
+}
+
+/**
  * A problem the chat met: the connection's, a packet that broke the protocol (`kind: 'packet'`), or
  * the durable outbox's storage (`kind: 'storage'`: IndexedDB unavailable, blocked or full; the chat
  * goes on with its messages in memory only).
@@ -159,4 +208,6 @@ export interface ChatState {
   readonly error: ChatError | null;
   /** The history's state: absent without `chatHistory()` (`ChatStoreOptions.history`). */
   readonly history?: ChatHistoryState;
+  /** Editing and deleting own messages: absent without `messageEdits()` (`ChatStoreOptions.edits`). */
+  readonly edits?: ChatEditsState;
 }

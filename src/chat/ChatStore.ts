@@ -73,7 +73,7 @@ export class ChatStore extends Subscribable<ChatListener> {
             if (status === 'pending' && this.#current('signedIn')) this.#transmit(own);
           } else {
             this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
-            this.entries = this.entries.filter((entry) => entry !== own.entry);
+            this.entries = this.entries.filter((entry) => entry.key !== own.entry.key);
             this.#entriesChanged = true;
           }
           // (A failure leaves the count as it is.)
@@ -85,8 +85,9 @@ export class ChatStore extends Subscribable<ChatListener> {
     this.#keep = outbox?.keep;
     this.#settle = outbox?.settle;
     const connection = outbox?.connection ?? client;
-    // With history, the store reads its connection through it: it orders and completes what arrives.
-    this.#client =
+    // With history, the store reads its connection through it: it orders and completes what arrives;
+    // with edits, through them too (after the history: they apply in the room's order).
+    const ordered =
       options.history?.attach(connection, (entries, start, history) => {
         if (entries[0]) {
           this.entries[start ? 'unshift' : 'push'](...entries);
@@ -94,6 +95,14 @@ export class ChatStore extends Subscribable<ChatListener> {
         }
         this.#set({ history });
       }) ?? connection;
+    this.#client =
+      options.edits?.attach(ordered, (change, edits) => {
+        this.entries = this.entries.map(change);
+        this.#entriesChanged = true;
+        // (Last: a scheduler may publish at once.)
+        this.#set({ edits });
+        return this.entries;
+      }) ?? ordered;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();
@@ -272,6 +281,7 @@ export class ChatStore extends Subscribable<ChatListener> {
       text,
       own: true,
       status: 'pending',
+      nonce,
     });
     const own: OwnMessage = { nonce, text, date, entry };
     this.#unconfirmed.push(own);
@@ -303,6 +313,7 @@ export class ChatStore extends Subscribable<ChatListener> {
       text: packet.text,
       own: packet.id === this.#current('clientId'),
       status: 'delivered',
+      nonce,
     });
   }
 
@@ -379,18 +390,19 @@ export class ChatStore extends Subscribable<ChatListener> {
   }
 
   /**
-   * Change an own message's entry (a new frozen one), keeping its place in the log; or (`confirmed`: its
-   * echo came) moving it to where the room has it: after everything received before its echo (a
-   * server relays in order), above only the own messages still waiting. Left where it was written,
-   * it would read otherwise for its writer than for everyone else: an answer above the question it
-   * answers, when others wrote meanwhile or while the link was down.
+   * Change an own message's entry (a new frozen one over the log's: `edits` may have replaced it),
+   * keeping its place; or (`confirmed`: its echo came) moving it to where the room has it: after
+   * everything received before its echo (a server relays in order), above only the own messages
+   * still waiting. Left where it was written, it would read otherwise for its writer than for
+   * everyone else: an answer above the question it answers, when others wrote meanwhile or while
+   * the link was down.
    */
   #update(own: OwnMessage, changes: Partial<ChatMessageEntry>, confirmed?: boolean): void {
-    const previous = own.entry;
+    const key = own.entry.key;
     const entries = this.entries;
-    own.entry = Object.freeze({ ...previous, ...changes });
     // Own messages are recent: search from the end. (Trimmed from the log, it is only kept in `own`.)
-    const index = entries.lastIndexOf(previous);
+    const index = entries.findLastIndex((entry) => entry.key === key);
+    own.entry = Object.freeze({ ...(entries[index] ?? own.entry), ...changes }) as ChatMessageEntry;
     if (index >= 0) {
       entries.splice(index, 1);
       let at = index;

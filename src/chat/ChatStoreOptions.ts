@@ -3,6 +3,7 @@ import type { ClientPacket } from '../protocol/index.js';
 import type { ChatOutbox } from './ChatOutbox.js';
 import type { ChatState } from './ChatState.js';
 import type { ChatHistory } from './chatHistory.js';
+import type { ChatEdits } from './messageEdits.js';
 import type { Scheduler } from './createFrameScheduler.js';
 
 // What a ChatStore is made with and gives, apart from what it does (ChatStore.ts): the chat
@@ -40,6 +41,12 @@ export interface ChatStoreOptions {
    * touches storage and nothing fails.
    */
   persist?: ChatOutbox | null;
+  /**
+   * Editing and deleting own messages (protocol extension): `messageEdits()`, so that a bundle
+   * without it carries none of its code. Against a server that does not announce it (MDN's) it sends
+   * nothing and offers nothing (`state.edits.available` false).
+   */
+  edits?: ChatEdits | null;
 }
 
 /**

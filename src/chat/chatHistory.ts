@@ -197,6 +197,8 @@ class HistorySync {
   #olderPage(frame: Frame): void {
     const first = this.#first || this.#joined + 1;
     const entries: ChatEntry[] = [];
+    // Edits and deletes of its messages (`messageEdits()`), for the store once the page is in the log.
+    const changes: RoomFrame[] = [];
     let oldest = first;
     let newest = 0;
     for (const packet of packetsOf(frame)) {
@@ -205,11 +207,13 @@ class HistorySync {
       newest = Math.max(newest, packet.seq);
       const entry = this.#entry(packet);
       if (entry) entries.push(entry);
+      else if (packet.type === 'edit' || packet.type === 'delete') changes.push(packet);
     }
     this.#first = oldest;
     // Nothing shown yet (an empty catch-up): the page is what is shown.
     if (this.#last === 0) this.#last = newest;
     this.#insert(entries, true);
+    for (const packet of changes) this.#emit(packet);
     this.#set({ loadingOlder: false, more: frame.more !== false });
   }
 
@@ -243,8 +247,8 @@ class HistorySync {
     const packet = result.packet;
     const key = this.#key();
     if (packet.type === 'message') {
-      const { id: senderId, name, text, date } = packet;
-      return Object.freeze({ kind: 'message', key, date, senderId, name, text, own: false, status: 'delivered' });
+      const { id: senderId, name, text, date, nonce } = packet;
+      return Object.freeze({ kind: 'message', key, date, senderId, name, text, own: false, status: 'delivered', nonce });
     }
     if (packet.type === 'username' && !packet.rejoin) {
       return Object.freeze({ kind: 'signin', key, date: packet.date, senderId: packet.id, name: packet.name, history: true });

@@ -1,9 +1,11 @@
 export type {
   ChatEntry,
   ChatError,
+  ChatEditsState,
   ChatLeaveEntry,
   ChatGapEntry,
   ChatHistoryState,
+  ChatMessageChange,
   ChatMessageEntry,
   ChatNameChangeEntry,
   ChatRenameEntry,
@@ -17,6 +19,7 @@ export type { ChatOutbox, OutboxEntry, OutboxHost, OutboxMessage } from './ChatO
 export { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
 export { OUTBOX_LOCK_PREFIX, persistentOutbox, type PersistentOutboxOptions } from './persistentOutbox.js';
 export { ChatStore } from './ChatStore.js';
+export { messageEdits, type ChatEdits, type MessageEditsOptions, type UpdateEntries } from './messageEdits.js';
 export type { ChatConnection, ChatListener, ChatStoreOptions } from './ChatStoreOptions.js';
 export {
   DEFAULT_PUBLISH_INTERVAL_MS,

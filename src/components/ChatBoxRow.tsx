@@ -103,7 +103,7 @@ function rowContent(
         <span dir="auto" className={cx('rwc-chatbox__sender', (!groupStart || message.own) && 'rwc-visually-hidden')}>
           {message.name}
         </span>{' '}
-        <time className={cx('rwc-chatbox__time', !groupStart && 'rwc-visually-hidden')} dateTime={timeFormat.iso(message.date)}>
+        <time dir="auto" className={cx('rwc-chatbox__time', !groupStart && 'rwc-visually-hidden')} dateTime={timeFormat.iso(message.date)}>
           {timeFormat.time(message.date)}
         </time>{' '}
         <div dir="auto" className="rwc-chatbox__text">

@@ -6,6 +6,7 @@ import {
   createTimeFormat,
   defaultChatStrings,
   type ChatConnection,
+  type ChatEdits,
   type ChatHistory,
   type ChatOutbox,
   type ChatStrings,
@@ -82,6 +83,11 @@ export interface ChatProviderProps {
    * without it (MDN's sample server, which crashes on a frame that is not JSON and relays every JSON
    * object to everyone) the chat never pings: there the heartbeat is off, and a dead link is only
    * noticed when the browser notices it.
+   *
+   * `liveness({ ... })` (same import) is a heartbeat that also checks at once when the page is shown
+   * again, the browser is back online or the device wakes, and renews expired credentials (close
+   * 4401, `refresh`); the same rule applies. It is not on by default: that would bundle its code
+   * (about 0.9 kB gzipped) into every chat.
    */
   heartbeat?: ClientFeature | false | null;
   /**
@@ -108,6 +114,15 @@ export interface ChatProviderProps {
    * Discard. Read when the connection's store is made. Default: none (nothing touches storage).
    */
   persist?: ChatOutbox | null;
+  /**
+   * Editing and deleting own messages (protocol extension): `messageEdits()` (from `react-ws-chat`),
+   * so that its code is bundled only by applications that use it. With it, `state.edits` (`useChat()`)
+   * edits and deletes the user's own messages against a server that announced `edits`, and the
+   * others' edits and deletes show in the log; `<ChatBox renderText={messageActions()}>` gives the
+   * rows their buttons. Against a server without it (MDN's) nothing is sent or offered. Read when the
+   * connection's store is made (a new value on every render is fine). Default: none.
+   */
+  edits?: ChatEdits | null;
   /**
    * Avatars beside the names, in the log (on the first row of each group of others' messages, not
    * in rows drawn by `ChatBox`'s `renderEntry`) and
@@ -159,6 +174,7 @@ export function ChatProvider({
   history,
   typing: typingOption,
   persist,
+  edits,
   avatars,
   maxEntries,
   maxUnconfirmed,
@@ -184,7 +200,10 @@ export function ChatProvider({
   const [store, typing] = useMemo(() => {
     const connection = client ?? DETACHED;
     const typing = typingOption?.attach(connection);
-    return [new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history, persist }), typing] as const;
+    return [
+      new ChatStore(typing ?? connection, { username, maxEntries, maxUnconfirmed, schedule, history, persist, edits }),
+      typing,
+    ] as const;
   }, [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
   // The heartbeat only while the server answers pings: it announced the extension (see the prop).

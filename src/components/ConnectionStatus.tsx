@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useReducer, type ComponentPropsWithoutRef } from 'react';
+import { useEffect, useMemo, useReducer, useRef, type ComponentPropsWithoutRef } from 'react';
 import type { ReadyState } from '../core/index.js';
 import { cx } from './cx.js';
 import { useChatContext } from './ChatProvider.js';
@@ -57,6 +57,7 @@ export function ConnectionStatus({ className, textClassName, errorClassName, but
   // Null while a retry's attempt is under way: there is nothing to count down.
   const waitingUntil = state === 'reconnecting' ? nextReconnectAt : null;
   useSecondTicks(waitingUntil);
+  const root = useRef<HTMLDivElement>(null);
 
   // The sentence announced once per wait (a wait is one attempt); the visible countdown updates apart from it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: computed when the wait starts, not on every tick
@@ -75,7 +76,15 @@ export function ConnectionStatus({ className, textClassName, errorClassName, but
         strings[state === 'open' ? 'connected' : state === 'reconnecting' ? 'connecting' : state];
 
   return (
-    <div {...rest} role="status" className={cx('rwc-connection-status', className)} data-state={state} title={error?.message}>
+    <div
+      tabIndex={-1}
+      {...rest}
+      ref={root}
+      role="status"
+      className={cx('rwc-connection-status', className)}
+      data-state={state}
+      title={error?.message}
+    >
       {/* While counting down, the ticking text is hidden from assistive technology and the sentence
           it hears instead changes only when the wait or the attempt does. */}
       <span dir="auto" className={cx('rwc-connection-status__text', textClassName)} aria-hidden={announced === null ? undefined : 'true'}>
@@ -101,6 +110,12 @@ export function ConnectionStatus({ className, textClassName, errorClassName, but
           <button
             type="button"
             className={cx('rwc-connection-status__action', buttonClassName)}
+            // The button goes once the connection is back: focus on it moves to the status (read
+            // "Connected") rather than falling to the page's body. (Detached on every render too, so
+            // only a button gone from the document hands it on.)
+            ref={(button) => () => {
+              if (button && document.activeElement === button) queueMicrotask(() => button.isConnected || root.current?.focus());
+            }}
             onClick={() => {
               // close() starts the count (so the backoff) over and cancels a pending retry; connect() then
               // attempts at once (after the attempt under way, if any, has closed).

@@ -4,6 +4,7 @@ import {
   useId,
   useRef,
   useState,
+  useSyncExternalStore,
   type ComponentPropsWithoutRef,
   type ChangeEvent,
   type FormEvent,
@@ -148,8 +149,10 @@ export function MessageInput({
   const nearLimit = left <= 100 || left * 10 <= maxLength;
   const blank = value.trim() === '';
   const overLimit = left < 0;
-  // Read at render (the hint) and again at each key: a tablet's keyboard can come and go.
-  const enterSubmits = () => enterSends ?? !globalThis.matchMedia?.('(pointer: coarse)').matches;
+  // Followed as it changes (a tablet's keyboard can come and go); a server render and the hydration
+  // after it take a fine pointer, then the field is told the truth.
+  const coarse = useSyncExternalStore(watchPointer, coarsePointer, finePointer);
+  const enterSubmits = enterSends ?? !coarse;
 
   const handleSubmit = composeEventHandlers(onSubmit, (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -167,7 +170,7 @@ export function MessageInput({
   });
 
   const handleKeyDown = composeEventHandlers(onKeyDown, (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== 'Enter' || event.shiftKey || !enterSubmits()) return;
+    if (event.key !== 'Enter' || event.shiftKey || !enterSubmits) return;
     // Enter that confirms an IME composition (229: Safari reports it after compositionend).
     if (event.nativeEvent.isComposing || event.keyCode === 229) return;
     event.preventDefault();
@@ -210,7 +213,7 @@ export function MessageInput({
         autoFocus={autoFocus}
         disabled={disabled}
         name={name}
-        enterKeyHint={enterSubmits() ? 'send' : 'enter'}
+        enterKeyHint={enterSubmits ? 'send' : 'enter'}
         aria-describedby={cx(nearLimit && counterId, lost && hintId) || undefined}
         aria-invalid={overLimit ? true : undefined}
       />
@@ -234,4 +237,13 @@ export function MessageInput({
       )}
     </form>
   );
+}
+
+const COARSE_POINTER = '(pointer: coarse)';
+const coarsePointer = () => !!globalThis.matchMedia?.(COARSE_POINTER).matches;
+const finePointer = () => false;
+function watchPointer(change: () => void): () => void {
+  const query = globalThis.matchMedia?.(COARSE_POINTER);
+  query?.addEventListener('change', change);
+  return () => query?.removeEventListener('change', change);
 }

@@ -34,3 +34,10 @@ export function dayLabel(date: number, now: number, format: (date: number) => st
   yesterday.setDate(yesterday.getDate() - 1);
   return day === localDay(yesterday.getTime()) ? strings.yesterday : format(date);
 }
+
+/** How long from `now` (epoch ms) until the next local midnight, when "Today" and "Yesterday" move on. */
+export function msUntilNextDay(now: number): number {
+  const midnight = new Date(now);
+  midnight.setHours(24, 0, 0, 0);
+  return midnight.getTime() - now;
+}

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import { dayLabel, startsDay, type DayLabelStrings } from './dayLabel.js';
+import { useEffect, useReducer, type ReactNode } from 'react';
+import { dayLabel, msUntilNextDay, startsDay, type DayLabelStrings } from './dayLabel.js';
 
 /**
  * What `<ChatBox daySeparators>` takes: what to render before a row dated `date` (epoch ms) after
@@ -47,9 +47,27 @@ export function daySeparators(options: DaySeparatorsOptions = {}): DaySeparators
     return formatter;
   };
   return (date, previous, locale) =>
-    startsDay(date, previous) ? (
-      <div className="rwc-chatbox__day" dir="auto">
-        {dayLabel(date, now(), (day) => format(locale).format(day), strings)}
-      </div>
-    ) : null;
+    startsDay(date, previous) ? <DayLabel date={date} now={now} format={(day) => format(locale).format(day)} strings={strings} /> : null;
+}
+
+interface DayLabelProps {
+  date: number;
+  now: () => number;
+  format: (date: number) => string;
+  strings: DayLabelStrings;
+}
+
+/** A separator's label, read again at the next local midnight: "Today" becomes "Yesterday" in a chat left open. */
+function DayLabel({ date, now, format, strings }: DayLabelProps) {
+  const [, nextDay] = useReducer((day: number) => day + 1, 0);
+  const at = now();
+  useEffect(() => {
+    const timer = setTimeout(nextDay, msUntilNextDay(at));
+    return () => clearTimeout(timer);
+  });
+  return (
+    <div className="rwc-chatbox__day" dir="auto">
+      {dayLabel(date, at, format, strings)}
+    </div>
+  );
 }

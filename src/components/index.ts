@@ -26,3 +26,10 @@ export { unreadDivider, type UnreadDividerOptions } from './unreadDivider.js';
 export { olderHistory } from './olderHistory.js';
 export { navigationKeys } from './navigationKeys.js';
 export { keepFocusIn, type ChatBoxMark, type ChatBoxPart, type ChatBoxPartProps } from './ChatBoxPart.js';
+export {
+  defaultMessageActionsStrings,
+  messageActions,
+  useEditLastMessage,
+  type MessageActionsOptions,
+  type MessageActionsStrings,
+} from './messageActions.js';

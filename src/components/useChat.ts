@@ -94,8 +94,16 @@ export interface UseChatResult extends ChatState {
 
 /**
  * Everything at once, for a headless UI: the whole chat state (entries with their `failed` status
- * and gap markers, `history` with `loadOlder()` under `chatHistory()`) plus `send`, `setUsername`,
- * `retry` and `discard`. Re-renders on any change.
+ * and gap markers, `history` with `loadOlder()` under `chatHistory()`, `edits` with `edit(key,
+ * text)`, `remove(key)`, `retry`, `dismiss` and `startEditing` under `messageEdits()`, and the
+ * entries' `edited`, `deleted` and `change`) plus `send`, `setUsername`, `retry` and `discard`.
+ * Re-renders on any change.
+ *
+ * @example
+ * ```tsx
+ * const { entries, edits } = useChat();
+ * // on an own message `entry`: edits?.edit(entry.key, 'new text'); edits?.remove(entry.key);
+ * ```
  */
 export function useChat(): UseChatResult {
   const { store } = useChatContext('useChat');

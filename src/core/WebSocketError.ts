@@ -10,7 +10,10 @@
  * - `validation`: a parsed frame failed `validate`; it was skipped.
  * - `overflow`: the outbox was full; the send was rejected.
  * - `send`: a send failed (e.g. `sendJson` of a value JSON cannot encode).
- * - `heartbeat`: nothing arrived within the heartbeat timeout; the connection was dropped.
+ * - `heartbeat`: nothing arrived within the heartbeat timeout (or the timeout of a `liveness()`
+ *   check); the connection was dropped.
+ * - `auth`: with `liveness()`, the server closed with a credentials code (4401) and asking the
+ *   application for fresh credentials failed, or the server refused the fresh ones too.
  */
 export type WebSocketErrorKind =
   | 'syntax'
@@ -22,7 +25,8 @@ export type WebSocketErrorKind =
   | 'validation'
   | 'overflow'
   | 'send'
-  | 'heartbeat';
+  | 'heartbeat'
+  | 'auth';
 
 /** An error of the connection core, reported in the snapshot and to `error` listeners. */
 export interface WebSocketError {

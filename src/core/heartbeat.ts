@@ -37,7 +37,8 @@ export function heartbeat(options: HeartbeatOptions = {}): ClientFeature<Heartbe
   return { options, attach: attachHeartbeat };
 }
 
-function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions): FeatureHooks {
+/** The heartbeat's hooks on `client`; also the base of `liveness()`, which adds checks on events. */
+export function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatOptions): FeatureHooks {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastReceivedAt = 0;
   const stop = () => clearTimeout(timer);

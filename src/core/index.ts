@@ -44,3 +44,5 @@ export type {
   WebSocketSnapshot,
 } from './types.js';
 export { createWebSocketError, isWebSocketError, type WebSocketError, type WebSocketErrorKind } from './WebSocketError.js';
+// Last: its imports must not change the order of the modules above in a bundle (`useWebSocket`'s size).
+export { liveness, type LivenessOptions } from './liveness.js';

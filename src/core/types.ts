@@ -142,7 +142,7 @@ export interface FeatureContext {
   /** Change the snapshot (listeners are told if anything differs). */
   update(patch: Partial<WebSocketSnapshot<unknown>>): void;
   /** Report an error: in the snapshot and to `error` listeners. */
-  report(kind: WebSocketErrorKind, message: string): void;
+  report(kind: WebSocketErrorKind, message: string, extra?: { data?: unknown; cause?: unknown }): void;
   /** Start a new connection attempt now. */
   connect(): void;
   /** Stay closed in phase `waiting`; after `delay` ms, when given, start a new attempt. */

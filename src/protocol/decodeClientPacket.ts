@@ -1,5 +1,12 @@
 import { decodeObject, type FieldKind, type ShapeDecodeResult } from './decodeObject.js';
-import type { ClientHistoryPacket, ClientMessagePacket, ClientTypingPacket, ClientUsernamePacket } from './packets.js';
+import type {
+  ClientDeletePacket,
+  ClientEditPacket,
+  ClientHistoryPacket,
+  ClientMessagePacket,
+  ClientTypingPacket,
+  ClientUsernamePacket,
+} from './packets.js';
 
 /**
  * A client packet as a server receives it. `id` and `date` are only kept when they are finite
@@ -10,7 +17,9 @@ export type DecodedClientPacket =
   | (Omit<ClientUsernamePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number })
   | (Omit<ClientMessagePacket, 'id' | 'date'> & { readonly id?: number; readonly date?: number })
   | ClientHistoryPacket
-  | (Omit<ClientTypingPacket, 'typing'> & { readonly typing?: boolean });
+  | (Omit<ClientTypingPacket, 'typing'> & { readonly typing?: boolean })
+  | ClientEditPacket
+  | ClientDeletePacket;
 
 /**
  * The outcome of decoding one object a client sent:
@@ -24,12 +33,15 @@ export type ClientDecodeResult = ShapeDecodeResult<DecodedClientPacket>;
 // `id` and `date` are 'number~': MDN's sample client always sends them, but the server needs
 // neither (identity comes from the connection, a missing date is the server's clock).
 const SHAPES = {
-  username: { name: 'string', id: 'number~', date: 'number~', session: 'string~' },
+  username: { name: 'string', id: 'number~', date: 'number~', session: 'string~', edits: 'boolean~' },
   message: { text: 'string', id: 'number~', date: 'number~', nonce: 'string?' },
   // Extension (history): a position that is not a number is left out (the server checks the rest).
   history: { after: 'number~', epoch: 'string~', before: 'number~', limit: 'number~' },
   // Extension (typing): anything but `true` is a stop.
   typing: { typing: 'boolean~' },
+  // Extension (edits): the nonce names the sender's own message.
+  edit: { nonce: 'string', text: 'string' },
+  delete: { nonce: 'string' },
 } satisfies Readonly<Record<DecodedClientPacket['type'], Readonly<Record<string, FieldKind>>>>;
 
 /**

@@ -42,6 +42,13 @@ export interface IdPacket {
    * {@link TypingPacket}) between the connections that send them. Absent: send no `typing`.
    */
   readonly typing?: boolean;
+  /**
+   * Extension (edits): the server takes `edit` and `delete` frames for its users' own messages
+   * ({@link ClientEditPacket}, {@link ClientDeletePacket}) and relays them ({@link EditPacket},
+   * {@link DeletePacket}) to the connections that said they understand them (`edits: true` in
+   * `username`, or an edit frame of their own). Absent: send none.
+   */
+  readonly edits?: boolean;
 }
 
 /** Sent only to the requester when the name it asked for is taken: `name` is the one it got instead. */
@@ -103,6 +110,11 @@ export interface ClientUsernamePacket {
   readonly date: number;
   /** Extension: the `session` of the previous connection's `id`, to rejoin as the same user. Only sent to a server that announced `ext`. */
   readonly session?: string;
+  /**
+   * Extension (edits): this client understands `edit` and `delete` packets, so the server relays
+   * them to it. Only sent to a server that announced `edits`.
+   */
+  readonly edits?: boolean;
 }
 
 /** A chat message from the client. */
@@ -141,8 +153,31 @@ export interface ClientTypingPacket {
   readonly typing: boolean;
 }
 
+/**
+ * Extension (edits), only to a server whose `id` announced `edits`: replace the text of the user's
+ * own message whose `nonce` this is (the one it was sent with). The server relays it as an
+ * {@link EditPacket}, or answers the sender alone with an {@link EditRefusedPacket}.
+ */
+export interface ClientEditPacket {
+  readonly type: 'edit';
+  readonly nonce: string;
+  readonly text: string;
+}
+
+/** Extension (edits): delete the user's own message whose `nonce` this is; see {@link ClientEditPacket}. */
+export interface ClientDeletePacket {
+  readonly type: 'delete';
+  readonly nonce: string;
+}
+
 /** Anything the client sends. */
-export type ClientPacket = ClientUsernamePacket | ClientMessagePacket | ClientHistoryPacket | ClientTypingPacket;
+export type ClientPacket =
+  | ClientUsernamePacket
+  | ClientMessagePacket
+  | ClientHistoryPacket
+  | ClientTypingPacket
+  | ClientEditPacket
+  | ClientDeletePacket;
 
 /** A packet the room broadcasts, with its position in the room's sequence (extension): what `history` replies hold. */
 export type RoomPacket = (UsernamePacket | MessagePacket | UserListPacket) & { readonly seq: number };
@@ -174,6 +209,49 @@ export interface TypingPacket {
   readonly id: number;
   readonly name: string;
   readonly typing: boolean;
+}
+
+/**
+ * Extension (edits): the message of `name` sent with `nonce` now reads `text` (edited at `date`, the
+ * server's clock; `id` is the editor's connection). A room packet: it has a `seq` and is kept in the
+ * history, but the server relays it live only to connections that said they understand it (so not
+ * part of {@link ServerPacket}, the MDN packets: MDN's client never gets one).
+ */
+export interface EditPacket {
+  readonly type: 'edit';
+  readonly id: number;
+  readonly name: string;
+  readonly nonce: string;
+  readonly text: string;
+  readonly date: number;
+  readonly seq?: number;
+}
+
+/** Extension (edits): the message of `name` sent with `nonce` was deleted by its author; see {@link EditPacket}. */
+export interface DeletePacket {
+  readonly type: 'delete';
+  readonly id: number;
+  readonly name: string;
+  readonly nonce: string;
+  readonly date: number;
+  readonly seq?: number;
+}
+
+/**
+ * Why the server refused an edit or a delete:
+ * - `not-yours`: no message of this user has that nonce (another user's, unknown, or older than the
+ *   server remembers: its `dedupeWindow`);
+ * - `deleted`: the message is deleted already;
+ * - `blank`: an edit to blank text (delete it instead);
+ * - `too-long`: the text is longer than `maxTextLength`.
+ */
+export type EditRefusal = 'not-yours' | 'deleted' | 'blank' | 'too-long';
+
+/** Extension (edits): to the sender alone, its `edit` or `delete` of `nonce` was refused (no `seq`, not kept). */
+export interface EditRefusedPacket {
+  readonly type: 'edit' | 'delete';
+  readonly nonce: string;
+  readonly refused: EditRefusal;
 }
 
 /** Encode the name request the client sends on receiving its id. */

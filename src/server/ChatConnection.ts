@@ -8,7 +8,7 @@ import { createPacer, type Pacer } from '../protocol/createPacer.js';
 import { decodeClientPacket } from '../protocol/decodeClientPacket.js';
 import { PROTOCOL_EXTENSION_VERSION, type IdPacket } from '../protocol/packets.js';
 import type { ChatRoom } from './ChatRoom.js';
-import type { PeerLink, RoomHistoryRequest, RoomMember, RoomMessage } from './ChatRoomOptions.js';
+import type { PeerLink, RoomEdit, RoomHistoryRequest, RoomMember, RoomMessage } from './ChatRoomOptions.js';
 import type { ResolvedChatServerOptions } from './options.js';
 import type { ChatServerStats, InvalidPacketKind } from './types.js';
 
@@ -138,6 +138,7 @@ export class ChatConnection implements PeerLink {
       ext: PROTOCOL_EXTENSION_VERSION,
       session: this.member.session,
       typing: true,
+      edits: true,
       ...(rateLimit && { rateMessages: rateLimit.messages, rateInterval: rateLimit.interval }),
       ...this.#context.room.idFields(this.member),
     };
@@ -248,6 +249,8 @@ export class ChatConnection implements PeerLink {
       this.#history(result.packet);
     } else if (result.packet.type === 'typing') {
       this.#context.room.typing(this.member, result.packet.typing === true);
+    } else if (result.packet.type === 'edit' || result.packet.type === 'delete') {
+      this.#edit(result.packet);
     } else {
       this.#relay(result.packet);
     }
@@ -286,6 +289,21 @@ export class ChatConnection implements PeerLink {
       return;
     }
     this.#context.room.relay(this.member, packet);
+  }
+
+  /**
+   * An `edit` or `delete` (protocol extension) goes to the room, which relays or refuses it; a nonce
+   * too long is malformed, a text too long is an invalid frame that the room refuses too (`too-long`).
+   */
+  #edit(packet: RoomEdit): void {
+    const { maxTextLength } = this.#context.options;
+    if (packet.nonce.length > MAX_NONCE_LENGTH) {
+      this.#countInvalid('malformed', `nonce of ${packet.nonce.length} code units, the most is ${MAX_NONCE_LENGTH}`);
+      return;
+    }
+    const tooLong = packet.type === 'edit' && packet.text.length > maxTextLength;
+    if (tooLong) this.#countInvalid('text-too-long', `text of ${packet.text.length} code units, the most is ${maxTextLength}`);
+    this.#context.room.edit(this.member, packet, tooLong ? 'too-long' : undefined);
   }
 
   /** Count an invalid frame; one more than `maxInvalidPackets` closes the connection with 1007. */

@@ -4,18 +4,30 @@
 import { randomBytes } from 'node:crypto';
 
 import { cleanName, cutCodePoints, nameKey, uniqueName } from '../protocol/names.js';
-import type { IdPacket, MessagePacket, ServerPacket, UserListPacket, UsernamePacket } from '../protocol/packets.js';
-import { CatchUpQueue, type Recipient, catchUp, olderPage } from './catchUp.js';
+import type {
+  DeletePacket,
+  EditPacket,
+  EditRefusal,
+  EditRefusedPacket,
+  IdPacket,
+  MessagePacket,
+  ServerPacket,
+  UserListPacket,
+  UsernamePacket,
+} from '../protocol/packets.js';
+import { type Recipient, serveHistory } from './catchUp.js';
 import { afterClaim, claimName, type NameClaim } from './claimName.js';
+import { EditRelay, type Editor, isEditText } from './EditRelay.js';
 import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
 import type { HistoryPosition } from './RoomHistory.js';
-import { DepartedSessions } from './sessions.js';
+import { DepartedSessions, REJOINED_CLOSE_CODE, rejoinedName } from './sessions.js';
 import { TYPING_SPACING, type Typist, TypingRelay } from './TypingRelay.js';
 import type {
   ChatRoomOptions,
   PeerLink,
   RoomCounts,
+  RoomEdit,
   RoomEvent,
   RoomHistoryRequest,
   RoomMember,
@@ -24,18 +36,14 @@ import type {
 } from './ChatRoomOptions.js';
 
 // (Re-exported: importers of the room's types from here, tests among them, keep working.)
-export type { ChatRoomOptions, PeerLink, RoomCounts, RoomEvent, RoomHistoryRequest, RoomMember, RoomMessage, RoomUsername };
+export type { ChatRoomOptions, PeerLink, RoomCounts, RoomEdit, RoomEvent, RoomHistoryRequest, RoomMember, RoomMessage, RoomUsername };
 
-/**
- * The code a connection is closed with when its user rejoined on a new connection with its session
- * (the old one is a half-open link its client already gave up on): private use, the kit's server.
- */
-export const REJOINED_CLOSE_CODE = 4002;
+export { REJOINED_CLOSE_CODE };
 
 /** The most departed sessions remembered for rejoining; the oldest are forgotten first. */
 const REJOIN_CAPACITY = 10_000;
 
-interface Member extends RoomMember, Recipient, Typist {
+interface Member extends RoomMember, Recipient, Typist, Editor {
   name: string | null;
   /** Its user rejoined on a new connection, which used its session up. */
   replaced: boolean;
@@ -64,8 +72,12 @@ export class ChatRoom {
     rejoins: 0,
     typingRelayed: 0,
     typingIgnored: 0,
+    editsRelayed: 0,
+    deletesRelayed: 0,
+    editsRefused: 0,
   };
   readonly #typing: TypingRelay<Member>;
+  readonly #edits: EditRelay;
   #nextId = 1;
   #closing = false;
   /** The last `seq` given; the sequence's epoch. */
@@ -80,7 +92,8 @@ export class ChatRoom {
     this.#epoch = position.epoch;
     this.#recent = new RecentKeys(options.dedupeWindow, options.dedupeCapacity);
     this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
-    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver);
+    this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver, options.broker?.typing?.bind(options.broker));
+    this.#edits = new EditRelay(options.dedupeWindow, options.dedupeCapacity, this.#counts);
   }
 
   /** A snapshot of the counters. */
@@ -90,9 +103,12 @@ export class ChatRoom {
 
   /** Admit a connection, with a new id and session, nameless until it asks for a name or writes. */
   join(link: PeerLink): RoomMember {
+    const session = randomBytes(16).toString('base64url');
     const member: Member = {
       id: this.#nextId++,
-      session: randomBytes(16).toString('base64url'),
+      session,
+      author: session,
+      editListener: false,
       link,
       name: null,
       replaced: false,
@@ -117,8 +133,11 @@ export class ChatRoom {
     this.#members.delete(left.id);
     if (!this.#closing) this.#typing.stop(left);
     this.#options.broker?.releaseName?.(left.session);
-    if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now());
-    if (!this.#closing) this.#broadcast(this.userlist());
+    if (left.name !== null && !left.replaced) this.#departed.add(left.session, left.name, this.#options.now(), left.author);
+    // A shared list is every process's: it changes even while this one closes.
+    const presence = this.#options.broker?.presence;
+    if (presence) presence.leave(left.session);
+    else if (!this.#closing) this.#broadcast(this.userlist());
   }
 
   /** The server is shutting down: members leave from now on without a `userlist` to the others, who are leaving too. */
@@ -139,23 +158,12 @@ export class ChatRoom {
    */
   async history(member: RoomMember, request: RoomHistoryRequest): Promise<void> {
     const found = this.#members.get(member.id);
-    const { history, historyPageSize: pageSize, historyOnJoin, maxBufferedAmount, now } = this.#options;
-    if (!found || !history) return;
-    const context = { history, pageSize, now, onError: (error: Error) => this.#options.log({ type: 'error', id: found.id, error }) };
-    if (request.before !== undefined) {
-      await olderPage(found, context, request.before, request.limit ?? pageSize);
-      return;
-    }
-    if (found.queue) return;
-    const { after, epoch } = request;
-    const end = found.joinSeq;
-    // A position from another epoch (a restarted room) tells nothing: all of this one is missed.
-    const stale = after !== undefined && epoch !== this.#epoch;
-    const from = after === undefined ? Math.max(0, end - historyOnJoin) : stale ? 0 : Math.min(after, end);
-    // Resumed on a node behind the one it left (a shared room): what it had comes here live later.
-    if (after !== undefined && !stale && after > end) found.floor = after;
-    found.queue = new CatchUpQueue(maxBufferedAmount);
-    await catchUp(found, context, { from, end, resume: after !== undefined, stale }, () => this.#members.get(found.id) === found);
+    if (found) await serveHistory(found, request, this.#options, this.#epoch, () => this.#members.get(found.id) === found);
+  }
+
+  /** A typing frame another process relayed (only the broker calls it): to the members here that listen. */
+  typingFrom(text: string): void {
+    this.#typing.remote(text);
   }
 
   /**
@@ -180,6 +188,7 @@ export class ChatRoom {
       found.waiting.push(() => this.rename(member, packet));
       return;
     }
+    if (packet.edits) found.editListener = true;
     const date = packet.date ?? this.#options.now();
     const broker = this.#options.broker;
     const claim = broker?.claimName?.bind(broker);
@@ -193,22 +202,26 @@ export class ChatRoom {
    * finds every candidate taken registers nothing.
    */
   #claimThenRegister(claim: NameClaim, member: Member, packet: RoomUsername, date: number): void {
-    const { maxNameLength, log } = this.#options;
+    const { maxNameLength, log, broker } = this.#options;
     const { session } = packet;
-    // A user rejoining with its session takes its name over from the connection that had it.
+    // A user rejoining with its session takes its name over from the connection that had it (on any process, with a shared presence).
     const rejoining = session !== undefined && [...this.#members.values()].some((o) => o !== member && o.session === session);
+    let held: string | null = null;
     const request = {
       base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
       maxNameLength,
       taken: this.#takenNames(member),
       owner: member.session,
-      previousOwner: rejoining ? session : undefined,
+    };
+    const claiming = async () => {
+      if (session !== undefined && !rejoining && member.name === null) held = (await broker?.presence?.session(session)) ?? null;
+      return claimName(claim, { ...request, previousOwner: rejoining || held !== null ? session : undefined });
     };
     void afterClaim(
       member,
-      () => claimName(claim, request),
+      claiming,
       (given) => {
-        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given);
+        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given, held);
       },
       (error) => log({ type: 'error', id: member.id, error: asError(error) }),
     );
@@ -249,7 +262,9 @@ export class ChatRoom {
       : { type: 'message', id: found.id, name, text, date };
     const { broker } = this.#options;
     if (broker) {
-      this.#publish(broker, found, message, time, nonce ? `${nameKey(name)}\n${nonce}` : undefined);
+      // Its author's to change from now on (given back should the broker find it a resend).
+      const wrote = !!nonce && this.#edits.wrote(found, name, nonce, time);
+      this.#publish(broker, found, message, time, nonce ? `${nameKey(name)}\n${nonce}` : undefined, wrote);
       return;
     }
     if (nonce) {
@@ -261,6 +276,7 @@ export class ChatRoom {
         return;
       }
       this.#recent.add(key, time);
+      this.#edits.wrote(found, name, nonce, time);
     }
     this.#counts.messagesRelayed++;
     this.#typing.sentMessage(found);
@@ -273,7 +289,24 @@ export class ChatRoom {
    */
   deliver(seq: number, text: string): void {
     this.#seq = seq;
-    for (const member of this.#members.values()) deliver(member, text, seq);
+    this.#deliverAll(text, seq);
+  }
+
+  /**
+   * An `edit` or `delete` of a member's own message (protocol extension; `refused`: by the
+   * connection's checks): relayed to the room as its next packet, or refused to the member alone.
+   * From now on the member gets the others' (see `EditRelay`).
+   */
+  edit(member: RoomMember, request: RoomEdit, refused?: EditRefusal): void {
+    const found = this.#members.get(member.id);
+    if (!found) return;
+    if (found.waiting) {
+      found.waiting.push(() => this.edit(member, request, refused));
+      return;
+    }
+    const outcome = this.#edits.change(found, request, this.#options.now(), refused);
+    if (outcome.relay) this.#broadcast(outcome.relay);
+    else send(found, outcome.refused);
   }
 
   /**
@@ -288,7 +321,7 @@ export class ChatRoom {
   }
 
   /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */
-  #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined): void {
+  #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined, wrote: boolean): void {
     broker.publish(JSON.stringify(message), time, key).then(
       (seq) => {
         if (seq !== null) {
@@ -296,6 +329,7 @@ export class ChatRoom {
           return;
         }
         this.#counts.duplicateMessages++;
+        if (wrote) this.#edits.unwrote(message.name, message.nonce ?? '');
         this.#options.log({ type: 'duplicate', id: member.id, nonce: message.nonce ?? '' });
         if (this.#members.get(member.id) === member) deliver(member, JSON.stringify(message));
       },
@@ -306,10 +340,10 @@ export class ChatRoom {
   /**
    * Send `packet` to every member, in the order they came (serialized once), as the next packet of
    * the room's sequence (its `seq`), kept in the history. With a broker, the broker numbers and
-   * carries it (back here too); `userlist` then stays in this process (no `seq`): it lists this
-   * process's members only, until presence is shared.
+   * carries it (back here too); a broker without a shared presence gets no `userlist`: it stays
+   * in this process (no `seq`), listing this process's members.
    */
-  #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket): void {
+  #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket | EditPacket | DeletePacket): void {
     const { broker } = this.#options;
     if (broker) {
       const text = JSON.stringify(packet);
@@ -332,7 +366,13 @@ export class ChatRoom {
         log({ type: 'error', id: null, error: asError(error) });
       }
     }
-    for (const member of this.#members.values()) deliver(member, text, seq);
+    this.#deliverAll(text, seq);
+  }
+
+  /** A room packet to every member, in the order they came: edits only to those that understand them. */
+  #deliverAll(text: string, seq: number): void {
+    const edit = isEditText(text);
+    for (const member of this.#members.values()) if (!edit || member.editListener) deliver(member, text, seq);
   }
 
   /** The names of the members whose connection is open, in the order they came (null: none yet). */
@@ -344,9 +384,12 @@ export class ChatRoom {
    * Give `member` a name: the one it asked for (`requested`), or a default when null or empty. With
    * the `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
    */
-  #register(member: Member, requested: string | null, date: number, session?: string, given?: string): void {
+  #register(member: Member, requested: string | null, date: number, session?: string, given?: string, held: string | null = null): void {
     const { maxNameLength, log } = this.#options;
-    const previous = session !== undefined && member.name === null ? this.#rejoining(member, session) : null;
+    const previous =
+      session !== undefined && member.name === null
+        ? (rejoinedName(this.#members.values(), member, session, this.#departed, this.#options.now()) ?? held)
+        : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || member.name || `user${member.id}`;
     const taken = this.#takenNames(member);
@@ -361,28 +404,13 @@ export class ChatRoom {
     // Extension fields only when they say something: `rejoin`, or the name it had (`previous`, a rename).
     const packet: UsernamePacket = { type: 'username', id: member.id, name, date };
     this.#broadcast(rejoin ? { ...packet, rejoin } : before !== null && before !== name ? { ...packet, previous: before } : packet);
-    this.#broadcast(this.userlist());
-  }
-
-  /**
-   * The name of the user whose `session` this is, when it is another member's: one still here (a
-   * half-open link its client gave up on, closed here first so that its name is free again; or one
-   * whose close is still on its way) or one that left within `rejoinWindow`. Null otherwise. A
-   * session is used once: the new member's own takes over. It only ever matches the connection that
-   * was given it, so it takes no one's name.
-   */
-  #rejoining(member: Member, session: string): string | null {
-    for (const other of this.#members.values()) {
-      if (other === member || other.session !== session || other.replaced) continue;
-      other.replaced = true;
-      if (other.link.open) other.link.close(REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
-      return other.name;
-    }
-    return this.#departed.take(session, this.#options.now());
+    const presence = this.#options.broker?.presence;
+    if (presence) presence.join(member.session, name, previous !== null ? session : undefined);
+    else this.#broadcast(this.userlist());
   }
 }
 
-function send(member: Member, packet: ServerPacket): void {
+function send(member: Member, packet: ServerPacket | EditRefusedPacket): void {
   deliver(member, JSON.stringify(packet));
 }
 

@@ -41,6 +41,10 @@ export interface RoomCounts {
   /** `typing` frames relayed (protocol extension), and those dropped (too soon, repeated, or from a member without a name). */
   readonly typingRelayed: number;
   readonly typingIgnored: number;
+  /** `edit` and `delete` frames relayed (protocol extension), and those refused. */
+  readonly editsRelayed: number;
+  readonly deletesRelayed: number;
+  readonly editsRefused: number;
 }
 
 /** What the room logs: its part of `ChatServerEvent`. */
@@ -73,6 +77,9 @@ export type RoomMessage = Extract<DecodedClientPacket, { type: 'message' }>;
 
 /** A name request as the connection decoded it. */
 export type RoomUsername = Extract<DecodedClientPacket, { type: 'username' }>;
+
+/** An `edit` or `delete` as the connection decoded and checked it (nonce and text within their bounds). */
+export type RoomEdit = Extract<DecodedClientPacket, { type: 'edit' | 'delete' }>;
 
 /** A `history` request as the connection decoded and checked it (positions are integers ≥ 0). */
 export type RoomHistoryRequest = Extract<DecodedClientPacket, { type: 'history' }>;

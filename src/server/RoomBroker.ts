@@ -21,4 +21,22 @@ export interface RoomBroker {
   readonly claimName?: NameClaim;
   /** Free the name `owner` holds (its member left). */
   releaseName?(owner: string): void;
+  /** Carry a typing frame a member's room relayed to the other processes (absent: typing stays in each process). */
+  typing?(text: string): void;
+  /** The user list shared by every process (absent: each room lists its own members). */
+  readonly presence?: RoomPresence;
+}
+
+/**
+ * The room's user list across processes: the broker publishes every `userlist` (in the sequence,
+ * listing every process's named members); the room tells it who came and went. Sessions are shared
+ * too, so that a user rejoins on any process.
+ */
+export interface RoomPresence {
+  /** The name of the user `session` belongs to while it may rejoin (its connection open, or closed within `rejoinWindow`); null otherwise. */
+  session(session: string): Promise<string | null>;
+  /** `owner` (a member's session) is in the room as `name`; `replaces`: the session it rejoined with (that entry goes). */
+  join(owner: string, name: string, replaces?: string): void;
+  /** `owner` left (its session may rejoin within `rejoinWindow`). */
+  leave(owner: string): void;
 }

@@ -33,13 +33,29 @@ export class TypingRelay<M extends Typist> {
   readonly #counts: TypingCounts;
   readonly #now: () => number;
   readonly #deliver: (member: M, text: string) => void;
+  readonly #share: ((text: string) => void) | undefined;
 
-  /** `members`: the room's, in the order they came; `deliver`: how a frame reaches one. */
-  constructor(members: ReadonlyMap<number, M>, counts: TypingCounts, now: () => number, deliver: (member: M, text: string) => void) {
+  /**
+   * `members`: the room's, in the order they came; `deliver`: how a frame reaches one; `share`: how
+   * a relayed frame reaches the other processes of a shared room (they hand it to {@link remote}).
+   */
+  constructor(
+    members: ReadonlyMap<number, M>,
+    counts: TypingCounts,
+    now: () => number,
+    deliver: (member: M, text: string) => void,
+    share?: (text: string) => void,
+  ) {
     this.#members = members;
     this.#counts = counts;
     this.#now = now;
     this.#deliver = deliver;
+    this.#share = share;
+  }
+
+  /** A frame another process of the room relayed: to every member here that listens. */
+  remote(text: string): void {
+    for (const member of this.#members.values()) if (member.typingListener) this.#deliver(member, text);
   }
 
   /** A `typing` frame from `member`: see `ChatRoom.typing`. */
@@ -80,5 +96,6 @@ export class TypingRelay<M extends Typist> {
     for (const other of this.#members.values()) {
       if (other !== member && other.typingListener) this.#deliver(other, text);
     }
+    this.#share?.(text);
   }
 }

@@ -2,7 +2,7 @@
 // at the seam) and older pages. The room's live packets for a member in a catch-up wait in its
 // CatchUpQueue and follow the catch-up's last frame, those the catch-up already held left out.
 import type { HistoryPacket } from '../protocol/packets.js';
-import type { PeerLink } from './ChatRoomOptions.js';
+import type { ChatRoomOptions, PeerLink, RoomHistoryRequest } from './ChatRoomOptions.js';
 import type { HistoryEntry, RoomHistory } from './RoomHistory.js';
 
 /** The close code of a member whose live packets outgrew its queue while its catch-up was sent: retry later. */
@@ -125,4 +125,42 @@ function frame(entries: readonly HistoryEntry[], fields: Omit<HistoryPacket, 'ty
 
 function sendFrame(link: PeerLink, text: string): Promise<void> {
   return new Promise((resolve) => link.send(text, resolve));
+}
+
+/** A member as a `history` request serves it: a recipient that may be given a floor (see `serveHistory`). */
+export interface HistoryRequester extends Recipient {
+  readonly id: number;
+  /** Live packets up to this `seq` are not sent to it again (it resumed from a position this process had not reached). */
+  floor: number;
+}
+
+/**
+ * A `history` request from `member` (see `ChatRoom.history`): an older page (`before`), or a
+ * catch-up (join or resume), one at a time (another while one runs is ignored). `epoch` is the
+ * room's; `stillHere` says whether the member is still in the room. Never rejects.
+ */
+export async function serveHistory(
+  member: HistoryRequester,
+  request: RoomHistoryRequest,
+  options: ChatRoomOptions,
+  epoch: string,
+  stillHere: () => boolean,
+): Promise<void> {
+  const { history, historyPageSize: pageSize, historyOnJoin, maxBufferedAmount, now, log } = options;
+  if (!history) return;
+  const context = { history, pageSize, now, onError: (error: Error) => log({ type: 'error', id: member.id, error }) };
+  if (request.before !== undefined) {
+    await olderPage(member, context, request.before, request.limit ?? pageSize);
+    return;
+  }
+  if (member.queue) return;
+  const { after } = request;
+  const end = member.joinSeq;
+  // A position from another epoch (a restarted room) tells nothing: all of this one is missed.
+  const stale = after !== undefined && request.epoch !== epoch;
+  const from = after === undefined ? Math.max(0, end - historyOnJoin) : stale ? 0 : Math.min(after, end);
+  // Resumed on a node behind the one it left (a shared room): what it had comes here live later.
+  if (after !== undefined && !stale && after > end) member.floor = after;
+  member.queue = new CatchUpQueue(maxBufferedAmount);
+  await catchUp(member, context, { from, end, resume: after !== undefined, stale }, stillHere);
 }

@@ -41,6 +41,9 @@ const NO_COUNTS: Readonly<Record<Counter, number>> = Object.freeze({
   historyRequests: 0,
   typingRelayed: 0,
   typingIgnored: 0,
+  editsRelayed: 0,
+  deletesRelayed: 0,
+  editsRefused: 0,
 });
 
 /**

@@ -28,7 +28,17 @@ export interface RedisRoomOptions {
   readonly url: string;
   /** The prefix of the room's keys: nodes with the same URL and key are one room. Default `'rwc:room'`. */
   readonly key?: string;
+  /**
+   * The lease (ms) of a node in Redis: the node renews it, with its users' names and sessions,
+   * every third of it; a node that dies stops, and its users leave every user list and their names
+   * are free again at most a lease and a third after. Default 15 000 (a pause of the node up to two
+   * renewals is ridden out); at least 300.
+   */
+  readonly lease?: number;
 }
+
+/** The default lease of a node in Redis (ms): see {@link RedisRoomOptions.lease}. */
+export const REDIS_LEASE_MS = 15_000;
 
 /** Options of {@link createChatServer}. Every limit has a default; sizes and times must be ≥ 0. */
 export interface ChatServerOptions {
@@ -98,8 +108,8 @@ export interface ChatServerOptions {
    * Share the room with every other server process using the same Redis (a URL, or `{ url, key }`):
    * the room's sequence, its history (bounded by `historyLimit` and `historyMaxAge`, `history` is
    * then not used) and the resend check live in Redis, and every process delivers every packet in
-   * one order. Needs the optional peer dependency `@redis/client`; loaded only when given. The user
-   * list and name uniqueness are still each process's own (README: "Several nodes over Redis").
+   * one order; so do the user list, names, sessions (a user rejoins on any process) and typing. Needs the
+   * optional peer dependency `@redis/client`; loaded only when given (README: "Several nodes over Redis").
    */
   readonly redis?: string | RedisRoomOptions;
   /** A connection with more bytes than this waiting to be sent (a reader too slow) is terminated. Default 1 MiB. */
@@ -208,7 +218,7 @@ export function resolveOptions(options: ChatServerOptions): ResolvedChatServerOp
 /** The Redis room with its key filled in, or null; throws on a URL that is not `redis:` or `rediss:`. */
 function redisOption(redis: ChatServerOptions['redis']): Required<RedisRoomOptions> | null {
   if (redis === undefined) return null;
-  const { url, key = 'rwc:room' } = typeof redis === 'string' ? { url: redis } : redis;
+  const { url, key = 'rwc:room', lease = REDIS_LEASE_MS } = typeof redis === 'string' ? { url: redis } : redis;
   let protocol = '';
   try {
     protocol = new URL(url).protocol;
@@ -218,7 +228,8 @@ function redisOption(redis: ChatServerOptions['redis']): Required<RedisRoomOptio
   if (protocol !== 'redis:' && protocol !== 'rediss:')
     throw new RangeError(`redis must be a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
   if (typeof key !== 'string' || key === '') throw new RangeError('redis.key must be a non-empty string');
-  return { url, key };
+  if (!(Number.isSafeInteger(lease) && lease >= 300)) throw new RangeError('redis.lease must be a whole number of ms, at least 300');
+  return { url, key, lease };
 }
 
 /** The rate limit with its backlog filled in, or false for none; throws on a bad one. */

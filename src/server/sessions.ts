@@ -1,3 +1,18 @@
+import type { PeerLink } from './ChatRoomOptions.js';
+
+/**
+ * The code a connection is closed with when its user rejoined on a new connection with its session
+ * (the old one is a half-open link its client already gave up on): private use, the kit's server.
+ */
+export const REJOINED_CLOSE_CODE = 4002;
+
+/** A user who left: its name, when, and whose its messages are (`Editor.author`). */
+export interface DepartedUser {
+  readonly name: string;
+  readonly at: number;
+  readonly author: string;
+}
+
 /**
  * The sessions of users who left moments ago (the protocol extension's rejoin): a connection's
  * `session` (sent in its `id`) is kept for `windowMs` after it closed, with the name it had, so that
@@ -6,7 +21,7 @@
  */
 export class DepartedSessions {
   /** session -> the name it had and when it left; a Map iterates in insertion order, so the oldest come first. */
-  readonly #left = new Map<string, { readonly name: string; readonly at: number }>();
+  readonly #left = new Map<string, DepartedUser>();
   readonly #windowMs: number;
   readonly #capacity: number;
 
@@ -19,11 +34,11 @@ export class DepartedSessions {
     return this.#left.size;
   }
 
-  /** Keep `session` of a user named `name` who left at `now`. */
-  add(session: string, name: string, now: number): void {
+  /** Keep `session` of a user named `name` who left at `now` (`author`: whose its messages are, see `Editor.author`). */
+  add(session: string, name: string, now: number, author = session): void {
     this.#prune(now);
     if (this.#windowMs === 0 || this.#capacity === 0) return;
-    this.#left.set(session, { name, at: now });
+    this.#left.set(session, { name, at: now, author });
     while (this.#left.size > this.#capacity) {
       const oldest = this.#left.keys().next();
       if (oldest.done) break;
@@ -33,10 +48,15 @@ export class DepartedSessions {
 
   /** The name of the user who left with `session` within the window, or null; either way the session is used up. */
   take(session: string, now: number): string | null {
+    return this.takeUser(session, now)?.name ?? null;
+  }
+
+  /** The user who left with `session` within the window (its name and its messages' author), or null; the session is used up. */
+  takeUser(session: string, now: number): DepartedUser | null {
     this.#prune(now);
     const found = this.#left.get(session);
     this.#left.delete(session);
-    return found ? found.name : null;
+    return found ?? null;
   }
 
   #prune(now: number): void {
@@ -45,4 +65,42 @@ export class DepartedSessions {
       this.#left.delete(session);
     }
   }
+}
+
+/** What rejoining reads and changes of a room member. */
+export interface Rejoiner {
+  readonly session: string;
+  readonly name: string | null;
+  readonly link: PeerLink;
+  /** Its user rejoined on a new connection, which used its session up. */
+  replaced: boolean;
+  /** Whose its messages are (`Editor.author`): a rejoining member takes its user's. */
+  author: string;
+}
+
+/**
+ * The name of the user whose `session` this is, when it is another member's (of `members`): one
+ * still here (a half-open link its client gave up on, closed here first so that its name is free
+ * again; or one whose close is still on its way) or one that left within the window (`departed`).
+ * Null otherwise. A session is used once: the new member's own takes over. It only ever matches the
+ * connection that was given it, so it takes no one's name. The member becomes the author of its
+ * user's messages (they stay its own to edit).
+ */
+export function rejoinedName(
+  members: Iterable<Rejoiner>,
+  member: Rejoiner,
+  session: string,
+  departed: DepartedSessions,
+  now: number,
+): string | null {
+  for (const other of members) {
+    if (other === member || other.session !== session || other.replaced) continue;
+    other.replaced = true;
+    if (other.link.open) other.link.close(REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
+    member.author = other.author;
+    return other.name;
+  }
+  const left = departed.takeUser(session, now);
+  if (left) member.author = left.author;
+  return left?.name ?? null;
 }

@@ -41,7 +41,8 @@ export type ChatServerEvent =
   | { readonly type: 'error'; readonly id: number | null; readonly error: Error }
   /**
    * The Redis room (`redis` option): `lost` (connections closed with 1013, new ones refused until
-   * Redis is back), `restored` (`resequenced`: Redis had lost the room, whose sequence began again).
+   * Redis is back; also when the node found its own lease had run out: `detail` says which),
+   * `restored` (`resequenced`: Redis had lost the room, whose sequence began again).
    */
   | { readonly type: 'redis'; readonly state: 'lost' | 'restored'; readonly detail: string }
   | { readonly type: 'shutdown' };
@@ -91,6 +92,12 @@ export interface ChatServerStats {
   readonly typingRelayed: number;
   /** `typing` frames dropped: a start sooner than `TYPING_SPACING` after the last, a stop while not typing, one from a user without a name. */
   readonly typingIgnored: number;
+  /** `edit` frames relayed (protocol extension): own messages given a new text. */
+  readonly editsRelayed: number;
+  /** `delete` frames relayed (protocol extension): own messages deleted. */
+  readonly deletesRelayed: number;
+  /** `edit` and `delete` frames refused (answered `refused` to their sender alone): not the user's message, deleted already, blank, too long. */
+  readonly editsRefused: number;
   /**
    * Closed connections by close code: the one the server closed with when it did (1001, 1007, 1008,
    * 1009...), else the one the client sent (1000...; 1005: none; 1006: dropped or terminated).

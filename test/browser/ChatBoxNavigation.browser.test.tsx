@@ -268,6 +268,16 @@ describe('daySeparators in Chromium', () => {
     ]);
   });
 
+  it('moves "Today" to "Yesterday" at midnight in a chat left open', async () => {
+    // A clock at 0.3 s before a local midnight, running on from there.
+    const start = Date.now();
+    const offset = local(15, 24) - 300 - start;
+    const days = daySeparators({ now: () => Date.now() + offset });
+    const { log } = await mount([{ ...roomMessage(1), text: 'late', date: start + offset }], 1, { daySeparators: days });
+    await expect.poll(() => log.querySelector('.rwc-chatbox__day')?.textContent).toBe('Today');
+    await expect.poll(() => log.querySelector('.rwc-chatbox__day')?.textContent).toBe('Yesterday');
+  });
+
   it('is asked about the rows in view only, not the whole log', async () => {
     let calls = 0;
     const days = daySeparators();

@@ -70,6 +70,18 @@ describe('while the connection is lost', () => {
     await expect.element(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
   });
 
+  it('hands the focus of "Retry now" to the status once the connection is back, not to the body', async () => {
+    const { chat, container } = await mount();
+    // The link drops; the server stays up for the retry.
+    chat.connections[0]!.socket.close({ code: 1006, reason: '', wasClean: false });
+    const retry = page.getByRole('button', { name: 'Retry now' });
+    await retry.click();
+    const status = container.querySelector<HTMLElement>('.rwc-connection-status')!;
+    await expect.poll(() => status.dataset.state).toBe('open');
+    await expect.element(retry).not.toBeInTheDocument();
+    await expect.poll(() => document.activeElement).toBe(status);
+  });
+
   it('keeps the field usable, described by a visible note that what is written waits', async () => {
     const { chat } = await mount();
     const field = page.getByRole('textbox', { name: 'Message' });

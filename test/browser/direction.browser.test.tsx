@@ -45,7 +45,7 @@ interface Mounted {
 }
 
 /** The log, the user list and the message field in a `dir` box, after a scripted sign-in. */
-async function mount(dir: Direction): Promise<Mounted> {
+async function mount(dir: Direction, locale = 'he'): Promise<Mounted> {
   const chat = createMockChatServer({ autoRespond: false });
   afterThisTest(() => chat.stop());
   const { container, root } = mountRoot('width: 480px; font: 16px/20px "DejaVu Sans", sans-serif;', dir);
@@ -56,7 +56,7 @@ async function mount(dir: Direction): Promise<Mounted> {
         username="ada"
         WebSocket={chat.WebSocket}
         schedule={immediateScheduler}
-        locale="he"
+        locale={locale}
         strings={PAGES[dir].strings}
       >
         <ChatBox style={{ height: 400 }} />
@@ -98,6 +98,19 @@ function withText(root: Element, selector: string, text: string): HTMLElement {
   if (!found) throw new Error(`No ${selector} with ${JSON.stringify(text)}`);
   return found;
 }
+
+describe('times in a dir="rtl" page', () => {
+  it('keep an English time ("9:30 AM") in its own order, not "AM 9:30"', async () => {
+    const { log } = await mount('rtl', 'en-US');
+    const times = [...log.querySelectorAll<HTMLElement>('time.rwc-chatbox__time:not(.rwc-visually-hidden)')];
+    expect(times.length).toBeGreaterThan(0);
+    for (const time of times) {
+      const text = time.textContent!;
+      expect(text).toMatch(/^\d{1,2}:\d\d\s[AP]M$/);
+      expect(markSide(time, text.split(':')[0]!, 'M'), text).toBe('right');
+    }
+  });
+});
 
 describe.each(['rtl', 'ltr'] as const)('mixed directions in a dir="%s" page', (dir) => {
   it('gives every message text and sender its own direction', async () => {

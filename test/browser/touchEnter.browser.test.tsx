@@ -2,7 +2,9 @@
 // `(pointer: coarse)` match, as on a phone. There Enter starts a new line and Send sends, unless
 // `enterSends` says otherwise; with a mouse and keyboard Enter sends.
 import { StrictMode } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { hydrateRoot } from 'react-dom/client';
+import { renderToString } from 'react-dom/server';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cdp, page, userEvent } from 'vitest/browser';
 import { immediateScheduler } from '../../src/chat/index.js';
 import { ChatProvider, MessageInput, type MessageInputProps } from '../../src/components/index.js';
@@ -78,5 +80,41 @@ describe('Enter in the message field', () => {
     await userEvent.keyboard('a{Enter}b');
     expect(element.value).toBe('a\nb');
     expect(sent()).toEqual([]);
+  });
+});
+
+describe('a server-rendered field hydrated on a touch screen', () => {
+  it('hydrates without a mismatch (the server cannot know the pointer), then hints "enter"', async () => {
+    const chat = createMockChatServer();
+    afterThisTest(() => chat.stop());
+    const app = (
+      <ChatProvider url={chat.url} username="ada" WebSocket={chat.WebSocket} schedule={immediateScheduler}>
+        <MessageInput />
+      </ChatProvider>
+    );
+    // What a server sends: rendered where nothing says the pointer is coarse.
+    const matchMedia = window.matchMedia;
+    Reflect.deleteProperty(window, 'matchMedia');
+    const html = (() => {
+      try {
+        return renderToString(app);
+      } finally {
+        window.matchMedia = matchMedia;
+      }
+    })();
+    await touchScreen();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    afterThisTest(() => errors.mockRestore());
+    const container = document.createElement('div');
+    container.innerHTML = html;
+    document.body.append(container);
+    const root = hydrateRoot(container, app);
+    afterThisTest(() => {
+      root.unmount();
+      container.remove();
+    });
+    const field = container.querySelector('textarea')!;
+    await expect.poll(() => field.enterKeyHint).toBe('enter');
+    expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([]);
   });
 });

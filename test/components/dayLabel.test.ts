@@ -3,7 +3,7 @@
 // tests hold in any time zone.
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { dayLabel, localDay, startsDay } from '../../src/components/dayLabel.js';
+import { dayLabel, localDay, msUntilNextDay, startsDay } from '../../src/components/dayLabel.js';
 
 const at = (year: number, month: number, day: number, hour = 12, minute = 0) => new Date(year, month - 1, day, hour, minute).getTime();
 const strings = { today: 'Today', yesterday: 'Yesterday' };
@@ -40,5 +40,15 @@ describe('dayLabel', () => {
     const format = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long' });
     expect(dayLabel(at(2026, 1, 15), now, (date) => format.format(date), strings)).toBe('15. Januar 2026');
     expect(dayLabel(at(2026, 3, 2), now, iso, { today: 'Heute', yesterday: 'Gestern' })).toBe('Heute');
+  });
+});
+
+describe('msUntilNextDay', () => {
+  it('counts to the next local midnight, from any time of the day', () => {
+    expect(msUntilNextDay(at(2026, 1, 15, 23, 59))).toBe(60_000);
+    expect(msUntilNextDay(at(2026, 1, 15, 0, 0))).toBe(at(2026, 1, 16, 0, 0) - at(2026, 1, 15, 0, 0));
+    expect(at(2026, 1, 15, 18) + msUntilNextDay(at(2026, 1, 15, 18))).toBe(at(2026, 1, 16, 0, 0));
+    // Across a year.
+    expect(at(2025, 12, 31, 12) + msUntilNextDay(at(2025, 12, 31, 12))).toBe(at(2026, 1, 1, 0, 0));
   });
 });

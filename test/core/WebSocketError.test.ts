@@ -99,6 +99,7 @@ describe('createWebSocketError', () => {
       'overflow',
       'send',
       'heartbeat',
+      'auth',
     ];
     for (const kind of kinds) expect(createWebSocketError(kind, 'm').kind).toBe(kind);
   });

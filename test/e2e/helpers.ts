@@ -27,6 +27,12 @@ export interface ChatPageOptions {
   initialDelay?: number;
   /** Heartbeat interval and timeout, ms (default: off). */
   heartbeat?: number;
+  /** `liveness()` (with `heartbeat`'s times, if given) instead of `heartbeat()`. */
+  liveness?: boolean;
+  /** Credentials in the URL (`?token=t1`), renewed by `liveness({ refresh })` (needs `liveness`). */
+  auth?: boolean;
+  /** Install Playwright's clock before the page loads (time flows, and `page.clock.fastForward` jumps it). */
+  clock?: boolean;
   /** The typing indicator (default: off). */
   typing?: boolean;
   /** The durable outbox (`persistentOutbox()`) on, with this `failAfter` in ms (true: the default). */
@@ -35,6 +41,8 @@ export interface ChatPageOptions {
   context?: BrowserContext;
   /** `chatHistory()` and ChatBox's navigation parts. */
   history?: boolean;
+  /** Edits and deletes of own messages (`messageEdits()`, `messageActions()`). */
+  edits?: boolean;
 }
 
 /** A page of the fixture app and what it reported that a user would notice or a test must not miss. */
@@ -69,9 +77,13 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.initialDelay !== undefined) url.searchParams.set('initialDelay', String(options.initialDelay));
   if (options.heartbeat !== undefined) url.searchParams.set('heartbeat', String(options.heartbeat));
   if (options.typing) url.searchParams.set('typing', '1');
+  if (options.liveness) url.searchParams.set('liveness', '1');
+  if (options.auth) url.searchParams.set('auth', '1');
   if (options.persist !== undefined && options.persist !== false) url.searchParams.set('persist', '1');
   if (typeof options.persist === 'number') url.searchParams.set('failAfter', String(options.persist));
   if (options.history) url.searchParams.set('history', '1');
+  if (options.edits) url.searchParams.set('edits', '1');
+  if (options.clock) await page.clock.install();
   await page.goto(url.href);
   return result;
 }

@@ -71,6 +71,7 @@ describe('join', () => {
       ext: 1,
       session: expect.any(String),
       typing: true,
+      edits: true,
       history: 200,
       seq: 6,
       epoch: expect.any(String),

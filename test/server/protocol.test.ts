@@ -11,8 +11,8 @@ describe('connection', () => {
     const server = await startServer();
     const [a, b] = [await TestClient.connect(server.url), await TestClient.connect(server.url)];
     const history = { history: 200, seq: 0, epoch: expect.any(String) };
-    expect(a!.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String), typing: true, ...history }]);
-    expect(b!.received).toEqual([{ type: 'id', id: 2, ext: 1, session: expect.any(String), typing: true, ...history }]);
+    expect(a!.received).toEqual([{ type: 'id', id: 1, ext: 1, session: expect.any(String), typing: true, edits: true, ...history }]);
+    expect(b!.received).toEqual([{ type: 'id', id: 2, ext: 1, session: expect.any(String), typing: true, edits: true, ...history }]);
     // A secret per connection.
     expect((a!.received[0] as { session: string }).session).not.toBe((b!.received[0] as { session: string }).session);
     expect(a!.socket.protocol).toBe('json');
@@ -29,6 +29,7 @@ describe('connection', () => {
         ext: 1,
         session: expect.any(String),
         typing: true,
+        edits: true,
         rateMessages: 5,
         rateInterval: 2000,
         history: 200,

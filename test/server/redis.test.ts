@@ -81,11 +81,13 @@ describe('several nodes, one room', () => {
     const atC = await onC.waitFor((p) => p.type === 'message' && p.nonce === 'b1', 'B’s message at C');
     expect(atA).toMatchObject({ name: 'bob', text: 'hello from B' });
     expect(atA.seq).toBe(atC.seq);
-    // bob's sign-in was 1, the message 2: one sequence for the room, whichever node sent it.
+    // bob's sign-in was 1, the room's user list 2, the message 3: one sequence for the room, whichever node sent it.
     expect(onA.received.filter((p) => typeof p.seq === 'number' && p.type !== 'id').map((p) => [p.type, p.seq])).toEqual([
       ['username', 1],
-      ['message', 2],
+      ['userlist', 2],
+      ['message', 3],
     ]);
+    expect(onA.received.find((p) => p.type === 'userlist')).toEqual({ type: 'userlist', users: ['bob'], seq: 2 });
   });
 
   it('connection ids are unique in the room (each node gives its own range), so no client takes another’s packets for its own', async () => {
@@ -189,7 +191,8 @@ describe('history and resume across nodes', () => {
     await talker.register('t');
     const back = await TestClient.connect(a.url);
     const { seq, epoch } = back.received[0] as { seq: number; epoch: string };
-    expect(seq).toBe(1);
+    // t's sign-in and the user list.
+    expect(seq).toBe(2);
     back.send({ type: 'history', after: seq, epoch });
     const done = await back.waitFor((p) => p.type === 'history' && p.done === true, 'the catch-up');
     expect(done).toEqual({ type: 'history', packets: [], done: true });
@@ -199,10 +202,11 @@ describe('history and resume across nodes', () => {
     const [a, b] = (await startNodes(2, { historyLimit: 5, historyOnJoin: 3 })) as [ChatServer, ChatServer];
     const talker = await TestClient.connect(a.url);
     const watcher = await TestClient.connect(b.url);
-    await talker.register('t'); // seq 1
-    for (let i = 0; i < 7; i++) talker.sendMessage(`m${i}`, { nonce: `n${i}` }); // seq 2..8
+    await talker.register('t'); // seq 1, and the user list 2
+    await talker.waitFor((p) => p.type === 'userlist', 'the user list');
+    for (let i = 0; i < 6; i++) talker.sendMessage(`m${i}`, { nonce: `n${i}` }); // seq 3..8
     // Node b has read them all (a node joins a client at the last packet it delivered).
-    await watcher.waitFor((p) => p.nonce === 'n6', 'the last message at node b');
+    await watcher.waitFor((p) => p.nonce === 'n5', 'the last message at node b');
     const joiner = await TestClient.connect(b.url);
     joiner.send({ type: 'history' });
     const join = await joiner.waitFor((p) => p.type === 'history' && p.done === true, 'the join history');
@@ -221,9 +225,10 @@ describe('history age', () => {
     const [a, b] = (await startNodes(2, { historyMaxAge: 10_000, now: () => clock })) as [ChatServer, ChatServer];
     const talker = await TestClient.connect(a.url);
     const watcher = await TestClient.connect(b.url);
-    await talker.register('t'); // seq 1, at 1 000 000
-    for (let i = 0; i < 4; i++) talker.sendMessage(`old ${i}`, { nonce: `o${i}` }); // 2..5
-    await watcher.waitFor((p) => p.nonce === 'o3', 'the old messages');
+    await talker.register('t'); // seq 1 and its user list 2, at 1 000 000
+    await talker.waitFor((p) => p.type === 'userlist', 'the user list');
+    for (let i = 0; i < 3; i++) talker.sendMessage(`old ${i}`, { nonce: `o${i}` }); // 3..5
+    await watcher.waitFor((p) => p.nonce === 'o2', 'the old messages');
     clock += 6_000;
     for (let i = 0; i < 3; i++) talker.sendMessage(`new ${i}`, { nonce: `n${i}` }); // 6..8, at 1 006 000
     await watcher.waitFor((p) => p.nonce === 'n2', 'the new messages');
@@ -258,6 +263,31 @@ describe('resends across nodes', () => {
     await barrier(second, [watcher, second]);
     expect(watcher.received.filter((p) => p.nonce === 'k1')).toHaveLength(1);
     expect(a.stats().duplicateMessages + b.stats().duplicateMessages).toBe(1);
+  });
+});
+
+describe('typing across nodes', () => {
+  it('a typing frame reaches the listeners on every node, never its sender, never a client that sent none', async () => {
+    const [a, b] = (await startNodes(2)) as [ChatServer, ChatServer];
+    const ada = await TestClient.connect(a.url);
+    await ada.register('ada');
+    const listener = await TestClient.connect(b.url);
+    await listener.register('bob');
+    const mdn = await TestClient.connect(b.url);
+    await mdn.register('mdn');
+    for (const c of [ada, listener]) c.send({ type: 'typing', typing: false });
+    // Until bob listens at node b (its frame handled), a start might find no one: start, stop, start again.
+    await expect
+      .poll(() => {
+        ada.send({ type: 'typing', typing: false });
+        ada.send({ type: 'typing', typing: true });
+        return listener.received.some((p) => p.type === 'typing');
+      })
+      .toBe(true);
+    expect(listener.received.find((p) => p.type === 'typing')).toEqual({ type: 'typing', id: ada.id, name: 'ada', typing: true });
+    await barrier(ada, [ada, listener, mdn]);
+    expect(mdn.received.some((p) => p.type === 'typing')).toBe(false);
+    expect(ada.received.some((p) => p.type === 'typing')).toBe(false);
   });
 });
 
@@ -360,6 +390,7 @@ describe('options', () => {
   it('a redis option that is not a redis:// URL is a RangeError; an unreachable Redis rejects the start', async () => {
     await expect(createChatServer({ port: 0, redis: 'http://127.0.0.1:1' })).rejects.toThrow(RangeError);
     await expect(createChatServer({ port: 0, redis: { url: redis.url, key: '' } })).rejects.toThrow(RangeError);
+    await expect(createChatServer({ port: 0, redis: { url: redis.url, lease: 100 } })).rejects.toThrow(/redis.lease/);
     await expect(createChatServer({ port: 0, redis: 'redis://127.0.0.1:1' })).rejects.toThrow(/cannot use Redis/);
   });
 });

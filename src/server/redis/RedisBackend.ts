@@ -9,7 +9,8 @@ import { createClient } from '@redis/client';
 import type { RoomBroker } from '../RoomBroker.js';
 import type { HistoryPosition, RoomHistory } from '../RoomHistory.js';
 import { RedisHistory } from './RedisHistory.js';
-import { CLAIM_NAME_SCRIPT, POSITION_SCRIPT, PUBLISH_SCRIPT, RELEASE_NAME_SCRIPT, RENEW_NAMES_SCRIPT, roomKeys } from './redisScripts.js';
+import { RedisPresence } from './RedisPresence.js';
+import { POSITION_SCRIPT, PUBLISH_SCRIPT, roomKeys } from './redisScripts.js';
 import { type RedisClient, runScript } from './runScript.js';
 
 /**
@@ -24,12 +25,6 @@ const READ_BATCH = 1000;
  * room (clients tell their own packets by id). Safe integers for 9 million node starts.
  */
 export const ID_RANGE = 1_000_000_000;
-/**
- * How long (ms) a name stays taken without its node renewing it (every third of it): the most a dead
- * node's names stay taken. Long enough to ride out a pause of the node (a GC, a slow Redis), short
- * enough that its users can sign in again under their names soon after it died.
- */
-export const NAME_LEASE_MS = 30_000;
 /** How often a node that lost Redis checks whether its connections are back (ms). */
 const RECOVER_POLL_MS = 100;
 
@@ -37,6 +32,8 @@ const RECOVER_POLL_MS = 100;
 export interface RedisBackendEvents {
   /** A packet of the room, in `seq` order: give it to the room. */
   deliver(seq: number, text: string): void;
+  /** A typing frame another node relayed: to this node's listeners. */
+  typing(text: string): void;
   /** Redis cannot be reached (or the sequence changed under this node): stop serving. Once per outage. */
   lost(error: Error): void;
   /**
@@ -58,6 +55,12 @@ export interface RedisBackendOptions {
   readonly historyMaxAge: number;
   /** How long (ms) a relayed message's (name, nonce) keeps a resend from being relayed again. */
   readonly dedupeWindow: number;
+  /** The lease (ms) of a node, its names and its users in the list (`redis.lease`). */
+  readonly lease: number;
+  /** How long (ms) a session may rejoin after its connection closed. */
+  readonly rejoinWindow: number;
+  /** The clock (epoch ms), as the room's. */
+  readonly now: () => number;
 }
 
 function asError(error: unknown): Error {
@@ -71,6 +74,8 @@ export class RedisBackend implements RoomBroker {
   readonly #commands: RedisClient;
   /** Its own connection: a blocked XREAD holds it. */
   readonly #reader: RedisClient;
+  /** Typing frames (pub/sub: not kept, never numbered; its client subscribes again after a reconnect). */
+  readonly #subscriber: RedisClient;
   readonly #keys: ReturnType<typeof roomKeys>;
   readonly #options: RedisBackendOptions;
   #epoch = '';
@@ -84,11 +89,8 @@ export class RedisBackend implements RoomBroker {
   #closed = false;
   /** Connected once: from then on a lost connection is retried. */
   #started = false;
-  /** The name key each owner (a connection's session) of this node holds. */
-  readonly #names = new Map<string, string>();
-  /** Names whose owner left while Redis was out of reach (name key -> owner): freed when it is back. */
-  readonly #unreleased = new Map<string, string>();
-  #renewing: ReturnType<typeof setInterval> | null = null;
+  /** The names, the user list and the sessions of the room, and this node's lease. */
+  readonly presence: RedisPresence;
 
   private constructor(options: RedisBackendOptions) {
     this.#options = options;
@@ -104,11 +106,25 @@ export class RedisBackend implements RoomBroker {
       socket: { reconnectStrategy: (retries: number, cause: Error) => (this.#started ? Math.min(50 * 2 ** retries, 1000) : cause) },
     });
     this.#reader = this.#commands.duplicate();
+    this.#subscriber = this.#commands.duplicate();
+    // Its outages are the other two's: a frame lost meanwhile is renewed or forgotten by the clients.
+    this.#subscriber.on('error', () => {});
     const lose = (error: unknown) => this.#lose(asError(error));
     for (const client of [this.#commands, this.#reader]) {
       client.on('error', lose);
       client.on('end', () => lose(new Error('Redis connection ended')));
     }
+    this.presence = new RedisPresence({
+      client: this.#commands,
+      keys: this.#keys,
+      lease: options.lease,
+      rejoinWindow: options.rejoinWindow,
+      maxlen: Math.max(options.historyLimit, FANOUT_RESERVE),
+      now: options.now,
+      state: () => ({ epoch: this.#epoch, node: this.#node, lost: this.#lost }),
+      expired: (error) => this.#lose(error),
+      error: (error) => this.#events?.error(error),
+    });
     this.history =
       options.historyLimit > 0
         ? new RedisHistory(this.#commands, this.#keys, options.historyLimit, options.historyMaxAge, () => this.position())
@@ -119,14 +135,16 @@ export class RedisBackend implements RoomBroker {
   static async connect(options: RedisBackendOptions): Promise<RedisBackend> {
     const backend = new RedisBackend(options);
     try {
-      await Promise.all([backend.#commands.connect(), backend.#reader.connect()]);
+      await Promise.all([backend.#commands.connect(), backend.#reader.connect(), backend.#subscriber.connect()]);
       await backend.#readPosition();
       await backend.#claimNode();
+      await backend.presence.start();
       backend.#started = true;
     } catch (error) {
       backend.#closed = true;
       backend.#commands.destroy();
       backend.#reader.destroy();
+      backend.#subscriber.destroy();
       throw new Error(`cannot use Redis at ${options.url}: ${asError(error).message}`);
     }
     return backend;
@@ -142,32 +160,33 @@ export class RedisBackend implements RoomBroker {
     return { epoch: this.#epoch, seq: this.#last };
   }
 
-  /** Start reading the room: every packet from the position on goes to `events.deliver`. */
+  /** Start reading the room: every packet from the position on goes to `events.deliver`, other nodes' typing frames to `events.typing`. */
   start(events: RedisBackendEvents): void {
     this.#events = events;
     void this.#read();
-    this.#renewing = setInterval(() => this.#renewNames(), NAME_LEASE_MS / 3);
-    this.#renewing.unref();
+    this.#subscriber
+      .subscribe(this.#keys.typing, (message: string) => {
+        // `NODE\nFRAME`: this node's own frames were delivered here already.
+        const cut = message.indexOf('\n');
+        if (message.slice(0, cut) !== String(this.#node)) events.typing(message.slice(cut + 1));
+      })
+      .catch((error: unknown) => events.error(asError(error)));
   }
 
-  async claimName(owner: string, keys: readonly string[], previousOwner?: string): Promise<number> {
-    if (this.#lost) throw new Error('Redis unavailable: no name claimed');
-    const prefixed = keys.map((key) => this.#keys.name + key);
-    const reply = Number(await runScript(this.#commands, CLAIM_NAME_SCRIPT, prefixed, [owner, String(NAME_LEASE_MS), previousOwner ?? '']));
-    if (reply === 0) return -1;
-    const claimed = prefixed[reply - 1] as string;
-    const before = this.#names.get(owner);
-    if (before !== undefined && before !== claimed) void this.#release(owner, before);
-    if (previousOwner !== undefined) this.#names.delete(previousOwner);
-    this.#names.set(owner, claimed);
-    return reply - 1;
+  /** Carry a typing frame to the other nodes (at most once: lost while Redis is away). */
+  typing(text: string): void {
+    if (this.#lost) return;
+    this.#commands.sendCommand(['PUBLISH', this.#keys.typing, `${this.#node}\n${text}`]).catch(() => {
+      // An outage: reported by the connection; typing is not kept.
+    });
+  }
+
+  claimName(owner: string, keys: readonly string[], previousOwner?: string): Promise<number> {
+    return this.presence.claimName(owner, keys, previousOwner);
   }
 
   releaseName(owner: string): void {
-    const key = this.#names.get(owner);
-    if (key === undefined) return;
-    this.#names.delete(owner);
-    void this.#release(owner, key);
+    this.presence.releaseName(owner);
   }
 
   publish(json: string, at: number, dedupeKey?: string): Promise<number | null> {
@@ -189,11 +208,15 @@ export class RedisBackend implements RoomBroker {
     );
   }
 
-  /** Stop reading and disconnect. */
+  /** Take this node's users out of the list (when Redis can be reached), stop reading and disconnect. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
-    if (this.#renewing) clearInterval(this.#renewing);
+    await this.presence.stop().catch(() => {
+      // Redis out of reach: the lease lets the users go.
+    });
     this.#reader.destroy();
+    this.#subscriber.destroy();
     this.#commands.destroy();
   }
 
@@ -204,40 +227,10 @@ export class RedisBackend implements RoomBroker {
     const reply = (await runScript(this.#commands, POSITION_SCRIPT, [epoch, seq, log], [fresh, String(this.#last)])) as [string, number];
     const changed = reply[0] !== this.#epoch;
     this.#epoch = reply[0];
-    this.#last = Number(reply[1]);
+    // The same sequence: read on from the last packet delivered (what others published meanwhile
+    // is in the Stream); a new one (or the first reading): from where it stands.
+    if (changed) this.#last = Number(reply[1]);
     return changed;
-  }
-
-  /** Free `key` if `owner` still holds it; if Redis cannot be reached, once it is back. */
-  async #release(owner: string, key: string): Promise<void> {
-    try {
-      await runScript(this.#commands, RELEASE_NAME_SCRIPT, [key], [owner]);
-    } catch {
-      this.#unreleased.set(key, owner);
-    }
-  }
-
-  /** Free the names whose owners left during an outage (their users reconnect and ask for them again). */
-  async #releaseLeft(): Promise<void> {
-    const left = [...this.#unreleased];
-    this.#unreleased.clear();
-    await Promise.all(left.map(([key, owner]) => this.#release(owner, key)));
-  }
-
-  /** Extend the leases of the names this node's connections hold. */
-  async #renewNames(): Promise<void> {
-    if (this.#lost || this.#names.size === 0) return;
-    const entries = [...this.#names];
-    try {
-      await runScript(
-        this.#commands,
-        RENEW_NAMES_SCRIPT,
-        entries.map(([, key]) => key),
-        [String(NAME_LEASE_MS), ...entries.map(([owner]) => owner)],
-      );
-    } catch (error) {
-      this.#events?.error(asError(error));
-    }
   }
 
   /** Take the next node number: a range of connection ids no other node of the room uses. */
@@ -304,10 +297,10 @@ export class RedisBackend implements RoomBroker {
           if (resequenced) {
             await this.#claimNode();
             // Their connections were closed, and Redis holds none of their names.
-            this.#names.clear();
-            this.#unreleased.clear();
+            this.presence.forget();
+            await this.presence.start();
           } else {
-            await this.#releaseLeft();
+            await this.presence.resync();
           }
           this.#lost = false;
           this.#events?.restored(this.position(), resequenced);

@@ -24,7 +24,7 @@ export interface RedisRoom {
 
 /** Connect the room to Redis when the options say so (null otherwise); rejects when it cannot. */
 export async function connectRedisRoom(options: ResolvedChatServerOptions): Promise<RedisRoom | null> {
-  const { redis, historyLimit, historyMaxAge, dedupeWindow, log } = options;
+  const { redis, historyLimit, historyMaxAge, dedupeWindow, rejoinWindow, now, log } = options;
   if (!redis) return null;
   let module: typeof import('./RedisBackend.js');
   try {
@@ -32,13 +32,14 @@ export async function connectRedisRoom(options: ResolvedChatServerOptions): Prom
   } catch (error) {
     throw new Error(`the redis option needs the package @redis/client (npm install @redis/client): ${String(error)}`);
   }
-  const backend = await module.RedisBackend.connect({ ...redis, historyLimit, historyMaxAge, dedupeWindow });
+  const backend = await module.RedisBackend.connect({ ...redis, historyLimit, historyMaxAge, dedupeWindow, rejoinWindow, now });
   return {
     options: { ...options, history: backend.history },
     backend,
     start: (room, hooks) =>
       backend.start({
         deliver: (seq, text) => room.deliver(seq, text),
+        typing: (text) => room.typingFrom(text),
         lost: (error) => {
           log({ type: 'redis', state: 'lost', detail: error.message });
           hooks.lost();

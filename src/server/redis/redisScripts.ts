@@ -5,7 +5,8 @@
 // Stream: one entry per packet, id `SEQ-0`, fields `at` and `text`: the history and the fan-out),
 // `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window), `K:nodes` (the
 // last node number given: each node's connection ids come from a range of its own), `K:name:KEY` (who
-// holds a name: a connection's session, leased for NAME_LEASE_MS and renewed while it is here).
+// holds a name: a connection's session, leased and renewed while it is here). The presence's keys:
+// presenceScripts.ts.
 
 /** The keys of room `key`. */
 export function roomKeys(key: string): {
@@ -15,6 +16,13 @@ export function roomKeys(key: string): {
   readonly nonce: string;
   readonly nodes: string;
   readonly name: string;
+  readonly users: string;
+  /** The pub/sub channel of typing frames. */
+  readonly typing: string;
+  readonly present: string;
+  readonly joins: string;
+  /** The prefix of the keys the presence scripts reach by name (`K:`). */
+  readonly prefix: string;
 } {
   return {
     epoch: `${key}:epoch`,
@@ -23,6 +31,11 @@ export function roomKeys(key: string): {
     nonce: `${key}:nonce:`,
     nodes: `${key}:nodes`,
     name: `${key}:name:`,
+    users: `${key}:users`,
+    typing: `${key}:typing`,
+    present: `${key}:present`,
+    joins: `${key}:joins`,
+    prefix: `${key}:`,
   };
 }
 
@@ -150,13 +163,5 @@ return 0
 /** KEYS a name key; ARGV its owner. Frees the name if the owner still holds it. */
 export const RELEASE_NAME_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
-/** KEYS name keys; ARGV lease (ms), then each key's owner. Extends the lease of each name its owner still holds. */
-export const RENEW_NAMES_SCRIPT = `
-for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[i + 1] then redis.call('PEXPIRE', key, ARGV[1]) end
-end
 return 0
 `;

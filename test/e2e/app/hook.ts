@@ -17,6 +17,8 @@ declare global {
   interface Window {
     /** Set by the fixture app once the chat is mounted. */
     __rwcE2E?: E2EHook;
+    /** With `&auth=1`: the token the URL carries now, and how many times `refresh` was asked. */
+    __rwcAuth?: { token: string; refreshes: number };
     /** Set by a hostile payload if it ever runs as code. Must stay undefined. */
     __pwned?: unknown;
   }

@@ -10,6 +10,11 @@
  *   &maxDelay=2000                the reconnect backoff's ceiling in ms (default: the kit's)
  *   &initialDelay=20000           the ceiling of its first delay in ms (default: the kit's)
  *   &heartbeat=500                the heartbeat's interval and timeout in ms (default: off)
+ *   &liveness=1                   `liveness()` instead of `heartbeat()` (with &heartbeat's interval
+ *                                 and timeout, else the defaults): checks at once on visibility,
+ *                                 online and a wake
+ *   &auth=1                       credentials: the URL carries `?token=tN`, and `liveness({ refresh })`
+ *                                 takes the next token (t1, t2...) after a 4401; window.__rwcAuth counts
  *   &typing=1                     the typing indicator: typingIndicator() and <TypingIndicator> under the log
  *   &persist=1                    the durable outbox, `persistentOutbox()` (default: none)
  *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
@@ -17,6 +22,8 @@
  *   &avatars                      `<ChatProvider avatars={avatars()}>` (default: no avatars)
  *   &history=1                    the history (`chatHistory()`) and ChatBox's navigation parts
  *                                 (older pages, the unread divider, keys, day separators)
+ *   &edits=1                      edits and deletes of own messages: `messageEdits()`,
+ *                                 `renderText={messageActions()}`, ArrowUp (`useEditLastMessage()`)
  *
  * A "Your name" field (`<UsernameInput>`) renames, as in the Live chat story. `window.__rwcE2E` (hook.ts) reads the
  * chat state and the connection snapshot for the few checks the DOM cannot answer.
@@ -34,6 +41,7 @@ import {
   UsernameInput,
   avatars,
   heartbeat,
+  liveness,
   typingIndicator,
   persistentOutbox,
   chatHistory,
@@ -42,6 +50,9 @@ import {
   olderHistory,
   unreadDivider,
   useChatContext,
+  messageActions,
+  messageEdits,
+  useEditLastMessage,
   type ReconnectOptions,
 } from '../../../src/index.ts';
 import '../../../src/styles.css';
@@ -58,7 +69,17 @@ const msParam = (value: string | null) => (value ? Number(value) : undefined);
 const reconnect: ReconnectOptions | undefined =
   maxDelay || initialDelay ? { maxDelay: msParam(maxDelay), initialDelay: msParam(initialDelay) } : undefined;
 const heartbeatMs = params.get('heartbeat');
-const beat = heartbeatMs ? heartbeat({ interval: Number(heartbeatMs), timeout: Number(heartbeatMs) }) : undefined;
+const beatTimes = heartbeatMs ? { interval: Number(heartbeatMs), timeout: Number(heartbeatMs) } : {};
+/** The credentials of `&auth=1`: a token the test's gateway checks, renewed by `refresh`. */
+const auth = params.has('auth') ? { token: 't1', refreshes: 0 } : undefined;
+window.__rwcAuth = auth;
+const refresh = () => {
+  if (!auth) return;
+  auth.refreshes++;
+  auth.token = `t${auth.refreshes + 1}`;
+};
+const beat = params.has('liveness') ? liveness({ ...beatTimes, refresh }) : heartbeatMs ? heartbeat(beatTimes) : undefined;
+const chatUrl = auth ? () => `${server}/?token=${auth.token}` : server;
 const typing = params.has('typing') ? typingIndicator() : undefined;
 
 const failAfter = params.get('failAfter');
@@ -70,6 +91,15 @@ const withHistory = params.get('history') === '1';
 const history = withHistory ? chatHistory() : undefined;
 const parts = withHistory ? [olderHistory(), unreadDivider(), navigationKeys()] : undefined;
 const days = withHistory ? daySeparators() : undefined;
+
+const edits = params.get('edits') === '1' ? messageEdits() : undefined;
+const renderText = edits ? messageActions() : undefined;
+
+/** The message field; with edits, ArrowUp in it empty edits the last own message. */
+function Input() {
+  const editLast = useEditLastMessage();
+  return <MessageInput onKeyDown={edits ? editLast : undefined} />;
+}
 
 /** The stylesheet keeps the chat within the screen; a test's explicit log height wins over that. */
 const UNCAPPED = { maxBlockSize: 'none' } as const;
@@ -90,7 +120,7 @@ function App() {
   if (!server) return <p role="alert">Missing ?server=ws://HOST:PORT</p>;
   return (
     <ChatProvider
-      url={server}
+      url={chatUrl}
       username={initialName}
       reconnect={reconnect}
       heartbeat={beat}
@@ -98,6 +128,7 @@ function App() {
       persist={persist}
       avatars={withAvatars}
       history={history}
+      edits={edits}
     >
       <Hook />
       <div
@@ -108,10 +139,10 @@ function App() {
       >
         <UsernameInput />
         <ConnectionStatus />
-        <ChatBox style={{ blockSize: height }} parts={parts} daySeparators={days} />
+        <ChatBox style={{ blockSize: height }} parts={parts} daySeparators={days} renderText={renderText} />
         {typing && <TypingIndicator />}
         <UserList />
-        <MessageInput />
+        <Input />
       </div>
     </ChatProvider>
   );

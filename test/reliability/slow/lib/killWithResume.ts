@@ -211,7 +211,7 @@ export async function killWithResume(options: KillWithResumeOptions): Promise<Ki
   try {
     redis = await startRedis();
     const room = { url: redis.url, key: `rwc:kill:${Date.now()}` };
-    server = await startServerProcess(0, onEvent, 'default', room);
+    server = await startServerProcess(0, onEvent, 'default', { redis: room });
     const { port, url } = server;
     for (const name of options.pages) chatters.push(await pageChatter(browser, url, name, maxDelay));
     for (const name of options.nodes) chatters.push(nodeChatter(url, name, maxDelay));
@@ -235,7 +235,7 @@ export async function killWithResume(options: KillWithResumeOptions): Promise<Ki
           (await Promise.all(chatters.map((c) => c.reconnectAttempt()))).every((attempt) => attempt >= 2),
         );
       }
-      server = await startServerProcess(port, onEvent, 'default', room);
+      server = await startServerProcess(port, onEvent, 'default', { redis: room });
       await until(`every client signed in again after kill ${kill + 1}`, () => all((c) => c.signedIn()));
     }
     for (const chatter of chatters) await chatter.stopSending();

@@ -29,21 +29,15 @@ export interface ServerProcess {
   stats(): Promise<Record<string, unknown>>;
 }
 
-/** A room in Redis (`createChatServer({ redis })`): its history and resend keys outlive the process. */
-export interface RedisRoom {
-  readonly url: string;
-  readonly key: string;
-}
-
-/** Start the server on `port` (0: any free one), its room in `redis` if given, and resolve once it listens. */
+/** Start the server on `port` (0: any free one) and resolve once it listens; `options`: more ChatServerOptions (JSON-able). */
 export function startServerProcess(
   port: number,
   onEvent?: (event: ServerEvent) => void,
   mode: 'default' | 'soak' = 'default',
-  redis?: RedisRoom,
+  options: Record<string, unknown> = {},
 ): Promise<ServerProcess> {
-  const args = [path.join(here, 'chatServerChild.ts'), String(port), mode, ...(redis ? [redis.url, redis.key] : [])];
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const args = ['--import', 'tsx', path.join(here, 'chatServerChild.ts'), String(port), mode, JSON.stringify(options)];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -1,0 +1,313 @@
+import type { Unsubscribe } from '../core/index.js';
+import type { ClientPacket, EditRefusal } from '../protocol/index.js';
+import type { ChatEditsState, ChatEntry, ChatMessageEntry } from './ChatState.js';
+import type { ChatConnection } from './ChatStoreOptions.js';
+
+/**
+ * How {@link ChatEdits} changes its store: `change` is applied to every entry of the log (the same
+ * entry back for those it leaves alone), the edits' state is published, and the log (after the
+ * change) is returned.
+ */
+export type UpdateEntries = (change: (entry: ChatEntry) => ChatEntry, state: ChatEditsState) => readonly ChatEntry[];
+
+/**
+ * Editing and deleting own messages over the kit's protocol extension, for a chat store: the value
+ * passed as `ChatStoreOptions.edits` (or `<ChatProvider edits>`), so that a bundle without it carries
+ * none of this code. It only speaks to a server whose `id` announced `edits` (never to MDN's sample
+ * server, which would relay the frames to every user).
+ */
+export interface ChatEdits {
+  /**
+   * Start for one store (called once, by its constructor): returns the connection the store reads
+   * instead of `client` (without the edit packets, which are applied here). `update` changes the log
+   * and publishes `state.edits`.
+   */
+  attach(client: ChatConnection, update: UpdateEntries): ChatConnection;
+}
+
+/** Options of {@link messageEdits}. */
+export interface MessageEditsOptions {
+  /** The clock, for the `edited` time of an own edit until the server's comes. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Edit and delete own messages: `state.edits` (`edit(key, text)`, `remove(key)`, `retry`, `dismiss`,
+ * `startEditing`), entries with `edited`, `deleted` and the own `change` on its way, and the others'
+ * edits and deletes applied as they come (live, in catch-ups and in older pages). Against a server
+ * that does not announce `edits` (MDN's) it sends nothing and `available` stays false.
+ *
+ * @example
+ * ```tsx
+ * <ChatProvider url={url} username="ada" edits={messageEdits()}>
+ *   <ChatBox renderText={messageActions()} />
+ * </ChatProvider>
+ * ```
+ */
+export function messageEdits(options: MessageEditsOptions = {}): ChatEdits {
+  return { attach: (client, update) => new Edits(client, update, options.now ?? Date.now).connection };
+}
+
+type Listener = (value: unknown, raw: never) => void;
+
+/** An own change: queued until it may go, then sent until the server relays (or refuses) it. */
+interface Op {
+  readonly key: string;
+  readonly nonce: string;
+  readonly kind: 'edit' | 'delete';
+  readonly text: string;
+  sent: boolean;
+}
+
+/** What the server has of a message: what a dropped change goes back to. */
+type Confirmed = Pick<ChatMessageEntry, 'text' | 'edited' | 'deleted'>;
+
+/** The most messages whose latest change is remembered (older pages replay older changes: those give way). */
+const MAX_LATEST = 5000;
+
+/** One store's edits. */
+class Edits {
+  readonly #client: ChatConnection;
+  readonly #update: UpdateEntries;
+  readonly #now: () => number;
+  /** Own changes in the order written. */
+  #ops: Op[] = [];
+  /** Own changes the server refused, by entry key, until retried or dismissed. */
+  readonly #failed = new Map<string, Op>();
+  /** The server's view of own messages with changes on their way or failed, by entry key. */
+  readonly #confirmed = new Map<string, Confirmed>();
+  /**
+   * The latest change relayed of each message (its `seq` and what it made of it), by `name\nnonce`:
+   * an older one that comes later (in an older page) gives way to it.
+   */
+  readonly #latest = new Map<string, { readonly seq: number; readonly server: Confirmed }>();
+  /** The store's username went out on this connection: changes may follow. */
+  #signedIn = false;
+  #entries: readonly ChatEntry[] = [];
+  #state: ChatEditsState = {
+    available: false,
+    editing: null,
+    edit: (key, text) => this.#change(key, 'edit', text),
+    remove: (key) => this.#change(key, 'delete', ''),
+    retry: (key) => this.#retry(key),
+    dismiss: (key) => this.#dismiss(key),
+    startEditing: (key) => this.#startEditing(key),
+  };
+
+  constructor(client: ChatConnection, update: UpdateEntries, now: () => number) {
+    this.#client = client;
+    this.#update = update;
+    this.#now = now;
+  }
+
+  /** The connection the store reads: `client`, but for `message`, which comes through here, and `sendJson`. */
+  get connection(): ChatConnection {
+    const client = this.#client;
+    return {
+      on: ((type: string, listener: Listener): Unsubscribe =>
+        type === 'message' ? this.#listen(listener) : client.on(type as 'close', listener as never)) as ChatConnection['on'],
+      sendJson: (packet) => this.#send(packet),
+      ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
+    };
+  }
+
+  #listen(listener: Listener): Unsubscribe {
+    this.#publish();
+    const stops = [
+      this.#client.on('message', (value) => {
+        if (this.#receive(value)) return;
+        listener(value, value as never);
+        // After the store signed in (its username and waiting messages went first), or the echo of
+        // a message a change waits for (checked by nonce: a stream of others' messages costs nothing).
+        const { type, nonce } = (value ?? {}) as { type?: unknown; nonce?: unknown };
+        if (type === 'id' || this.#ops.some((op) => !op.sent && op.nonce === nonce)) this.#flush();
+      }),
+      this.#client.on('close', () => {
+        this.#signedIn = false;
+        // What was sent but not relayed goes again after the next sign-in.
+        for (const op of this.#ops) op.sent = false;
+      }),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
+
+  /** The store's frames: its name request says (to a server that announced edits) that this client understands them. */
+  #send(packet: ClientPacket): ReturnType<ChatConnection['sendJson']> {
+    const username = packet.type === 'username' && this.#state.available;
+    // In place: the store recognises its queued frames by their JSON, made after this.
+    if (username) (packet as { edits?: boolean }).edits = true;
+    const result = this.#client.sendJson(packet);
+    if (username) {
+      this.#signedIn = true;
+      // After what the store sends with it (the messages waiting for the sign-in go first).
+      queueMicrotask(() => this.#flush());
+    }
+    return result;
+  }
+
+  /** Handle a frame first: true when it was an edit packet (not for the store). */
+  #receive(value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const packet = value as Partial<Record<string, unknown>>;
+    if (packet.type === 'id') {
+      this.#signedIn = false;
+      this.#set({ available: packet.edits === true });
+      return false;
+    }
+    if ((packet.type !== 'edit' && packet.type !== 'delete') || !this.#state.available || typeof packet.nonce !== 'string') return false;
+    if (typeof packet.refused === 'string') {
+      this.#refused(packet.type, packet.nonce, packet.refused as EditRefusal);
+      return true;
+    }
+    // (A malformed one goes to the store, which counts it as unknown.)
+    const { name, date, text } = packet;
+    if (typeof name !== 'string' || typeof date !== 'number' || (packet.type === 'edit' && typeof text !== 'string')) return false;
+    this.#relayed(name, packet.nonce, packet.type === 'delete' ? null : (text as string), date, packet.seq);
+    return true;
+  }
+
+  /** A change of `name`'s message `nonce` (null text: a delete), the user's own confirmed, or another user's. */
+  #relayed(name: string, nonce: string, text: string | null, date: number, seq: unknown): void {
+    const id = `${name}\n${nonce}`;
+    let server: Confirmed = text === null ? { text: '', edited: undefined, deleted: true } : { text, edited: date, deleted: undefined };
+    if (typeof seq === 'number') {
+      const latest = this.#latest.get(id);
+      if (latest && latest.seq >= seq) server = latest.server;
+      else {
+        this.#latest.set(id, { seq, server });
+        if (this.#latest.size > MAX_LATEST) this.#latest.delete(this.#latest.keys().next().value as string);
+      }
+    }
+    const entry = this.#find((e) => e.nonce === nonce && e.name === name);
+    if (!entry) return;
+    // Only its author changes a message: a relay for an own message with a change sent is that change.
+    const mine = this.#ops.findIndex((op) => op.key === entry.key && op.sent);
+    if (mine >= 0) this.#ops.splice(mine, 1);
+    if (this.#confirmed.has(entry.key)) {
+      this.#confirmed.set(entry.key, server);
+      if (!this.#ops.some((op) => op.key === entry.key) && !this.#failed.has(entry.key)) this.#settle(entry.key);
+      return;
+    }
+    this.#apply(entry.key, { ...server, change: undefined });
+  }
+
+  /** The server refused the first change sent of `nonce`: it fails, with every later one of that message. */
+  #refused(kind: 'edit' | 'delete', nonce: string, reason: EditRefusal): void {
+    const op = this.#ops.find((o) => o.sent && o.nonce === nonce && o.kind === kind);
+    if (!op) return;
+    this.#ops = this.#ops.filter((o) => o.key !== op.key);
+    // A delete sent again after a reconnect that finds it deleted did what it was for.
+    if (kind === 'delete' && reason === 'deleted') {
+      this.#confirmed.set(op.key, { text: '', edited: undefined, deleted: true });
+      this.#settle(op.key);
+      return;
+    }
+    this.#failed.set(op.key, op);
+    const confirmed = this.#confirmed.get(op.key);
+    const failed = { kind, status: 'failed', reason } as const;
+    this.#apply(op.key, kind === 'edit' ? { text: op.text, change: failed } : { ...confirmed, change: failed });
+  }
+
+  /** The user edits or deletes an own message. */
+  #change(key: string, kind: 'edit' | 'delete', text: string): boolean {
+    const entry = this.#editable(key);
+    if (!entry?.nonce || (kind === 'edit' && text.trim() === '')) return false;
+    if (kind === 'edit' && text === entry.text) return true;
+    if (!this.#confirmed.has(key)) this.#confirmed.set(key, { text: entry.text, edited: entry.edited, deleted: entry.deleted });
+    // A delete makes the changes still to go pointless.
+    if (kind === 'delete') this.#ops = this.#ops.filter((op) => op.key !== key || op.sent);
+    this.#ops.push({ key, nonce: entry.nonce, kind, text, sent: false });
+    this.#show(key, kind, text);
+    if (this.#state.editing === key) this.#set({ editing: null });
+    this.#flush();
+    return true;
+  }
+
+  #retry(key: string): boolean {
+    const op = this.#failed.get(key);
+    if (!op) return false;
+    this.#failed.delete(key);
+    this.#ops.push({ ...op, sent: false });
+    this.#show(key, op.kind, op.text);
+    this.#flush();
+    return true;
+  }
+
+  #dismiss(key: string): boolean {
+    if (!this.#failed.delete(key)) return false;
+    this.#settle(key);
+    return true;
+  }
+
+  #startEditing(key: string | null): boolean {
+    if (key !== null && !this.#editable(key)) return false;
+    this.#set({ editing: key });
+    return true;
+  }
+
+  /** Send the changes that may go: signed in, their message delivered, in the order written. */
+  #flush(): void {
+    if (!this.#signedIn || !this.#ops.some((op) => !op.sent)) return;
+    for (const op of this.#ops) {
+      if (op.sent) continue;
+      const entry = this.#find((e) => e.key === op.key);
+      if (!entry) {
+        // Gone from the log (trimmed, or a failed message discarded): nothing to change.
+        this.#ops = this.#ops.filter((o) => o.key !== op.key);
+        this.#confirmed.delete(op.key);
+        continue;
+      }
+      if (entry.status !== 'delivered') continue;
+      const sent = this.#client.sendJson(
+        op.kind === 'edit' ? { type: 'edit', nonce: op.nonce, text: op.text } : { type: 'delete', nonce: op.nonce },
+      );
+      op.sent = sent !== 'rejected';
+    }
+  }
+
+  /** An own message that can be changed now, or undefined. */
+  #editable(key: string): ChatMessageEntry | undefined {
+    const entry = this.#find((e) => e.key === key);
+    return this.#state.available && entry?.own && entry.nonce && !entry.deleted && entry.status !== 'failed' ? entry : undefined;
+  }
+
+  /** Show an own change on its way. */
+  #show(key: string, kind: 'edit' | 'delete', text: string): void {
+    const change = { kind, status: 'pending' } as const;
+    this.#apply(key, kind === 'edit' ? { text, edited: this.#now(), deleted: undefined, change } : { text: '', deleted: true, change });
+  }
+
+  /** Show a message as the server has it: nothing of the user's is on its way or failed. */
+  #settle(key: string): void {
+    const confirmed = this.#confirmed.get(key);
+    this.#confirmed.delete(key);
+    this.#failed.delete(key);
+    if (confirmed) this.#apply(key, { ...confirmed, change: undefined });
+  }
+
+  #find(predicate: (entry: ChatMessageEntry) => boolean): ChatMessageEntry | undefined {
+    this.#entries = this.#update((entry) => entry, this.#state);
+    return this.#entries.findLast((entry): entry is ChatMessageEntry => entry.kind === 'message' && predicate(entry));
+  }
+
+  /** Change the entry `key` (a new frozen one, undefined fields left out). */
+  #apply(key: string, changes: Partial<ChatMessageEntry>): void {
+    this.#entries = this.#update((entry) => {
+      if (entry.key !== key) return entry;
+      const next: Record<string, unknown> = { ...entry, ...changes };
+      for (const field of ['edited', 'deleted', 'change']) if (next[field] === undefined) delete next[field];
+      return Object.freeze(next) as unknown as ChatEntry;
+    }, this.#state);
+  }
+
+  #set(patch: Partial<ChatEditsState>): void {
+    this.#state = Object.freeze({ ...this.#state, ...patch });
+    this.#publish();
+  }
+
+  #publish(): void {
+    this.#entries = this.#update((entry) => entry, this.#state);
+  }
+}

@@ -1,0 +1,143 @@
+// The room's edits and deletes of own messages (protocol extension), apart from its names and
+// messages: who wrote which message, who may change it, and what the change is relayed as.
+import { nameKey } from '../protocol/names.js';
+import type { DeletePacket, EditPacket, EditRefusal, EditRefusedPacket } from '../protocol/packets.js';
+import type { RoomEdit } from './ChatRoomOptions.js';
+
+/** What the relay reads and keeps on a room member. */
+export interface Editor {
+  readonly id: number;
+  readonly name: string | null;
+  /**
+   * Who its messages belong to: the `session` of its user's first connection, handed on to each
+   * connection that rejoins with the session (server-side only: never sent, never taken from a client).
+   */
+  author: string;
+  /** It said it understands `edit` and `delete` packets (`edits: true` in `username`, or a frame of its own): it gets them live. */
+  editListener: boolean;
+}
+
+/** The room's edit counters (`RoomCounts`), counted here. */
+export interface EditCounts {
+  editsRelayed: number;
+  deletesRelayed: number;
+  editsRefused: number;
+}
+
+/** A message that may be edited: whose it is and under which name and nonce it went out. */
+interface Written {
+  readonly author: string;
+  readonly name: string;
+  readonly nonce: string;
+  /** When it was relayed (the server's clock): what the window counts from. */
+  readonly at: number;
+  deleted: boolean;
+}
+
+/** The packet to broadcast for an accepted change, or the refusal for its sender alone. */
+export type EditOutcome =
+  | { readonly relay: EditPacket | DeletePacket; readonly refused?: undefined }
+  | { readonly refused: EditRefusedPacket; readonly relay?: undefined };
+
+/**
+ * Which messages may be changed, and by whom. A message is its author's to edit and delete: the
+ * connection that sent it, or one that rejoined with its session later (a reconnect). It is known by
+ * its (name, nonce), unique in the room as long as the dedupe window remembers it (a resend of a
+ * (name, nonce) is not relayed), and remembered as long: `windowMs` and `capacity` are the room's
+ * `dedupeWindow` and `dedupeCapacity`, never shorter than its history. A message without a nonce
+ * (MDN's client sends none) cannot be changed.
+ */
+export class EditRelay {
+  /** By `nameKey(name)\nnonce`, in the order they were written (the oldest first, for pruning). */
+  readonly #byMessage = new Map<string, Written>();
+  /** The same, by `author\nnonce`: what an author's `edit` names. */
+  readonly #byAuthor = new Map<string, Written>();
+  readonly #windowMs: number;
+  readonly #capacity: number;
+  readonly #counts: EditCounts;
+
+  constructor(windowMs: number, capacity: number, counts: EditCounts) {
+    this.#windowMs = windowMs;
+    this.#capacity = capacity;
+    this.#counts = counts;
+  }
+
+  /** How many messages it remembers. */
+  get size(): number {
+    return this.#byMessage.size;
+  }
+
+  /**
+   * `member` wrote a message relayed as `name` with `nonce`: its author may change it. The first
+   * writer of a (name, nonce) keeps it (a resend, or someone else's copy of the nonce under a name
+   * taken later, gets nothing). Returns whether it was new.
+   */
+  wrote(member: Editor, name: string, nonce: string, now: number): boolean {
+    this.#prune(now);
+    const key = `${nameKey(name)}\n${nonce}`;
+    if (this.#byMessage.has(key)) return false;
+    const written: Written = { author: member.author, name, nonce, at: now, deleted: false };
+    this.#byMessage.set(key, written);
+    this.#byAuthor.set(`${member.author}\n${nonce}`, written);
+    while (this.#byMessage.size > this.#capacity) this.#forgetOldest();
+    return true;
+  }
+
+  /** Undo {@link wrote} (a message the broker found to be a resend after all). */
+  unwrote(name: string, nonce: string): void {
+    const written = this.#byMessage.get(`${nameKey(name)}\n${nonce}`);
+    if (written) this.#forget(written);
+  }
+
+  /**
+   * An `edit` or `delete` from `member` (`refused`: the connection's own checks refused it, e.g. a
+   * text too long): the packet to relay to the room, or the refusal for `member` alone.
+   */
+  change(member: Editor, request: RoomEdit, now: number, refused?: EditRefusal): EditOutcome {
+    member.editListener = true;
+    this.#prune(now);
+    const written = this.#byAuthor.get(`${member.author}\n${request.nonce}`);
+    const reason =
+      refused ??
+      (!written ? 'not-yours' : written.deleted ? 'deleted' : request.type === 'edit' && request.text.trim() === '' ? 'blank' : null);
+    if (reason || !written) {
+      this.#counts.editsRefused++;
+      return { refused: { type: request.type, nonce: request.nonce, refused: reason ?? 'not-yours' } };
+    }
+    const { name, nonce } = written;
+    if (request.type === 'delete') {
+      written.deleted = true;
+      this.#counts.deletesRelayed++;
+      return { relay: { type: 'delete', id: member.id, name, nonce, date: now } };
+    }
+    this.#counts.editsRelayed++;
+    return { relay: { type: 'edit', id: member.id, name, nonce, text: request.text, date: now } };
+  }
+
+  #prune(now: number): void {
+    for (const written of this.#byMessage.values()) {
+      if (now - written.at < this.#windowMs) break;
+      this.#forget(written);
+    }
+  }
+
+  #forgetOldest(): void {
+    const oldest = this.#byMessage.values().next();
+    if (!oldest.done) this.#forget(oldest.value);
+  }
+
+  #forget(written: Written): void {
+    this.#byMessage.delete(`${nameKey(written.name)}\n${written.nonce}`);
+    const byAuthor = `${written.author}\n${written.nonce}`;
+    // (One author may have reused a nonce under another name: that one keeps its key.)
+    if (this.#byAuthor.get(byAuthor) === written) this.#byAuthor.delete(byAuthor);
+  }
+}
+
+/**
+ * Whether a room packet's JSON is an `edit` or a `delete` (as the room serializes them, `type`
+ * first): relayed live only to the members that understand them, never to MDN's client.
+ */
+export function isEditText(text: string): boolean {
+  return text.startsWith('{"type":"edit"') || text.startsWith('{"type":"delete"');
+}

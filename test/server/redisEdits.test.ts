@@ -1,0 +1,73 @@
+// @vitest-environment node
+// Edits and deletes across nodes over a real redis-server (started here; the file fails when it
+// cannot be started): an author's edit on one node is numbered in the room's one sequence and
+// reaches the clients that understand edits on every node (never an MDN-style client), and is
+// kept in the Redis history for a late joiner on another node; another user's edit is refused.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { TestClient, barrier, type Packet } from '../helpers/referenceServer.ts';
+
+let redis: RedisServer;
+const nodes = new Set<ChatServer>();
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.dispose();
+});
+afterEach(async () => {
+  await Promise.all([...nodes].map((node) => node.close()));
+  nodes.clear();
+});
+
+async function startNodes(count: number): Promise<ChatServer[]> {
+  const started: ChatServer[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key: 'test:edits' } });
+    nodes.add(node);
+    started.push(node);
+  }
+  return started;
+}
+
+/** A client that says, as the kit does, that it understands edits. */
+async function editor(url: string, name: string): Promise<TestClient> {
+  const client = await TestClient.connect(url);
+  client.send({ type: 'username', name, id: client.id, date: Date.now(), edits: true });
+  await client.waitFor((p) => p.type === 'username' && p.id === client.id, `username of ${name}`);
+  return client;
+}
+
+describe('edits across nodes', () => {
+  it('an edit and a delete on node A reach the clients that understand them on node B, in the one sequence, and stay in the history', async () => {
+    const [a, b] = (await startNodes(2)) as [ChatServer, ChatServer];
+    const mdn = await TestClient.connect(b.url);
+    await mdn.register('mdn');
+    const ada = await editor(b.url, 'ada');
+    const bob = await editor(a.url, 'bob');
+    bob.sendMessage('helo', { nonce: 'n1' });
+    const message = await ada.waitFor((p) => p.type === 'message' && p.nonce === 'n1', 'message at B');
+
+    bob.send({ type: 'edit', nonce: 'n1', text: 'hello' });
+    const edit = await ada.waitFor((p) => p.type === 'edit', 'edit at B');
+    expect(edit).toMatchObject({ id: bob.id, name: 'bob', nonce: 'n1', text: 'hello', seq: (message.seq as number) + 1 });
+    bob.send({ type: 'delete', nonce: 'n1' });
+    await ada.waitFor((p) => p.type === 'delete', 'delete at B');
+
+    // eve, on node B, cannot change bob's message.
+    const eve = await editor(b.url, 'eve');
+    eve.send({ type: 'delete', nonce: 'n1' });
+    expect(await eve.waitFor((p) => p.refused !== undefined, 'refusal')).toEqual({ type: 'delete', nonce: 'n1', refused: 'not-yours' });
+
+    await barrier(bob, [mdn, ada]);
+    expect(mdn.received.filter((p) => p.type === 'edit' || p.type === 'delete')).toEqual([]);
+
+    const late = await TestClient.connect(b.url);
+    late.send({ type: 'history' });
+    const reply = await late.waitFor((p) => p.type === 'history' && p.done === true, 'catch-up');
+    expect((reply.packets as Packet[]).filter((p) => p.nonce === 'n1').map((p) => p.type)).toEqual(['message', 'edit', 'delete']);
+  });
+});

@@ -1,0 +1,83 @@
+// @vitest-environment node
+// A node that loses its Redis connections while it is behind (other nodes published what it has not
+// read yet) reads on from where it stopped once they are back: it delivers every packet, none skipped.
+import { Socket } from 'node:net';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { PUBLISH_SCRIPT } from '../../src/server/redis/redisScripts.ts';
+import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { TestClient } from '../helpers/referenceServer.ts';
+
+let redis: RedisServer;
+const nodes = new Set<ChatServer>();
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.dispose();
+});
+afterEach(async () => {
+  await Promise.all([...nodes].map((node) => node.close()));
+  nodes.clear();
+});
+
+/** One RESP command (an array of bulk strings). */
+const resp = (args: readonly string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+
+/** Send `commands` to Redis in one write (Redis runs them back to back) and resolve once `replies` replies came. */
+function pipeline(port: number, commands: readonly (readonly string[])[], replies: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    let got = '';
+    socket.on('error', reject);
+    socket.on('data', (data) => {
+      got += String(data);
+      if (got.split('\r\n').filter((line) => /^[:+\-$*]/.test(line)).length >= replies) {
+        socket.destroy();
+        resolve(got);
+      }
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write(commands.map(resp).join('')));
+  });
+}
+
+describe('a node behind when it loses Redis', () => {
+  it('delivers what it had not read yet once its connections are back (nothing skipped)', async () => {
+    const key = 'recovery:room';
+    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key, lease: 3000 } });
+    nodes.add(node);
+    const watcher = await TestClient.connect(node.url);
+    const { epoch } = watcher.received[0] as { epoch: string };
+    // The node's connections are cut, and in the same breath (before it can reconnect) another
+    // node publishes 3 packets: the node is behind by 3 when it is back.
+    const packet = (n: number) => JSON.stringify({ type: 'message', id: 9, name: 'other', text: `while away ${n}`, date: 1 });
+    const publish = (n: number) => [
+      'EVAL',
+      PUBLISH_SCRIPT,
+      '3',
+      `${key}:epoch`,
+      `${key}:seq`,
+      `${key}:log`,
+      epoch,
+      packet(n),
+      String(Date.now()),
+      '1000',
+      '0',
+    ];
+    await pipeline(redis.port, [['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'], publish(1), publish(2), publish(3)], 4);
+    // The watcher was closed with 1013 (Redis lost); a new client joins once the node serves again.
+    expect((await watcher.closed).code).toBe(1013);
+    await expect.poll(async () => (await fetch(`${node.url.replace('ws:', 'http:')}/ready`)).status, { timeout: 4000 }).toBe(200);
+    // The node reads on from where it stopped: its position (a new client's id's seq) reaches the 3.
+    const position = async () => ((await TestClient.connect(node.url)).received[0] as { seq: number }).seq;
+    await expect.poll(position, { timeout: 4000 }).toBe(3);
+    const reader = await TestClient.connect(node.url);
+    reader.send({ type: 'history', after: 0, epoch });
+    const done = await reader.waitFor((p) => p.type === 'history' && p.done === true, 'the catch-up');
+    expect(done.gap).toBeUndefined();
+    const caught = reader.ofType('history').flatMap((f) => f.packets as { text?: string }[]);
+    expect(caught.map((p) => p.text)).toEqual(['while away 1', 'while away 2', 'while away 3']);
+  }, 10_000);
+});
