@@ -46,7 +46,7 @@ export interface KillWithResumeResult {
   readonly checked: number;
   /** The server's counters at the end (its last process). */
   readonly stats: Record<string, unknown>;
-  /** Names the servers registered, in order of first appearance (a user renamed by a restart shows here). */
+  /** Names the servers registered, in order of first appearance (a user renamed by a restart would show here). */
   readonly names: readonly string[];
   /** Connections the servers accepted, all processes together. */
   readonly connections: number;
@@ -261,6 +261,8 @@ export async function killWithResume(options: KillWithResumeOptions): Promise<Ki
     for (const chatter of chatters) {
       expect(sequence.filter((text) => writerOf(text) === chatter.name)).toEqual(await chatter.sent());
     }
+    // Nobody renamed by a restart: each rejoined with its session (kept in Redis) and got its name back.
+    expect([...names].sort()).toEqual(chatters.map((c) => c.name).sort());
     for (const [i, log] of logs.entries()) {
       const chatter = chatters[i] as Chatter;
       // The identical sequence, without a gap marker, everything delivered, one's own marked own.
