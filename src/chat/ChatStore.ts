@@ -308,7 +308,7 @@ export class ChatStore extends Subscribable<ChatListener> {
     if (own) {
       this.#unconfirmed.splice(this.#unconfirmed.indexOf(own), 1);
       this.#keep?.(own, false);
-      this.#update(own, { status: 'delivered', senderId: packet.id, name: packet.name });
+      this.#update(own, { status: 'delivered', senderId: packet.id, name: packet.name }, true);
       this.#set({ unconfirmed: this.#unconfirmed.length });
       return;
     }
@@ -397,14 +397,25 @@ export class ChatStore extends Subscribable<ChatListener> {
     return entry;
   }
 
-  /** Change an own message's entry (a new frozen one over the log's: `edits` may have replaced it), keeping its place. */
-  #update(own: OwnMessage, changes: Partial<ChatMessageEntry>): void {
+  /**
+   * Change an own message's entry (a new frozen one over the log's: `edits` may have replaced it),
+   * keeping its place; or (`confirmed`: its echo came) moving it to where the room has it: after
+   * everything received before its echo (a server relays in order), above only the own messages
+   * still waiting. Left where it was written, it would read otherwise for its writer than for
+   * everyone else: an answer above the question it answers, when others wrote meanwhile or while
+   * the link was down.
+   */
+  #update(own: OwnMessage, changes: Partial<ChatMessageEntry>, confirmed?: boolean): void {
     const key = own.entry.key;
+    const entries = this.entries;
     // Own messages are recent: search from the end. (Trimmed from the log, it is only kept in `own`.)
-    const index = this.entries.findLastIndex((entry) => entry.key === key);
-    own.entry = Object.freeze({ ...(this.entries[index] ?? own.entry), ...changes }) as ChatMessageEntry;
+    const index = entries.findLastIndex((entry) => entry.key === key);
+    own.entry = Object.freeze({ ...(entries[index] ?? own.entry), ...changes }) as ChatMessageEntry;
     if (index >= 0) {
-      this.entries[index] = own.entry;
+      entries.splice(index, 1);
+      let at = index;
+      if (confirmed) for (at = entries.length; isWaiting(entries[at - 1]); ) at--;
+      entries.splice(at, 0, own.entry);
       this.#entriesChanged = true;
     }
   }
@@ -424,4 +435,9 @@ export class ChatStore extends Subscribable<ChatListener> {
     // A scheduler may run the flush at once (immediateScheduler): then nothing is pending.
     if (!ran) this.#cancelFlush = cancel;
   }
+}
+
+/** An own message not yet confirmed: pending, sent or failed. */
+function isWaiting(entry: ChatEntry | undefined): boolean {
+  return entry?.kind === 'message' && entry.own && entry.status !== 'delivered';
 }

@@ -225,6 +225,37 @@ describe('own messages', () => {
     expect(texts).toEqual(['one:delivered', 'two:delivered', 'three (offline):sent']);
   });
 
+  it('puts a message, once echoed, where the room has it: after what others wrote meanwhile, above own messages still waiting', () => {
+    const { store, receive, sent, close } = setup();
+    const bob = (text: string) => receive({ type: 'message', id: 2, name: 'bob', text, date: clock });
+    const echo = (packet: ClientPacket | undefined) => receive({ ...(packet as object), name: 'ada' });
+    const log = () => store.getState().entries.map((e) => (e.kind === 'message' ? `${e.text}:${e.status}` : e.kind));
+    receive({ type: 'id', id: 1 });
+    // Ada answers before she sees bob's question: the server relays the question first.
+    store.send('yes');
+    bob('shall we cancel?');
+    echo(sent.at(-1));
+    expect(log()).toEqual(['shall we cancel?:delivered', 'yes:delivered']);
+    // A burst with no one else writing: each echo leaves it where it is, above those still waiting.
+    for (const text of ['a', 'b', 'c']) store.send(text);
+    echo(sent.at(-3));
+    expect(log().slice(2)).toEqual(['a:delivered', 'b:sent', 'c:sent']);
+    echo(sent.at(-2));
+    echo(sent.at(-1));
+    // Written while the link is down, while bob writes on: in the room's order once all are echoed.
+    close();
+    store.send('one');
+    store.send('two');
+    receive({ type: 'id', id: 3 });
+    bob('anyone?');
+    const [one, two] = sent.filter((p) => p.type === 'message').slice(-2);
+    echo(one);
+    bob('hello?');
+    echo(two);
+    expect(log().slice(5)).toEqual(['anyone?:delivered', 'one:delivered', 'hello?:delivered', 'two:delivered']);
+    expect(new Set(store.getState().entries.map((e) => e.key)).size).toBe(9);
+  });
+
   it('matches its echo without a nonce, by sender, date and text (a server that drops the field)', () => {
     const { store, receive, sent } = setup();
     receive({ type: 'id', id: 4 });

@@ -46,8 +46,9 @@ export function startServerProcess(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the chat server did not start on port ${port} within 15 s`));
-    }, 15_000);
+      reject(new Error(`the chat server did not start on port ${port} within 30 s`));
+      // (tsx compiles the server at each start: seconds on a busy machine.)
+    }, 30_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the chat server exited (${code}) before listening on port ${port}`));
