@@ -296,7 +296,7 @@ export class ChatRoom {
   /**
    * An `edit` or `delete` of a member's own message (protocol extension; `refused`: by the
    * connection's checks): relayed to the room as its next packet, or refused to the member alone.
-   * From now on the member gets the others' (see `EditRelay`).
+   * From now on the member gets the others' (see `EditRelay`; the broker's `edit`, when it keeps who wrote what for every process).
    */
   edit(member: RoomMember, request: RoomEdit, refused?: EditRefusal): void {
     const found = this.#members.get(member.id);

@@ -196,4 +196,18 @@ describe('authorship on every node', () => {
     expect(wb.ofType('delete')).toHaveLength(1);
     expect(wb.ofType('edit').filter((p) => p.refused === undefined)).toEqual([]);
   });
+
+  it('a session kept by a node of an earlier version (its name alone, a rolling upgrade) still rejoins', async () => {
+    const key = `authors:room${++rooms}`;
+    const [a] = (await startNodes(1, key)) as [ChatServer];
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      await client.set(`${key}:session:an-old-session`, 'zed', { PX: 10_000 });
+    } finally {
+      client.destroy();
+    }
+    const zed = await editor(a.url, 'zed', 'an-old-session');
+    expect(zed.ofType('rejectusername')).toEqual([]);
+  });
 });
