@@ -15,13 +15,14 @@ import type {
   UserListPacket,
   UsernamePacket,
 } from '../protocol/packets.js';
+import { authorship, brokerEdit } from './brokerEdit.js';
 import { type Recipient, serveHistory } from './catchUp.js';
 import { afterClaim, claimName, type NameClaim } from './claimName.js';
 import { EditRelay, type Editor, isEditText } from './EditRelay.js';
 import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
 import type { HistoryPosition } from './RoomHistory.js';
-import { DepartedSessions, REJOINED_CLOSE_CODE, rejoinedName } from './sessions.js';
+import { DepartedSessions, REJOINED_CLOSE_CODE, rejoinedName, type SessionUser } from './sessions.js';
 import { TYPING_SPACING, type Typist, TypingRelay } from './TypingRelay.js';
 import type {
   ChatRoomOptions,
@@ -206,7 +207,7 @@ export class ChatRoom {
     const { session } = packet;
     // A user rejoining with its session takes its name over from the connection that had it (on any process, with a shared presence).
     const rejoining = session !== undefined && [...this.#members.values()].some((o) => o !== member && o.session === session);
-    let held: string | null = null;
+    let held: SessionUser | null = null;
     const request = {
       base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
       maxNameLength,
@@ -295,7 +296,7 @@ export class ChatRoom {
   /**
    * An `edit` or `delete` of a member's own message (protocol extension; `refused`: by the
    * connection's checks): relayed to the room as its next packet, or refused to the member alone.
-   * From now on the member gets the others' (see `EditRelay`).
+   * From now on the member gets the others' (see `EditRelay`; the broker's `edit`, when it keeps who wrote what for every process).
    */
   edit(member: RoomMember, request: RoomEdit, refused?: EditRefusal): void {
     const found = this.#members.get(member.id);
@@ -304,6 +305,8 @@ export class ChatRoom {
       found.waiting.push(() => this.edit(member, request, refused));
       return;
     }
+    const shared = brokerEdit(this.#options, found, request, this.#counts, refused);
+    if (shared) return void shared.then((refusal) => refusal && send(found, refusal));
     const outcome = this.#edits.change(found, request, this.#options.now(), refused);
     if (outcome.relay) this.#broadcast(outcome.relay);
     else send(found, outcome.refused);
@@ -322,7 +325,7 @@ export class ChatRoom {
 
   /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */
   #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined, wrote: boolean): void {
-    broker.publish(JSON.stringify(message), time, key).then(
+    broker.publish(JSON.stringify(message), time, key, authorship(member, message)).then(
       (seq) => {
         if (seq !== null) {
           this.#counts.messagesRelayed++;
@@ -384,11 +387,11 @@ export class ChatRoom {
    * Give `member` a name: the one it asked for (`requested`), or a default when null or empty. With
    * the `session` of a user who was here moments ago and that user's name, it is the same user rejoining.
    */
-  #register(member: Member, requested: string | null, date: number, session?: string, given?: string, held: string | null = null): void {
+  #register(member: Member, requested: string | null, date: number, session?: string, given?: string, held?: SessionUser | null): void {
     const { maxNameLength, log } = this.#options;
     const previous =
       session !== undefined && member.name === null
-        ? (rejoinedName(this.#members.values(), member, session, this.#departed, this.#options.now()) ?? held)
+        ? rejoinedName(this.#members.values(), member, session, this.#departed, this.#options.now(), held)
         : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || member.name || `user${member.id}`;
@@ -405,7 +408,7 @@ export class ChatRoom {
     const packet: UsernamePacket = { type: 'username', id: member.id, name, date };
     this.#broadcast(rejoin ? { ...packet, rejoin } : before !== null && before !== name ? { ...packet, previous: before } : packet);
     const presence = this.#options.broker?.presence;
-    if (presence) presence.join(member.session, name, previous !== null ? session : undefined);
+    if (presence) presence.join(member.session, name, member.author, previous !== null ? session : undefined);
     else this.#broadcast(this.userlist());
   }
 }

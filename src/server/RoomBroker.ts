@@ -1,6 +1,18 @@
 // The seam where a room is shared by several processes (the Redis room, src/server/redis): the
 // broker numbers and carries the room's packets, and (optionally) keeps names unique across them.
+import type { DeletePacket, EditPacket } from '../protocol/packets.js';
 import type { NameClaim } from './claimName.js';
+import type { SessionUser } from './sessions.js';
+
+/** Whose a message is (`Editor.author`), the name it goes out under and its nonce: what an `edit` of it is checked against. */
+export interface Authorship {
+  readonly author: string;
+  readonly name: string;
+  readonly nonce: string;
+}
+
+/** An `edit` or `delete` for the broker to relay: its `name` is the one the message went out under, which the broker keeps. */
+export type BrokerChange = Omit<EditPacket, 'name' | 'seq'> | Omit<DeletePacket, 'name' | 'seq'>;
 
 /**
  * What numbers the room's packets and carries them to every process of the room (the Redis backend,
@@ -11,8 +23,17 @@ export interface RoomBroker {
   /**
    * Number `json` (a packet without `seq`), keep it and carry it to every process. Resolves with its
    * `seq`, or null when `dedupeKey` was published within the dedupe window (a resend: not published).
+   * `written` (with a `dedupeKey`): a message, its author's to change from then on (see {@link edit}).
    */
-  publish(json: string, at: number, dedupeKey?: string): Promise<number | null>;
+  publish(json: string, at: number, dedupeKey?: string, written?: Authorship): Promise<number | null>;
+  /**
+   * Who may change a message, known to every process (absent: to the one that relayed it, see
+   * EditRelay): if the message `change.nonce` is `author`'s (published with it as `written`, within
+   * the dedupe window) and not deleted, number and carry `change` (a `delete` marks it deleted), in
+   * one step for every process. Resolves with its `seq`, or why it was refused; `check`: nothing
+   * published, 0 when it may be changed.
+   */
+  edit?(author: string, change: BrokerChange, at: number, check?: boolean): Promise<number | 'not-yours' | 'deleted'>;
   /**
    * Names unique across processes: claim for `owner` (a member's session) the first of `keys` (name
    * keys, in order of preference) no one else holds, or one `previousOwner` holds (a user rejoining
@@ -33,10 +54,16 @@ export interface RoomBroker {
  * too, so that a user rejoins on any process.
  */
 export interface RoomPresence {
-  /** The name of the user `session` belongs to while it may rejoin (its connection open, or closed within `rejoinWindow`); null otherwise. */
-  session(session: string): Promise<string | null>;
-  /** `owner` (a member's session) is in the room as `name`; `replaces`: the session it rejoined with (that entry goes). */
-  join(owner: string, name: string, replaces?: string): void;
+  /**
+   * The user `session` belongs to (its name, and whose its messages are: `Editor.author`) while it
+   * may rejoin (its connection open, or closed within `rejoinWindow`); null otherwise.
+   */
+  session(session: string): Promise<SessionUser | null>;
+  /**
+   * `owner` (a member's session) is in the room as `name`, the author `author` (kept with its
+   * session, never sent); `replaces`: the session it rejoined with (that entry goes).
+   */
+  join(owner: string, name: string, author: string, replaces?: string): void;
   /** `owner` left (its session may rejoin within `rejoinWindow`). */
   leave(owner: string): void;
 }

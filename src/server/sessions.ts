@@ -6,11 +6,15 @@ import type { PeerLink } from './ChatRoomOptions.js';
  */
 export const REJOINED_CLOSE_CODE = 4002;
 
-/** A user who left: its name, when, and whose its messages are (`Editor.author`). */
-export interface DepartedUser {
+/** The user a session belongs to: its name, and whose its messages are (`Editor.author`). */
+export interface SessionUser {
   readonly name: string;
-  readonly at: number;
   readonly author: string;
+}
+
+/** A user who left: its name, when, and whose its messages are. */
+export interface DepartedUser extends SessionUser {
+  readonly at: number;
 }
 
 /**
@@ -82,9 +86,10 @@ export interface Rejoiner {
  * The name of the user whose `session` this is, when it is another member's (of `members`): one
  * still here (a half-open link its client gave up on, closed here first so that its name is free
  * again; or one whose close is still on its way) or one that left within the window (`departed`).
- * Null otherwise. A session is used once: the new member's own takes over. It only ever matches the
- * connection that was given it, so it takes no one's name. The member becomes the author of its
- * user's messages (they stay its own to edit).
+ * Else `held`: the user the shared presence (another process) knows the session of. Null otherwise.
+ * A session is used once: the new member's own takes over. It only ever matches the connection that
+ * was given it, so it takes no one's name. The member becomes the author of its user's messages
+ * (they stay its own to edit).
  */
 export function rejoinedName(
   members: Iterable<Rejoiner>,
@@ -92,6 +97,7 @@ export function rejoinedName(
   session: string,
   departed: DepartedSessions,
   now: number,
+  held: SessionUser | null = null,
 ): string | null {
   for (const other of members) {
     if (other === member || other.session !== session || other.replaced) continue;
@@ -100,7 +106,7 @@ export function rejoinedName(
     member.author = other.author;
     return other.name;
   }
-  const left = departed.takeUser(session, now);
+  const left = departed.takeUser(session, now) ?? held;
   if (left) member.author = left.author;
   return left?.name ?? null;
 }

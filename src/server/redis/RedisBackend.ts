@@ -6,11 +6,12 @@ import { randomBytes } from 'node:crypto';
 
 import { createClient } from '@redis/client';
 
-import type { RoomBroker } from '../RoomBroker.js';
+import type { Authorship, BrokerChange, RoomBroker } from '../RoomBroker.js';
 import type { HistoryPosition, RoomHistory } from '../RoomHistory.js';
 import { RedisHistory } from './RedisHistory.js';
 import { RedisPresence } from './RedisPresence.js';
 import { POSITION_SCRIPT, PUBLISH_SCRIPT, roomKeys } from './redisScripts.js';
+import { authorshipOf, runEdit, StaleSequenceError } from './runEdit.js';
 import { type RedisClient, runScript } from './runScript.js';
 
 /**
@@ -189,23 +190,37 @@ export class RedisBackend implements RoomBroker {
     this.presence.releaseName(owner);
   }
 
-  publish(json: string, at: number, dedupeKey?: string): Promise<number | null> {
+  publish(json: string, at: number, dedupeKey?: string, written?: Authorship): Promise<number | null> {
     if (this.#lost) return Promise.reject(new Error('Redis unavailable: not published'));
     const { epoch, seq, log, nonce } = this.#keys;
     const window = this.#options.dedupeWindow;
-    const keys = dedupeKey !== undefined && window > 0 ? [epoch, seq, log, nonce + dedupeKey] : [epoch, seq, log];
+    const author = authorshipOf(this.#keys, written);
+    const keys = dedupeKey !== undefined && window > 0 ? [epoch, seq, log, nonce + dedupeKey, ...author.keys] : [epoch, seq, log];
     const maxlen = Math.max(this.#options.historyLimit, FANOUT_RESERVE);
-    return runScript(this.#commands, PUBLISH_SCRIPT, keys, [this.#epoch, json, String(at), String(maxlen), String(window)]).then(
-      (reply) => {
-        const result = Number(reply);
-        if (result === -1) {
-          const error = new Error("The room's sequence changed under this node (Redis lost its data): not published");
-          this.#lose(error);
-          throw error;
-        }
-        return result === 0 ? null : result;
-      },
-    );
+    const args = [this.#epoch, json, String(at), String(maxlen), String(window), ...author.args];
+    return runScript(this.#commands, PUBLISH_SCRIPT, keys, args).then((reply) => {
+      const result = Number(reply);
+      if (result === -1) {
+        const error = new Error("The room's sequence changed under this node (Redis lost its data): not published");
+        this.#lose(error);
+        throw error;
+      }
+      return result === 0 ? null : result;
+    });
+  }
+
+  edit(author: string, change: BrokerChange, at: number, check?: boolean): Promise<number | 'not-yours' | 'deleted'> {
+    if (this.#lost) return Promise.reject(new Error('Redis unavailable: not published'));
+    const context = {
+      client: this.#commands,
+      keys: this.#keys,
+      epoch: this.#epoch,
+      maxlen: Math.max(this.#options.historyLimit, FANOUT_RESERVE),
+    };
+    return runEdit(context, author, change, at, check).catch((error: unknown) => {
+      if (error instanceof StaleSequenceError) this.#lose(error);
+      throw error;
+    });
   }
 
   /** Take this node's users out of the list (when Redis can be reached), stop reading and disconnect. */

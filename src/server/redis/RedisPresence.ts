@@ -5,6 +5,7 @@
 import { CLAIM_NAME_SCRIPT, RELEASE_NAME_SCRIPT, type roomKeys } from './redisScripts.js';
 import { ABSENT_SCRIPT, HEARTBEAT_SCRIPT, PRESENT_SCRIPT, SYNC_SCRIPT } from './presenceScripts.js';
 import { type RedisClient, runScript } from './runScript.js';
+import type { SessionUser } from '../sessions.js';
 
 /** What the presence needs of its backend. */
 export interface PresenceContext {
@@ -100,19 +101,20 @@ export class RedisPresence {
     void this.#release(owner, key);
   }
 
-  /** The name of the user `session` belongs to, while it may rejoin (its connection open, or closed within the window); null otherwise. */
-  async session(session: string): Promise<string | null> {
+  /** The user `session` belongs to, while it may rejoin (its connection open, or closed within the window); null otherwise. */
+  async session(session: string): Promise<SessionUser | null> {
     if (this.#context.state().lost) return null;
     const reply = await this.#context.client.sendCommand(['GET', `${this.#context.keys.prefix}session:${session}`]);
-    return typeof reply === 'string' ? reply : null;
+    return typeof reply === 'string' ? sessionUser(reply, session) : null;
   }
 
-  /** `owner` is in the room as `name` (in place of the user of session `replaces`): the list is published. */
-  join(owner: string, name: string, replaces?: string): void {
+  /** `owner` is in the room as `name`, the author `author` (in place of the user of session `replaces`): the list is published. */
+  join(owner: string, name: string, author: string, replaces?: string): void {
     this.#present.add(owner);
     if (replaces !== undefined) this.#present.delete(replaces);
     const { node } = this.#context.state();
-    const args = [owner, String(node), this.#names.get(owner) ?? '', name, replaces ?? '', String(this.#sessionLease())];
+    const user = JSON.stringify([name, author]);
+    const args = [owner, String(node), this.#names.get(owner) ?? '', name, replaces ?? '', String(this.#sessionLease()), user];
     this.#change(PRESENT_SCRIPT, args);
   }
 
@@ -183,4 +185,19 @@ export class RedisPresence {
       this.#unreleased.set(key, owner);
     }
   }
+}
+
+/**
+ * A session's value in Redis: `[name, author]` (see PRESENT_SCRIPT). A bare name was written by a node
+ * of an earlier version (a rolling upgrade): its author is the session itself, a first connection's.
+ */
+function sessionUser(value: string, session: string): SessionUser {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string')
+      return { name: parsed[0], author: parsed[1] };
+  } catch {
+    // A bare name.
+  }
+  return { name: value, author: session };
 }

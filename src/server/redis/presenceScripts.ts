@@ -6,8 +6,9 @@
 // Keys of a room named K (besides redisScripts.ts's): `K:users` (a hash: owner, a connection's
 // session -> `[node, nameKey, name]` as JSON), `K:present` (a sorted set: the owners in the order
 // they came, the order of `userlist`), `K:joins` (the last order given), `K:node:N` (node N is alive:
-// leased, renewed by the node), `K:session:OWNER` (the name of a session that may rejoin: leased
-// while its connection is open, `rejoinWindow` after it closed). Every script is called with KEYS
+// leased, renewed by the node), `K:session:OWNER` (the user of a session that may rejoin, `[name,
+// author]` as JSON (author: `Editor.author`): leased while its connection is open, `rejoinWindow`
+// after it closed). Every script is called with KEYS
 // epoch, seq, log, users, present, joins and ARGV epoch, at, maxlen, keyPrefix first; the keys it
 // reaches through keyPrefix (a node's, a session's, a name's) are the room's own (one Redis, no cluster).
 
@@ -40,7 +41,7 @@ end
 
 /**
  * ARGV (after the four) owner, node, nameKey (the full key, or ''), name, replaces (the session it
- * rejoined with, or ''), session lease (ms). `owner` is in the room as `name`: at the place of the
+ * rejoined with, or ''), session lease (ms), the session's value. `owner` is in the room as `name`: at the place of the
  * entry it replaces (a user rejoining, maybe on another node: that entry leaves, its session is used
  * up), or its own, or last. Answers the list's `seq`.
  */
@@ -55,7 +56,7 @@ end
 score = score or redis.call('INCR', KEYS[6])
 redis.call('ZADD', KEYS[5], score, owner)
 redis.call('HSET', KEYS[4], owner, cjson.encode({tonumber(ARGV[6]), ARGV[7], ARGV[8]}))
-redis.call('SET', prefix .. 'session:' .. owner, ARGV[8], 'PX', ARGV[10])
+redis.call('SET', prefix .. 'session:' .. owner, ARGV[11], 'PX', ARGV[10])
 return publishList()
 `;
 

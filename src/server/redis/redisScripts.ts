@@ -62,15 +62,18 @@ return {epoch, seq}
 `;
 
 /**
- * KEYS epoch, seq, log[, nonce]; ARGV epoch, json (a packet without seq), at, maxlen, window (ms).
- * Answers the new `seq`; 0: a resend (the nonce key is there), nothing published; -1: the epoch is
- * not the caller's (Redis lost its data, or another sequence began): nothing published.
+ * KEYS epoch, seq, log[, nonce[, author]]; ARGV epoch, json (a packet without seq), at, maxlen,
+ * window (ms)[, the JSON of the name it goes out under]. Answers the new `seq`; 0: a resend (the
+ * nonce key is there), nothing published; -1: the epoch is not the caller's (Redis lost its data,
+ * or another sequence began): nothing published. The author key (editScripts.ts), set with the nonce
+ * key and expiring with it, makes the message its author's to change on every node.
  * The text kept is the json with `,"seq":N` before its closing brace: what `JSON.stringify` of the
  * packet with `seq` as its last field gives, as the in-memory room sends it.
  */
 export const PUBLISH_SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[5]) then return 0 end
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[6], 'PX', ARGV[5]) end
 local seq = redis.call('INCR', KEYS[2])
 local text = string.sub(ARGV[2], 1, -2) .. ',"seq":' .. seq .. '}'
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], seq .. '-0', 'at', ARGV[3], 'text', text)
