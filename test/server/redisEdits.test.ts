@@ -23,10 +23,11 @@ afterEach(async () => {
   nodes.clear();
 });
 
-async function startNodes(count: number): Promise<ChatServer[]> {
+/** `count` nodes of the room `key` (a room of its own per test: the Stream outlives the nodes). */
+async function startNodes(count: number, key = 'test:edits'): Promise<ChatServer[]> {
   const started: ChatServer[] = [];
   for (let i = 0; i < count; i++) {
-    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key: 'test:edits' } });
+    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key } });
     nodes.add(node);
     started.push(node);
   }
@@ -68,6 +69,37 @@ describe('edits across nodes', () => {
     const late = await TestClient.connect(b.url);
     late.send({ type: 'history' });
     const reply = await late.waitFor((p) => p.type === 'history' && p.done === true, 'catch-up');
-    expect((reply.packets as Packet[]).filter((p) => p.nonce === 'n1').map((p) => p.type)).toEqual(['message', 'edit', 'delete']);
+    // (The edit reads as the message does now: deleted.)
+    expect((reply.packets as Packet[]).filter((p) => p.nonce === 'n1').map((p) => p.type)).toEqual(['message', 'delete', 'delete']);
+  });
+
+  it('a delete and an edit on node A erase the replaced texts from the history every node serves: a joiner on node B gets none', async () => {
+    const [a, b] = (await startNodes(2, 'test:erase')) as [ChatServer, ChatServer];
+    const watcher = await editor(b.url, 'watcher');
+    const bob = await editor(a.url, 'bob');
+    bob.sendMessage('secret plan', { nonce: 'n1' });
+    bob.sendMessage('helo', { nonce: 'n2' });
+    const message = await watcher.waitFor((p) => p.type === 'message' && p.nonce === 'n2', 'message at B');
+    bob.send({ type: 'delete', nonce: 'n1' });
+    bob.send({ type: 'edit', nonce: 'n2', text: 'hello' });
+    // Acknowledged: bob has both changes back (and so has node B's watcher).
+    const edit = await bob.waitFor((p) => p.type === 'edit', 'edit back at A');
+    await watcher.waitFor((p) => p.type === 'edit', 'edit at B');
+
+    const late = await TestClient.connect(b.url);
+    late.send({ type: 'history' });
+    const reply = await late.waitFor((p) => p.type === 'history' && p.done === true, 'catch-up at B');
+    const packets = (reply.packets as Packet[]).filter((p) => p.nonce !== undefined);
+    expect(packets.map((p) => [p.type, p.nonce, p.text, p.deleted ?? p.edited])).toEqual([
+      ['message', 'n1', '', true],
+      ['message', 'n2', 'hello', edit.date],
+      ['delete', 'n1', undefined, undefined],
+      ['edit', 'n2', 'hello', undefined],
+    ]);
+    expect(packets[1]?.seq).toBe(message.seq);
+    const from = late.received.length;
+    late.send({ type: 'history', before: (edit.seq as number) + 1, limit: 50 });
+    const page = await late.waitFor((p) => p.type === 'history' && p.before !== undefined, 'older page at B', from);
+    for (const frame of [reply, page]) expect(JSON.stringify(frame)).not.toMatch(/secret plan|helo"/);
   });
 });

@@ -3,6 +3,7 @@
 //
 // Keys of a room named K: `K:epoch` (names the sequence), `K:seq` (its last `seq`), `K:log` (a
 // Stream: one entry per packet, id `SEQ-0`, fields `at` and `text`: the history and the fan-out),
+// `K:amended` (a hash: `seq` -> the text an edit or delete put in place of that entry's, read with it),
 // `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window), `K:nodes` (the
 // last node number given: each node's connection ids come from a range of its own), `K:name:KEY` (who
 // holds a name: a connection's session, leased for NAME_LEASE_MS and renewed while it is here).
@@ -12,6 +13,7 @@ export function roomKeys(key: string): {
   readonly epoch: string;
   readonly seq: string;
   readonly log: string;
+  readonly amended: string;
   readonly nonce: string;
   readonly nodes: string;
   readonly name: string;
@@ -20,6 +22,7 @@ export function roomKeys(key: string): {
     epoch: `${key}:epoch`,
     seq: `${key}:seq`,
     log: `${key}:log`,
+    amended: `${key}:amended`,
     nonce: `${key}:nonce:`,
     nodes: `${key}:nodes`,
     name: `${key}:name:`,
@@ -66,8 +69,8 @@ return seq
 
 /**
  * The shared head of the two read scripts: `first`, the oldest `seq` the history holds for a reader
- * at `cutoff` (entries kept at or before it are too old) among the newest `limit` (KEYS seq, log;
- * ARGV[1] cutoff, ARGV[2] limit). The Stream may hold more than `limit` (it is also the fan-out,
+ * at `cutoff` (entries kept at or before it are too old) among the newest `limit` (KEYS seq, log,
+ * amended; ARGV[1] cutoff, ARGV[2] limit); `keep` adds entries to the answer, amended ones as amended. The Stream may hold more than `limit` (it is also the fan-out,
  * which keeps a reserve), and old entries until they are trimmed: the reads leave both out. Entries
  * are in time order (nodes' clocks aside): a binary search finds the first one new enough.
  */
@@ -96,15 +99,16 @@ end
 local out = {first}
 local function keep(entries)
   for _, entry in ipairs(entries) do
-    table.insert(out, string.match(entry[1], '^%d+'))
+    local seq = string.match(entry[1], '^%d+')
+    table.insert(out, seq)
     table.insert(out, entry[2][2])
-    table.insert(out, entry[2][4])
+    table.insert(out, redis.call('HGET', KEYS[3], seq) or entry[2][4])
   end
 end
 `;
 
 /**
- * KEYS seq, log; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`: up to
+ * KEYS seq, log, amended; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`: up to
  * `count` entries after `after`, oldest first (`first` -1: none held; `count` 0: `first` alone).
  */
 export const AFTER_SCRIPT = `${FIRST}
@@ -116,7 +120,7 @@ return out
 `;
 
 /**
- * KEYS seq, log; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`: the latest
+ * KEYS seq, log, amended; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`: the latest
  * `count` entries before `before`, oldest first.
  */
 export const BEFORE_SCRIPT = `${FIRST}
@@ -128,6 +132,26 @@ if first >= 0 and to >= first and tonumber(ARGV[4]) > 0 then
   keep(oldestFirst)
 end
 return out
+`;
+
+/**
+ * KEYS log, amended; ARGV seq, text. Serve entry `seq` as `text` from now on, if the Stream still
+ * holds it (a Stream entry cannot be changed in place, and deleting and adding it again would move
+ * it to the end). Once the hash has more than twice as many fields as the Stream has entries, those
+ * of entries trimmed since go (so each amendment costs O(1) on average).
+ */
+export const AMEND_SCRIPT = `
+local id = ARGV[1] .. '-0'
+if not redis.call('XRANGE', KEYS[1], id, id)[1] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if redis.call('HLEN', KEYS[2]) > 2 * redis.call('XLEN', KEYS[1]) then
+  local head = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+  local first = tonumber(string.match(head[1], '^%d+'))
+  for _, seq in ipairs(redis.call('HKEYS', KEYS[2])) do
+    if tonumber(seq) < first then redis.call('HDEL', KEYS[2], seq) end
+  end
+end
+return 1
 `;
 
 /**
