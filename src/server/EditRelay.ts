@@ -1,5 +1,6 @@
 // The room's edits and deletes of own messages (protocol extension), apart from its names and
-// messages: who wrote which message, who may change it, and what the change is relayed as.
+// messages: who wrote which message, who may change it, what the change is relayed as, and what the
+// history must serve in place of what it replaced.
 import { nameKey } from '../protocol/names.js';
 import type { DeletePacket, EditPacket, EditRefusal, EditRefusedPacket, MessagePacket } from '../protocol/packets.js';
 import type { RoomEdit } from './ChatRoomOptions.js';
@@ -62,7 +63,8 @@ export type EditOutcome =
  * its (name, nonce), unique in the room as long as the dedupe window remembers it (a resend of a
  * (name, nonce) is not relayed), and remembered as long: `windowMs` and `capacity` are the room's
  * `dedupeWindow` and `dedupeCapacity`, never shorter than its history. A message without a nonce
- * (MDN's client sends none) cannot be changed.
+ * (MDN's client sends none) cannot be changed. With each message it keeps the packets relayed for it
+ * and their `seq`s: what the history is amended on, so that it never serves a replaced text.
  */
 export class EditRelay {
   /** By `nameKey(name)\nnonce`, in the order they were written (the oldest first, for pruning). */

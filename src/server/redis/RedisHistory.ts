@@ -5,7 +5,8 @@ import { type RedisClient, runScript } from './runScript.js';
 /**
  * The room's history in its Redis Stream, bounded for readers by count (the newest `limit`) and age
  * (`maxAge` ms), as MemoryHistory is. The broker's publish keeps every packet (one script numbers and
- * appends it), so `append` has nothing to do. Each read is one script: a consistent view.
+ * appends it), so `append` has nothing to do. Each read is one script: a consistent view, amended
+ * entries as amended.
  */
 export class RedisHistory implements RoomHistory {
   readonly #client: RedisClient;

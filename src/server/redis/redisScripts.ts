@@ -70,9 +70,10 @@ return seq
 /**
  * The shared head of the two read scripts: `first`, the oldest `seq` the history holds for a reader
  * at `cutoff` (entries kept at or before it are too old) among the newest `limit` (KEYS seq, log,
- * amended; ARGV[1] cutoff, ARGV[2] limit); `keep` adds entries to the answer, amended ones as amended. The Stream may hold more than `limit` (it is also the fan-out,
- * which keeps a reserve), and old entries until they are trimmed: the reads leave both out. Entries
- * are in time order (nodes' clocks aside): a binary search finds the first one new enough.
+ * amended; ARGV[1] cutoff, ARGV[2] limit), and `keep`, which adds entries to the answer (with the
+ * text `amended` holds for them, if any). The Stream may hold more than `limit` (it is also the
+ * fan-out, which keeps a reserve), and old entries until they are trimmed: the reads leave both
+ * out. Entries are in time order (nodes' clocks aside): a binary search finds the first one new enough.
  */
 const FIRST = `
 local cutoff = tonumber(ARGV[1])
@@ -108,8 +109,8 @@ end
 `;
 
 /**
- * KEYS seq, log, amended; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`: up to
- * `count` entries after `after`, oldest first (`first` -1: none held; `count` 0: `first` alone).
+ * KEYS seq, log, amended; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`:
+ * up to `count` entries after `after`, oldest first (`first` -1: none held; `count` 0: `first` alone).
  */
 export const AFTER_SCRIPT = `${FIRST}
 if first >= 0 and tonumber(ARGV[4]) > 0 then
@@ -120,8 +121,8 @@ return out
 `;
 
 /**
- * KEYS seq, log, amended; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`: the latest
- * `count` entries before `before`, oldest first.
+ * KEYS seq, log, amended; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`:
+ * the latest `count` entries before `before`, oldest first.
  */
 export const BEFORE_SCRIPT = `${FIRST}
 local to = tonumber(ARGV[3]) - 1
