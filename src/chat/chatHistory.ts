@@ -266,7 +266,10 @@ class HistorySync {
     const key = this.#key();
     if (packet.type === 'message') {
       const { id: senderId, name, text, date, nonce } = packet;
-      return Object.freeze({ kind: 'message', key, date, senderId, name, text, own: false, status: 'delivered', nonce });
+      // As the server's history has it now (its edit or delete may be in a newer page, already shown).
+      const { deleted, edited } = value;
+      const changed = deleted === true ? { deleted } : typeof edited === 'number' ? { edited } : null;
+      return Object.freeze({ kind: 'message', key, date, senderId, name, text, own: false, status: 'delivered', nonce, ...changed });
     }
     if (packet.type === 'username' && !packet.rejoin) {
       return Object.freeze({ kind: 'signin', key, date: packet.date, senderId: packet.id, name: packet.name, history: true });

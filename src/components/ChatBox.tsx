@@ -2,12 +2,12 @@
 
 import { Fragment, useCallback, useId, useMemo, useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { Virtualizer } from 'virtua';
-import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatMessageEntry, type ChatState } from '../chat/index.js';
+import { DEFAULT_GROUP_WINDOW_MS, startsGroup, type ChatEntry, type ChatState } from '../chat/index.js';
 import { useDeferredStoreSelector } from '../react/useDeferredStoreSelector.js';
 import { shallowEqual } from '../react/useStoreSelector.js';
 import { ChatBoxAnnouncer } from './ChatBoxAnnouncer.js';
 import { breakUrls } from './breakUrls.js';
-import { ChatBoxRow, type ChatBoxEntryInfo } from './ChatBoxRow.js';
+import { ChatBoxRow, type ChatBoxEntryInfo, type RenderText } from './ChatBoxRow.js';
 import { useChatContext } from './ChatProvider.js';
 import { cx } from './cx.js';
 import type { ChatBoxMark, ChatBoxPart, ChatBoxPartProps } from './ChatBoxPart.js';
@@ -43,9 +43,10 @@ export interface ChatBoxProps extends Omit<ComponentPropsWithoutRef<'div'>, 'chi
    * Format a message's text (inside ChatBox's own text element, which keeps its `dir="auto"`):
    * `linkify` (from `react-ws-chat`) makes its `http:`/`https:` URLs links; or your own formatting,
    * returning React nodes (never raw HTML). Pass a stable function, as for `renderEntry`. Default:
-   * the text, breakable after the slashes of URLs and paths (`breakUrls`).
+   * the text, breakable after the slashes of URLs and paths (`breakUrls`). A function with
+   * `accessibleText` also names the rows (`messageActions()`'s: "Message deleted" for a deleted one).
    */
-  renderText?: (text: string, message: ChatMessageEntry) => ReactNode;
+  renderText?: RenderText;
   /** Messages of one sender closer together than this form a group. Default 5 minutes. */
   groupWindowMs?: number;
   /** How close to the end, in pixels, counts as being at the bottom. Default 4. */

@@ -14,6 +14,17 @@ export interface ChatBoxEntryInfo {
   readonly strings: ChatStrings;
 }
 
+/**
+ * A message's text as ChatBox shows it (`ChatBoxProps.renderText`): the inside of its text element,
+ * and, when that does not read as the message's text (`messageActions()`'s tombstone), the text its
+ * row is named with instead.
+ */
+export interface RenderText {
+  (text: string, message: ChatMessageEntry): ReactNode;
+  /** The text of the row's accessible name (`strings.messageName`). Default: `message.text`. */
+  readonly accessibleText?: (message: ChatMessageEntry) => string;
+}
+
 /** Props of {@link ChatBoxRow}. */
 export interface ChatBoxRowProps {
   entry: ChatEntry;
@@ -25,7 +36,7 @@ export interface ChatBoxRowProps {
   timeFormat: TimeFormat;
   renderEntry: ((entry: ChatEntry, info: ChatBoxEntryInfo) => ReactNode) | undefined;
   /** The inside of a message's text element (`ChatBoxProps.renderText`). */
-  renderText: (text: string, message: ChatMessageEntry) => ReactNode;
+  renderText: RenderText;
   className: string | undefined;
 }
 
@@ -55,7 +66,11 @@ export const ChatBoxRow = memo(function ChatBoxRow({
     () => [
       rowContent(entry, groupStart, strings, timeFormat, renderEntry, renderText, avatars),
       message
-        ? strings.messageName(message.own ? strings.ownSender : message.name, message.text, timeFormat.time(message.date))
+        ? strings.messageName(
+            message.own ? strings.ownSender : message.name,
+            renderText.accessibleText?.(message) ?? message.text,
+            timeFormat.time(message.date),
+          )
         : undefined,
       message ? timeFormat.full(message.date) : undefined,
     ],

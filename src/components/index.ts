@@ -18,6 +18,7 @@ export { ConnectionStatus, connectionState, type ConnectionStatusProps, type Con
 export { DEFAULT_MESSAGE_MAX_LENGTH, MessageInput, type MessageInputProps } from './MessageInput.js';
 export { UserList, type UserListProps } from './UserList.js';
 export { ChatBox, type ChatBoxEntryInfo, type ChatBoxProps } from './ChatBox.js';
+export type { RenderText } from './ChatBoxRow.js';
 export { breakUrls } from './breakUrls.js';
 export { linkify } from './linkify.js';
 export { TypingIndicator, typingText, useTyping, type TypingIndicatorProps } from './TypingIndicator.js';

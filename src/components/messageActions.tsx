@@ -5,6 +5,7 @@ import type { ChatEditsState, ChatMessageEntry, ChatState } from '../chat/index.
 import type { EditRefusal } from '../protocol/index.js';
 import { useStoreSelector } from '../react/useStoreSelector.js';
 import { breakUrls } from './breakUrls.js';
+import type { RenderText } from './ChatBoxRow.js';
 import { useChatContext } from './ChatProvider.js';
 
 /** The words of {@link messageActions}: replace any of them. */
@@ -24,7 +25,7 @@ export interface MessageActionsStrings {
   edited: string;
   /** When it was edited (`time` in the chat's locale), shown on hover and focus of the marker and read by screen readers. */
   editedAt: (time: string) => string;
-  /** The tombstone of a deleted message. Default "Message deleted". */
+  /** The tombstone of a deleted message (its row is named with it too: "bob, 9:30 AM: Message deleted"). Default "Message deleted". */
   deleted: string;
   /** An own change on its way. Default "Saving…". */
   saving: string;
@@ -92,10 +93,12 @@ export interface MessageActionsOptions {
  * <ChatProvider url={url} username="ada" edits={messageEdits()}><Chat /></ChatProvider>
  * ```
  */
-export function messageActions(options: MessageActionsOptions = {}): (text: string, message: ChatMessageEntry) => ReactNode {
+export function messageActions(options: MessageActionsOptions = {}): RenderText {
   const strings = { ...defaultMessageActionsStrings, ...options.strings };
   const renderText = options.renderText ?? breakUrls;
-  return (text, message) => <MessageText text={text} message={message} renderText={renderText} strings={strings} />;
+  const render: RenderText = (text, message) => <MessageText text={text} message={message} renderText={renderText} strings={strings} />;
+  // A deleted message's row is named with its tombstone, not with its (empty) text.
+  return Object.assign(render, { accessibleText: (message: ChatMessageEntry) => (message.deleted ? strings.deleted : message.text) });
 }
 
 const selectEdits = (state: ChatState) => state.edits;

@@ -18,6 +18,7 @@ import type {
 import { authorship, brokerEdit } from './brokerEdit.js';
 import { type Recipient, serveHistory } from './catchUp.js';
 import { afterClaim, claimName, type NameClaim } from './claimName.js';
+import { EditHistory } from './EditHistory.js';
 import { EditRelay, type Editor, isEditText } from './EditRelay.js';
 import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
@@ -79,6 +80,8 @@ export class ChatRoom {
   };
   readonly #typing: TypingRelay<Member>;
   readonly #edits: EditRelay;
+  readonly #editHistory: EditHistory;
+  readonly #logError = (error: unknown): void => this.#options.log({ type: 'error', id: null, error: asError(error) });
   #nextId = 1;
   #closing = false;
   /** The last `seq` given; the sequence's epoch. */
@@ -95,6 +98,7 @@ export class ChatRoom {
     this.#departed = new DepartedSessions(options.rejoinWindow, REJOIN_CAPACITY);
     this.#typing = new TypingRelay(this.#members, this.#counts, options.now, deliver, options.broker?.typing?.bind(options.broker));
     this.#edits = new EditRelay(options.dedupeWindow, options.dedupeCapacity, this.#counts);
+    this.#editHistory = new EditHistory(this.#edits, options.history, this.#logError);
   }
 
   /** A snapshot of the counters. */
@@ -264,7 +268,7 @@ export class ChatRoom {
     const { broker } = this.#options;
     if (broker) {
       // Its author's to change from now on (given back should the broker find it a resend).
-      const wrote = !!nonce && this.#edits.wrote(found, name, nonce, time);
+      const wrote = !!nonce && this.#edits.wrote(found, name, nonce, time, message);
       this.#publish(broker, found, message, time, nonce ? `${nameKey(name)}\n${nonce}` : undefined, wrote);
       return;
     }
@@ -277,11 +281,12 @@ export class ChatRoom {
         return;
       }
       this.#recent.add(key, time);
-      this.#edits.wrote(found, name, nonce, time);
+      this.#edits.wrote(found, name, nonce, time, message);
     }
     this.#counts.messagesRelayed++;
     this.#typing.sentMessage(found);
-    this.#broadcast(message);
+    const seq = this.#broadcast(message);
+    if (nonce && seq !== null) this.#edits.numbered(message, seq);
   }
 
   /**
@@ -308,8 +313,11 @@ export class ChatRoom {
     const shared = brokerEdit(this.#options, found, request, this.#counts, refused);
     if (shared) return void shared.then((refusal) => refusal && send(found, refusal));
     const outcome = this.#edits.change(found, request, this.#options.now(), refused);
-    if (outcome.relay) this.#broadcast(outcome.relay);
-    else send(found, outcome.refused);
+    const { relay } = outcome;
+    const { broker, now } = this.#options;
+    if (!relay) send(found, outcome.refused);
+    else if (broker) this.#editHistory.publish(broker, relay, now);
+    else this.#editHistory.relay(relay, () => this.#broadcast(relay));
   }
 
   /**
@@ -325,7 +333,9 @@ export class ChatRoom {
 
   /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */
   #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined, wrote: boolean): void {
-    broker.publish(JSON.stringify(message), time, key, authorship(member, message)).then(
+    const numbering = broker.publish(JSON.stringify(message), time, key, authorship(member, message));
+    this.#editHistory.publishing(message, numbering);
+    numbering.then(
       (seq) => {
         if (seq !== null) {
           this.#counts.messagesRelayed++;
@@ -344,18 +354,15 @@ export class ChatRoom {
    * Send `packet` to every member, in the order they came (serialized once), as the next packet of
    * the room's sequence (its `seq`), kept in the history. With a broker, the broker numbers and
    * carries it (back here too); a broker without a shared presence gets no `userlist`: it stays
-   * in this process (no `seq`), listing this process's members.
+   * in this process (no `seq`), listing this process's members. Returns its `seq` (null: the broker gives it).
    */
-  #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket | EditPacket | DeletePacket): void {
+  #broadcast(packet: UsernamePacket | MessagePacket | UserListPacket | EditPacket | DeletePacket): number | null {
     const { broker } = this.#options;
     if (broker) {
       const text = JSON.stringify(packet);
       if (packet.type === 'userlist') for (const member of this.#members.values()) deliver(member, text);
-      else
-        broker
-          .publish(text, this.#options.now())
-          .catch((error: unknown) => this.#options.log({ type: 'error', id: null, error: asError(error) }));
-      return;
+      else broker.publish(text, this.#options.now()).catch(this.#logError);
+      return null;
     }
     const seq = ++this.#seq;
     const text = JSON.stringify({ ...packet, seq });
@@ -370,6 +377,7 @@ export class ChatRoom {
       }
     }
     this.#deliverAll(text, seq);
+    return seq;
   }
 
   /** A room packet to every member, in the order they came: edits only to those that understand them. */

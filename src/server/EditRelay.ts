@@ -1,7 +1,8 @@
 // The room's edits and deletes of own messages (protocol extension), apart from its names and
-// messages: who wrote which message, who may change it, and what the change is relayed as.
+// messages: who wrote which message, who may change it, what the change is relayed as, and what the
+// history must serve in place of what it replaced.
 import { nameKey } from '../protocol/names.js';
-import type { DeletePacket, EditPacket, EditRefusal, EditRefusedPacket } from '../protocol/packets.js';
+import type { DeletePacket, EditPacket, EditRefusal, EditRefusedPacket, MessagePacket } from '../protocol/packets.js';
 import type { RoomEdit } from './ChatRoomOptions.js';
 
 /** What the relay reads and keeps on a room member. */
@@ -24,6 +25,18 @@ export interface EditCounts {
   editsRefused: number;
 }
 
+/** A packet of one message (the message, or a change of it) as relayed, and its `seq` once numbered. */
+interface Relayed {
+  readonly packet: MessagePacket | EditPacket | DeletePacket;
+  seq: number | null;
+}
+
+/** Serve history entry `seq` as `text` from now on (`RoomHistory.amend`). */
+export interface Amendment {
+  readonly seq: number;
+  readonly text: string;
+}
+
 /** A message that may be edited: whose it is and under which name and nonce it went out. */
 interface Written {
   readonly author: string;
@@ -32,6 +45,11 @@ interface Written {
   /** When it was relayed (the server's clock): what the window counts from. */
   readonly at: number;
   deleted: boolean;
+  /** Its text now and when it was last edited (undefined: never). */
+  text: string;
+  edited: number | undefined;
+  /** The message (when the room gave it), then its changes, as relayed: what the history is amended on. */
+  readonly relayed: Relayed[];
 }
 
 /** The packet to broadcast for an accepted change, or the refusal for its sender alone. */
@@ -45,7 +63,8 @@ export type EditOutcome =
  * its (name, nonce), unique in the room as long as the dedupe window remembers it (a resend of a
  * (name, nonce) is not relayed), and remembered as long: `windowMs` and `capacity` are the room's
  * `dedupeWindow` and `dedupeCapacity`, never shorter than its history. A message without a nonce
- * (MDN's client sends none) cannot be changed.
+ * (MDN's client sends none) cannot be changed. With each message it keeps the packets relayed for it
+ * and their `seq`s: what the history is amended on, so that it never serves a replaced text.
  */
 export class EditRelay {
   /** By `nameKey(name)\nnonce`, in the order they were written (the oldest first, for pruning). */
@@ -72,11 +91,21 @@ export class EditRelay {
    * writer of a (name, nonce) keeps it (a resend, or someone else's copy of the nonce under a name
    * taken later, gets nothing). Returns whether it was new.
    */
-  wrote(member: Editor, name: string, nonce: string, now: number): boolean {
+  wrote(member: Editor, name: string, nonce: string, now: number, message?: MessagePacket): boolean {
     this.#prune(now);
     const key = `${nameKey(name)}\n${nonce}`;
     if (this.#byMessage.has(key)) return false;
-    const written: Written = { author: member.author, name, nonce, at: now, deleted: false };
+    const relayed = message ? [{ packet: message, seq: null }] : [];
+    const written: Written = {
+      author: member.author,
+      name,
+      nonce,
+      at: now,
+      deleted: false,
+      text: message?.text ?? '',
+      edited: undefined,
+      relayed,
+    };
     this.#byMessage.set(key, written);
     this.#byAuthor.set(`${member.author}\n${nonce}`, written);
     while (this.#byMessage.size > this.#capacity) this.#forgetOldest();
@@ -105,13 +134,52 @@ export class EditRelay {
       return { refused: { type: request.type, nonce: request.nonce, refused: reason ?? 'not-yours' } };
     }
     const { name, nonce } = written;
+    let relay: EditPacket | DeletePacket;
     if (request.type === 'delete') {
       written.deleted = true;
+      written.text = '';
       this.#counts.deletesRelayed++;
-      return { relay: { type: 'delete', id: member.id, name, nonce, date: now } };
+      relay = { type: 'delete', id: member.id, name, nonce, date: now };
+    } else {
+      written.text = request.text;
+      written.edited = now;
+      this.#counts.editsRelayed++;
+      relay = { type: 'edit', id: member.id, name, nonce, text: request.text, date: now };
     }
-    this.#counts.editsRelayed++;
-    return { relay: { type: 'edit', id: member.id, name, nonce, text: request.text, date: now } };
+    written.relayed.push({ packet: relay, seq: null });
+    return { relay };
+  }
+
+  /**
+   * The room gave `packet` (a message it told {@link wrote} of, or a change {@link change} made) the
+   * `seq` it was kept under. Returns the amendment it needs already (changed before it was numbered:
+   * a broker numbers later), if any.
+   */
+  numbered(packet: MessagePacket | EditPacket | DeletePacket, seq: number): Amendment[] {
+    const written = this.#byMessage.get(`${nameKey(packet.name)}\n${packet.nonce}`);
+    const relayed = written?.relayed.find((r) => r.packet === packet);
+    if (!written || !relayed) return [];
+    relayed.seq = seq;
+    const amendment = amend(written, relayed);
+    return amendment ? [amendment] : [];
+  }
+
+  /**
+   * What the history must serve in place of what `packet` (a change from {@link change}) replaced:
+   * each packet of its message numbered so far, as it reads now (the message with its text now, or
+   * empty and `deleted: true`; an earlier edit with the text now, or as a `delete`). So that no
+   * catch-up or older page serves a text edited away or deleted (the changes keep their place in the
+   * sequence: resuming clients need them, and `seq`s stay gap-free).
+   */
+  amendments(packet: EditPacket | DeletePacket): Amendment[] {
+    const written = this.#byMessage.get(`${nameKey(packet.name)}\n${packet.nonce}`);
+    const amendments: Amendment[] = [];
+    for (const relayed of written?.relayed ?? []) {
+      if (relayed.packet === packet) break;
+      const amendment = written && amend(written, relayed);
+      if (amendment) amendments.push(amendment);
+    }
+    return amendments;
   }
 
   #prune(now: number): void {
@@ -132,6 +200,22 @@ export class EditRelay {
     // (One author may have reused a nonce under another name: that one keeps its key.)
     if (this.#byAuthor.get(byAuthor) === written) this.#byAuthor.delete(byAuthor);
   }
+}
+
+/** `relayed` as its message reads now (none: not numbered yet, or it reads so already). */
+function amend(written: Written, relayed: Relayed): Amendment | null {
+  const { packet, seq } = relayed;
+  if (seq === null || packet.type === 'delete') return null;
+  const { text, edited, deleted } = written;
+  if (packet.type === 'message') {
+    if (edited === undefined && !deleted) return null;
+    return { seq, text: JSON.stringify(deleted ? { ...packet, text, deleted, seq } : { ...packet, text, edited, seq }) };
+  }
+  if (deleted) {
+    const { id, name, nonce, date } = packet;
+    return { seq, text: JSON.stringify({ type: 'delete', id, name, nonce, date, seq }) };
+  }
+  return packet.text === text ? null : { seq, text: JSON.stringify({ ...packet, text, seq }) };
 }
 
 /**

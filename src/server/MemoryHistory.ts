@@ -50,6 +50,12 @@ export class MemoryHistory implements RoomHistory {
     return this.#page(Math.max(this.#head, end - limit), end);
   }
 
+  amend(seq: number, text: string): void {
+    const index = this.#indexOf(seq);
+    const entry = this.#entries[index];
+    if (entry?.seq === seq) this.#entries[index] = { seq, at: entry.at, text };
+  }
+
   /** The index of `seq`, clamped to the entries held (seqs are contiguous: no search needed). */
   #indexOf(seq: number): number {
     const first = this.#entries[this.#head];

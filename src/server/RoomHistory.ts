@@ -29,7 +29,7 @@ export interface HistoryPosition {
 export type MaybePromise<T> = T | Promise<T>;
 
 /**
- * The room's history: what it broadcast, bounded (by count and age, or however the backend bounds
+ * The room's history: what it broadcast (as amended by edits and deletes), bounded (by count and age, or however the backend bounds
  * it), for catch-ups and older pages. The room numbers the packets and appends them in order; a
  * read must see every append made before it (a backend that queues its commands in order, as one
  * Redis connection does, has this for free). `now` is the server's clock, for the age bound.
@@ -43,4 +43,10 @@ export interface RoomHistory {
   after(after: number, limit: number, now: number): MaybePromise<HistoryPage>;
   /** The latest `limit` entries with `seq` < `before`, oldest first. */
   before(before: number, limit: number, now: number): MaybePromise<HistoryPage>;
+  /**
+   * From now on serve the entry `seq` as `text` (its `at` unchanged), if it still holds it: an edit
+   * or delete erases what it replaced (the room calls it before it appends the change). Every read
+   * that starts after it resolves, on any process sharing the history, must serve `text`.
+   */
+  amend(seq: number, text: string): MaybePromise<void>;
 }

@@ -237,4 +237,32 @@ describe('messageEdits: the others’ changes', () => {
       ['five, edited', undefined],
     ]);
   });
+
+  it("with chatHistory, an older page's messages show as the server's history has them now (their changes came in a newer page)", () => {
+    const chat = setup({ history: true });
+    chat.receive({ ...ID, history: 200, seq: 10, epoch: 'E' });
+    // The catch-up starts after the messages: it holds their changes alone (no entry to change yet).
+    chat.receive({
+      type: 'history',
+      done: true,
+      packets: [
+        { type: 'edit', id: 2, name: 'bob', nonce: 'n1', text: 'hello', date: 8, seq: 9 },
+        { type: 'delete', id: 2, name: 'bob', nonce: 'n2', date: 9, seq: 10 },
+      ],
+    });
+    chat.store.getState().history!.loadOlder();
+    chat.receive({
+      type: 'history',
+      before: 9,
+      more: false,
+      packets: [
+        { type: 'message', id: 2, name: 'bob', text: 'hello', date: 1, nonce: 'n1', edited: 8, seq: 1 },
+        { type: 'message', id: 2, name: 'bob', text: '', date: 1, nonce: 'n2', deleted: true, seq: 2 },
+      ],
+    });
+    expect(chat.messages().map((m) => [m.text, m.edited, m.deleted])).toEqual([
+      ['hello', 8, undefined],
+      ['', undefined, true],
+    ]);
+  });
 });

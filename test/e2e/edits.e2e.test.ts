@@ -4,7 +4,7 @@
 // a raw client's edit of alice's message is refused and changes nothing; an MDN-style client (one
 // that never says it understands edits) never gets an edit or delete packet and keeps the original
 // texts. Against MDN's sample server (the in-repo stand-in) the page offers no button and sends none.
-import type { Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
 import { createChatServer } from '../../src/server/index.ts';
@@ -15,8 +15,8 @@ import { RawClient, messageField, openChatPage, say, waitForStatus, type ChatPag
 const suite = chromiumSuite();
 const { servers, clients } = suite;
 
-async function open(url: string, name: string, history = false): Promise<ChatPage> {
-  const page = await openChatPage(suite.browser, { server: url, name, edits: true, history });
+async function open(url: string, name: string, history = false, context?: BrowserContext): Promise<ChatPage> {
+  const page = await openChatPage(suite.browser, { server: url, name, edits: true, history, context });
   await waitForStatus(page.page, 'Connected');
   return page;
 }
@@ -67,9 +67,26 @@ describe('edits and deletes', () => {
     await alice.page.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => shownMessages(bob.page)).toEqual(['hello world (edited)', '[Message deleted]']);
 
-    // carol joins later: the catch-up brings the messages, then their edit and delete.
-    const carol = await open(server.url, 'carol', true);
+    // The deleted row is named with its tombstone, not with an empty text.
+    const tombstone = /^You, .+: Message deleted$/;
+    await expect
+      .poll(() => alice.page.locator('.rwc-chatbox__row[data-kind="message"]').nth(1).getAttribute('aria-label'))
+      .toMatch(tombstone);
+
+    // carol joins later: the catch-up brings the messages as they read now, then their edit and
+    // delete; no frame her page receives holds a text edited away or deleted.
+    const context = await suite.browser.newContext();
+    const frames: string[] = [];
+    context.on('page', (page) =>
+      page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload)))),
+    );
+    const carol = await open(server.url, 'carol', true, context);
     await expect.poll(() => shownMessages(carol.page)).toEqual(['hello world (edited)', '[Message deleted]']);
+    expect(frames.some((frame) => frame.includes('"type":"history"'))).toBe(true);
+    expect(frames.filter((frame) => frame.includes('helo world') || frame.includes('to be deleted'))).toEqual([]);
+    await expect
+      .poll(() => carol.page.locator('.rwc-chatbox__row[data-kind="message"]').nth(1).getAttribute('aria-label'))
+      .toMatch(/^alice, .+: Message deleted$/);
 
     // eve, a raw client, tries to edit alice's message by its nonce (every message carries it): refused to her alone.
     const original = mdn.received.find((p) => p.type === 'message' && p.text === 'helo world');
@@ -90,6 +107,7 @@ describe('edits and deletes', () => {
     expect(mdn.messageTexts()).toEqual(['helo world', 'to be deleted', 'after eve']);
     expect(server.stats()).toMatchObject({ editsRelayed: 1, deletesRelayed: 1, editsRefused: 1, invalidPackets: 0 });
     for (const page of [alice, bob, carol]) expect([...page.pageErrors, ...page.consoleErrors, ...page.dialogs]).toEqual([]);
+    await context.close();
   });
 
   it('ArrowUp in the empty field edits the last own message; Escape gives the focus back to the field', async () => {

@@ -51,4 +51,30 @@ describe('EditRelay', () => {
     expect(isEditText(JSON.stringify({ type: 'delete', id: 1, name: 'a', nonce: 'n', date: 1, seq: 2 }))).toBe(true);
     expect(isEditText(JSON.stringify({ type: 'message', id: 1, name: 'a', text: '{"type":"edit"', date: 1 }))).toBe(false);
   });
+
+  it('amends what a change replaced: the message and earlier edits read as the message reads now, once numbered', () => {
+    const relay = new EditRelay(60_000, 10, counts());
+    const bob = member(1, 'bob', 'A');
+    const message = { type: 'message', id: 1, name: 'bob', text: 'helo', date: 5, nonce: 'n1' } as const;
+    relay.wrote(bob, 'bob', 'n1', 10, message);
+    expect(relay.numbered(message, 7)).toEqual([]);
+    const edit = relay.change(bob, { type: 'edit', nonce: 'n1', text: 'hello' }, 20).relay;
+    if (edit?.type !== 'edit') throw new Error('not relayed');
+    expect(relay.amendments(edit)).toEqual([{ seq: 7, text: JSON.stringify({ ...message, text: 'hello', edited: 20, seq: 7 }) }]);
+    expect(relay.numbered(edit, 9)).toEqual([]);
+    // A second edit, numbered only after a delete came (a broker numbers later): the delete replaces all.
+    const again = relay.change(bob, { type: 'edit', nonce: 'n1', text: 'hello!' }, 30).relay;
+    const deleted = relay.change(bob, { type: 'delete', nonce: 'n1' }, 40).relay;
+    if (again?.type !== 'edit' || deleted?.type !== 'delete') throw new Error('not relayed');
+    expect(relay.amendments(deleted)).toEqual([
+      { seq: 7, text: JSON.stringify({ ...message, text: '', deleted: true, seq: 7 }) },
+      { seq: 9, text: JSON.stringify({ type: 'delete', id: 1, name: 'bob', nonce: 'n1', date: 20, seq: 9 }) },
+    ]);
+    expect(relay.numbered(again, 11)).toEqual([
+      { seq: 11, text: JSON.stringify({ type: 'delete', id: 1, name: 'bob', nonce: 'n1', date: 30, seq: 11 }) },
+    ]);
+    expect(relay.numbered(deleted, 12)).toEqual([]);
+    // A message the relay was not given (or forgot) has nothing to amend.
+    expect(relay.numbered({ ...message, nonce: 'other' }, 13)).toEqual([]);
+  });
 });

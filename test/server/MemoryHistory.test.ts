@@ -62,4 +62,20 @@ describe('MemoryHistory', () => {
   it('two histories have different epochs', () => {
     expect(new MemoryHistory(1, 1).position().epoch).not.toBe(new MemoryHistory(1, 1).position().epoch);
   });
+
+  it('amends an entry it holds (same seq and time, the new text), and none it no longer or not yet holds', () => {
+    const history = filled(6, 4, 60_000);
+    history.amend(4, '{"seq":4,"amended":true}');
+    history.amend(2, '{"seq":2,"amended":true}');
+    history.amend(7, '{"seq":7,"amended":true}');
+    expect(history.after(0, 100, T0 + 6).entries).toEqual([
+      { seq: 3, at: T0 + 3, text: '{"seq":3}' },
+      { seq: 4, at: T0 + 4, text: '{"seq":4,"amended":true}' },
+      { seq: 5, at: T0 + 5, text: '{"seq":5}' },
+      { seq: 6, at: T0 + 6, text: '{"seq":6}' },
+    ]);
+    expect(history.before(5, 1, T0 + 6).entries).toEqual([{ seq: 4, at: T0 + 4, text: '{"seq":4,"amended":true}' }]);
+    history.append({ seq: 7, at: T0 + 7, text: '{"seq":7}' });
+    expect(history.after(6, 1, T0 + 7).entries[0]?.text).toBe('{"seq":7}');
+  });
 });

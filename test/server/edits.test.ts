@@ -157,25 +157,37 @@ describe('edits', () => {
     expect(await ada.waitFor((p) => p.type === 'edit', 'edit')).toMatchObject({ id: bob.id, name: 'bob', nonce: 'n1' });
   });
 
-  it('keeps edits and deletes in the history: a late joiner catches up on the message, then its edit and delete', async () => {
+  it('keeps edits and deletes in the history, erasing what they replaced: a late joiner gets no trace of a deleted or edited-away text', async () => {
     const server = await startServer();
     const bob = await editor(server.url, 'bob');
-    await write(bob, 'first', 'n1');
-    await write(bob, 'second', 'n2');
+    const first = await write(bob, 'first', 'n1');
+    const second = await write(bob, 'second', 'n2');
     bob.send({ type: 'edit', nonce: 'n1', text: 'first, edited' });
+    bob.send({ type: 'edit', nonce: 'n2', text: 'second, edited' });
+    bob.send({ type: 'edit', nonce: 'n1', text: 'first, final' });
     bob.send({ type: 'delete', nonce: 'n2' });
-    await bob.waitFor((p) => p.type === 'delete', 'delete');
+    const deleted = await bob.waitFor((p) => p.type === 'delete', 'delete');
+    const edits = bob.ofType('edit');
 
     const late = await TestClient.connect(server.url);
     late.send({ type: 'history' });
     const reply = await late.waitFor((p) => p.type === 'history' && p.done === true, 'catch-up');
     const packets = (reply.packets as Packet[]).filter((p) => p.type !== 'userlist' && p.type !== 'username');
-    expect(packets.map((p) => [p.type, p.nonce, p.text])).toEqual([
-      ['message', 'n1', 'first'],
-      ['message', 'n2', 'second'],
-      ['edit', 'n1', 'first, edited'],
-      ['delete', 'n2', undefined],
+    // Every packet keeps its place (gap-free `seq`s), reading as its message reads now.
+    expect(packets).toEqual([
+      { ...first, text: 'first, final', edited: edits[2]?.date },
+      { ...second, text: '', deleted: true },
+      { ...edits[0], text: 'first, final' },
+      { type: 'delete', id: bob.id, name: 'bob', nonce: 'n2', date: edits[1]?.date, seq: edits[1]?.seq },
+      edits[2],
+      deleted,
     ]);
+    const older = late.received.length;
+    late.send({ type: 'history', before: (deleted.seq as number) + 1, limit: 50 });
+    const page = await late.waitFor((p) => p.type === 'history' && p.before !== undefined, 'older page', older);
+    for (const frame of [reply, page]) {
+      expect(JSON.stringify(frame)).not.toMatch(/"first"|first, edited|second/);
+    }
   });
 
   it('edits go through the rate limit like messages', async () => {

@@ -19,6 +19,7 @@ function withLatency(history: RoomHistory): RoomHistory {
   return {
     position: () => history.position(),
     append: (entry) => history.append(entry),
+    amend: (seq, text) => history.amend(seq, text),
     after: async (after, limit, now) => later(await history.after(after, limit, now)),
     before: async (before, limit, now) => later(await history.before(before, limit, now)),
   };
@@ -206,6 +207,7 @@ describe('a catch-up under a flood', () => {
     const slow: RoomHistory = {
       position: () => history.position(),
       append: (entry) => history.append(entry),
+      amend: (seq, text) => history.amend(seq, text),
       after: async (after, limit, now) => {
         await gate;
         return history.after(after, limit, now);

@@ -135,6 +135,18 @@ describe('authorship on every node', () => {
     expect(await refused(there, { type: 'edit', nonce: 'n1', text: 'hello?' })).toBe('deleted');
     there.send({ type: 'edit', nonce: 'n2', text: 'bye!' });
     expect(await everywhere([wb, wc, there], changeOf('edit', 'n2'), 'edit on C')).toMatchObject({ name: 'alice', text: 'bye!' });
+
+    // Amended in the history every node serves, whichever node relayed the message: a joiner on B
+    // gets neither the deleted message's texts nor the one edited away.
+    const late = await editor(b.url, 'late');
+    late.send({ type: 'history' });
+    const reply = await late.waitFor((p) => p.type === 'history' && p.done === true, 'catch-up at B');
+    const packets = (reply.packets as { type: string; nonce?: string; text?: string; deleted?: boolean }[]).filter((p) => p.nonce);
+    expect(JSON.stringify(reply)).not.toMatch(/helo|hello|"bye"/);
+    expect(packets.find((p) => p.type === 'message' && p.nonce === 'n1')).toMatchObject({ text: '', deleted: true });
+    expect(packets.find((p) => p.type === 'message' && p.nonce === 'n2')).toMatchObject({ text: 'bye!' });
+    // Her earlier edit of the deleted message is served as a delete.
+    expect(packets.filter((p) => p.nonce === 'n1').map((p) => p.type)).toEqual(['message', 'delete', 'delete']);
   }, 30_000);
 
   it('once her session expired, someone who takes her name, or copies her nonce, cannot change her messages on any node', async () => {

@@ -3,6 +3,7 @@
 //
 // Keys of a room named K: `K:epoch` (names the sequence), `K:seq` (its last `seq`), `K:log` (a
 // Stream: one entry per packet, id `SEQ-0`, fields `at` and `text`: the history and the fan-out),
+// `K:amended` (a hash: `seq` -> the text an edit or delete put in place of that entry's, read with it),
 // `K:nonce:NAME\nNONCE` (a relayed message's key, expiring after the dedupe window), `K:nodes` (the
 // last node number given: each node's connection ids come from a range of its own), `K:name:KEY` (who
 // holds a name: a connection's session, leased and renewed while it is here). The presence's keys:
@@ -13,6 +14,7 @@ export function roomKeys(key: string): {
   readonly epoch: string;
   readonly seq: string;
   readonly log: string;
+  readonly amended: string;
   readonly nonce: string;
   readonly nodes: string;
   readonly name: string;
@@ -28,6 +30,7 @@ export function roomKeys(key: string): {
     epoch: `${key}:epoch`,
     seq: `${key}:seq`,
     log: `${key}:log`,
+    amended: `${key}:amended`,
     nonce: `${key}:nonce:`,
     nodes: `${key}:nodes`,
     name: `${key}:name:`,
@@ -66,15 +69,16 @@ return {epoch, seq}
  * window (ms)[, the JSON of the name it goes out under]. Answers the new `seq`; 0: a resend (the
  * nonce key is there), nothing published; -1: the epoch is not the caller's (Redis lost its data,
  * or another sequence began): nothing published. The author key (editScripts.ts), set with the nonce
- * key and expiring with it, makes the message its author's to change on every node.
+ * key and expiring with it (the name, a line break, the message's `seq`), makes the message its
+ * author's to change on every node.
  * The text kept is the json with `,"seq":N` before its closing brace: what `JSON.stringify` of the
  * packet with `seq` as its last field gives, as the in-memory room sends it.
  */
 export const PUBLISH_SCRIPT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 if KEYS[4] and not redis.call('SET', KEYS[4], '1', 'NX', 'PX', ARGV[5]) then return 0 end
-if KEYS[5] then redis.call('SET', KEYS[5], ARGV[6], 'PX', ARGV[5]) end
 local seq = redis.call('INCR', KEYS[2])
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[6] .. '\\n' .. seq, 'PX', ARGV[5]) end
 local text = string.sub(ARGV[2], 1, -2) .. ',"seq":' .. seq .. '}'
 redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[4], seq .. '-0', 'at', ARGV[3], 'text', text)
 return seq
@@ -82,10 +86,11 @@ return seq
 
 /**
  * The shared head of the two read scripts: `first`, the oldest `seq` the history holds for a reader
- * at `cutoff` (entries kept at or before it are too old) among the newest `limit` (KEYS seq, log;
- * ARGV[1] cutoff, ARGV[2] limit). The Stream may hold more than `limit` (it is also the fan-out,
- * which keeps a reserve), and old entries until they are trimmed: the reads leave both out. Entries
- * are in time order (nodes' clocks aside): a binary search finds the first one new enough.
+ * at `cutoff` (entries kept at or before it are too old) among the newest `limit` (KEYS seq, log,
+ * amended; ARGV[1] cutoff, ARGV[2] limit), and `keep`, which adds entries to the answer (with the
+ * text `amended` holds for them, if any). The Stream may hold more than `limit` (it is also the
+ * fan-out, which keeps a reserve), and old entries until they are trimmed: the reads leave both
+ * out. Entries are in time order (nodes' clocks aside): a binary search finds the first one new enough.
  */
 const FIRST = `
 local cutoff = tonumber(ARGV[1])
@@ -112,16 +117,17 @@ end
 local out = {first}
 local function keep(entries)
   for _, entry in ipairs(entries) do
-    table.insert(out, string.match(entry[1], '^%d+'))
+    local seq = string.match(entry[1], '^%d+')
+    table.insert(out, seq)
     table.insert(out, entry[2][2])
-    table.insert(out, entry[2][4])
+    table.insert(out, redis.call('HGET', KEYS[3], seq) or entry[2][4])
   end
 end
 `;
 
 /**
- * KEYS seq, log; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`: up to
- * `count` entries after `after`, oldest first (`first` -1: none held; `count` 0: `first` alone).
+ * KEYS seq, log, amended; ARGV cutoff, limit, after, count. Answers `{first, seq, at, text, ...}`:
+ * up to `count` entries after `after`, oldest first (`first` -1: none held; `count` 0: `first` alone).
  */
 export const AFTER_SCRIPT = `${FIRST}
 if first >= 0 and tonumber(ARGV[4]) > 0 then
@@ -132,8 +138,8 @@ return out
 `;
 
 /**
- * KEYS seq, log; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`: the latest
- * `count` entries before `before`, oldest first.
+ * KEYS seq, log, amended; ARGV cutoff, limit, before, count. Answers `{first, seq, at, text, ...}`:
+ * the latest `count` entries before `before`, oldest first.
  */
 export const BEFORE_SCRIPT = `${FIRST}
 local to = tonumber(ARGV[3]) - 1
@@ -145,6 +151,35 @@ if first >= 0 and to >= first and tonumber(ARGV[4]) > 0 then
 end
 return out
 `;
+
+/**
+ * KEYS log, amended; ARGV seq, text. Serve entry `seq` as `text` from now on, if the Stream still
+ * holds it (a Stream entry cannot be changed in place, and deleting and adding it again would move
+ * it to the end). Once the hash has more than twice as many fields as the Stream has entries, those
+ * of entries trimmed since go (so each amendment costs O(1) on average).
+ */
+export const AMEND_SCRIPT = `
+local id = ARGV[1] .. '-0'
+if not redis.call('XRANGE', KEYS[1], id, id)[1] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+${pruneAmended('KEYS[1]', 'KEYS[2]')}
+return 1
+`;
+
+/** The Lua that drops the amendments of trimmed entries (`log`, `amended`: the Lua of their keys), once they are twice the Stream's entries. */
+function pruneAmended(log: string, amended: string): string {
+  return `
+if redis.call('HLEN', ${amended}) > 2 * redis.call('XLEN', ${log}) then
+  local head = redis.call('XRANGE', ${log}, '-', '+', 'COUNT', 1)[1]
+  local first = tonumber(string.match(head[1], '^%d+'))
+  for _, seq in ipairs(redis.call('HKEYS', ${amended})) do
+    if tonumber(seq) < first then redis.call('HDEL', ${amended}, seq) end
+  end
+end`;
+}
+
+/** {@link pruneAmended} for EDIT_SCRIPT's keys (log 3, amended 5). */
+export const PRUNE_AMENDED = pruneAmended('KEYS[3]', 'KEYS[5]');
 
 /**
  * KEYS the name keys to try, in order; ARGV owner, lease (ms), previous owner (or ''). Claims the

@@ -35,8 +35,10 @@ export async function runEdit(
   const head = `${JSON.stringify({ type, id }).slice(0, -1)},"name":`;
   const tail = `,${JSON.stringify(rest).slice(1)}`;
   const mode = check ? 'check' : type;
-  const script = [keys.epoch, keys.seq, keys.log, authorKey(keys.prefix, author, change.nonce)];
-  const reply = Number(await runScript(client, EDIT_SCRIPT, script, [epoch, head, tail, String(at), String(maxlen), mode]));
+  const script = [keys.epoch, keys.seq, keys.log, authorKey(keys.prefix, author, change.nonce), keys.amended];
+  const text = change.type === 'edit' ? change.text : '';
+  const args = [epoch, head, tail, String(at), String(maxlen), mode, text, String(change.date)];
+  const reply = Number(await runScript(client, EDIT_SCRIPT, script, args));
   if (reply === EDIT_STALE) throw new StaleSequenceError();
   if (reply === EDIT_NOT_YOURS) return 'not-yours';
   if (reply === EDIT_DELETED) return 'deleted';
