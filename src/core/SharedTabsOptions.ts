@@ -21,9 +21,11 @@ export interface SharedTabsOptions extends TabLinkHosts {
   /** How often the leader tells the others it is alive, in ms. Default 250. */
   readonly beatInterval?: number;
   /**
-   * How long the others wait without a word from the leader before one takes its place (a hung
-   * tab keeps its lock: the lock is taken from it), in ms. Default 2500: a hidden tab's timers run
-   * once a second. A leader that closes, crashes or is frozen by the browser is replaced at once.
+   * How long the others wait without a word from the leader before one asks it whether it is there,
+   * in ms; a leader that does not answer within a further 500 ms is replaced (a hung tab keeps its
+   * lock: the lock is taken from it). Default 1000. A hidden leader whose timers are throttled (its
+   * beats late) answers the question at once and stays. A leader that closes, crashes or is frozen
+   * by the browser (after its `freeze` event) is replaced at once.
    */
   readonly takeoverAfter?: number;
   /**

@@ -17,6 +17,9 @@ type Ack = Extract<LeaderMessage, { t: 'ack' }>;
 /** Whether leader `tab` of `term` came after leader `than` of `thanTerm` (a tie: two tabs stole at once). */
 const later = (term: number, tab: string, thanTerm: number, than: string) => term > thanTerm || (term === thanTerm && tab > than);
 
+/** How long a silent leader has to answer a follower's question before the follower takes its place, in ms. */
+const PROBE_WINDOW = 500;
+
 /**
  * A {@link WebSocketClient} whose connection the tabs of one origin share: one tab (the leader,
  * chosen with the Web Locks API, for as long as it lives) holds a real `WebSocketClient`; the others
@@ -55,6 +58,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   /** A follower: its sends the leader has not answered. */
   readonly #outbox = new TabOutbox();
   #lastWord = Date.now();
+  /** When this tab last asked a silent leader whether it is there (0: never). */
+  #probedAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closeWaiters: ((info: CloseInfo) => void)[] = [];
   #disposed = false;
@@ -317,10 +322,18 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     if (leading) {
       leading.beat();
       if (leading.hasTabs) void this.#pruneTabs(leading);
-    } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 2500)) {
-      // The leader is silent (hung): take its place.
-      this.#lastWord = Date.now();
-      this.#lock?.request(true);
+    } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 1000)) {
+      // The leader is silent. A hidden tab's timers may only be throttled (its beats then come once a
+      // second, or once a minute in Chrome after minutes hidden) while its messages are not: ask it
+      // (a `hello` is answered with its state at once), and take its place only if it does not answer
+      // either within PROBE_WINDOW (hung, or frozen without warning).
+      if (this.#probedAt <= this.#lastWord) {
+        this.#probedAt = Date.now();
+        this.#post({ t: 'hello', tab: this.#tab, fresh: false });
+      } else if (Date.now() - this.#probedAt > PROBE_WINDOW) {
+        this.#lastWord = Date.now();
+        this.#lock?.request(true);
+      }
     }
   }
 

@@ -102,3 +102,65 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     server.stop();
   });
 });
+
+describe('sharedTabs(): a silent leader', () => {
+  const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+
+  /** A leader tab, then a follower that waits `takeoverAfter` (50) ms for a word, on one lock manager. */
+  function leaderAndFollower(leaderOptions: { beatInterval?: number; BroadcastChannel?: typeof BroadcastChannel }) {
+    const server = createMockServer();
+    const { WebSocket, created } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const make = (options: { beatInterval?: number; takeoverAfter?: number; BroadcastChannel?: typeof BroadcastChannel }) =>
+      sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, ...options }).create<{ n: number }, { n: number }>({
+        url: server.url,
+        WebSocket,
+      });
+    const leader = make(leaderOptions);
+    const follower = make({ beatInterval: 50, takeoverAfter: 50 });
+    // What the follower posts, heard as any tab hears it.
+    const heard: string[] = [];
+    const spy = new NodeBroadcastChannel(`rwc-tabs:${name}`);
+    spy.onmessage = (event) => {
+      const message = (event as { data: { t: string; tab?: string } }).data;
+      if (message.t === 'hello') heard.push(message.tab ?? '');
+    };
+    const dispose = () => {
+      spy.close();
+      leader.dispose();
+      follower.dispose();
+      server.stop();
+    };
+    return { leader, follower, created, heard, dispose };
+  }
+
+  it('whose beats are late (a hidden tab, timers throttled) is asked, answers, and keeps the connection', async () => {
+    // Beats once a minute, as Chrome runs a long-hidden tab's timers.
+    const { leader, follower, created, heard, dispose } = leaderAndFollower({ beatInterval: 60_000 });
+    for (const client of [leader, follower]) client.acquire();
+    await expect.poll(() => [leader, follower].map((c) => c.getSnapshot().readyState)).toEqual([1, 1]);
+    // The follower asks again and again (each time the leader is silent for takeoverAfter), never takes over.
+    const asked = heard.length;
+    await expect.poll(() => heard.length, { timeout: 5000 }).toBeGreaterThan(asked + 5);
+    expect([leader, follower].map((c) => c.getSnapshot().shared)).toEqual(['leader', 'follower']);
+    expect(created).toHaveLength(1);
+    dispose();
+  });
+
+  it('that does not answer (hung: it hears nothing) is replaced', async () => {
+    // A channel that posts but never delivers: the leader's tab runs nothing of what others say.
+    class Deaf extends NodeBroadcastChannel {
+      override set onmessage(_listener: unknown) {}
+    }
+    const { leader, follower, created, dispose } = leaderAndFollower({
+      beatInterval: 60_000,
+      BroadcastChannel: Deaf as unknown as typeof BroadcastChannel,
+    });
+    leader.acquire();
+    follower.acquire();
+    await expect.poll(() => follower.getSnapshot().shared, { timeout: 5000 }).toBe('leader');
+    await expect.poll(() => created.length).toBe(2);
+    dispose();
+  });
+});
