@@ -150,8 +150,18 @@ describe('sharedTabs(): a silent leader', () => {
 
   it('that does not answer (hung: it hears nothing) is replaced', async () => {
     // A channel that posts but never delivers: the leader's tab runs nothing of what others say.
-    class Deaf extends NodeBroadcastChannel {
-      override set onmessage(_listener: unknown) {}
+    class Deaf {
+      readonly #channel: NodeBroadcastChannel;
+      constructor(name: string) {
+        this.#channel = new NodeBroadcastChannel(name);
+      }
+      onmessage: unknown = null;
+      postMessage(message: unknown) {
+        this.#channel.postMessage(message);
+      }
+      close() {
+        this.#channel.close();
+      }
     }
     const { leader, follower, created, dispose } = leaderAndFollower({
       beatInterval: 60_000,
