@@ -2,29 +2,22 @@
 // Several reference servers as one room over a real redis-server (started here on a free loopback
 // port; the file fails when it cannot be started): one order for everyone, history and resume across
 // nodes, the resend check across nodes, and Redis restarted under traffic.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer, type ChatServerEvent, type ChatServerOptions } from '../../src/server/index.ts';
-import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { redisNodesPerFile } from '../helpers/redisNodes.ts';
+import { startRedis } from '../helpers/redisServer.ts';
 import { TestClient, barrier } from '../helpers/referenceServer.ts';
 import { type LogEntry, ResumingClient } from '../helpers/resumingClient.ts';
 
-let redis: RedisServer;
 let rooms = 0;
-const nodes = new Set<ChatServer>();
+const redisFile = redisNodesPerFile();
+const { nodes } = redisFile;
 const resuming = new Set<ResumingClient>();
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.dispose();
-});
 afterEach(async () => {
   for (const client of resuming) client.stop();
   resuming.clear();
-  await Promise.all([...nodes].map((node) => node.close()));
-  nodes.clear();
 });
 
 /** `count` nodes of one new room (a key of its own) on the test's Redis. */
@@ -37,7 +30,7 @@ async function startNodes(count: number, options: ChatServerOptions = {}): Promi
       rateLimit: false,
       heartbeatInterval: 0,
       ...options,
-      redis: { url: redis.url, key },
+      redis: { url: redisFile.redis.url, key },
     });
     nodes.add(node);
     started.push(node);
@@ -319,8 +312,8 @@ describe('Redis restarted under traffic', () => {
     }, 5);
     try {
       await clients[0]?.until(() => said.length >= 24, 'traffic before the stop');
-      await redis.stop({ save });
-      await redis.restart();
+      await redisFile.redis.stop({ save });
+      await redisFile.redis.restart();
       // Re-subscribed: every node reads the room again (each client is back on one of them).
       await Promise.all(clients.map((c) => c.until(() => c.ready, 'ready again')));
     } finally {
@@ -389,8 +382,8 @@ describe('Redis restarted under traffic', () => {
 describe('options', () => {
   it('a redis option that is not a redis:// URL is a RangeError; an unreachable Redis rejects the start', async () => {
     await expect(createChatServer({ port: 0, redis: 'http://127.0.0.1:1' })).rejects.toThrow(RangeError);
-    await expect(createChatServer({ port: 0, redis: { url: redis.url, key: '' } })).rejects.toThrow(RangeError);
-    await expect(createChatServer({ port: 0, redis: { url: redis.url, lease: 100 } })).rejects.toThrow(/redis.lease/);
+    await expect(createChatServer({ port: 0, redis: { url: redisFile.redis.url, key: '' } })).rejects.toThrow(RangeError);
+    await expect(createChatServer({ port: 0, redis: { url: redisFile.redis.url, lease: 100 } })).rejects.toThrow(/redis.lease/);
     await expect(createChatServer({ port: 0, redis: 'redis://127.0.0.1:1' })).rejects.toThrow(/cannot use Redis/);
   });
 });

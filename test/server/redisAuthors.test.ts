@@ -6,35 +6,27 @@
 // refused `deleted`); someone who takes her name once her session expired, or copies her nonce, is
 // refused `not-yours`.
 import { createClient } from '@redis/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { type ServerProcess, startServerProcess } from '../reliability/slow/lib/serverProcess.ts';
-import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient, barrier, type Packet } from '../helpers/referenceServer.ts';
 
-let redis: RedisServer;
 let rooms = 0;
-const nodes = new Set<ChatServer>();
+const redisFile = redisNodesPerFile();
+const { nodes } = redisFile;
 const processes = new Set<ServerProcess>();
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.dispose();
-});
 afterEach(async () => {
-  await Promise.all([...nodes].map((node) => node.close()));
   await Promise.all([...processes].map((node) => node.kill()));
-  nodes.clear();
   processes.clear();
 });
 
 async function startNodes(count: number, key: string, rejoinWindow?: number): Promise<ChatServer[]> {
   const started: ChatServer[] = [];
   for (let i = 0; i < count; i++) {
-    const redisOptions = { url: redis.url, key, lease: 3000 };
+    const redisOptions = { url: redisFile.redis.url, key, lease: 3000 };
     const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, rejoinWindow, redis: redisOptions });
     nodes.add(node);
     started.push(node);
@@ -44,7 +36,7 @@ async function startNodes(count: number, key: string, rejoinWindow?: number): Pr
 
 /** A node in a process of its own (so that it can be SIGKILLed) of room `key`. */
 async function startProcess(key: string): Promise<ServerProcess> {
-  const node = await startServerProcess(0, undefined, 'default', { redis: { url: redis.url, key, lease: 3000 } });
+  const node = await startServerProcess(0, undefined, 'default', { redis: { url: redisFile.redis.url, key, lease: 3000 } });
   processes.add(node);
   return node;
 }
@@ -164,7 +156,7 @@ describe('authorship on every node', () => {
     await back.close();
 
     // Her session runs out (rejoinWindow 2 s): her name is anyone's now.
-    const client = createClient({ url: redis.url });
+    const client = createClient({ url: redisFile.redis.url });
     await client.connect();
     try {
       await expect.poll(() => client.exists(`${key}:session:${session}`), { timeout: 10_000 }).toBe(0);
@@ -212,7 +204,7 @@ describe('authorship on every node', () => {
   it('a session kept by a node of an earlier version (its name alone, a rolling upgrade) still rejoins', async () => {
     const key = `authors:room${++rooms}`;
     const [a] = (await startNodes(1, key)) as [ChatServer];
-    const client = createClient({ url: redis.url });
+    const client = createClient({ url: redisFile.redis.url });
     await client.connect();
     try {
       await client.set(`${key}:session:an-old-session`, 'zed', { PX: 10_000 });

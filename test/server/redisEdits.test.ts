@@ -4,34 +4,23 @@
 // reaches the clients that understand edits on every node (never an MDN-style client), and is
 // kept in the Redis history for a late joiner on another node; another user's edit is refused.
 import { createClient } from '@redis/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { RedisHistory } from '../../src/server/redis/RedisHistory.ts';
 import { roomKeys } from '../../src/server/redis/redisScripts.ts';
 import type { RedisClient } from '../../src/server/redis/runScript.ts';
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient, barrier, type Packet } from '../helpers/referenceServer.ts';
 
-let redis: RedisServer;
-const nodes = new Set<ChatServer>();
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.dispose();
-});
-afterEach(async () => {
-  await Promise.all([...nodes].map((node) => node.close()));
-  nodes.clear();
-});
+const redisFile = redisNodesPerFile();
+const { nodes } = redisFile;
 
 /** `count` nodes of the room `key` (a room of its own per test: the Stream outlives the nodes). */
 async function startNodes(count: number, key = 'test:edits'): Promise<ChatServer[]> {
   const started: ChatServer[] = [];
   for (let i = 0; i < count; i++) {
-    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key } });
+    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redisFile.redis.url, key } });
     nodes.add(node);
     started.push(node);
   }
@@ -108,7 +97,7 @@ describe('edits across nodes', () => {
   });
 
   it("RedisHistory.amend: reads serve the amended text; an entry the Stream no longer holds is not amended; trimmed entries' amendments are pruned", async () => {
-    const client: RedisClient = createClient({ url: redis.url, RESP: 2 });
+    const client: RedisClient = createClient({ url: redisFile.redis.url, RESP: 2 });
     await client.connect();
     try {
       const keys = roomKeys('test:amend');

@@ -3,31 +3,25 @@
 // the file fails when it cannot be): one `userlist` for everyone, in the sequence; a user rejoins
 // with its session on another node and keeps its name; a clean shutdown takes a node's users out.
 import { createClient } from '@redis/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
-import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
-let redis: RedisServer;
 let rooms = 0;
-const nodes = new Set<ChatServer>();
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.dispose();
-});
-afterEach(async () => {
-  await Promise.all([...nodes].map((node) => node.close()));
-  nodes.clear();
-});
+const redisFile = redisNodesPerFile();
+const { nodes } = redisFile;
 
 async function startNodes(count: number, key = `presence:room${++rooms}`): Promise<ChatServer[]> {
   const started: ChatServer[] = [];
   for (let i = 0; i < count; i++) {
-    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key, lease: 3000 } });
+    const node = await createChatServer({
+      port: 0,
+      rateLimit: false,
+      heartbeatInterval: 0,
+      redis: { url: redisFile.redis.url, key, lease: 3000 },
+    });
     nodes.add(node);
     started.push(node);
   }
@@ -120,7 +114,7 @@ describe('a node’s own lease', () => {
     const ada = await TestClient.connect(a.url);
     await ada.register('ada');
     // What a stall past the lease looks like from Redis: the node's lease key is gone.
-    const redisClient = createClient({ url: redis.url });
+    const redisClient = createClient({ url: redisFile.redis.url });
     await redisClient.connect();
     try {
       const leases = await redisClient.keys(`${key}:node:*`);

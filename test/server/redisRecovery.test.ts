@@ -3,25 +3,15 @@
 // read yet) reads on from where it stopped once they are back: it delivers every packet, none skipped.
 import { Socket } from 'node:net';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { createChatServer } from '../../src/server/index.ts';
 import { PUBLISH_SCRIPT } from '../../src/server/redis/redisScripts.ts';
-import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
+import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
-let redis: RedisServer;
-const nodes = new Set<ChatServer>();
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis?.dispose();
-});
-afterEach(async () => {
-  await Promise.all([...nodes].map((node) => node.close()));
-  nodes.clear();
-});
+const redisFile = redisNodesPerFile();
+const { nodes } = redisFile;
 
 /** One RESP command (an array of bulk strings). */
 const resp = (args: readonly string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
@@ -46,7 +36,12 @@ function pipeline(port: number, commands: readonly (readonly string[])[], replie
 describe('a node behind when it loses Redis', () => {
   it('delivers what it had not read yet once its connections are back (nothing skipped)', async () => {
     const key = 'recovery:room';
-    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redis.url, key, lease: 3000 } });
+    const node = await createChatServer({
+      port: 0,
+      rateLimit: false,
+      heartbeatInterval: 0,
+      redis: { url: redisFile.redis.url, key, lease: 3000 },
+    });
     nodes.add(node);
     const watcher = await TestClient.connect(node.url);
     const { epoch } = watcher.received[0] as { epoch: string };
@@ -66,7 +61,7 @@ describe('a node behind when it loses Redis', () => {
       '1000',
       '0',
     ];
-    await pipeline(redis.port, [['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'], publish(1), publish(2), publish(3)], 4);
+    await pipeline(redisFile.redis.port, [['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'], publish(1), publish(2), publish(3)], 4);
     // The watcher was closed with 1013 (Redis lost); a new client joins once the node serves again.
     expect((await watcher.closed).code).toBe(1013);
     await expect.poll(async () => (await fetch(`${node.url.replace('ws:', 'http:')}/ready`)).status, { timeout: 4000 }).toBe(200);
