@@ -153,6 +153,24 @@ describe('the MDN flow', () => {
     expect(state.users).toEqual(['bob', null, 'ada']);
   });
 
+  it("marks a message own by the connection's id: the new one after a reconnect, not the old one", () => {
+    const { store, receive, close } = setup();
+    receive({ type: 'id', id: 7 });
+    receive({ type: 'message', id: 7, name: 'ada', text: 'mine', date: 1 });
+    close();
+    // Between connections no id is the user's.
+    receive({ type: 'message', id: 7, name: 'ada', text: 'between', date: 2 });
+    receive({ type: 'id', id: 9 });
+    receive({ type: 'message', id: 7, name: 'eve', text: 'old id', date: 3 });
+    receive({ type: 'message', id: 9, name: 'ada', text: 'new id', date: 4 });
+    expect(store.getState().entries.map((entry) => entry.kind === 'message' && [entry.text, entry.own])).toEqual([
+      ['mine', true],
+      ['between', false],
+      ['old id', false],
+      ['new id', true],
+    ]);
+  });
+
   it('counts unknown types, reports malformed packets, and carries on', () => {
     const { store, receive } = setup();
     receive({ type: 'typing', id: 3 });

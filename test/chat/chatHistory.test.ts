@@ -109,6 +109,19 @@ describe('chatHistory()', () => {
     expect(log(store.getState().entries)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
   });
 
+  it("gives every entry a unique key, the history's and the store's, over a catch-up of thousands", () => {
+    const { store, receive, join } = setup();
+    join(1, 0);
+    const signIns = Array.from({ length: 60 }, (_, i) => ({ type: 'username', id: 100 + i, name: `u${i}`, date: NOW, seq: i + 1 }));
+    const messages = Array.from({ length: 2000 }, (_, i) => message(61 + i));
+    receive(frame([...signIns, ...messages], { done: true }));
+    store.send('mine');
+    const keys = store.getState().entries.map((entry) => entry.key);
+    expect(keys).toHaveLength(2061);
+    expect(new Set(keys).size).toBe(2061);
+    expect(log(store.getState().entries).slice(58, 62)).toEqual(['signin:u58', 'signin:u59', 'm61', 'm62']);
+  });
+
   it('keeps the entries slice (its identity) when only the history state changes', () => {
     const { store, receive, join } = setup();
     receive({ type: 'id', id: 1 });
