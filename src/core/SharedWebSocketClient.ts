@@ -57,8 +57,12 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   #lastWord = Date.now();
   #timer: ReturnType<typeof setInterval> | undefined;
   #closeWaiters: ((info: CloseInfo) => void)[] = [];
+  /** A follower's `close()` that no leader answered yet: posted again to the next leader. */
+  #closing: { code?: number; reason?: string } | null = null;
   #disposed = false;
   #replayAsked = false;
+  /** A follower waits for its replay (see `replay`): the frames before it are not passed on. */
+  #awaitingReplay = false;
 
   /** What the leader does in this tab. */
   readonly #host: LeaderHost<In> = {
@@ -166,6 +170,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     }
     this.#active = false;
     if (this.#snapshot.readyState === 3) return Promise.resolve(createCloseInfo(code ?? 1005, reason, true));
+    this.#closing = { code, reason };
     this.#post({ t: 'call', tab: this.#tab, method: 'close', code, reason });
     return new Promise((resolve) => this.#closeWaiters.push(resolve));
   };
@@ -223,6 +228,14 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#deliver(message, raw);
   }
 
+  /**
+   * A follower: the frames the leader gave for this tab to see first (`replay`); each is decoded and
+   * passed on. A wrapper that knows what they are may take some of them itself.
+   */
+  protected replayed(frames: readonly IncomingData[]): void {
+    for (const raw of frames) this.#decode(raw);
+  }
+
   #deliver(message: In, raw: IncomingData): void {
     this.#update({ lastMessage: message, messageCount: this.#snapshot.messageCount + 1 });
     this.#emitEvent('message', message, raw);
@@ -245,7 +258,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
    */
   #askReplay(): void {
     if (this.#replayAsked || !this.#share.replay) return;
-    this.#replayAsked = true;
+    this.#replayAsked = this.#awaitingReplay = true;
     this.#post({ t: 'hello', tab: this.#tab, fresh: true });
   }
 
@@ -279,6 +292,10 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#leading = leading;
     this.#leader = this.#tab;
     this.#epoch = null;
+    // This tab's own connection now: nothing to wait for; a close asked of the last leader is done
+    // (its connection went with it; this one is not wanted: `#active` is false).
+    this.#awaitingReplay = false;
+    this.#closed(createCloseInfo(1006));
     this.#update({ shared: 'leader' });
     for (const data of waiting) leading.client.send(data);
     leading.start();
@@ -318,8 +335,10 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       leading.beat();
       if (leading.hasTabs) void this.#pruneTabs(leading);
     } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 2500)) {
-      // The leader is silent (hung): take its place.
+      // The leader is silent (hung): take its place. A close it did not answer is over for this
+      // tab (whether or not the lock comes): its connection is as good as lost.
       this.#lastWord = Date.now();
+      this.#closed(createCloseInfo(1006));
       this.#lock?.request(true);
     }
   }
@@ -365,25 +384,29 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#epoch = null;
       this.#outbox.rewindAll();
       if (this.#refs > 0) this.#post({ t: 'use', tab: this.#tab, on: true });
-      // Heard of by the leader (which passes frames on only to tabs it heard of), and its state asked for.
-      this.#post({ t: 'hello', tab: this.#tab, fresh: false });
+      // Heard of by the leader (which passes frames on only to tabs it heard of), and its state
+      // asked for; the replay too, if the last leader went before giving it.
+      this.#post({ t: 'hello', tab: this.#tab, fresh: this.#awaitingReplay });
+      // A close the last leader did not answer: this one closes instead.
+      if (this.#closing) this.#post({ t: 'call', tab: this.#tab, method: 'close', ...this.#closing });
     }
     this.#lastWord = Date.now();
     switch (message.t) {
       case 'state':
         return this.#followState(message);
       case 'frames':
-        for (const raw of message.frames) this.#decode(raw);
+        // Those before the replay: it stands for them.
+        if (!this.#awaitingReplay) for (const raw of message.frames) this.#decode(raw);
         return;
       case 'replay':
-        if (message.to === this.#tab) for (const raw of message.frames) this.#decode(raw);
-        return;
+        if (message.to !== this.#tab) return;
+        this.#awaitingReplay = false;
+        return this.replayed(message.frames);
       case 'open':
         return this.#emitEvent('open', message.info);
       case 'close':
         this.#emitEvent('close', message.info);
-        for (const resolve of this.#closeWaiters.splice(0)) resolve(message.info);
-        return;
+        return this.#closed(message.info);
       case 'error':
         return this.#report(createWebSocketError(message.error.kind, message.error.message, { timestamp: message.error.timestamp }));
       case 'ack':
@@ -402,7 +425,13 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#epoch = state.readyState === 1 ? message.epoch : null;
     this.#postWaiting();
     // Closed with no socket to close (between retries): no close event comes.
-    if (state.readyState === 3) for (const resolve of this.#closeWaiters.splice(0)) resolve(state.closeInfo ?? createCloseInfo(1005));
+    if (state.readyState === 3) this.#closed(state.closeInfo ?? createCloseInfo(1005));
+  }
+
+  /** The connection a follower's `close()` was for ended (`info`): its promises resolve. */
+  #closed(info: CloseInfo): void {
+    this.#closing = null;
+    for (const resolve of this.#closeWaiters.splice(0)) resolve(info);
   }
 
   /** Post the sends that wait, for the open connection. */

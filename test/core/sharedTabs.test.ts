@@ -101,4 +101,37 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     for (const client of clients) client.dispose();
     server.stop();
   });
+  it("a follower's close() resolves (1006, not clean) when no leader answers it: the leader went silent", async () => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+    // A leader that holds the lock, says the connection is open, and is never heard of again.
+    // (Its lock is taken from it: that rejects its request.)
+    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    const gone = new Channel(`rwc-tabs:${name}`);
+    const follower = sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, beatInterval: 50, takeoverAfter: 300 }).create({
+      url: server.url,
+      WebSocket,
+    });
+    const state = { readyState: 1, url: server.url, protocol: '', extensions: '', bufferedAmount: 0, queued: 0, closeInfo: null };
+    gone.postMessage({
+      t: 'state',
+      leader: 'gone',
+      term: 1,
+      epoch: 'gone:1',
+      active: true,
+      state: { ...state, reconnectAttempt: 0, nextReconnectAt: null, online: true },
+    });
+    await expect.poll(() => follower.getSnapshot()).toMatchObject({ shared: 'follower', readyState: 1 });
+    let info: unknown;
+    void follower.close(4100, 'bye').then((closed) => {
+      info = closed;
+    });
+    await expect.poll(() => info, { timeout: 5000 }).toEqual({ code: 1006, reason: '', wasClean: false });
+    gone.close();
+    follower.dispose();
+    server.stop();
+  });
 });

@@ -6,6 +6,7 @@ import type { BrowserContext } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
 import { RawClient, messageTexts, notices, openChatPage, say, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
 
@@ -41,6 +42,13 @@ const role = (page: ChatPage) =>
 /** The texts of the log's messages, from the chat state (the log is virtualized: the DOM has those in view). */
 const storeTexts = (page: ChatPage) =>
   page.page.evaluate(() => (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'message' ? [entry.text] : [])));
+/** The log's messages as [text, own, status], from the chat state. */
+const storeMessages = (page: ChatPage) =>
+  page.page.evaluate(() =>
+    (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'message' ? [[entry.text, entry.own, entry.status]] : [])),
+  );
+const signInEntries = (page: ChatPage) =>
+  page.page.evaluate(() => (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'signin' ? [{ ...entry }] : [])));
 const sorted = (values: readonly (string | undefined)[]) => [...values].sort();
 const signInsOf = async (page: ChatPage, name: string) =>
   (await notices(page.page)).filter((notice) => new RegExp(`^User ${name} signed in at \\S`).test(notice));
@@ -121,4 +129,76 @@ describe('<ChatProvider share={sharedChat()}> in Chromium', () => {
     for (const page of [first, late, bob] as ChatPage[]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
     await context.close();
   });
+  // A tab opened later shows the conversation the first one shows (issue 17: every tab sees the same
+  // messages, in order), with and without the history, and against MDN's server, which has none.
+  it.each([
+    ['the reference server, with chatHistory()', 'reference', true],
+    ['the reference server, without history', 'reference', false],
+    ["MDN's sample server (stand-in)", 'mdn', false],
+  ] as const)(
+    '%s: a page opened later gets the log so far (texts, order, own), no sign-in from before as new; then both get the same',
+    async (_, kind, history) => {
+      const server = kind === 'mdn' ? await startMdnSampleServer() : await startServer();
+      if (kind === 'mdn') servers.push(server as unknown as ChatServer);
+      const connections = () => ('stats' in server ? server.stats().connections : server.connections);
+      const context = await suite.browser.newContext();
+      const open = async () => {
+        const page = await openChatPage(suite.browser, {
+          server: server.url,
+          name: 'ada',
+          share: 'chat',
+          history,
+          height: '4000px',
+          context,
+        });
+        await expect.poll(() => page.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+        return page;
+      };
+      const first = await open();
+      // bob signs in after ada: the first page logs it as it happens.
+      const bob = await RawClient.connect(server.url);
+      clients.push(bob);
+      await bob.register('bob');
+      const said: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const text = `${i % 2 ? 'ada' : 'bob'} ${i}`;
+        if (i % 2) {
+          const from = bob.received.length;
+          await say(first.page, text);
+          await bob.waitFor((packet) => packet.type === 'message' && packet.text === text, text, from);
+        } else await bob.say(text, `bob-${i}`);
+        said.push(text);
+      }
+      await expect.poll(() => storeTexts(first)).toEqual(said);
+
+      const late = await open();
+      expect(await role(late)).toBe('follower');
+      const expected = said.map((text) => [text, text.startsWith('ada'), 'delivered']);
+      await expect.poll(() => storeMessages(late)).toEqual(expected);
+      expect(await storeMessages(first)).toEqual(expected);
+      // No sign-in from before shows as one that just happened: with the history they are its
+      // (`history: true`), without it there are none (as for any page that joins).
+      const lateSignIns = await signInEntries(late);
+      expect(lateSignIns.every((entry) => entry.history === true)).toBe(true);
+      expect(lateSignIns.length).toBe(history ? 2 : 0);
+      await expect.poll(() => userListItems(late.page)).toEqual(['ada (you)', 'bob']);
+
+      // From then on both get the same, from either side.
+      const more = ['bob after', 'ada from the late page', 'ada from the first page'];
+      await bob.say('bob after', 'bob-after');
+      for (const [page, text] of [
+        [late, more[1]],
+        [first, more[2]],
+      ] as const) {
+        const from = bob.received.length;
+        await say(page.page, text as string);
+        await bob.waitFor((packet) => packet.type === 'message' && packet.text === text, text as string, from);
+      }
+      const all = [...expected, ...more.map((text) => [text, text.startsWith('ada'), 'delivered'])];
+      for (const page of [first, late]) await expect.poll(() => storeMessages(page)).toEqual(all);
+      expect(connections()).toBe(2);
+      for (const page of [first, late]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+      await context.close();
+    },
+  );
 });
