@@ -55,6 +55,8 @@ export class ChatTabsClient extends SharedWebSocketClient<unknown, ClientPacket>
   readonly #max: number;
   /** Whether this tab's store asked for a catch-up (it has `chatHistory()`): see `replayed`. */
   #catchUpAsked = false;
+  /** Whether the connection's catch-up is on its way (asked, not `done`): the log handed over is not complete. */
+  #catchingUp = false;
 
   constructor(options: WebSocketClientOptions<unknown>, share: ChatShareOptions) {
     super(options, { ...share, replay: () => this.#replay() });
@@ -62,6 +64,7 @@ export class ChatTabsClient extends SharedWebSocketClient<unknown, ClientPacket>
     // Registered before any store's: the store sees each packet after this has.
     this.on('close', () => {
       this.#id = this.#name = this.#idFrame = this.#nameFrame = this.#users = null;
+      this.#catchingUp = false;
     });
     this.on('message', (message) => this.#watch(message));
     const send = this.sendJson;
@@ -77,10 +80,17 @@ export class ChatTabsClient extends SharedWebSocketClient<unknown, ClientPacket>
     if (id === undefined || typeof log !== 'string') return super.replayed(frames);
     this.#catchUpAsked = false;
     super.replayed([id]);
-    const packets = (JSON.parse(log) as { packets: Frame[] }).packets;
+    const { packets, done } = JSON.parse(log) as { packets: Frame[]; done: boolean };
     if (this.#catchUpAsked) {
+      // Not `done` while the leader's catch-up is on its way: the rest of it reaches this tab too,
+      // and what comes live meanwhile waits for it (the history holds it).
+      // Those after the connection's join came live (greater than any the catch-up has): they follow it.
       const placed = packets.filter((packet) => isSeq(packet.seq)).sort((a, b) => (a.seq as number) - (b.seq as number));
-      this.inject({ type: 'history', packets: placed, done: true }, log);
+      const joined = this.#idFrame?.seq as number;
+      const cut = done ? -1 : placed.findIndex((packet) => (packet.seq as number) > joined);
+      const later = cut < 0 ? [] : placed.splice(cut);
+      this.inject({ type: 'history', packets: placed, done }, log);
+      for (const packet of later) this.inject(packet, '');
     } else {
       // As they came; sign-ins from before are not news (a store without history shows none from before it joined).
       for (const packet of packets) if (packet.type !== 'username') this.inject(packet, '');
@@ -108,6 +118,7 @@ export class ChatTabsClient extends SharedWebSocketClient<unknown, ClientPacket>
         }
         return this.#keep(message, false);
       case 'history':
+        if (!isSeq(message.before) && message.done === true) this.#catchingUp = false;
         return this.#keepAll(message);
       case 'message':
         return this.#keep(message, message.id === this.#id);
@@ -156,17 +167,19 @@ export class ChatTabsClient extends SharedWebSocketClient<unknown, ClientPacket>
     const packets = this.#log.map(({ packet, own }) => (own ? { ...packet, id } : packet));
     // Its own name as the connection's state: `previous`, the same name, makes it no sign-in.
     const name = this.#nameFrame && { ...unplaced(this.#nameFrame), previous: this.#name };
-    const frames = [this.#idFrame, { packets }, name, this.#users && unplaced(this.#users)];
+    const frames = [this.#idFrame, { packets, done: !this.#catchingUp }, name, this.#users && unplaced(this.#users)];
     return frames.flatMap((frame) => (frame ? [JSON.stringify(frame)] : []));
   }
 
   /** Whether `packet` is the handshake of a follower's store, which the leader's speaks instead. */
   #handshake(packet: ClientPacket): boolean {
+    const catchUp = packet.type === 'history' && packet.before === undefined;
+    // (Asked by every tab's store with the history, sent by the leader's.)
+    if (catchUp) this.#catchingUp = true;
     if (this.getSnapshot().shared !== 'follower') return false;
     if (packet.type === 'username') return this.#name === null || packet.name === this.#name;
-    if (packet.type !== 'history' || packet.before !== undefined) return false;
     // The leader's catch-up answers every tab; a tab that opens later has the log (see `replayed`).
-    this.#catchUpAsked = true;
-    return true;
+    if (catchUp) this.#catchUpAsked = true;
+    return catchUp;
   }
 }
