@@ -8,7 +8,17 @@ import { describe, expect, it } from 'vitest';
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
-import { RawClient, messageTexts, notices, openChatPage, say, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
+import {
+  RawClient,
+  messageField,
+  messageTexts,
+  notices,
+  openChatPage,
+  say,
+  userListItems,
+  waitForStatus,
+  type ChatPage,
+} from './helpers.ts';
 
 const suite = chromiumSuite();
 const { servers, clients } = suite;
@@ -201,4 +211,68 @@ describe('<ChatProvider share={sharedChat()}> in Chromium', () => {
       await context.close();
     },
   );
+  it('typing with sharing: the others see one "ada is typing…" whichever of her pages types; her pages all show bob typing, never her own', async () => {
+    const server = await startServer();
+    const context = await suite.browser.newContext();
+    const bob = await openChatPage(suite.browser, { server: server.url, name: 'bob', typing: true });
+    await waitForStatus(bob.page, 'Connected');
+    const ada: ChatPage[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await openChatPage(suite.browser, { server: server.url, name: 'ada', share: 'chat', typing: true, context });
+      await expect.poll(() => page.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+      ada.push(page);
+    }
+    const [first, second] = ada as [ChatPage, ChatPage];
+    const typingAt = (page: ChatPage) => page.page.locator('.rwc-typing').textContent();
+    await messageField(second.page).pressSequentially('hel');
+    await expect.poll(() => typingAt(bob)).toBe('ada is typing…');
+    await messageField(first.page).pressSequentially('hi');
+    // Still one user typing (one connection), and never shown to herself, in either page.
+    expect(await typingAt(bob)).toBe('ada is typing…');
+    for (const page of ada) expect(await typingAt(page)).toBe('');
+    await messageField(bob.page).pressSequentially('yo');
+    for (const page of ada) await expect.poll(() => typingAt(page)).toBe('bob is typing…');
+    await messageField(second.page).press('Enter');
+    await expect.poll(() => messageTexts(bob.page)).toEqual(['hel']);
+    expect(server.stats()).toMatchObject({ connections: 2 });
+    for (const page of [...ada, bob]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
+  it("persist with sharing: a follower page's messages written while the server is down are its own to keep; closed, the next page restores them; delivered once", async () => {
+    // The server is down at first: a free port whose server is stopped.
+    const probe = await createChatServer({ host: '127.0.0.1', port: 0 });
+    const { host, port, url } = probe;
+    await probe.close();
+    const context = await suite.browser.newContext();
+    const open = async () => {
+      const page = await openChatPage(suite.browser, { server: url, name: 'ada', share: 'chat', persist: true, maxDelay: 2000, context });
+      await waitForStatus(page.page, /Reconnecting|Connecting/);
+      return page;
+    };
+    const first = await open();
+    const follower = await open();
+    expect(await role(follower)).toBe('follower');
+    const texts = ['kept 1', 'kept 2', 'kept 3'];
+    for (const text of texts) await say(follower.page, text);
+    await expect.poll(() => storeMessages(follower)).toEqual(texts.map((text) => [text, true, 'pending']));
+    // Not the leader's to send: they stay with the page that wrote them.
+    expect(await storeMessages(first)).toEqual([]);
+    await follower.page.close();
+    const next = await open();
+    await expect.poll(() => storeMessages(next)).toEqual(texts.map((text) => [text, true, 'pending']));
+
+    const server = await createChatServer({ host, port });
+    servers.push(server);
+    const bob = await RawClient.connect(server.url);
+    clients.push(bob);
+    await bob.register('bob');
+    await expect.poll(() => storeMessages(next), { timeout: 20_000 }).toEqual(texts.map((text) => [text, true, 'delivered']));
+    await expect.poll(() => bob.messageTexts('ada')).toEqual(texts);
+    await expect.poll(() => storeMessages(first)).toEqual(texts.map((text) => [text, true, 'delivered']));
+    expect(server.stats()).toMatchObject({ connections: 2, messagesRelayed: 3 });
+    // (The browser logs each refused attempt while the server was down.)
+    const errors = (page: ChatPage) => page.consoleErrors.filter((error) => !error.includes('ERR_CONNECTION_REFUSED'));
+    for (const page of [first, next]) expect([page.pageErrors, errors(page), page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
 });
