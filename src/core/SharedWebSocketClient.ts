@@ -399,7 +399,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
         if (!this.#awaitingReplay) for (const raw of message.frames) this.#decode(raw);
         return;
       case 'replay':
-        if (message.to !== this.#tab) return;
+        // One only: a tab that asked before it heard of the leader asked again when it did.
+        if (message.to !== this.#tab || !this.#awaitingReplay) return;
         this.#awaitingReplay = false;
         return this.replayed(message.frames);
       case 'open':

@@ -79,4 +79,27 @@ describe('ChatTabsClient', () => {
     leader.client.dispose();
     server.stop();
   });
+  it('a tab that starts using the connection before it heard of the leader gets the log once (no nonces to dedupe by: MDN)', async () => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const locks = new FakeLocks();
+    const share = { name: 'chat-once', locks: locks.manager, BroadcastChannel: NodeBroadcastChannel as unknown as typeof BroadcastChannel };
+    const leader = new ChatTabsClient({ url: server.url, WebSocket }, share);
+    leader.acquire();
+    await expect.poll(() => leader.getSnapshot()).toMatchObject({ shared: 'leader', readyState: 1 });
+    server.send(JSON.stringify({ type: 'id', id: 7 }));
+    for (const text of ['a', 'b', 'c']) server.send(JSON.stringify({ type: 'message', id: 9, name: 'bob', text, date: 1 }));
+    await expect.poll(() => leader.getSnapshot().messageCount).toBe(4);
+    const late = new ChatTabsClient({ url: server.url, WebSocket }, share);
+    const seen: unknown[] = [];
+    late.on('message', (message) => seen.push((message as { type: string; text?: string }).text ?? (message as { type: string }).type));
+    // At once, as <ChatProvider> does: before this tab has heard of the leader.
+    late.acquire();
+    await expect.poll(() => seen).toEqual(['id', 'a', 'b', 'c']);
+    server.send(JSON.stringify({ type: 'message', id: 9, name: 'bob', text: 'd', date: 2 }));
+    await expect.poll(() => seen).toEqual(['id', 'a', 'b', 'c', 'd']);
+    late.dispose();
+    leader.dispose();
+    server.stop();
+  });
 });
