@@ -269,6 +269,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#leading.client[method]();
     } else {
       this.#active = true;
+      this.#closing = null;
       this.#post({ t: 'call', tab: this.#tab, method });
       this.#askReplay();
     }
@@ -335,10 +336,11 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       leading.beat();
       if (leading.hasTabs) void this.#pruneTabs(leading);
     } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 2500)) {
-      // The leader is silent (hung): take its place. A close it did not answer is over for this
-      // tab (whether or not the lock comes): its connection is as good as lost.
+      // The leader is silent (hung): take its place. A close it did not answer resolves now
+      // (whether or not the lock comes: its connection is as good as lost), and is still asked of
+      // the next leader.
       this.#lastWord = Date.now();
-      this.#closed(createCloseInfo(1006));
+      this.#closed(createCloseInfo(1006), false);
       this.#lock?.request(true);
     }
   }
@@ -429,9 +431,9 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     if (state.readyState === 3) this.#closed(state.closeInfo ?? createCloseInfo(1005));
   }
 
-  /** The connection a follower's `close()` was for ended (`info`): its promises resolve. */
-  #closed(info: CloseInfo): void {
-    this.#closing = null;
+  /** The connection a follower's `close()` was for ended (`info`): its promises resolve; `done`: nothing more to ask. */
+  #closed(info: CloseInfo, done = true): void {
+    if (done) this.#closing = null;
     for (const resolve of this.#closeWaiters.splice(0)) resolve(info);
   }
 

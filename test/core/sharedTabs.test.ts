@@ -103,7 +103,7 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
   });
   it("a follower's close() resolves (1006, not clean) when no leader answers it: the leader went silent", async () => {
     const server = createMockServer();
-    const { WebSocket } = createSocketFactory();
+    const { WebSocket, created } = createSocketFactory();
     const locks = new FakeLocks();
     const name = `unit-${Math.random().toString(36).slice(2)}`;
     const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
@@ -130,7 +130,50 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
       info = closed;
     });
     await expect.poll(() => info, { timeout: 5000 }).toEqual({ code: 1006, reason: '', wasClean: false });
+    // It took the silent leader's place, and does not connect: the connection was closed.
+    await expect.poll(() => follower.getSnapshot().shared).toBe('leader');
+    expect(created).toHaveLength(0);
     gone.close();
+    follower.dispose();
+    server.stop();
+  });
+  it('a close the leader did not answer before it went is asked of the next leader', async () => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    // Two leaders in turn, played by hand: the first never answers; the second hears what the tab asks.
+    const gone = new Channel(`rwc-tabs:${name}`);
+    const next = new Channel(`rwc-tabs:${name}`);
+    const heard: { t: string; method?: string; code?: number }[] = [];
+    next.onmessage = (event: MessageEvent) => heard.push(event.data);
+    const follower = sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, takeoverAfter: 60_000 }).create({
+      url: server.url,
+      WebSocket,
+    });
+    const open = {
+      readyState: 1,
+      url: server.url,
+      protocol: '',
+      extensions: '',
+      bufferedAmount: 0,
+      queued: 0,
+      closeInfo: null,
+      reconnectAttempt: 0,
+      nextReconnectAt: null,
+      online: true,
+    };
+    gone.postMessage({ t: 'state', leader: 'gone', term: 1, epoch: 'gone:1', active: true, state: open });
+    await expect.poll(() => follower.getSnapshot().readyState).toBe(1);
+    void follower.close(4100, 'bye');
+    next.postMessage({ t: 'state', leader: 'next', term: 2, epoch: null, active: true, state: { ...open, readyState: 0 } });
+    // The channel is one for all: the second tab heard the first asking, then is asked itself.
+    const close = { t: 'call', tab: expect.any(String), method: 'close', code: 4100, reason: 'bye' };
+    await expect.poll(() => heard.filter((message) => message.t === 'call')).toEqual([close, close]);
+    gone.close();
+    next.close();
     follower.dispose();
     server.stop();
   });
