@@ -38,4 +38,4 @@ export {
   type TypingIndicatorOptions,
   type TypingState,
 } from './typingIndicator.js';
-export { ChatTabsClient } from './ChatTabsClient.js';
+export { ChatTabsClient, type ChatShareOptions } from './ChatTabsClient.js';

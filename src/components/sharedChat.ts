@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useMemo } from 'react';
-import { ChatTabsClient } from '../chat/ChatTabsClient.js';
-import type { SharedTabsOptions, WebSocketClient } from '../core/index.js';
+import { ChatTabsClient, type ChatShareOptions } from '../chat/ChatTabsClient.js';
+import type { WebSocketClient } from '../core/index.js';
 import type { ClientPacket } from '../protocol/index.js';
 import { useLatest } from '../react/useLatest.js';
 import { useWebSocketCallbacks } from '../react/useWebSocketCallbacks.js';
@@ -21,10 +21,11 @@ export interface ChatShare {
  * One chat connection for all the tabs of an origin, which are one user: `<ChatProvider
  * share={sharedChat({ name: 'chat' })}>`. One tab holds the socket (chosen with the Web Locks API),
  * the others use it over a `BroadcastChannel`; where either API is missing, each tab connects on its
- * own. Opt-in, so that a bundle without it carries none of its code. See `ChatTabsClient` and the
- * core's `sharedTabs()`.
+ * own. A tab opened later shows the log so far (each tab keeps at most `maxEntries` room packets
+ * for it). Opt-in, so that a bundle without it carries none of its code. See `ChatTabsClient` and
+ * the core's `sharedTabs()`.
  */
-export function sharedChat(options: Omit<SharedTabsOptions, 'replay'>): ChatShare {
+export function sharedChat(options: ChatShareOptions): ChatShare {
   return { useClient: (url, clientOptions) => useChatTabsClient(options, url, clientOptions) };
 }
 
@@ -32,7 +33,7 @@ export function sharedChat(options: Omit<SharedTabsOptions, 'replay'>): ChatShar
  * As `useWebSocketClient`, for a {@link ChatTabsClient}: one per URL and sub-protocols, used while
  * mounted, and disposed (so that another tab can lead) once no render uses it any more.
  */
-function useChatTabsClient(share: Omit<SharedTabsOptions, 'replay'>, url: WebSocketUrl, options: UseWebSocketOptions<unknown>) {
+function useChatTabsClient(share: ChatShareOptions, url: WebSocketUrl, options: UseWebSocketOptions<unknown>) {
   const latestUrl = useLatest(url);
   const key = url === null ? null : JSON.stringify([typeof url === 'function' ? 'function' : String(url), options.protocols ?? null]);
   const { onOpen, onMessage, onError, onClose, ...clientOptions } = options;

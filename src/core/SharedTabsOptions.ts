@@ -1,5 +1,5 @@
 import type { TabLinkHosts } from './tabLink.js';
-import type { WebSocketSnapshot } from './types.js';
+import type { IncomingData, WebSocketSnapshot } from './types.js';
 
 // The options and the snapshot of a shared client (SharedWebSocketClient.ts), apart from what it does.
 
@@ -29,9 +29,12 @@ export interface SharedTabsOptions extends TabLinkHosts {
    */
   readonly takeoverAfter?: number;
   /**
-   * The frames a tab that opens while the connection is open must see first (a chat's `id` and
-   * user list): given each message, the key under which the leader keeps the latest frame (undefined:
-   * not kept). A new tab gets the kept frames, in the order they came, before anything else.
+   * What a tab that starts using the connection must see first (a chat's `id`, user list and log
+   * so far): called in the leader when a tab asks (once, at its first `acquire()` or `connect()`),
+   * it gives the frames that tab gets, before anything else. The frames the tab would have got
+   * between asking and the answer are not passed on: the answer stands for them (the leader gives
+   * it after every frame it passed on before). None (the default): a tab sees the frames from when
+   * it joins.
    */
-  readonly replay?: (message: unknown) => string | undefined;
+  readonly replay?: () => readonly IncomingData[];
 }

@@ -62,8 +62,12 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   #probedAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closeWaiters: ((info: CloseInfo) => void)[] = [];
+  /** A follower's `close()` that no leader answered yet: posted again to the next leader. */
+  #closing: { code?: number; reason?: string } | null = null;
   #disposed = false;
   #replayAsked = false;
+  /** A follower waits for its replay (see `replay`): the frames before it are not passed on. */
+  #awaitingReplay = false;
 
   /** What the leader does in this tab. */
   readonly #host: LeaderHost<In> = {
@@ -171,6 +175,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     }
     this.#active = false;
     if (this.#snapshot.readyState === 3) return Promise.resolve(createCloseInfo(code ?? 1005, reason, true));
+    this.#closing = { code, reason };
     this.#post({ t: 'call', tab: this.#tab, method: 'close', code, reason });
     return new Promise((resolve) => this.#closeWaiters.push(resolve));
   };
@@ -228,6 +233,14 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#deliver(message, raw);
   }
 
+  /**
+   * A follower: the frames the leader gave for this tab to see first (`replay`); each is decoded and
+   * passed on. A wrapper that knows what they are may take some of them itself.
+   */
+  protected replayed(frames: readonly IncomingData[]): void {
+    for (const raw of frames) this.#decode(raw);
+  }
+
   #deliver(message: In, raw: IncomingData): void {
     this.#update({ lastMessage: message, messageCount: this.#snapshot.messageCount + 1 });
     this.#emitEvent('message', message, raw);
@@ -250,7 +263,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
    */
   #askReplay(): void {
     if (this.#replayAsked || !this.#share.replay) return;
-    this.#replayAsked = true;
+    this.#replayAsked = this.#awaitingReplay = true;
     this.#post({ t: 'hello', tab: this.#tab, fresh: true });
   }
 
@@ -261,6 +274,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#leading.client[method]();
     } else {
       this.#active = true;
+      this.#closing = null;
       this.#post({ t: 'call', tab: this.#tab, method });
       this.#askReplay();
     }
@@ -284,6 +298,10 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#leading = leading;
     this.#leader = this.#tab;
     this.#epoch = null;
+    // This tab's own connection now: nothing to wait for; a close asked of the last leader is done
+    // (its connection went with it; this one is not wanted: `#active` is false).
+    this.#awaitingReplay = false;
+    this.#closed(createCloseInfo(1006));
     this.#update({ shared: 'leader' });
     for (const data of waiting) leading.client.send(data);
     leading.start();
@@ -331,7 +349,10 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
         this.#probedAt = Date.now();
         this.#post({ t: 'hello', tab: this.#tab, fresh: false });
       } else if (Date.now() - this.#probedAt > PROBE_WINDOW) {
+        // A close it did not answer resolves now (whether or not the lock comes: its connection is
+        // as good as lost), and is still asked of the next leader.
         this.#lastWord = Date.now();
+        this.#closed(createCloseInfo(1006), false);
         this.#lock?.request(true);
       }
     }
@@ -378,25 +399,30 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#epoch = null;
       this.#outbox.rewindAll();
       if (this.#refs > 0) this.#post({ t: 'use', tab: this.#tab, on: true });
-      // Heard of by the leader (which passes frames on only to tabs it heard of), and its state asked for.
-      this.#post({ t: 'hello', tab: this.#tab, fresh: false });
+      // Heard of by the leader (which passes frames on only to tabs it heard of), and its state
+      // asked for; the replay too, if the last leader went before giving it.
+      this.#post({ t: 'hello', tab: this.#tab, fresh: this.#awaitingReplay });
+      // A close the last leader did not answer: this one closes instead.
+      if (this.#closing) this.#post({ t: 'call', tab: this.#tab, method: 'close', ...this.#closing });
     }
     this.#lastWord = Date.now();
     switch (message.t) {
       case 'state':
         return this.#followState(message);
       case 'frames':
-        for (const raw of message.frames) this.#decode(raw);
+        // Those before the replay: it stands for them.
+        if (!this.#awaitingReplay) for (const raw of message.frames) this.#decode(raw);
         return;
       case 'replay':
-        if (message.to === this.#tab) for (const raw of message.frames) this.#decode(raw);
-        return;
+        // One only: a tab that asked before it heard of the leader asked again when it did.
+        if (message.to !== this.#tab || !this.#awaitingReplay) return;
+        this.#awaitingReplay = false;
+        return this.replayed(message.frames);
       case 'open':
         return this.#emitEvent('open', message.info);
       case 'close':
         this.#emitEvent('close', message.info);
-        for (const resolve of this.#closeWaiters.splice(0)) resolve(message.info);
-        return;
+        return this.#closed(message.info);
       case 'error':
         return this.#report(createWebSocketError(message.error.kind, message.error.message, { timestamp: message.error.timestamp }));
       case 'ack':
@@ -415,7 +441,13 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#epoch = state.readyState === 1 ? message.epoch : null;
     this.#postWaiting();
     // Closed with no socket to close (between retries): no close event comes.
-    if (state.readyState === 3) for (const resolve of this.#closeWaiters.splice(0)) resolve(state.closeInfo ?? createCloseInfo(1005));
+    if (state.readyState === 3) this.#closed(state.closeInfo ?? createCloseInfo(1005));
+  }
+
+  /** The connection a follower's `close()` was for ended (`info`): its promises resolve; `done`: nothing more to ask. */
+  #closed(info: CloseInfo, done = true): void {
+    if (done) this.#closing = null;
+    for (const resolve of this.#closeWaiters.splice(0)) resolve(info);
   }
 
   /** Post the sends that wait, for the open connection. */

@@ -54,8 +54,8 @@ export class TabLeader<In, Out> {
   /** The other tab's send being handed to the socket, whose errors are that tab's. */
   #routing: { error?: PostedError } | null = null;
   #posted: ConnectionState | null = null;
-  /** The frames a new tab gets first (`replay`), of the open connection. */
-  readonly #kept = new Map<string, IncomingData>();
+  /** What a new tab gets first (`replay`). */
+  readonly #replay: (() => readonly IncomingData[]) | undefined;
 
   constructor(
     tab: string,
@@ -64,7 +64,7 @@ export class TabLeader<In, Out> {
     host: LeaderHost<In>,
     post: ((message: LeaderMessage) => void) | null,
     active: boolean,
-    replay: ((message: unknown) => string | undefined) | undefined,
+    replay: (() => readonly IncomingData[]) | undefined,
   ) {
     this.#tab = tab;
     this.term = term;
@@ -78,6 +78,7 @@ export class TabLeader<In, Out> {
       });
     this.#postFrames = post && ((frames) => post({ t: 'frames', leader: tab, frames }));
     this.active = active;
+    this.#replay = replay;
     const client = new WebSocketClient<In, Out>(options);
     this.client = client;
     const leader = tab;
@@ -92,11 +93,6 @@ export class TabLeader<In, Out> {
       client.on('message', (message, raw) => {
         host.message(message, raw);
         if (this.#tabs.size > 0 && this.#frames.push(raw) === 1) this.#scheduleFlush();
-        const key = replay?.(message);
-        if (key === undefined) return;
-        // Kept in the order they came: the latest of a key moves to the end.
-        this.#kept.delete(key);
-        this.#kept.set(key, raw);
       }),
       client.on('error', (error) => {
         if (this.#routing) this.#routing.error = toPosted(error);
@@ -166,10 +162,8 @@ export class TabLeader<In, Out> {
     switch (message.t) {
       case 'hello':
         this.publish(true);
-        // A new tab, on a connection open before it came: what it must see first.
-        if (message.fresh && this.#kept.size > 0) {
-          this.#post?.({ t: 'replay', leader: this.#tab, to: message.tab, frames: [...this.#kept.values()] });
-        }
+        // A new tab: what it must see first, after every frame posted before (it waits for this).
+        if (message.fresh) this.#post?.({ t: 'replay', leader: this.#tab, to: message.tab, frames: [...(this.#replay?.() ?? [])] });
         return;
       case 'use':
         if (message.on) this.#users.add(message.tab);
@@ -216,10 +210,7 @@ export class TabLeader<In, Out> {
   }
 
   #changed(next: WebSocketSnapshot<In>): void {
-    if (next.readyState !== 1) {
-      this.#epoch = null;
-      this.#kept.clear();
-    }
+    if (next.readyState !== 1) this.#epoch = null;
     this.#host.state(connectionState(next), next.error === null);
     this.publish();
   }

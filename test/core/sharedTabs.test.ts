@@ -101,6 +101,82 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     for (const client of clients) client.dispose();
     server.stop();
   });
+  it("a follower's close() resolves (1006, not clean) when no leader answers it: the leader went silent", async () => {
+    const server = createMockServer();
+    const { WebSocket, created } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+    // A leader that holds the lock, says the connection is open, and is never heard of again.
+    // (Its lock is taken from it: that rejects its request.)
+    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    const gone = new Channel(`rwc-tabs:${name}`);
+    const follower = sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, beatInterval: 50, takeoverAfter: 300 }).create({
+      url: server.url,
+      WebSocket,
+    });
+    const state = { readyState: 1, url: server.url, protocol: '', extensions: '', bufferedAmount: 0, queued: 0, closeInfo: null };
+    gone.postMessage({
+      t: 'state',
+      leader: 'gone',
+      term: 1,
+      epoch: 'gone:1',
+      active: true,
+      state: { ...state, reconnectAttempt: 0, nextReconnectAt: null, online: true },
+    });
+    await expect.poll(() => follower.getSnapshot()).toMatchObject({ shared: 'follower', readyState: 1 });
+    let info: unknown;
+    void follower.close(4100, 'bye').then((closed) => {
+      info = closed;
+    });
+    await expect.poll(() => info, { timeout: 5000 }).toEqual({ code: 1006, reason: '', wasClean: false });
+    // It took the silent leader's place, and does not connect: the connection was closed.
+    await expect.poll(() => follower.getSnapshot().shared).toBe('leader');
+    expect(created).toHaveLength(0);
+    gone.close();
+    follower.dispose();
+    server.stop();
+  });
+  it('a close the leader did not answer before it went is asked of the next leader', async () => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    // Two leaders in turn, played by hand: the first never answers; the second hears what the tab asks.
+    const gone = new Channel(`rwc-tabs:${name}`);
+    const next = new Channel(`rwc-tabs:${name}`);
+    const heard: { t: string; method?: string; code?: number }[] = [];
+    next.onmessage = (event: MessageEvent) => heard.push(event.data);
+    const follower = sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, takeoverAfter: 60_000 }).create({
+      url: server.url,
+      WebSocket,
+    });
+    const open = {
+      readyState: 1,
+      url: server.url,
+      protocol: '',
+      extensions: '',
+      bufferedAmount: 0,
+      queued: 0,
+      closeInfo: null,
+      reconnectAttempt: 0,
+      nextReconnectAt: null,
+      online: true,
+    };
+    gone.postMessage({ t: 'state', leader: 'gone', term: 1, epoch: 'gone:1', active: true, state: open });
+    await expect.poll(() => follower.getSnapshot().readyState).toBe(1);
+    void follower.close(4100, 'bye');
+    next.postMessage({ t: 'state', leader: 'next', term: 2, epoch: null, active: true, state: { ...open, readyState: 0 } });
+    // The channel is one for all: the second tab heard the first asking, then is asked itself.
+    const close = { t: 'call', tab: expect.any(String), method: 'close', code: 4100, reason: 'bye' };
+    await expect.poll(() => heard.filter((message) => message.t === 'call')).toEqual([close, close]);
+    gone.close();
+    next.close();
+    follower.dispose();
+    server.stop();
+  });
 });
 
 describe('sharedTabs(): a silent leader', () => {

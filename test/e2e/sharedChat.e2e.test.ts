@@ -6,8 +6,19 @@ import type { BrowserContext } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
-import { RawClient, messageTexts, notices, openChatPage, say, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
+import {
+  RawClient,
+  messageField,
+  messageTexts,
+  notices,
+  openChatPage,
+  say,
+  userListItems,
+  waitForStatus,
+  type ChatPage,
+} from './helpers.ts';
 
 const suite = chromiumSuite();
 const { servers, clients } = suite;
@@ -41,6 +52,13 @@ const role = (page: ChatPage) =>
 /** The texts of the log's messages, from the chat state (the log is virtualized: the DOM has those in view). */
 const storeTexts = (page: ChatPage) =>
   page.page.evaluate(() => (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'message' ? [entry.text] : [])));
+/** The log's messages as [text, own, status], from the chat state. */
+const storeMessages = (page: ChatPage) =>
+  page.page.evaluate(() =>
+    (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'message' ? [[entry.text, entry.own, entry.status]] : [])),
+  );
+const signInEntries = (page: ChatPage) =>
+  page.page.evaluate(() => (window.__rwcE2E?.chat().entries ?? []).flatMap((entry) => (entry.kind === 'signin' ? [{ ...entry }] : [])));
 const sorted = (values: readonly (string | undefined)[]) => [...values].sort();
 const signInsOf = async (page: ChatPage, name: string) =>
   (await notices(page.page)).filter((notice) => new RegExp(`^User ${name} signed in at \\S`).test(notice));
@@ -119,6 +137,142 @@ describe('<ChatProvider share={sharedChat()}> in Chromium', () => {
     expect(await signInsOf(bob, 'ada')).toHaveLength(1);
     expect(server.stats()).toMatchObject({ connections: 2, usernames: 2 });
     for (const page of [first, late, bob] as ChatPage[]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
+  // A tab opened later shows the conversation the first one shows (issue 17: every tab sees the same
+  // messages, in order), with and without the history, and against MDN's server, which has none.
+  it.each([
+    ['the reference server, with chatHistory()', 'reference', true],
+    ['the reference server, without history', 'reference', false],
+    ["MDN's sample server (stand-in)", 'mdn', false],
+  ] as const)(
+    '%s: a page opened later gets the log so far (texts, order, own), no sign-in from before as new; then both get the same',
+    async (_, kind, history) => {
+      const server = kind === 'mdn' ? await startMdnSampleServer() : await startServer();
+      if (kind === 'mdn') servers.push(server as unknown as ChatServer);
+      const connections = () => ('stats' in server ? server.stats().connections : server.connections);
+      const context = await suite.browser.newContext();
+      const open = async () => {
+        const page = await openChatPage(suite.browser, {
+          server: server.url,
+          name: 'ada',
+          share: 'chat',
+          history,
+          height: '4000px',
+          context,
+        });
+        await expect.poll(() => page.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+        return page;
+      };
+      const first = await open();
+      // bob signs in after ada: the first page logs it as it happens.
+      const bob = await RawClient.connect(server.url);
+      clients.push(bob);
+      await bob.register('bob');
+      const said: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const text = `${i % 2 ? 'ada' : 'bob'} ${i}`;
+        if (i % 2) {
+          const from = bob.received.length;
+          await say(first.page, text);
+          await bob.waitFor((packet) => packet.type === 'message' && packet.text === text, text, from);
+        } else await bob.say(text, `bob-${i}`);
+        said.push(text);
+      }
+      await expect.poll(() => storeTexts(first)).toEqual(said);
+
+      const late = await open();
+      expect(await role(late)).toBe('follower');
+      const expected = said.map((text) => [text, text.startsWith('ada'), 'delivered']);
+      await expect.poll(() => storeMessages(late)).toEqual(expected);
+      expect(await storeMessages(first)).toEqual(expected);
+      // No sign-in from before shows as one that just happened: with the history they are its
+      // (`history: true`), without it there are none (as for any page that joins).
+      const lateSignIns = await signInEntries(late);
+      expect(lateSignIns.every((entry) => entry.history === true)).toBe(true);
+      expect(lateSignIns.length).toBe(history ? 2 : 0);
+      await expect.poll(() => userListItems(late.page)).toEqual(['ada (you)', 'bob']);
+
+      // From then on both get the same, from either side.
+      const more = ['bob after', 'ada from the late page', 'ada from the first page'];
+      await bob.say('bob after', 'bob-after');
+      for (const [page, text] of [
+        [late, more[1]],
+        [first, more[2]],
+      ] as const) {
+        const from = bob.received.length;
+        await say(page.page, text as string);
+        await bob.waitFor((packet) => packet.type === 'message' && packet.text === text, text as string, from);
+      }
+      const all = [...expected, ...more.map((text) => [text, text.startsWith('ada'), 'delivered'])];
+      for (const page of [first, late]) await expect.poll(() => storeMessages(page)).toEqual(all);
+      expect(connections()).toBe(2);
+      for (const page of [first, late]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+      await context.close();
+    },
+  );
+  it('typing with sharing: the others see one "ada is typing…" whichever of her pages types; her pages all show bob typing, never her own', async () => {
+    const server = await startServer();
+    const context = await suite.browser.newContext();
+    const bob = await openChatPage(suite.browser, { server: server.url, name: 'bob', typing: true });
+    await waitForStatus(bob.page, 'Connected');
+    const ada: ChatPage[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await openChatPage(suite.browser, { server: server.url, name: 'ada', share: 'chat', typing: true, context });
+      await expect.poll(() => page.page.evaluate(() => window.__rwcE2E?.chat().signedIn)).toBe(true);
+      ada.push(page);
+    }
+    const [first, second] = ada as [ChatPage, ChatPage];
+    const typingAt = (page: ChatPage) => page.page.locator('.rwc-typing').textContent();
+    await messageField(second.page).pressSequentially('hel');
+    await expect.poll(() => typingAt(bob)).toBe('ada is typing…');
+    await messageField(first.page).pressSequentially('hi');
+    // Still one user typing (one connection), and never shown to herself, in either page.
+    expect(await typingAt(bob)).toBe('ada is typing…');
+    for (const page of ada) expect(await typingAt(page)).toBe('');
+    await messageField(bob.page).pressSequentially('yo');
+    for (const page of ada) await expect.poll(() => typingAt(page)).toBe('bob is typing…');
+    await messageField(second.page).press('Enter');
+    await expect.poll(() => messageTexts(bob.page)).toEqual(['hel']);
+    expect(server.stats()).toMatchObject({ connections: 2 });
+    for (const page of [...ada, bob]) expect([page.pageErrors, page.consoleErrors, page.dialogs]).toEqual([[], [], []]);
+    await context.close();
+  });
+  it("persist with sharing: a follower page's messages written while the server is down are its own to keep; closed, the next page restores them; delivered once", async () => {
+    // The server is down at first: a free port whose server is stopped.
+    const probe = await createChatServer({ host: '127.0.0.1', port: 0 });
+    const { host, port, url } = probe;
+    await probe.close();
+    const context = await suite.browser.newContext();
+    const open = async () => {
+      const page = await openChatPage(suite.browser, { server: url, name: 'ada', share: 'chat', persist: true, maxDelay: 2000, context });
+      await waitForStatus(page.page, /Reconnecting|Connecting/);
+      return page;
+    };
+    const first = await open();
+    const follower = await open();
+    expect(await role(follower)).toBe('follower');
+    const texts = ['kept 1', 'kept 2', 'kept 3'];
+    for (const text of texts) await say(follower.page, text);
+    await expect.poll(() => storeMessages(follower)).toEqual(texts.map((text) => [text, true, 'pending']));
+    // Not the leader's to send: they stay with the page that wrote them.
+    expect(await storeMessages(first)).toEqual([]);
+    await follower.page.close();
+    const next = await open();
+    await expect.poll(() => storeMessages(next)).toEqual(texts.map((text) => [text, true, 'pending']));
+
+    const server = await createChatServer({ host, port });
+    servers.push(server);
+    const bob = await RawClient.connect(server.url);
+    clients.push(bob);
+    await bob.register('bob');
+    await expect.poll(() => storeMessages(next), { timeout: 20_000 }).toEqual(texts.map((text) => [text, true, 'delivered']));
+    await expect.poll(() => bob.messageTexts('ada')).toEqual(texts);
+    await expect.poll(() => storeMessages(first)).toEqual(texts.map((text) => [text, true, 'delivered']));
+    expect(server.stats()).toMatchObject({ connections: 2, messagesRelayed: 3 });
+    // (The browser logs each refused attempt while the server was down.)
+    const errors = (page: ChatPage) => page.consoleErrors.filter((error) => !error.includes('ERR_CONNECTION_REFUSED'));
+    for (const page of [first, next]) expect([page.pageErrors, errors(page), page.dialogs]).toEqual([[], [], []]);
     await context.close();
   });
 });
