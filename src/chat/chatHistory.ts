@@ -2,6 +2,7 @@ import type { Unsubscribe } from '../core/index.js';
 import { decodeServerPacket } from '../protocol/decodeServerPacket.js';
 import type { ChatEntry, ChatHistoryState } from './ChatState.js';
 import type { ChatConnection } from './ChatStoreOptions.js';
+import { interceptMessages, type MessageListener } from './interceptMessages.js';
 
 /**
  * How a {@link ChatHistory} changes its store: frozen entries put at the end of the log, or before
@@ -63,7 +64,7 @@ export function chatHistory(options: ChatHistoryOptions = {}): ChatHistory {
   };
 }
 
-type Listener = (value: unknown, raw: never) => void;
+type Listener = MessageListener;
 
 type Frame = Record<string, unknown>;
 type RoomFrame = Frame & { seq: number };
@@ -109,13 +110,7 @@ class HistorySync {
 
   /** The connection the store reads: `client`, but for `message`, which comes through here. */
   get connection(): ChatConnection {
-    const client = this.#client;
-    return {
-      on: ((type: string, listener: Listener): Unsubscribe =>
-        type === 'message' ? this.#listen(listener) : client.on(type as 'close', listener as never)) as ChatConnection['on'],
-      sendJson: (packet) => client.sendJson(packet),
-      ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
-    };
+    return interceptMessages(this.#client, (listener) => this.#listen(listener));
   }
 
   /** The store listens: from then on this follows the client's frames and closes. */

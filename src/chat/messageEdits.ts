@@ -2,6 +2,7 @@ import type { Unsubscribe } from '../core/index.js';
 import type { ClientPacket, EditRefusal } from '../protocol/index.js';
 import type { ChatEditsState, ChatEntry, ChatMessageEntry } from './ChatState.js';
 import type { ChatConnection } from './ChatStoreOptions.js';
+import { interceptMessages, type MessageListener } from './interceptMessages.js';
 
 /**
  * How {@link ChatEdits} changes its store: `change` is applied to every entry of the log (the same
@@ -48,7 +49,7 @@ export function messageEdits(options: MessageEditsOptions = {}): ChatEdits {
   return { attach: (client, update) => new Edits(client, update, options.now ?? Date.now).connection };
 }
 
-type Listener = (value: unknown, raw: never) => void;
+type Listener = MessageListener;
 
 /** An own change: queued until it may go, then sent until the server relays (or refuses) it. */
 interface Op {
@@ -102,13 +103,11 @@ class Edits {
 
   /** The connection the store reads: `client`, but for `message`, which comes through here, and `sendJson`. */
   get connection(): ChatConnection {
-    const client = this.#client;
-    return {
-      on: ((type: string, listener: Listener): Unsubscribe =>
-        type === 'message' ? this.#listen(listener) : client.on(type as 'close', listener as never)) as ChatConnection['on'],
-      sendJson: (packet) => this.#send(packet),
-      ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
-    };
+    return interceptMessages(
+      this.#client,
+      (listener) => this.#listen(listener),
+      (packet) => this.#send(packet),
+    );
   }
 
   #listen(listener: Listener): Unsubscribe {
