@@ -8,14 +8,13 @@ import { startLink, type CuttableLink } from './link.ts';
 import {
   openReady,
   pageUrl,
+  failedFlood,
   readMemory,
-  unfinishedFlood,
-  worstFrame,
+  reportedFlood,
   type BenchContext,
   type FloodRun,
   type PageResult,
 } from './scenarios.ts';
-import { max } from './stats.ts';
 
 /**
  * The server of a catch-up measurement: the benchmark's options, with a history that holds the whole
@@ -76,40 +75,12 @@ export async function measureCatchUp(
     else await page.evaluate('__bench.start()');
     const result = await page.waitForReport<PageResult>('result', timeoutMs + 60_000);
     await options.profile?.stop(page);
-    const completed = result.time !== null;
     const memory = await readMemory(page, 20_000).catch(() => null);
-    return {
-      scenario,
-      variant,
-      repeat,
-      n,
-      completed,
-      timedOut: result.timedOut,
-      time: result.time,
-      arrival: result.arrival,
-      received: result.received,
-      rendered: result.rendered,
-      // Shown once each: fewer is lost, more is doubled (both fail the scenario).
-      lost: Math.max(0, n - result.rendered),
-      doubled: Math.max(0, result.rendered - n),
-      phases: result.phases ?? {},
-      longestTask: max(result.longTasks) ?? 0,
-      longTasks: result.longTasks.length,
-      maxFrameGap: max(result.gaps),
-      worstFrame: worstFrame(result.gaps, result.gapMessages, result.gapLate),
-      frames: result.frames,
-      memory,
-      errors: result.errors,
-      errorSamples: result.errorSamples,
-      relayMs,
-    };
+    // Shown once each: fewer is lost, more is doubled (both fail the scenario).
+    const counts = { lost: Math.max(0, n - result.rendered), doubled: Math.max(0, result.rendered - n), phases: result.phases ?? {} };
+    return reportedFlood({ scenario, variant, repeat, n }, result, memory, relayMs, counts);
   } catch (error) {
-    return unfinishedFlood(scenario, variant, repeat, n, {
-      timedOut: true,
-      lost: n,
-      relayMs,
-      failure: String(error instanceof Error ? error.message : error),
-    });
+    return failedFlood({ scenario, variant, repeat, n }, relayMs, error);
   } finally {
     await page?.close();
     await link?.close().catch(() => {});

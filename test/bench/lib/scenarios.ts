@@ -233,38 +233,55 @@ export async function measureFlood(
     // A page still working through a backlog answers slowly (its main thread is busy): memory is
     // then read as it is at the time limit, if it answers at all within 15 s.
     const memory = await readMemory(page, completed ? 20_000 : 15_000).catch(() => null);
-    return {
-      scenario,
-      variant,
-      repeat,
-      n,
-      completed,
-      timedOut: result.timedOut,
-      time: result.time,
-      arrival: result.arrival,
-      received: result.received,
-      rendered: result.rendered,
-      lost: completed ? Math.max(0, n - result.rendered) : Math.max(0, result.received - result.rendered),
-      longestTask: max(result.longTasks) ?? 0,
-      longTasks: result.longTasks.length,
-      maxFrameGap: max(result.gaps),
-      worstFrame: worstFrame(result.gaps, result.gapMessages, result.gapLate),
-      frames: result.frames,
-      memory,
-      errors: result.errors,
-      errorSamples: result.errorSamples,
-      relayMs,
-    };
+    const lost = completed ? Math.max(0, n - result.rendered) : Math.max(0, result.received - result.rendered);
+    return reportedFlood({ scenario, variant, repeat, n }, result, memory, relayMs, { lost });
   } catch (error) {
-    return unfinishedFlood(scenario, variant, repeat, n, {
-      timedOut: true,
-      lost: n,
-      relayMs,
-      failure: String(error instanceof Error ? error.message : error),
-    });
+    return failedFlood({ scenario, variant, repeat, n }, relayMs, error);
   } finally {
     await page.close();
   }
+}
+
+/** Which run of which page: the fields every flood-like run begins with. */
+type RunId = Pick<FloodRun, 'scenario' | 'variant' | 'repeat' | 'n'>;
+
+/** A flood-like run (flood, history, resume, join) as its page reported it; `counts` says what was lost (and doubled). */
+export function reportedFlood(
+  id: RunId,
+  result: PageResult,
+  memory: Memory | null,
+  relayMs: number,
+  counts: Pick<FloodRun, 'lost' | 'doubled' | 'phases'>,
+): FloodRun {
+  return {
+    ...id,
+    completed: result.time !== null,
+    timedOut: result.timedOut,
+    time: result.time,
+    arrival: result.arrival,
+    received: result.received,
+    rendered: result.rendered,
+    ...counts,
+    longestTask: max(result.longTasks) ?? 0,
+    longTasks: result.longTasks.length,
+    maxFrameGap: max(result.gaps),
+    worstFrame: worstFrame(result.gaps, result.gapMessages, result.gapLate),
+    frames: result.frames,
+    memory,
+    errors: result.errors,
+    errorSamples: result.errorSamples,
+    relayMs,
+  };
+}
+
+/** A flood-like run that failed with `error` before its page reported. */
+export function failedFlood(id: RunId, relayMs: number, error: unknown): FloodRun {
+  return unfinishedFlood(id.scenario, id.variant, id.repeat, id.n, {
+    timedOut: true,
+    lost: id.n,
+    relayMs,
+    failure: String(error instanceof Error ? error.message : error),
+  });
 }
 
 /** A flood run that did not finish (or did not start): no times, and what happened instead in `failure`. */
