@@ -17,7 +17,7 @@ import type {
 } from '../protocol/packets.js';
 import { authorship, brokerEdit } from './brokerEdit.js';
 import { type Recipient, serveHistory } from './catchUp.js';
-import { afterClaim, claimName, type NameClaim } from './claimName.js';
+import { claimThenRegister, takenNames } from './claimThenRegister.js';
 import { EditHistory } from './EditHistory.js';
 import { EditRelay, type Editor, isEditText } from './EditRelay.js';
 import type { RoomBroker } from './RoomBroker.js';
@@ -197,48 +197,10 @@ export class ChatRoom {
     const date = packet.date ?? this.#options.now();
     const broker = this.#options.broker;
     const claim = broker?.claimName?.bind(broker);
-    if (claim) this.#claimThenRegister(claim, found, packet, date);
-    else this.#register(found, packet.name, date, packet.session);
-  }
-
-  /**
-   * Claim a name through the broker, then register it (what the member sends meanwhile waits and
-   * follows in order). A claim that fails (Redis unreachable: its connection is being closed) or
-   * finds every candidate taken registers nothing.
-   */
-  #claimThenRegister(claim: NameClaim, member: Member, packet: RoomUsername, date: number): void {
-    const { maxNameLength, log, broker } = this.#options;
-    const { session } = packet;
-    // A user rejoining with its session takes its name over from the connection that had it (on any process, with a shared presence).
-    const rejoining = session !== undefined && [...this.#members.values()].some((o) => o !== member && o.session === session);
-    let held: SessionUser | null = null;
-    const request = {
-      base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
-      maxNameLength,
-      taken: this.#takenNames(member),
-      owner: member.session,
-    };
-    const claiming = async () => {
-      if (session !== undefined && !rejoining && member.name === null) held = (await broker?.presence?.session(session)) ?? null;
-      return claimName(claim, { ...request, previousOwner: rejoining || held !== null ? session : undefined });
-    };
-    void afterClaim(
-      member,
-      claiming,
-      (given) => {
-        if (given !== null && this.#members.get(member.id) === member) this.#register(member, packet.name, date, session, given, held);
-      },
-      (error) => log({ type: 'error', id: member.id, error: asError(error) }),
-    );
-  }
-
-  /** The names (keys) of the other members whose connection is open. */
-  #takenNames(member: Member): Set<string> {
-    const taken = new Set<string>();
-    for (const other of this.#members.values()) {
-      if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
-    }
-    return taken;
+    if (claim) {
+      const register = (given: string, held: SessionUser | null) => this.#register(found, packet.name, date, packet.session, given, held);
+      claimThenRegister(claim, this.#options, this.#members, found, packet, register);
+    } else this.#register(found, packet.name, date, packet.session);
   }
 
   /**
@@ -403,7 +365,7 @@ export class ChatRoom {
         : null;
     const cleaned = requested === null ? '' : cleanName(requested, maxNameLength);
     const base = cleaned || member.name || `user${member.id}`;
-    const taken = this.#takenNames(member);
+    const taken = takenNames(this.#members.values(), member);
     const name = given ?? uniqueName(base, maxNameLength, (key) => taken.has(key));
     const before = member.name;
     member.name = name;
