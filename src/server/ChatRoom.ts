@@ -229,8 +229,9 @@ export class ChatRoom {
       : { type: 'message', id: found.id, name, text, date };
     const { broker } = this.#options;
     if (broker) {
-      // Its author's to change from now on (given back should the broker find it a resend).
-      const wrote = !!nonce && this.#edits.wrote(found, name, nonce, time, message);
+      // Its author's to change from now on (given back should the broker find it a resend); a broker
+      // that keeps who wrote what for every process (`edit`) decides changes itself.
+      const wrote = !broker.edit && !!nonce && this.#edits.wrote(found, name, nonce, time, message);
       this.#publish(broker, found, message, time, nonce ? `${nameKey(name)}\n${nonce}` : undefined, wrote);
       return;
     }
@@ -296,7 +297,7 @@ export class ChatRoom {
   /** A message through the broker: counted and confirmed by what it answers (a resend: echoed to its sender alone). */
   #publish(broker: RoomBroker, member: Member, message: MessagePacket, time: number, key: string | undefined, wrote: boolean): void {
     const numbering = broker.publish(JSON.stringify(message), time, key, authorship(member, message));
-    this.#editHistory.publishing(message, numbering);
+    if (!broker.edit) this.#editHistory.publishing(message, numbering);
     numbering.then(
       (seq) => {
         if (seq !== null) {
