@@ -305,6 +305,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#update({ shared: 'leader' });
     for (const data of waiting) leading.client.send(data);
     leading.start();
+    void this.#findTabs(leading);
   }
 
   /** Stop leading (the lock was taken, or the page freezes): keep what the socket had not sent. */
@@ -339,7 +340,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     const leading = this.#leading;
     if (leading) {
       leading.beat();
-      if (leading.hasTabs) void this.#pruneTabs(leading);
+      if (leading.hasTabs) void this.#findTabs(leading);
     } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 1000)) {
       // The leader is silent. A hidden tab's timers may only be throttled (its beats then come once a
       // second, or once a minute in Chrome after minutes hidden) while its messages are not: ask it
@@ -358,11 +359,10 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     }
   }
 
-  /** Forget the tabs that are gone (their presence lock released) without saying `bye`. */
-  async #pruneTabs(leading: TabLeader<In, Out>): Promise<void> {
-    const lock = this.#lock as TabLock;
-    const present = await lock.presentTabs();
-    if (this.#leading === leading) leading.prune((tab) => present.has(lock.presenceName(tab)));
+  /** Tell the leader which tabs are alive (their presence lock held): those there before it led, those gone without `bye`. */
+  async #findTabs(leading: TabLeader<In, Out>): Promise<void> {
+    const present = await this.#lock?.presentTabs();
+    if (present && this.#leading === leading) leading.present(present);
   }
 
   // ---- the channel --------------------------------------------------------------------------------

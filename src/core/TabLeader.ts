@@ -47,6 +47,12 @@ export class TabLeader<In, Out> {
   readonly #users = new Set<string>();
   /** The other tabs heard of: frames are posted only when there is one (a tab alone pays nothing for them). */
   readonly #tabs = new Set<string>();
+  /**
+   * Whether `#tabs` holds every tab there is: not until the lock manager said which are alive
+   * (`present`). Until then frames are posted: a tab that was there before this one led may be
+   * too busy to have said so yet, and must miss nothing.
+   */
+  #tabsKnown: boolean;
   #releaseClient: Unsubscribe | null = null;
   /** The open connection's name, null while none is open. */
   #epoch: string | null = null;
@@ -79,6 +85,7 @@ export class TabLeader<In, Out> {
     this.#postFrames = post && ((frames) => post({ t: 'frames', leader: tab, frames }));
     this.active = active;
     this.#replay = replay;
+    this.#tabsKnown = !post;
     const client = new WebSocketClient<In, Out>(options);
     this.client = client;
     const leader = tab;
@@ -92,7 +99,7 @@ export class TabLeader<In, Out> {
       }),
       client.on('message', (message, raw) => {
         host.message(message, raw);
-        if (this.#tabs.size > 0 && this.#frames.push(raw) === 1) this.#scheduleFlush();
+        if ((this.#tabs.size > 0 || !this.#tabsKnown) && this.#frames.push(raw) === 1) this.#scheduleFlush();
       }),
       client.on('error', (error) => {
         if (this.#routing) this.#routing.error = toPosted(error);
@@ -135,14 +142,16 @@ export class TabLeader<In, Out> {
     this.#post?.({ t: 'beat', leader: this.#tab, term: this.term });
   }
 
-  /** Forget the users whose tab is gone without a word (`isAlive` false). */
-  prune(isAlive: (tab: string) => boolean): void {
-    for (const tab of this.#tabs) if (!isAlive(tab)) this.#tabs.delete(tab);
-    for (const tab of this.#users) if (!isAlive(tab)) this.#users.delete(tab);
+  /** The tabs alive, as the lock manager says: know of each, and forget the users gone without a word. */
+  present(alive: ReadonlySet<string>): void {
+    for (const tab of alive) if (tab !== this.#tab) this.#tabs.add(tab);
+    for (const tab of this.#tabs) if (!alive.has(tab)) this.#tabs.delete(tab);
+    for (const tab of this.#users) if (!alive.has(tab)) this.#users.delete(tab);
+    this.#tabsKnown = true;
     this.syncUse();
   }
 
-  /** Whether another tab was heard of (then `prune` has something to check). */
+  /** Whether another tab was heard of (then `present` has something to check). */
   get hasTabs(): boolean {
     return this.#tabs.size > 0;
   }

@@ -35,10 +35,11 @@ export class TabLock {
     return `${this.#name}:tab:${tab}`;
   }
 
-  /** The tabs whose presence lock is held: the tabs alive. */
+  /** The tabs whose presence lock is held: the tabs alive (this one too). */
   async presentTabs(): Promise<Set<string>> {
+    const prefix = this.presenceName('');
     const { held = [] } = await this.#locks.query();
-    return new Set(held.map((lock) => lock.name ?? ''));
+    return new Set(held.flatMap(({ name = '' }) => (name.startsWith(prefix) ? [name.slice(prefix.length)] : [])));
   }
 
   /** Wait in line for the leader's lock, or (`steal`) take it at once from a leader that stopped answering. */

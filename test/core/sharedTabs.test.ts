@@ -91,6 +91,45 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     server.stop();
   });
 
+  it('a new leader passes on every frame to the tabs there, even before it heard from them (a slow tab misses nothing)', async () => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    /** A channel whose posts wait while `held` (a tab too busy to say anything yet); it hears at once. */
+    const gate = { held: false, waiting: [] as (() => void)[] };
+    class Held extends NodeBroadcastChannel {
+      override postMessage(message: unknown): void {
+        if (gate.held) gate.waiting.push(() => super.postMessage(message));
+        else super.postMessage(message);
+      }
+    }
+    const make = (Channel: unknown) =>
+      sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel as typeof BroadcastChannel }).create<{ n: number }, { n: number }>({
+        url: server.url,
+        WebSocket,
+      });
+    const [first, next, slow] = [make(NodeBroadcastChannel), make(NodeBroadcastChannel), make(Held)] as const;
+    const clients = [first, next, slow];
+    for (const client of clients) client.acquire();
+    await expect.poll(() => clients.map((c) => c.getSnapshot().readyState)).toEqual([1, 1, 1]);
+    const seen: number[] = [];
+    slow.on('message', (message) => seen.push(message.n));
+    // The leader goes; the next leads and connects while the slow tab has not said a word to it.
+    gate.held = true;
+    first.dispose();
+    await expect.poll(() => [next.getSnapshot().shared, next.getSnapshot().readyState]).toEqual(['leader', 1]);
+    for (let n = 0; n < 3; n++) server.socket.send(JSON.stringify({ n }));
+    await expect.poll(() => next.getSnapshot().messageCount).toBe(3);
+    gate.held = false;
+    for (const post of gate.waiting.splice(0)) post();
+    await expect.poll(() => seen).toEqual([0, 1, 2]);
+    expect(slow.getSnapshot().messageCount).toBe(3);
+    next.dispose();
+    slow.dispose();
+    server.stop();
+  });
+
   it('close() from a follower closes the one connection for every tab', async () => {
     const { server, clients } = tabs(2);
     for (const client of clients) client.acquire();
