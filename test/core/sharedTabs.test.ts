@@ -105,10 +105,12 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
       }
     }
     const make = (Channel: unknown) =>
-      sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel as typeof BroadcastChannel }).create<{ n: number }, { n: number }>({
-        url: server.url,
-        WebSocket,
-      });
+      sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel as typeof BroadcastChannel }).create<{ n: number }, { n: number }>(
+        {
+          url: server.url,
+          WebSocket,
+        },
+      );
     const [first, next, slow] = [make(NodeBroadcastChannel), make(NodeBroadcastChannel), make(Held)] as const;
     const clients = [first, next, slow];
     for (const client of clients) client.acquire();
