@@ -52,6 +52,8 @@ export interface ChatHistoryOptions {
  * once and in the room's order, whatever arrives twice or early; it puts a gap entry ("some messages
  * may be missing") where the server says it no longer held something; sign-ins from the history are
  * entries marked `history`, not new sign-ins; and `state.history.loadOlder()` prepends older pages.
+ * A message the history serves deleted shows as a tombstone with `messageEdits()`; without it, it is
+ * left out of the log (it would be an empty row).
  *
  * @example
  * ```tsx
@@ -92,6 +94,12 @@ class HistorySync {
   /** Whether the store holds the log's changes back (a catch-up on its way, for at most `CATCH_UP_HOLD_MS`). */
   #holding = false;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The store said it understands edits (`edits: true` in its `username`: `messageEdits()` adds it),
+   * so it shows a message the history serves deleted as a tombstone; without, such a message is left
+   * out (it would be an empty row).
+   */
+  #edits = false;
   #state: ChatHistoryState = {
     available: false,
     catchingUp: false,
@@ -108,9 +116,17 @@ class HistorySync {
     this.#now = now;
   }
 
-  /** The connection the store reads: `client`, but for `message`, which comes through here. */
+  /** The connection the store reads: `client`, but for `message`, which comes through here, and `sendJson`, seen here. */
   get connection(): ChatConnection {
-    return interceptMessages(this.#client, (listener) => this.#listen(listener));
+    return interceptMessages(
+      this.#client,
+      (listener) => this.#listen(listener),
+      (packet) => {
+        // (Sent while the store handles `id`: before any reply to the history request comes.)
+        if (packet.type === 'username' && packet.edits) this.#edits = true;
+        return this.#client.sendJson(packet);
+      },
+    );
   }
 
   /** The store listens: from then on this follows the client's frames and closes. */
@@ -242,11 +258,12 @@ class HistorySync {
 
   /**
    * A packet of the catch-up: a sign-in as a `history` one; a user list not at all (stale by now: the
-   * live one that follows counts); anything else as the store handles it (a message, its own
-   * confirmed by nonce; what does not decode, counted and reported).
+   * live one that follows counts), nor a deleted message without edits (`#erased`); anything else as
+   * the store handles it (a message, its own confirmed by nonce; what does not decode, counted and
+   * reported).
    */
   #show(packet: RoomFrame): void {
-    if (packet.type === 'userlist') return;
+    if (packet.type === 'userlist' || this.#erased(packet)) return;
     const entry = packet.type === 'username' ? this.#entry(packet) : null;
     if (entry) this.#insert([entry]);
     else if (packet.type !== 'username' || decodeServerPacket(packet).status !== 'packet') this.#emit(packet);
@@ -254,9 +271,10 @@ class HistorySync {
 
   /**
    * The entry a history packet makes: a message, or a sign-in marked `history`; none for a rejoin, a
-   * user list (stale by now) or what does not decode.
+   * user list (stale by now), a deleted message without edits (`#erased`) or what does not decode.
    */
   #entry(value: Frame): ChatEntry | null {
+    if (this.#erased(value)) return null;
     const result = decodeServerPacket(value);
     if (result.status !== 'packet') return null;
     const packet = result.packet;
@@ -272,6 +290,17 @@ class HistorySync {
       return Object.freeze({ kind: 'signin', key, date: packet.date, senderId: packet.id, name: packet.name, history: true });
     }
     return null;
+  }
+
+  /**
+   * A message the history serves deleted (its text erased), for a store without edits: left out of
+   * the log, as its live `delete` never reaches such a store (the server relays it only to clients
+   * that understand edits). An empty row would look broken, and the kit without edits has no words
+   * for a tombstone; left out, it counts nowhere (unread, day separators, grouping, `maxEntries`)
+   * and is announced to no one. Its `seq` still counts as shown.
+   */
+  #erased(packet: Frame): boolean {
+    return packet.deleted === true && !this.#edits;
   }
 
   #key(): string {

@@ -4,7 +4,7 @@
 // driven by hand; the same against the real server: chatHistory.server.test.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { ChatStore, chatHistory, immediateScheduler, type ChatEntry, type ChatHistory } from '../../src/chat/index.js';
+import { ChatStore, chatHistory, immediateScheduler, messageEdits, type ChatEntry, type ChatHistory } from '../../src/chat/index.js';
 import { createCloseInfo } from '../../src/core/index.js';
 import { CATCH_UP_HOLD_MS } from '../../src/chat/chatHistory.js';
 import { handDrivenConnection } from '../helpers/handDrivenConnection.js';
@@ -315,5 +315,55 @@ describe('chatHistory()', () => {
       close();
       expect(log(store.getState().entries)).toEqual(['m1', 'm2']);
     });
+  });
+});
+
+describe('a message the history serves deleted (the server erased its text: `text: ""`, `deleted: true`)', () => {
+  const deleted = (seq: number) => message(seq, '', { nonce: `n${seq}`, deleted: true });
+  const deletion = (seq: number, of: number) => ({ type: 'delete', id: 9, name: 'bob', nonce: `n${of}`, date: NOW + seq, seq });
+
+  /**
+   * A store with chatHistory(), and messageEdits() or not, caught up on a server that announces
+   * history and edits: bob wrote m1 (deleted since), m2, m3, m4 (deleted since) and m7; the catch-up
+   * starts at m3, and holds both deletes.
+   */
+  function caughtUp(edits: boolean) {
+    const { connection, sent, emit } = handDrivenConnection();
+    const store = new ChatStore(connection, {
+      username: 'ada',
+      schedule: immediateScheduler,
+      now: () => NOW,
+      history: chatHistory({ now: () => NOW }),
+      edits: edits ? messageEdits() : null,
+    });
+    store.attach();
+    const receive = (packet: unknown) => emit('message', packet);
+    receive({ type: 'id', id: 5, ext: 1, session: 's5', history: 200, seq: 7, epoch: EPOCH, edits: true });
+    receive(frame([message(3), deleted(4), deletion(5, 4), deletion(6, 1), message(7)], { done: true }));
+    return { store, sent, receive };
+  }
+  const messages = (store: ChatStore) =>
+    store.getState().entries.flatMap((entry) => (entry.kind === 'message' ? [`${entry.text}${entry.deleted ? '[deleted]' : ''}`] : []));
+
+  it('without messageEdits(), is left out of the log, from a catch-up and from an older page: no empty row', () => {
+    const { store, sent, receive } = caughtUp(false);
+    expect(sent.find((packet) => packet.type === 'username')).not.toHaveProperty('edits');
+    expect(messages(store)).toEqual(['m3', 'm7']);
+    expect(store.getState().history?.loadOlder()).toBe(true);
+    receive(frame([deleted(1), message(2)], { before: 3, more: true }));
+    expect(messages(store)).toEqual(['m2', 'm3', 'm7']);
+    // Its place in the room's sequence counts as shown: the next page is older than it.
+    expect(store.getState().history?.loadOlder()).toBe(true);
+    expect(sent.at(-1)).toEqual({ type: 'history', before: 1, limit: 50 });
+    expect(store.getState().malformedPackets).toBe(0);
+  });
+
+  it('with messageEdits() (its username says it understands edits), shows as the tombstone, as before', () => {
+    const { store, sent, receive } = caughtUp(true);
+    expect(sent.find((packet) => packet.type === 'username')).toMatchObject({ edits: true });
+    expect(messages(store)).toEqual(['m3', '[deleted]', 'm7']);
+    expect(store.getState().history?.loadOlder()).toBe(true);
+    receive(frame([deleted(1), message(2)], { before: 3, more: true }));
+    expect(messages(store)).toEqual(['[deleted]', 'm2', 'm3', '[deleted]', 'm7']);
   });
 });

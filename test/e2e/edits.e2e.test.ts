@@ -3,7 +3,9 @@
 // sees it live; carol, who joins later, sees the edited text and the tombstone through the history;
 // a raw client's edit of alice's message is refused and changes nothing; an MDN-style client (one
 // that never says it understands edits) never gets an edit or delete packet and keeps the original
-// texts. Against MDN's sample server (the in-repo stand-in) the page offers no button and sends none.
+// texts; nor does a page without messageEdits(), which, with chatHistory(), leaves a message the
+// history serves deleted out of its log (no empty row). Against MDN's sample server (the in-repo
+// stand-in) the page offers no button and sends none.
 import type { BrowserContext, Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
@@ -108,6 +110,41 @@ describe('edits and deletes', () => {
     expect(server.stats()).toMatchObject({ editsRelayed: 1, deletesRelayed: 1, editsRefused: 1, invalidPackets: 0 });
     for (const page of [alice, bob, carol]) expect([...page.pageErrors, ...page.consoleErrors, ...page.dialogs]).toEqual([]);
     await context.close();
+  });
+
+  it('a page without messageEdits() (chatHistory() alone) never gets a live delete, and one that joins after a delete shows no empty row', async () => {
+    const server = await createChatServer({ host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    const alice = await open(server.url, 'alice', true);
+    // dave's page has the history but not the edits, and is there when alice deletes.
+    const daveFrames: string[] = [];
+    const daveContext = await suite.browser.newContext();
+    daveContext.on('page', (page) =>
+      page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => daveFrames.push(String(payload)))),
+    );
+    const dave = await openChatPage(suite.browser, { server: server.url, name: 'dave', history: true, context: daveContext });
+    await waitForStatus(dave.page, 'Connected');
+    await say(alice.page, 'kept');
+    await say(alice.page, 'to be deleted');
+    await say(alice.page, 'after it');
+    await expect.poll(() => shownMessages(dave.page)).toEqual(['kept', 'to be deleted', 'after it']);
+    await ownRow(alice.page, 'to be deleted').getByRole('button', { name: 'Delete' }).click();
+    await alice.page.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => shownMessages(alice.page)).toEqual(['kept', '[Message deleted]', 'after it']);
+    // Relayed in the room's order: once dave shows "last", a delete sent to him would have come before it.
+    await say(alice.page, 'last');
+    await expect.poll(() => shownMessages(dave.page)).toEqual(['kept', 'to be deleted', 'after it', 'last']);
+    expect(daveFrames.filter((frame) => /"type":"(edit|delete)"/.test(frame))).toEqual([]);
+
+    // erin's page (the same) joins later: the history serves the message deleted (an empty text); her
+    // log leaves it out, with no empty bubble, and her other rows as they were.
+    const erin = await openChatPage(suite.browser, { server: server.url, name: 'erin', history: true });
+    await waitForStatus(erin.page, 'Connected');
+    await expect.poll(() => shownMessages(erin.page)).toEqual(['kept', 'after it', 'last']);
+    expect(await erin.page.getByRole('log', { name: 'Messages' }).locator('.rwc-chatbox__row[data-kind="message"]').count()).toBe(3);
+    expect(server.stats()).toMatchObject({ deletesRelayed: 1, invalidPackets: 0 });
+    for (const page of [alice, dave, erin]) expect([...page.pageErrors, ...page.consoleErrors, ...page.dialogs]).toEqual([]);
+    await daveContext.close();
   });
 
   it('ArrowUp in the empty field edits the last own message; Escape gives the focus back to the field', async () => {
