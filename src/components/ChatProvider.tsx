@@ -79,16 +79,18 @@ export interface ChatProviderProps {
    * default): none. A new value from `heartbeat()` on every render is fine: the client only takes
    * its options.
    *
-   * It runs only while the connection's server announced the kit's protocol extension (`ext` in
-   * `id`, see `ChatState.server`), which answers the `ping` text frame with `pong`. Against a server
-   * without it (MDN's sample server, which crashes on a frame that is not JSON and relays every JSON
-   * object to everyone) the chat never pings: there the heartbeat is off, and a dead link is only
-   * noticed when the browser notices it.
+   * It pings only while the connection's server announced the kit's protocol extension (`ext` in
+   * `id`, see `ChatState.server`), which answers the `ping` text frame with `pong` (the client's
+   * `pings` option). Before the first `id`, and against a server without it (MDN's sample server,
+   * which crashes on a frame that is not JSON and relays every JSON object to everyone), the chat
+   * never pings: there the heartbeat sends nothing, and a dead link is only noticed when the browser
+   * notices it.
    *
    * `liveness({ ... })` (same import) is a heartbeat that also checks at once when the page is shown
    * again, the browser is back online or the device wakes, and renews expired credentials (close
-   * 4401, `refresh`); the same rule applies. It is not on by default: that would bundle its code
-   * (about 0.9 kB gzipped) into every chat.
+   * 4401, `refresh`); the same rule applies to its pings and checks, but it renews credentials from
+   * the first connection on (a token already stale at page load: 4401 before any `id`). It is not on
+   * by default: that would bundle its code (about 1 kB gzipped) into every chat.
    */
   heartbeat?: ClientFeature | false | null;
   /**
@@ -216,10 +218,11 @@ export function ChatProvider({
     ] as const;
   }, [client]);
   useEffect(() => (client ? store.attach() : undefined), [client, store]);
-  // The heartbeat only while the server answers pings: it announced the extension (see the prop).
+  // The heartbeat from the first connection on (liveness renews credentials even before the first
+  // `id`), pinging only while the server answers pings: it announced the extension (see the prop).
   // (Not passed to useWebSocketClient, whose options would take it back on every render.)
   const pongs = useStoreSelector(store, (state) => state.server !== null);
-  useEffect(() => client?.setOptions({ heartbeat: pongs && heartbeat }));
+  useEffect(() => client?.setOptions({ heartbeat, pings: pongs }));
   useEffect(() => store.setUsername(username), [store, username]);
 
   // Compared by content, so that an inline `strings={{ ... }}` does not re-render every consumer.

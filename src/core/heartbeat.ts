@@ -26,7 +26,8 @@ export interface HeartbeatOptions {
  * The defaults speak the kit's protocol extension: the text frame `ping`, answered by the reference
  * server with `pong`, which is taken here and never delivered. A server that does not answer pings
  * (MDN's sample chat server, which even crashes on a frame that is not JSON) must not get them:
- * `<ChatProvider heartbeat>` only runs the heartbeat on a server that announced the extension.
+ * with the client's `pings` option false, none is sent; `<ChatProvider heartbeat>` sets it so on a
+ * server that did not announce the extension.
  *
  * @example
  * ```ts
@@ -47,8 +48,9 @@ export function attachHeartbeat(client: FeatureContext, latest: () => HeartbeatO
     if (client.socket() !== socket || client.phase() !== 'open') return;
     const { interval = 30_000, timeout = 10_000, message = 'ping' } = latest();
     const quietFor = Date.now() - lastReceivedAt;
-    if (quietFor < interval) {
-      timer = setTimeout(tick, interval - quietFor, socket);
+    // Not quiet for long enough, or a server not known to answer pings (the `pings` option): look again later.
+    if (quietFor < interval || client.options().pings === false) {
+      timer = setTimeout(tick, quietFor < interval ? interval - quietFor : interval, socket);
       return;
     }
     const pingSentAt = Date.now();

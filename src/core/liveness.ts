@@ -40,10 +40,11 @@ const PING_SPACING = 400;
  * backoff. A close with one of `authCodes` (default 4401) asks `refresh` for fresh credentials and
  * reconnects at once; the outbox is kept across the sockets.
  *
- * It pings like `heartbeat()`, so it needs a server that answers pings (the reference server):
- * `<ChatProvider heartbeat={liveness()}>` runs it only on a server that announced the protocol
- * extension. It works wherever the client does: without `document` (a worker, Node) it watches the
- * network and the clock only.
+ * It pings like `heartbeat()`, so it needs a server that answers pings (the reference server); with
+ * the client's `pings` option false it sends none and keeps the rest (credentials, reconnects at
+ * once). `<ChatProvider heartbeat={liveness()}>` attaches it from the first connection on, and lets
+ * it ping only once the server announced the protocol extension. It works wherever the client does:
+ * without `document` (a worker, Node) it watches the network and the clock only.
  *
  * @example
  * ```ts
@@ -91,7 +92,8 @@ function attachLiveness(client: FeatureContext, latest: () => LivenessOptions): 
       return;
     }
     const socket = client.socket();
-    if (phase !== 'open' || !socket || checking === socket) return;
+    // An open connection is checked with a ping: only on a server known to answer pings.
+    if (phase !== 'open' || !socket || checking === socket || client.options().pings === false) return;
     checking = socket;
     // The reference server answers one ping per PING_SPACING ms: one sent sooner after the last pong
     // would go unanswered, and look like a dead link.

@@ -66,6 +66,14 @@ export interface WebSocketClientOptions<In = unknown> {
   reconnect?: ClientFeature | false | null;
   /** `heartbeat({ ... })` pings when quiet and drops a dead connection. Default: none. */
   heartbeat?: ClientFeature | false | null;
+  /**
+   * Whether the server is known to answer the heartbeat's pings. `false`: `heartbeat()` and
+   * `liveness()` send no ping, and keep what sends nothing (`liveness()` still renews credentials
+   * and, while waiting to retry, connects at once on its events). Read whenever a ping is due, so it
+   * may change while they are attached. Default true. `<ChatProvider>` sets it: true once the server
+   * announced the protocol extension, false before its first `id` and on a server without it.
+   */
+  pings?: boolean;
   /** Base for relative URLs, and the page whose scheme decides mixed content. Default `location.href`. */
   baseUrl?: string;
   /** The WebSocket implementation. Default: the global `WebSocket`, looked up when connecting. */

@@ -53,4 +53,17 @@ describe('heartbeat', () => {
     }
     expect(mock.received).toEqual([]);
   });
+
+  it("sends no ping while the client's `pings` is false (a server not known to answer), and pings once it is true", async () => {
+    const { client, mock, closes } = setup({ heartbeat: heartbeat({ interval: 1000, timeout: 500 }), pings: false });
+    client.connect();
+    await tick();
+    await tick(10_000);
+    expect(mock.received).toEqual([]);
+    expect(closes).toEqual([]);
+    client.setOptions({ pings: true });
+    // Within an interval: the heartbeat looks again once per interval while it may not ping.
+    await tick(1010);
+    expect(mock.received).toEqual(['ping']);
+  });
 });

@@ -232,3 +232,56 @@ describe('liveness: credentials that expire', () => {
     expect(client.getSnapshot().readyState).toBe(ReadyState.CLOSED);
   });
 });
+
+describe("liveness with the client's `pings` false (a server not known to answer pings: `<ChatProvider>` before the first `id`)", () => {
+  it('sends nothing: no heartbeat ping, no check on the events or a wake', async () => {
+    const { client, mock, network, closes } = setup({ heartbeat: liveness({ interval: 100, timeout: 100 }), pings: false });
+    client.connect();
+    await tick(600);
+    network.set(true);
+    vi.setSystemTime(Date.now() + 60_000);
+    await tick(5000);
+    expect(mock.received).toEqual([]);
+    expect(closes).toEqual([]);
+    expect(client.getSnapshot().readyState).toBe(ReadyState.OPEN);
+  });
+
+  it('renews credentials: a 4401 on the first connection asks refresh and reconnects at once with the URL read again', async () => {
+    let token = 't1';
+    const refresh = vi.fn(() => {
+      token = 't2';
+    });
+    const { client, mock, created } = setup({ heartbeat: liveness({ refresh }), pings: false });
+    client.setOptions({ url: () => `${mock.url}?token=${token}` });
+    client.connect();
+    await tick(10);
+    mock.socket.close({ code: 4401, reason: 'token expired', wasClean: true });
+    await tick(10);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(created.map((socket) => new URL(socket.url).searchParams.get('token'))).toEqual(['t1', 't2']);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.OPEN, reconnectAttempt: 0, nextReconnectAt: null });
+  });
+
+  it('then `pings` true on the same connection: the heartbeat pings, and a 4401 soon after the refresh is still a refusal', async () => {
+    const refresh = vi.fn();
+    const { client, mock, errors, created } = setup({ heartbeat: liveness({ refresh, interval: 100, timeout: 100 }), pings: false });
+    client.connect();
+    await tick(10);
+    mock.socket.close({ code: 4401, reason: '', wasClean: true });
+    await tick(10);
+    expect(created).toHaveLength(2);
+    answerPings(mock.socket);
+    await tick(300);
+    expect(mock.received).toEqual([]);
+    client.setOptions({ pings: true });
+    // Within an interval: the heartbeat looks again once per interval while it may not ping.
+    await tick(110);
+    expect(mock.received).toEqual(['ping']);
+    mock.socket.close({ code: 4401, reason: '', wasClean: true });
+    await tick(10);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(errors.map((e) => e.kind)).toEqual(['auth']);
+    expect(created).toHaveLength(2);
+    expect(client.getSnapshot()).toMatchObject({ readyState: ReadyState.CLOSED, reconnectAttempt: 1 });
+  });
+});

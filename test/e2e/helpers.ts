@@ -29,8 +29,11 @@ export interface ChatPageOptions {
   heartbeat?: number;
   /** `liveness()` (with `heartbeat`'s times, if given) instead of `heartbeat()`. */
   liveness?: boolean;
-  /** Credentials in the URL (`?token=t1`), renewed by `liveness({ refresh })` (needs `liveness`). */
-  auth?: boolean;
+  /**
+   * Credentials in the URL (`?token=t1`), renewed by `liveness({ refresh })` (needs `liveness`);
+   * `'hold'`: each refresh waits for `window.__rwcAuthRelease()`; `'fail'`: refresh rejects.
+   */
+  auth?: boolean | 'hold' | 'fail';
   /** Install Playwright's clock before the page loads (time flows, and `page.clock.fastForward` jumps it). */
   clock?: boolean;
   /** The typing indicator (default: off). */
@@ -80,7 +83,7 @@ export async function openChatPage(browser: Browser, options: ChatPageOptions): 
   if (options.heartbeat !== undefined) url.searchParams.set('heartbeat', String(options.heartbeat));
   if (options.typing) url.searchParams.set('typing', '1');
   if (options.liveness) url.searchParams.set('liveness', '1');
-  if (options.auth) url.searchParams.set('auth', '1');
+  if (options.auth) url.searchParams.set('auth', options.auth === true ? '1' : options.auth);
   if (options.persist !== undefined && options.persist !== false) url.searchParams.set('persist', '1');
   if (typeof options.persist === 'number') url.searchParams.set('failAfter', String(options.persist));
   if (options.history) url.searchParams.set('history', '1');

@@ -72,6 +72,8 @@ export interface AuthGateway {
   readonly refused: number;
   /** The tokens in use expire: their connections are closed with 4401, and they are refused from now on. */
   expire(): void;
+  /** `tokens` are refused from now on, before any connection used them (credentials stale at page load). */
+  refuse(...tokens: string[]): void;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,9 @@ export async function startAuthGateway(target: string): Promise<AuthGateway> {
         expired.add(token);
         page.close(4401, 'token expired');
       }
+    },
+    refuse(...tokens) {
+      for (const token of tokens) expired.add(token);
     },
     async close() {
       for (const client of wss.clients) client.terminate();

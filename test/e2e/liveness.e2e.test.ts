@@ -18,7 +18,7 @@ import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { installRecorder, recorded } from '../reliability/slow/lib/pageRecorder.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
-import { RawClient, messageTexts, openChatPage, say, waitForStatus, type ChatPage, type ChatPageOptions } from './helpers.ts';
+import { RawClient, WAIT_MS, messageTexts, openChatPage, say, waitForStatus, type ChatPage, type ChatPageOptions } from './helpers.ts';
 import { startAuthGateway, startSilenceableProxy, type SilenceableProxy } from './linkFaults.ts';
 import { controlVisibility, setVisibility } from './pageVisibility.ts';
 
@@ -161,6 +161,70 @@ describe('liveness: credentials that expire', () => {
     expect(rec.errors).toEqual([]);
     expect([ada.pageErrors, ada.consoleErrors, ada.dialogs]).toEqual([[], [], []]);
     console.info(`4401: fresh token asked once, reconnected after ${reconnectedAfter} ms`);
+    await ada.page.context().close();
+  });
+});
+
+describe('liveness: credentials already stale at page load (4401 on the first connection, before any `id`)', () => {
+  /** The reference server behind a gateway that refuses t1 from the start, and bob on the server. */
+  async function staleAtLoad() {
+    const server = await referenceServer();
+    const gateway = await startAuthGateway(server.url);
+    servers.push(gateway);
+    gateway.refuse('t1');
+    const bob = await RawClient.connect(server.url);
+    clients.push(bob);
+    await bob.register('bob');
+    return { gateway, bob };
+  }
+  const connection = (page: Page) => page.evaluate(() => window.__rwcE2E?.connection() ?? null);
+
+  it('refresh asked once, nothing retried meanwhile, back at once with the new token, what was written meanwhile delivered once', async () => {
+    const { gateway, bob } = await staleAtLoad();
+    // A first retry up to 20 s away: a connection within a second of the refresh is liveness's own.
+    const ada = await openChatPage(suite.browser, { server: gateway.url, name: 'ada', liveness: true, auth: 'hold', initialDelay: 20_000 });
+    await expect.poll(() => ada.page.evaluate(() => window.__rwcAuth?.refreshes)).toBe(1);
+    expect(await connection(ada.page)).toMatchObject({
+      readyState: 3,
+      nextReconnectAt: null,
+      closeInfo: { code: 4401, reason: 'token expired' },
+    });
+    // Written while the token service is slow: the chat is closed, and waits for the refresh.
+    await say(ada.page, 'written while the token was renewed');
+    await expect.poll(() => ada.page.evaluate(() => window.__rwcE2E?.chat().unconfirmed)).toBe(1);
+    expect([gateway.refused, gateway.accepted]).toEqual([1, []]);
+
+    const since = Date.now();
+    await ada.page.evaluate(() => window.__rwcAuthRelease?.());
+    await expect.poll(() => gateway.accepted).toEqual(['t2']);
+    const reconnectedAfter = (gateway.acceptedAt[0] as number) - since;
+    expect(reconnectedAfter).toBeLessThan(WITHIN_MS);
+    expect(await ada.page.evaluate(() => window.__rwcAuth)).toEqual({ token: 't2', refreshes: 1 });
+    expect(gateway.refused).toBe(1);
+
+    await expect.poll(() => signedIn(ada.page)).toBe(true);
+    const written = ['written while the token was renewed'];
+    await expect.poll(() => bob.messageTexts('ada')).toEqual(written);
+    await expect.poll(() => ada.page.evaluate(() => window.__rwcE2E?.chat().unconfirmed)).toBe(0);
+    await expect.poll(() => messageTexts(ada.page)).toEqual(written);
+    // The server announced the extension: from now on the whole liveness runs (a check is answered).
+    expect(await ada.page.evaluate(() => window.__rwcE2E?.chat().server)).not.toBeNull();
+    expect(await connection(ada.page)).toMatchObject({ readyState: 1, reconnectAttempt: 0, error: null });
+    expect([ada.pageErrors, ada.consoleErrors, ada.dialogs]).toEqual([[], [], []]);
+    console.info(`4401 on the first connection: fresh token asked once, connected ${reconnectedAfter} ms after the refresh ended`);
+    await ada.page.context().close();
+  });
+
+  it('a refresh that fails: the `auth` error shown, and no retry with the stale token', async () => {
+    const { gateway } = await staleAtLoad();
+    const ada = await openChatPage(suite.browser, { server: gateway.url, name: 'ada', liveness: true, auth: 'fail' });
+    const shown = ada.page.locator('.rwc-connection-status__error[data-error-kind="auth"]');
+    await shown.waitFor({ timeout: WAIT_MS });
+    expect(await shown.textContent()).toContain('Could not refresh the credentials: the token service is down');
+    expect(await ada.page.evaluate(() => window.__rwcAuth?.refreshes)).toBe(1);
+    expect(await connection(ada.page)).toMatchObject({ readyState: 3, nextReconnectAt: null, error: { kind: 'auth' } });
+    expect([gateway.refused, gateway.accepted]).toEqual([1, []]);
+    expect([ada.pageErrors, ada.consoleErrors, ada.dialogs]).toEqual([[], [], []]);
     await ada.page.context().close();
   });
 });

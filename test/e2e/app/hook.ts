@@ -19,6 +19,8 @@ declare global {
     __rwcE2E?: E2EHook;
     /** With `&auth=1`: the token the URL carries now, and how many times `refresh` was asked. */
     __rwcAuth?: { token: string; refreshes: number };
+    /** With `&auth=hold`: set while a `refresh` waits for the test (a slow token service); calling it lets the refresh end. */
+    __rwcAuthRelease?: () => void;
     /** Set by a hostile payload if it ever runs as code. Must stay undefined. */
     __pwned?: unknown;
   }

@@ -15,6 +15,8 @@
  *                                 online and a wake
  *   &auth=1                       credentials: the URL carries `?token=tN`, and `liveness({ refresh })`
  *                                 takes the next token (t1, t2...) after a 4401; window.__rwcAuth counts
+ *   &auth=hold                    the same, but each refresh waits until the test calls window.__rwcAuthRelease()
+ *   &auth=fail                    the same, but refresh rejects (the token service is down)
  *   &typing=1                     the typing indicator: typingIndicator() and <TypingIndicator> under the log
  *   &persist=1                    the durable outbox, `persistentOutbox()` (default: none)
  *   &failAfter=3000               its `failAfter` in ms (default: the kit's)
@@ -74,10 +76,13 @@ const heartbeatMs = params.get('heartbeat');
 const beatTimes = heartbeatMs ? { interval: Number(heartbeatMs), timeout: Number(heartbeatMs) } : {};
 /** The credentials of `&auth=1`: a token the test's gateway checks, renewed by `refresh`. */
 const auth = params.has('auth') ? { token: 't1', refreshes: 0 } : undefined;
+const authMode = params.get('auth');
 window.__rwcAuth = auth;
-const refresh = () => {
+const refresh = async () => {
   if (!auth) return;
   auth.refreshes++;
+  if (authMode === 'hold') await new Promise<void>((resolve) => (window.__rwcAuthRelease = resolve));
+  if (authMode === 'fail') throw new Error('the token service is down');
   auth.token = `t${auth.refreshes + 1}`;
 };
 const beat = params.has('liveness') ? liveness({ ...beatTimes, refresh }) : heartbeatMs ? heartbeat(beatTimes) : undefined;
