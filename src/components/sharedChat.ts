@@ -48,7 +48,9 @@ function useChatTabsClient(share: ChatShareOptions, url: WebSocketUrl, options: 
           ),
     [key],
   );
-  useLayoutEffect(() => client?.setOptions({ reconnect: clientOptions.reconnect, heartbeat: clientOptions.heartbeat }));
+  // Not the heartbeat: `<ChatProvider>` sets it itself (set here too, it was detached and attached
+  // again at every render, which cancelled a retry under way).
+  useLayoutEffect(() => client?.setOptions({ reconnect: clientOptions.reconnect }));
   useWebSocketCallbacks(client, { onOpen, onMessage, onError, onClose });
   useEffect(() => {
     if (!client) return;
