@@ -23,7 +23,7 @@ import { EditRelay, type Editor, isEditText } from './EditRelay.js';
 import type { RoomBroker } from './RoomBroker.js';
 import { RecentKeys } from './RecentKeys.js';
 import type { HistoryPosition } from './RoomHistory.js';
-import { DepartedSessions, REJOINED_CLOSE_CODE, rejoinedName, type SessionUser } from './sessions.js';
+import { DepartedSessions, REJOINED_CLOSE_CODE, rejoinedName, replaceSession, type SessionUser } from './sessions.js';
 import { TYPING_SPACING, type Typist, TypingRelay } from './TypingRelay.js';
 import type {
   ChatRoomOptions,
@@ -164,6 +164,11 @@ export class ChatRoom {
   async history(member: RoomMember, request: RoomHistoryRequest): Promise<void> {
     const found = this.#members.get(member.id);
     if (found) await serveHistory(found, request, this.#options, this.#epoch, () => this.#members.get(found.id) === found);
+  }
+
+  /** The user of connection `session` rejoined on another process (only the broker calls it): that connection, if here, is closed with 4002. */
+  rejoinedElsewhere(session: string): void {
+    replaceSession(this.#members.values(), session);
   }
 
   /** A typing frame another process relayed (only the broker calls it): to the members here that listen. */

@@ -61,7 +61,8 @@ export interface RoomPresence {
   session(session: string): Promise<SessionUser | null>;
   /**
    * `owner` (a member's session) is in the room as `name`, the author `author` (kept with its
-   * session, never sent); `replaces`: the session it rejoined with (that entry goes).
+   * session, never sent); `replaces`: the session it rejoined with (that entry goes, and the process
+   * holding that connection, if still open, closes it: `ChatRoom.rejoinedElsewhere`).
    */
   join(owner: string, name: string, author: string, replaces?: string): void;
   /** `owner` left (its session may rejoin within `rejoinWindow`). */

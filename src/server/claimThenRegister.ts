@@ -10,14 +10,19 @@ export interface NamedMember extends Claimant {
   readonly id: number;
   readonly name: string | null;
   readonly session: string;
+  /** Whose its messages are (`Editor.author`): the same for a user's connections, passed on as it rejoins. */
+  readonly author: string;
   readonly link: Pick<PeerLink, 'open'>;
 }
 
-/** The names (keys) of the members other than `member` whose connection is open. */
-export function takenNames(members: Iterable<NamedMember>, member: NamedMember): Set<string> {
+/**
+ * The names (keys) of the members other than `member` whose connection is open, but those of
+ * `rejoining`'s (an author: the user `member` rejoins as, whose older connections here it replaces).
+ */
+export function takenNames(members: Iterable<NamedMember>, member: NamedMember, rejoining?: string): Set<string> {
   const taken = new Set<string>();
   for (const other of members) {
-    if (other !== member && other.name !== null && other.link.open) taken.add(nameKey(other.name));
+    if (other !== member && other.name !== null && other.link.open && other.author !== rejoining) taken.add(nameKey(other.name));
   }
   return taken;
 }
@@ -41,15 +46,18 @@ export function claimThenRegister<M extends NamedMember>(
   // A user rejoining with its session takes its name over from the connection that had it (on any process, with a shared presence).
   const rejoining = session !== undefined && [...members.values()].some((o) => o !== member && o.session === session);
   let held: SessionUser | null = null;
-  const request = {
-    base: cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`,
-    maxNameLength,
-    taken: takenNames(members.values(), member),
-    owner: member.session,
-  };
+  const base = cleanName(packet.name, maxNameLength) || member.name || `user${member.id}`;
   const claiming = async () => {
     if (session !== undefined && !rejoining && member.name === null) held = (await broker?.presence?.session(session)) ?? null;
-    return claimName(claim, { ...request, previousOwner: rejoining || held !== null ? session : undefined });
+    // Read once the session's user is known: its older connections here (their takeover may not have arrived yet) hold no name from it.
+    const taken = takenNames(members.values(), member, held?.author);
+    return claimName(claim, {
+      base,
+      maxNameLength,
+      taken,
+      owner: member.session,
+      previousOwner: rejoining || held !== null ? session : undefined,
+    });
   };
   void afterClaim(
     member,

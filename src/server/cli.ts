@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 
 import { CHAT_SERVER_DEFAULTS, createChatServer, type ChatServerEvent } from './index.js';
+import { MIN_REDIS_LEASE_MS, REDIS_LEASE_MS } from './options.js';
 
 const USAGE = `Usage: react-ws-chat-server [options]
 
@@ -20,6 +21,8 @@ Options:
   --allow-origin ORIGIN  accept only pages from ORIGIN (repeatable; default: any origin)
   --history-limit N      packets the room's history keeps for catch-ups (default ${CHAT_SERVER_DEFAULTS.historyLimit}; 0: no history)
   --redis URL            share the room with every server on this Redis (redis://HOST:PORT; needs @redis/client)
+  --redis-lease MS       with --redis: this server's lease in Redis, in ms (default ${REDIS_LEASE_MS}, at least ${MIN_REDIS_LEASE_MS});
+                         if it dies, its users leave the list at most a lease and a third later
   --verbose              log connections, names, closes and rejected frames to stderr
   -h, --help             show this help
 `;
@@ -42,6 +45,7 @@ function parse(argv: string[]) {
         'allow-origin': { type: 'string', multiple: true },
         'history-limit': { type: 'string', default: String(CHAT_SERVER_DEFAULTS.historyLimit) },
         redis: { type: 'string' },
+        'redis-lease': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -67,6 +71,11 @@ if (!(port >= 0 && port <= 65535)) fail(`--port must be a number from 0 to 65535
 if (values.host.trim() === '') fail('--host must not be empty', 2);
 const historyLimit = /^\d+$/.test(values['history-limit']) ? Number(values['history-limit']) : Number.NaN;
 if (!Number.isSafeInteger(historyLimit)) fail(`--history-limit must be a whole number, not "${values['history-limit']}"`, 2);
+const leaseText = values['redis-lease'];
+const lease = leaseText !== undefined && /^\d+$/.test(leaseText) ? Number(leaseText) : Number.NaN;
+if (leaseText !== undefined && !(Number.isSafeInteger(lease) && lease >= MIN_REDIS_LEASE_MS))
+  fail(`--redis-lease must be a whole number of ms, at least ${MIN_REDIS_LEASE_MS}, not "${leaseText}"`, 2);
+if (leaseText !== undefined && values.redis === undefined) fail('--redis-lease needs --redis', 2);
 
 let server;
 try {
@@ -74,7 +83,7 @@ try {
     host: values.host,
     port,
     historyLimit,
-    ...(values.redis !== undefined && { redis: values.redis }),
+    ...(values.redis !== undefined && { redis: leaseText === undefined ? values.redis : { url: values.redis, lease } }),
     ...(values['allow-origin'] && { allowedOrigins: values['allow-origin'] }),
     ...(values.verbose && { log: (event: ChatServerEvent) => process.stderr.write(`${describe(event)}\n`) }),
   });

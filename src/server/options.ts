@@ -37,6 +37,9 @@ export interface RedisRoomOptions {
   readonly lease?: number;
 }
 
+/** The shortest lease of a node in Redis (ms) the server accepts: see {@link RedisRoomOptions.lease}. */
+export const MIN_REDIS_LEASE_MS = 300;
+
 /** The default lease of a node in Redis (ms): see {@link RedisRoomOptions.lease}. */
 export const REDIS_LEASE_MS = 15_000;
 
@@ -228,7 +231,8 @@ function redisOption(redis: ChatServerOptions['redis']): Required<RedisRoomOptio
   if (protocol !== 'redis:' && protocol !== 'rediss:')
     throw new RangeError(`redis must be a redis:// or rediss:// URL, not ${JSON.stringify(url)}`);
   if (typeof key !== 'string' || key === '') throw new RangeError('redis.key must be a non-empty string');
-  if (!(Number.isSafeInteger(lease) && lease >= 300)) throw new RangeError('redis.lease must be a whole number of ms, at least 300');
+  if (!(Number.isSafeInteger(lease) && lease >= MIN_REDIS_LEASE_MS))
+    throw new RangeError(`redis.lease must be a whole number of ms, at least ${MIN_REDIS_LEASE_MS}`);
   return { url, key, lease };
 }
 

@@ -86,7 +86,8 @@ export interface Rejoiner {
  * The name of the user whose `session` this is, when it is another member's (of `members`): one
  * still here (a half-open link its client gave up on, closed here first so that its name is free
  * again; or one whose close is still on its way) or one that left within the window (`departed`).
- * Else `held`: the user the shared presence (another process) knows the session of. Null otherwise.
+ * Else `held`: the user the shared presence (another process) knows the session of; the same user's
+ * older connections here (its author's) are closed too. Null otherwise.
  * A session is used once: the new member's own takes over. It only ever matches the connection that
  * was given it, so it takes no one's name. The member becomes the author of its user's messages
  * (they stay its own to edit).
@@ -99,14 +100,32 @@ export function rejoinedName(
   now: number,
   held: SessionUser | null = null,
 ): string | null {
-  for (const other of members) {
+  const all = [...members];
+  for (const other of all) {
     if (other === member || other.session !== session || other.replaced) continue;
-    other.replaced = true;
-    if (other.link.open) other.link.close(REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
+    replace(other);
     member.author = other.author;
     return other.name;
   }
   const left = departed.takeUser(session, now) ?? held;
-  if (left) member.author = left.author;
-  return left?.name ?? null;
+  if (!left) return null;
+  member.author = left.author;
+  // Older connections of the same user here (its messages' author is passed on from one to the
+  // next), whose takeover on another process has not reached this one yet.
+  if (left === held) for (const other of all) if (other !== member && other.author === left.author && !other.replaced) replace(other);
+  return left.name;
+}
+
+/**
+ * The members (of `members`) of connection `session`, whose user rejoined on another process (with
+ * a shared presence): replaced (see {@link rejoinedName}). Never the new connection: its own session differs.
+ */
+export function replaceSession(members: Iterable<Rejoiner>, session: string): void {
+  for (const other of members) if (other.session === session && !other.replaced) replace(other);
+}
+
+/** `other`'s user came back on a new connection: its session is used up, and its link, if still open, closed with 4002. */
+function replace(other: Rejoiner): void {
+  other.replaced = true;
+  if (other.link.open) other.link.close(REJOINED_CLOSE_CODE, 'Rejoined on a new connection');
 }

@@ -4,8 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { createClient } from '@redis/client';
 import { afterAll, describe, it } from 'vitest';
 
+import { roomKeys } from '../../src/server/redis/redisScripts.ts';
 import { startRedis } from '../helpers/redisServer.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
@@ -119,6 +121,39 @@ describe('CLI', { timeout: 20_000 }, () => {
       expect(bad.stderr).toContain('redis must be a redis:// or rediss:// URL');
       expect((await unreachable.exit).code).toBe(1);
       expect(unreachable.stderr).toContain('cannot use Redis at redis://127.0.0.1:1');
+    } finally {
+      await redis.dispose();
+    }
+  });
+
+  it('--redis-lease MS is the node’s lease in Redis; a bad one, or one without --redis, exits 2', async ({ expect }) => {
+    const redis = await startRedis();
+    try {
+      const node = run(['--port', '0', '--redis', redis.url, '--redis-lease', '1200']);
+      const short = run(['--redis', redis.url, '--redis-lease', '299'], { bin: true });
+      const word = run(['--redis', redis.url, '--redis-lease', '2s'], { bin: true });
+      const alone = run(['--redis-lease', '2000'], { bin: true });
+      await printedUrl(node);
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      try {
+        // The default room key; the node's lease is renewed every third of it, so it never reads more.
+        const leases = (await client.sendCommand(['KEYS', `${roomKeys('rwc:room').prefix}node:*`])) as string[];
+        expect(leases).toHaveLength(1);
+        const left = Number(await client.sendCommand(['PTTL', leases[0]!]));
+        expect(left).toBeGreaterThan(0);
+        expect(left).toBeLessThanOrEqual(1200);
+      } finally {
+        client.destroy();
+      }
+      node.child.kill('SIGTERM');
+      expect(await node.exit).toEqual({ code: 0, signal: null });
+      for (const bad of [short, word]) {
+        expect((await bad.exit).code).toBe(2);
+        expect(bad.stderr).toContain('--redis-lease must be a whole number of ms, at least 300');
+      }
+      expect((await alone.exit).code).toBe(2);
+      expect(alone.stderr).toContain('--redis-lease needs --redis');
     } finally {
       await redis.dispose();
     }

@@ -178,24 +178,30 @@ describe('authorship on every node', () => {
     expect(wb.received.filter((p) => p.type === 'edit' || p.type === 'delete').map((p) => p.text)).toEqual(['hello']);
   }, 20_000);
 
-  it('her two connections on two nodes delete one message at once: one delete relayed, the other refused `deleted`; a blank edit is refused `blank` to her alone', async () => {
+  it('she deletes one message on two nodes at once, her old connection (still open on A) and her rejoin on B: one delete relayed, the other refused `deleted`; A closes the old one with 4002; a blank edit is refused `blank` to her alone', async () => {
     const [a, b] = (await startNodes(2, `authors:room${++rooms}`)) as [ChatServer, ChatServer];
     const wb = await editor(b.url, 'wb');
     const alice = await editor(a.url, 'alice');
     alice.sendMessage('helo', { nonce: 'n1' });
     await wb.waitFor(changeOf('message', 'n1'), 'n1 at B');
-    // Rejoined on B while her connection to A is still open (its node has not seen it go).
-    const twin = await editor(b.url, 'alice', sessionOf(alice));
-    expect(await refused(twin, { type: 'edit', nonce: 'n1', text: '  ' })).toBe('blank');
+    expect(await refused(alice, { type: 'edit', nonce: 'n1', text: '  ' })).toBe('blank');
     expect(await refused(wb, { type: 'edit', nonce: 'n1', text: ' ' })).toBe('not-yours');
+    // Her connection to A is still open (its node has not seen it go) as she rejoins on B: a delete
+    // from each, in flight together (B's waits for her name there, then goes out under it).
+    const twin = await TestClient.connect(b.url);
     alice.send({ type: 'delete', nonce: 'n1' });
+    twin.send({ type: 'username', name: 'alice', id: twin.id, date: Date.now(), edits: true, session: sessionOf(alice) });
     twin.send({ type: 'delete', nonce: 'n1' });
-    const answers = await Promise.all(
-      [alice, twin].map((client) =>
-        client.waitFor((p) => p.type === 'delete' && p.nonce === 'n1' && (p.refused !== undefined || p.id === client.id), 'her answer'),
-      ),
+    expect(await twin.waitFor((p) => p.type === 'username' && p.id === twin.id, 'her rejoin')).toMatchObject({ rejoin: true });
+    const relayed = await wb.waitFor(changeOf('delete', 'n1'), 'the delete relayed');
+    const answer = await twin.waitFor(
+      (p) => p.type === 'delete' && p.nonce === 'n1' && (p.refused !== undefined || p.id === twin.id),
+      'her answer on B',
     );
-    expect(answers.map((p) => p.refused ?? 'relayed').sort()).toEqual(['deleted', 'relayed']);
+    // Whichever was numbered first is relayed (A's: B's is refused), never both.
+    if (answer.refused === undefined) expect(relayed.id).toBe(twin.id);
+    else expect([answer.refused, relayed.id]).toEqual(['deleted', alice.id]);
+    expect((await alice.closed).code).toBe(4002);
     await barrier(twin, [wb]);
     expect(wb.ofType('delete')).toHaveLength(1);
     expect(wb.ofType('edit').filter((p) => p.refused === undefined)).toEqual([]);

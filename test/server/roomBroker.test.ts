@@ -22,6 +22,19 @@ function link(): PeerLink & { readonly frames: Record<string, unknown>[] } {
   };
 }
 
+/** A link that keeps the codes it was closed with (closed: no longer open). */
+function closable(): PeerLink & { readonly closes: number[] } {
+  const closes: number[] = [];
+  return {
+    closes,
+    get open() {
+      return closes.length === 0;
+    },
+    send: (_text, sent) => sent?.(),
+    close: (code) => void closes.push(code),
+  };
+}
+
 /** The shared room (what Redis holds): numbers, keeps; `published` waits for the test to deliver it. */
 function sharedRoom() {
   const history = new MemoryHistory(100, 60_000);
@@ -110,5 +123,49 @@ describe('a room with a broker', () => {
       { type: 'message', name: 'ada2', text: 'first', seq: 2 },
       { type: 'message', name: 'ada2', text: 'second', seq: 3 },
     ]);
+  });
+
+  it('a user rejoining with a session another process gave, while an older connection of it is still open here (that process’s takeover not read yet): that one is closed with 4002, the name is the user’s', async () => {
+    const shared = sharedRoom();
+    const tried: string[][] = [];
+    let olderSession = '';
+    const broker: RoomBroker = {
+      publish: shared.broker.publish,
+      claimName: async (_owner, keys) => {
+        tried.push([...keys]);
+        return 0;
+      },
+      // Session 'S2' is the older connection's user on another process (its takeover there passed the author on).
+      presence: { session: async (s) => (s === 'S2' ? { name: 'ada', author: olderSession } : null), join: () => {}, leave: () => {} },
+    };
+    const room = new ChatRoom({ ...options(shared), broker }, { epoch: 'e', seq: 0 });
+    const olderLink = closable();
+    const older = room.join(olderLink);
+    olderSession = older.session;
+    room.rename(older, { type: 'username', name: 'ada' });
+    await expect.poll(() => shared.published.length).toBe(1);
+    const newestLink = closable();
+    const newest = room.join(newestLink);
+    room.rename(newest, { type: 'username', name: 'ada', session: 'S2' });
+    await expect.poll(() => shared.published.length).toBe(2);
+    expect(JSON.parse(shared.published[1]!.text)).toMatchObject({ type: 'username', id: newest.id, name: 'ada', rejoin: true });
+    expect(tried[1]?.[0]).toBe('ada');
+    expect(olderLink.closes).toEqual([4002]);
+    // The takeovers then read from the sequence (the older one's, the S2 one's elsewhere) close nothing more here.
+    room.rejoinedElsewhere(older.session);
+    room.rejoinedElsewhere('S2');
+    expect(olderLink.closes).toEqual([4002]);
+    expect(newestLink.closes).toEqual([]);
+  });
+
+  it('a takeover read from the sequence closes the connection of that session with 4002, only it', () => {
+    const shared = sharedRoom();
+    const room = new ChatRoom(options(shared), { epoch: 'e', seq: 0 });
+    const links = [closable(), closable()];
+    const [one] = links.map((l) => room.join(l));
+    room.rejoinedElsewhere(one!.session);
+    room.rejoinedElsewhere(one!.session);
+    room.rejoinedElsewhere('unknown');
+    expect(links.map((l) => l.closes)).toEqual([[4002], []]);
   });
 });

@@ -35,6 +35,11 @@ export interface RedisBackendEvents {
   deliver(seq: number, text: string): void;
   /** A typing frame another node relayed: to this node's listeners. */
   typing(text: string): void;
+  /**
+   * The user of connection `session` rejoined on a new connection (on any node), just before the
+   * packet `deliver` gets next: that connection, if it is this node's and still open, must go (4002).
+   */
+  replaced(session: string): void;
   /** Redis cannot be reached (or the sequence changed under this node): stop serving. Once per outage. */
   lost(error: Error): void;
   /**
@@ -276,7 +281,10 @@ export class RedisBackend implements RoomBroker {
     }
   }
 
-  /** An XREAD reply (`[[key, [[id, [field, value, ...]], ...]]]`, or null): each new entry delivered in order. */
+  /**
+   * An XREAD reply (`[[key, [[id, [field, value, ...]], ...]]]`, or null): each new entry delivered in
+   * order, after the takeover it carries (`replaced`, see presenceScripts.ts).
+   */
   #deliver(reply: unknown): void {
     const streams = reply as [string, [string, string[]][]][] | null;
     for (const [id, fields] of streams?.[0]?.[1] ?? []) {
@@ -286,6 +294,11 @@ export class RedisBackend implements RoomBroker {
         this.#events?.error(new Error(`packets ${this.#last + 1} to ${seq - 1} were trimmed before this node read them`));
       }
       this.#last = seq;
+      const replaced = fields[4] === 'replaced' ? fields[5] : undefined;
+      if (replaced !== undefined) {
+        this.presence.replaced(replaced);
+        this.#events?.replaced(replaced);
+      }
       this.#events?.deliver(seq, fields[3] ?? '');
     }
   }

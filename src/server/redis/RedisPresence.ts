@@ -118,6 +118,15 @@ export class RedisPresence {
     this.#change(PRESENT_SCRIPT, args);
   }
 
+  /**
+   * `owner`'s user rejoined on a new connection (PRESENT_SCRIPT took its entry, name and session
+   * over): this node no longer renews them, and its leave changes nothing more.
+   */
+  replaced(owner: string): void {
+    this.#present.delete(owner);
+    this.#names.delete(owner);
+  }
+
   /** `owner` left: out of the list (published), its session kept for the rejoin window. */
   leave(owner: string): void {
     if (!this.#present.delete(owner)) return;

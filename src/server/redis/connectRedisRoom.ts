@@ -40,6 +40,7 @@ export async function connectRedisRoom(options: ResolvedChatServerOptions): Prom
       backend.start({
         deliver: (seq, text) => room.deliver(seq, text),
         typing: (text) => room.typingFrom(text),
+        replaced: (session) => room.rejoinedElsewhere(session),
         lost: (error) => {
           log({ type: 'redis', state: 'lost', detail: error.message });
           hooks.lost();

@@ -15,12 +15,14 @@
 /**
  * The shared head: `publishList()` numbers and appends the room's user list (the names, in the
  * order their owners came) as a `userlist` packet, as PUBLISH_SCRIPT does any packet; the epoch
- * check answers -1 (not the caller's sequence: nothing changed).
+ * check answers -1 (not the caller's sequence: nothing changed). `publishList(replaced)`: the list of a
+ * takeover, whose entry also carries the session whose connection it replaced (field `replaced`): every
+ * node reads it at that place of the sequence, and the one still holding that connection closes it.
  */
 const HEAD = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 local prefix = ARGV[4]
-local function publishList()
+local function publishList(replaced)
   local names = {}
   for _, owner in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
     local entry = redis.call('HGET', KEYS[4], owner)
@@ -30,7 +32,11 @@ local function publishList()
   if #names > 0 then users = cjson.encode(names) end
   local seq = redis.call('INCR', KEYS[2])
   local text = '{"type":"userlist","users":' .. users .. ',"seq":' .. seq .. '}'
-  redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], seq .. '-0', 'at', ARGV[2], 'text', text)
+  if replaced then
+    redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], seq .. '-0', 'at', ARGV[2], 'text', text, 'replaced', replaced)
+  else
+    redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], seq .. '-0', 'at', ARGV[2], 'text', text)
+  end
   return seq
 end
 local function remove(owner)
@@ -43,7 +49,7 @@ end
  * ARGV (after the four) owner, node, nameKey (the full key, or ''), name, replaces (the session it
  * rejoined with, or ''), session lease (ms), the session's value. `owner` is in the room as `name`: at the place of the
  * entry it replaces (a user rejoining, maybe on another node: that entry leaves, its session is used
- * up), or its own, or last. Answers the list's `seq`.
+ * up, and the list's entry names it: see HEAD), or its own, or last. Answers the list's `seq`.
  */
 export const PRESENT_SCRIPT = `${HEAD}
 local owner, replaces = ARGV[5], ARGV[9]
@@ -57,6 +63,7 @@ score = score or redis.call('INCR', KEYS[6])
 redis.call('ZADD', KEYS[5], score, owner)
 redis.call('HSET', KEYS[4], owner, cjson.encode({tonumber(ARGV[6]), ARGV[7], ARGV[8]}))
 redis.call('SET', prefix .. 'session:' .. owner, ARGV[11], 'PX', ARGV[10])
+if replaces ~= '' then return publishList(replaces) end
 return publishList()
 `;
 
