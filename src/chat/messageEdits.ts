@@ -210,6 +210,8 @@ class Edits {
   #refused(kind: 'edit' | 'delete', nonce: string, reason: EditRefusal): void {
     const op = this.#ops.find((o) => o.sent && o.nonce === nonce && o.kind === kind);
     if (!op) return;
+    // A restored change whose message the log shows by now (the history brought it) fails on it.
+    if (op.key.startsWith('\n')) this.#bind(op.key, op);
     this.#drop(this.#ops.filter((o) => o.key === op.key));
     this.#ops = this.#ops.filter((o) => o.key !== op.key);
     // A delete sent again after a reconnect that finds it deleted did what it was for.
@@ -304,14 +306,20 @@ class Edits {
    */
   restore(changes: readonly OutboxChange[]): void {
     for (const change of changes) {
-      const entry = this.#find((e) => e.nonce === change.nonce && e.name === change.name);
-      const key = entry?.key ?? `\n${change.nonce}`;
-      this.#ops.push({ ...change, key, sent: false });
-      if (!entry || entry.deleted) continue;
-      if (!this.#confirmed.has(key)) this.#confirmed.set(key, { text: entry.text, edited: entry.edited, deleted: entry.deleted });
-      this.#show(key, change.kind, change.text);
+      const op = { ...change, key: `\n${change.nonce}`, sent: false };
+      this.#ops.push(op);
+      if (this.#bind(op.key, op)) this.#show(op.key, op.kind, op.text);
     }
     this.#flush();
+  }
+
+  /** Give the restored changes of `message` (under `key`, a stand-in) its entry's key, if the log shows it: true then. */
+  #bind(key: string, message: Pick<Op, 'nonce' | 'name'>): boolean {
+    const entry = this.#find((e) => e.nonce === message.nonce && e.name === message.name);
+    if (!entry || entry.deleted) return false;
+    for (const op of this.#ops) if (op.key === key) op.key = entry.key;
+    if (!this.#confirmed.has(entry.key)) this.#confirmed.set(entry.key, { text: entry.text, edited: entry.edited, deleted: entry.deleted });
+    return true;
   }
 
   /** An own message that can be changed now, or undefined. */

@@ -157,4 +157,30 @@ describe('messageEdits with persistentOutbox', () => {
     expect(second.messages()[0]).toMatchObject({ text: 'still mine?', change: { kind: 'edit', status: 'failed', reason: 'not-yours' } });
     await vi.waitFor(() => expect(kinds(records)).toEqual(['session']));
   });
+
+  it('a restored change of a message the log did not show is sent all the same; refused once the log shows it, it fails on it', async () => {
+    const { storage, records } = memoryStorage();
+    const first = page(storage);
+    first.signIn(1, 's1');
+    await vi.waitFor(() => expect(first.store.getState().edits!.available).toBe(true));
+    first.store.send('old');
+    const nonce = first.echo('old', 1);
+    first.close();
+    expect(first.store.getState().edits!.edit(first.messages()[0]!.key, 'newer')).toBe(true);
+    await vi.waitFor(() => expect(kinds(records)).toEqual(['edit', 'session']));
+    first.detach();
+
+    const second = page(storage);
+    second.signIn(2, 's2');
+    await vi.waitFor(() => expect(second.changesSent()).toEqual([{ type: 'edit', nonce, text: 'newer' }]));
+    expect(second.messages()).toEqual([]);
+    // The message comes (as a history would bring it), then the refusal (the session had expired).
+    second.receive({ type: 'message', id: 1, name: 'ada', text: 'old', date: 5, nonce });
+    second.receive({ type: 'edit', nonce, refused: 'not-yours' });
+    expect(second.messages()[0]).toMatchObject({ text: 'newer', change: { kind: 'edit', status: 'failed', reason: 'not-yours' } });
+    expect(second.store.getState().edits!.dismiss(second.messages()[0]!.key)).toBe(true);
+    expect(second.messages()[0]).toMatchObject({ text: 'old' });
+    expect(second.messages()[0]).not.toHaveProperty('change');
+    await vi.waitFor(() => expect(kinds(records)).toEqual(['session']));
+  });
 });
