@@ -87,6 +87,7 @@ class DurableOutbox {
   /** The session of this page's last `id`, and the one of an earlier page to rejoin with (its changes are its author's). */
   #session: string | undefined;
   #rejoin: string | undefined;
+  #extension = false;
 
   constructor(client: ChatConnection, host: OutboxHost, options: PersistentOutboxOptions) {
     this.#client = client;
@@ -104,15 +105,21 @@ class DurableOutbox {
     return {
       on: ((type: string, listener: Listener): Unsubscribe => {
         // With edits, messages pass here: the session is noted, and they wait for the restore (see `changes`).
+        let live = true;
         const through: Listener =
           type === 'message' && this.#restoreChanges
             ? (value, raw) => {
                 this.#noteSession(value);
-                if (this.#held) this.#held.push(() => listener(value, raw));
+                // (A listener gone meanwhile gets none of what was held for it.)
+                if (this.#held) this.#held.push(() => live && listener(value, raw));
                 else listener(value, raw);
               }
             : listener;
-        const stop = client.on(type as 'message', through as never);
+        const unsubscribe = client.on(type as 'message', through as never);
+        const stop = () => {
+          live = false;
+          unsubscribe();
+        };
         if (type === 'error') {
           // The store shows the storage's problems as it shows the connection's.
           this.#errorListeners.add(listener);
@@ -129,7 +136,7 @@ class DurableOutbox {
         };
       }) as ChatConnection['on'],
       sendJson: (packet) => {
-        if (packet.type === 'username' && this.#rejoin) {
+        if (packet.type === 'username' && this.#rejoin && this.#extension) {
           // In place, as the edits do: the store recognises its queued frames by their JSON, made after this.
           (packet as { session?: string }).session ??= this.#rejoin;
           this.#rejoin = undefined;
@@ -201,7 +208,10 @@ class DurableOutbox {
   /** Keep the session of each `id` (a server with the extension) for the next page, which rejoins with it if it restores this page's changes. */
   #noteSession(value: unknown): void {
     const { type, ext, session } = (value ?? {}) as { type?: unknown; ext?: unknown; session?: unknown };
-    if (type !== 'id' || ext === undefined || typeof session !== 'string' || session === this.#session) return;
+    if (type !== 'id') return;
+    // (Only a server with the extension gets a session back, as from the store.)
+    this.#extension = ext !== undefined;
+    if (!this.#extension || typeof session !== 'string' || session === this.#session) return;
     this.#session = session;
     const record: OutboxRecord = { ...this.#record({ nonce: `\n${this.#owner}`, text: session, date: this.#now() }), kind: 'session' };
     this.#changes.set(record.nonce, record);

@@ -183,4 +183,25 @@ describe('messageEdits with persistentOutbox', () => {
     expect(second.messages()[0]).not.toHaveProperty('change');
     await vi.waitFor(() => expect(kinds(records)).toEqual(['session']));
   });
+
+  it('gives the session back only to a server that announced the extension (never to MDN’s), and sends no change there', async () => {
+    const { storage, records } = memoryStorage();
+    const first = page(storage);
+    first.signIn(1, 's1');
+    await vi.waitFor(() => expect(first.store.getState().edits!.available).toBe(true));
+    first.store.send('hi');
+    first.echo('hi', 1);
+    first.close();
+    first.store.getState().edits!.remove(first.messages()[0]!.key);
+    await vi.waitFor(() => expect(kinds(records)).toEqual(['delete', 'session']));
+    first.detach();
+
+    const second = page(storage);
+    second.receive({ type: 'id', id: 2 });
+    await vi.waitFor(() => expect(second.sent.find((p) => p.type === 'username')).toBeDefined());
+    expect(second.sent.find((p) => p.type === 'username')).not.toHaveProperty('session');
+    expect(second.changesSent()).toEqual([]);
+    // Kept for a page that can send it.
+    expect(kinds(records)).toEqual(['delete']);
+  });
 });
