@@ -15,6 +15,18 @@ export interface OutboxEntry extends OutboxMessage {
   readonly entry: ChatMessageEntry;
 }
 
+/** An own edit or delete (`messageEdits()`) not relayed yet, as a durable outbox keeps it. */
+export interface OutboxChange {
+  /** Names the change (unique): what the outbox keeps it by. */
+  readonly id: string;
+  /** The message's nonce, and the name it went out with: what the server knows it by. */
+  readonly nonce: string;
+  readonly name: string;
+  readonly kind: 'edit' | 'delete';
+  /** The new text (an edit), or '' (a delete). */
+  readonly text: string;
+}
+
 /** What a {@link ChatOutbox} may do to its store. */
 export interface OutboxHost {
   /** The name the store was made with (`ChatStoreOptions.username`). */
@@ -56,5 +68,11 @@ export interface ChatOutbox {
     readonly connection: ChatConnection;
     readonly keep: (message: OutboxEntry | OutboxMessage, kept: boolean) => void;
     readonly settle: (key: string, retry: boolean) => boolean;
+    /**
+     * With `messageEdits()`: the edits hand over `restore` (given, once, the changes of an earlier
+     * page, before this page signs in) and get the sink they tell of every own change kept (`kept`
+     * true: written, retried) and gone (false: relayed, refused, dropped).
+     */
+    readonly changes?: (restore: (changes: readonly OutboxChange[]) => void) => (change: OutboxChange, kept: boolean) => void;
   };
 }

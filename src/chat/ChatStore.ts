@@ -107,13 +107,17 @@ export class ChatStore extends Subscribable<ChatListener> {
         if (released) this.flush();
       }) ?? connection;
     this.#client =
-      options.edits?.attach(ordered, (change, edits) => {
-        this.entries = this.entries.map(change);
-        this.#entriesChanged = true;
-        // (Last: a scheduler may publish at once.)
-        this.#set({ edits });
-        return this.entries;
-      }) ?? ordered;
+      options.edits?.attach(
+        ordered,
+        (change, edits) => {
+          this.entries = this.entries.map(change);
+          this.#entriesChanged = true;
+          // (Last: a scheduler may publish at once.)
+          this.#set({ edits });
+          return this.entries;
+        },
+        outbox,
+      ) ?? ordered;
     this.#maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxUnconfirmed = Math.max(1, options.maxUnconfirmed ?? DEFAULT_MAX_UNCONFIRMED);
     this.#schedule = options.schedule ?? createFrameScheduler();

@@ -15,7 +15,7 @@ export type {
 } from './ChatState.js';
 export { LEAVE_DELAY_MS } from './createPresence.js';
 export { chatHistory, type ChatHistory, type ChatHistoryOptions, type UpdateStore } from './chatHistory.js';
-export type { ChatOutbox, OutboxEntry, OutboxHost, OutboxMessage } from './ChatOutbox.js';
+export type { ChatOutbox, OutboxChange, OutboxEntry, OutboxHost, OutboxMessage } from './ChatOutbox.js';
 export { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
 export { OUTBOX_LOCK_PREFIX, persistentOutbox, type PersistentOutboxOptions } from './persistentOutbox.js';
 export { ChatStore } from './ChatStore.js';

@@ -8,6 +8,14 @@ export interface OutboxRecord extends OutboxMessage {
   readonly order: number;
   /** The page (tab) that keeps it: a page restores only the records of pages that are gone. */
   readonly owner: string;
+  /**
+   * Absent for a message. With `messageEdits()`: `'edit'` or `'delete'`, an own change (`nonce`
+   * names the change, `target` its message, `name` the name the message went out with); `'session'`,
+   * the `session` (`text`) of the page's last `id`, which its changes need to be the author's.
+   */
+  readonly kind?: 'edit' | 'delete' | 'session';
+  readonly target?: string;
+  readonly name?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Unsubscribe } from '../core/index.js';
 import type { ClientPacket, EditRefusal } from '../protocol/index.js';
+import type { ChatOutbox, OutboxChange } from './ChatOutbox.js';
 import type { ChatEditsState, ChatEntry, ChatMessageEntry } from './ChatState.js';
 import type { ChatConnection } from './ChatStoreOptions.js';
 import { interceptMessages, type MessageListener } from './interceptMessages.js';
@@ -21,9 +22,10 @@ export interface ChatEdits {
   /**
    * Start for one store (called once, by its constructor): returns the connection the store reads
    * instead of `client` (without the edit packets, which are applied here). `update` changes the log
-   * and publishes `state.edits`.
+   * and publishes `state.edits`. `outbox`, the store's durable outbox when it has one
+   * (`persistentOutbox()`), keeps the changes not yet relayed, so that they survive a reload.
    */
-  attach(client: ChatConnection, update: UpdateEntries): ChatConnection;
+  attach(client: ChatConnection, update: UpdateEntries, outbox?: ReturnType<ChatOutbox['attach']>): ChatConnection;
 }
 
 /** Options of {@link messageEdits}. */
@@ -46,19 +48,28 @@ export interface MessageEditsOptions {
  * ```
  */
 export function messageEdits(options: MessageEditsOptions = {}): ChatEdits {
-  return { attach: (client, update) => new Edits(client, update, options.now ?? Date.now).connection };
+  return {
+    attach: (client, update, outbox) => {
+      const edits = new Edits(client, update, options.now ?? Date.now);
+      edits.keepChange = outbox?.changes?.((changes) => edits.restore(changes));
+      return edits.connection;
+    },
+  };
 }
 
 type Listener = MessageListener;
 
-/** An own change: queued until it may go, then sent until the server relays (or refuses) it. */
-interface Op {
-  readonly key: string;
-  readonly nonce: string;
-  readonly kind: 'edit' | 'delete';
-  readonly text: string;
+/**
+ * An own change: queued until it may go, then sent until the server relays (or refuses) it. `id`
+ * names it in the durable outbox; `key` is its entry's, or, for a change restored from an earlier
+ * page whose message the log does not show (yet), `\n` and the message's nonce (no entry's key).
+ */
+interface Op extends OutboxChange {
+  key: string;
   sent: boolean;
 }
+
+let nextOp = 0;
 
 /** What the server has of a message: what a dropped change goes back to. */
 type Confirmed = Pick<ChatMessageEntry, 'text' | 'edited' | 'deleted'>;
@@ -85,6 +96,8 @@ class Edits {
   /** The store's username went out on this connection: changes may follow. */
   #signedIn = false;
   #entries: readonly ChatEntry[] = [];
+  /** The durable outbox's sink for own changes (`persistentOutbox()`), if the store has one. */
+  keepChange: ((change: OutboxChange, kept: boolean) => void) | undefined;
   #state: ChatEditsState = {
     available: false,
     editing: null,
@@ -179,11 +192,12 @@ class Edits {
         if (this.#latest.size > MAX_LATEST) this.#latest.delete(this.#latest.keys().next().value as string);
       }
     }
+    // Only its author changes a message: a relay for an own message with a change sent is that change
+    // (also one restored from an earlier page, whose message the log may not show).
+    const mine = this.#ops.findIndex((op) => op.sent && op.nonce === nonce && op.name === name);
+    if (mine >= 0) this.#drop(this.#ops.splice(mine, 1));
     const entry = this.#find((e) => e.nonce === nonce && e.name === name);
     if (!entry) return;
-    // Only its author changes a message: a relay for an own message with a change sent is that change.
-    const mine = this.#ops.findIndex((op) => op.key === entry.key && op.sent);
-    if (mine >= 0) this.#ops.splice(mine, 1);
     if (this.#confirmed.has(entry.key)) {
       this.#confirmed.set(entry.key, server);
       if (!this.#ops.some((op) => op.key === entry.key) && !this.#failed.has(entry.key)) this.#settle(entry.key);
@@ -196,6 +210,9 @@ class Edits {
   #refused(kind: 'edit' | 'delete', nonce: string, reason: EditRefusal): void {
     const op = this.#ops.find((o) => o.sent && o.nonce === nonce && o.kind === kind);
     if (!op) return;
+    // A restored change whose message the log shows by now (the history brought it) fails on it.
+    if (op.key.startsWith('\n')) this.#bind(op.key, op);
+    this.#drop(this.#ops.filter((o) => o.key === op.key));
     this.#ops = this.#ops.filter((o) => o.key !== op.key);
     // A delete sent again after a reconnect that finds it deleted did what it was for.
     if (kind === 'delete' && reason === 'deleted') {
@@ -216,8 +233,11 @@ class Edits {
     if (kind === 'edit' && text === entry.text) return true;
     if (!this.#confirmed.has(key)) this.#confirmed.set(key, { text: entry.text, edited: entry.edited, deleted: entry.deleted });
     // A delete makes the changes still to go pointless.
-    if (kind === 'delete') this.#ops = this.#ops.filter((op) => op.key !== key || op.sent);
-    this.#ops.push({ key, nonce: entry.nonce, kind, text, sent: false });
+    if (kind === 'delete') {
+      this.#drop(this.#ops.filter((op) => op.key === key && !op.sent));
+      this.#ops = this.#ops.filter((op) => op.key !== key || op.sent);
+    }
+    this.#push({ key, nonce: entry.nonce, name: entry.name, kind, text });
     this.#show(key, kind, text);
     if (this.#state.editing === key) this.#set({ editing: null });
     this.#flush();
@@ -228,7 +248,7 @@ class Edits {
     const op = this.#failed.get(key);
     if (!op) return false;
     this.#failed.delete(key);
-    this.#ops.push({ ...op, sent: false });
+    this.#push(op);
     this.#show(key, op.kind, op.text);
     this.#flush();
     return true;
@@ -252,18 +272,54 @@ class Edits {
     for (const op of this.#ops) {
       if (op.sent) continue;
       const entry = this.#find((e) => e.key === op.key);
-      if (!entry) {
+      if (!entry && !op.key.startsWith('\n')) {
         // Gone from the log (trimmed, or a failed message discarded): nothing to change.
+        this.#drop(this.#ops.filter((o) => o.key === op.key));
         this.#ops = this.#ops.filter((o) => o.key !== op.key);
         this.#confirmed.delete(op.key);
         continue;
       }
-      if (entry.status !== 'delivered') continue;
+      // (A restored change of a message the log does not show goes all the same: the server knows it.)
+      if (entry && entry.status !== 'delivered') continue;
       const sent = this.#client.sendJson(
         op.kind === 'edit' ? { type: 'edit', nonce: op.nonce, text: op.text } : { type: 'delete', nonce: op.nonce },
       );
       op.sent = sent !== 'rejected';
     }
+  }
+
+  /** Queue a new change (written, or retried), kept by the durable outbox until relayed or refused. */
+  #push(change: Omit<Op, 'id' | 'sent'>): void {
+    const op: Op = { ...change, id: `${Date.now().toString(36)}.${nextOp++}.${Math.random().toString(36).slice(2, 8)}`, sent: false };
+    this.#ops.push(op);
+    this.keepChange?.(op, true);
+  }
+
+  /** Changes done with (relayed, refused, pointless): the durable outbox forgets them. */
+  #drop(ops: readonly Op[]): void {
+    for (const op of ops) this.keepChange?.(op, false);
+  }
+
+  /**
+   * The durable outbox's changes of an earlier page (reloaded, crashed), before this page signs in:
+   * shown pending on their message when the log has it, and sent once signed in either way.
+   */
+  restore(changes: readonly OutboxChange[]): void {
+    for (const change of changes) {
+      const op = { ...change, key: `\n${change.nonce}`, sent: false };
+      this.#ops.push(op);
+      if (this.#bind(op.key, op)) this.#show(op.key, op.kind, op.text);
+    }
+    this.#flush();
+  }
+
+  /** Give the restored changes of `message` (under `key`, a stand-in) its entry's key, if the log shows it: true then. */
+  #bind(key: string, message: Pick<Op, 'nonce' | 'name'>): boolean {
+    const entry = this.#find((e) => e.nonce === message.nonce && e.name === message.name);
+    if (!entry || entry.deleted) return false;
+    for (const op of this.#ops) if (op.key === key) op.key = entry.key;
+    if (!this.#confirmed.has(entry.key)) this.#confirmed.set(entry.key, { text: entry.text, edited: entry.edited, deleted: entry.deleted });
+    return true;
   }
 
   /** An own message that can be changed now, or undefined. */

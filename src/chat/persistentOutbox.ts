@@ -1,5 +1,5 @@
 import { createWebSocketError, type Unsubscribe, type WebSocketClient } from '../core/index.js';
-import type { ChatOutbox, OutboxEntry, OutboxHost, OutboxMessage } from './ChatOutbox.js';
+import type { ChatOutbox, OutboxChange, OutboxEntry, OutboxHost, OutboxMessage } from './ChatOutbox.js';
 import type { ChatConnection } from './ChatStoreOptions.js';
 import { indexedDbOutboxStorage, type OutboxRecord, type OutboxStorage } from './indexedDbOutboxStorage.js';
 
@@ -46,7 +46,7 @@ export function persistentOutbox(options: PersistentOutboxOptions = {}): ChatOut
   return {
     attach: (client, host) => {
       const outbox = new DurableOutbox(client, host, options);
-      return { connection: outbox.connection, keep: outbox.keep, settle: outbox.settle };
+      return { connection: outbox.connection, keep: outbox.keep, settle: outbox.settle, changes: outbox.changes };
     },
   };
 }
@@ -79,6 +79,15 @@ class DurableOutbox {
   #release: (() => void) | undefined;
   #stopWaiting: (() => void) | undefined;
   readonly #errorListeners = new Set<Listener>();
+  /** With edits: their `restore`, and the changes kept, by id. */
+  #restoreChanges: ((changes: readonly OutboxChange[]) => void) | undefined;
+  readonly #changes = new Map<string, OutboxRecord>();
+  /** With edits, until the records are restored: the frames held back (the sign-in must wait for the session to rejoin with). */
+  #held: (() => void)[] | null = null;
+  /** The session of this page's last `id`, and the one of an earlier page to rejoin with (its changes are its author's). */
+  #session: string | undefined;
+  #rejoin: string | undefined;
+  #extension = false;
 
   constructor(client: ChatConnection, host: OutboxHost, options: PersistentOutboxOptions) {
     this.#client = client;
@@ -95,7 +104,22 @@ class DurableOutbox {
     const client = this.#client;
     return {
       on: ((type: string, listener: Listener): Unsubscribe => {
-        const stop = client.on(type as 'message', listener as never);
+        // With edits, messages pass here: the session is noted, and they wait for the restore (see `changes`).
+        let live = true;
+        const through: Listener =
+          type === 'message' && this.#restoreChanges
+            ? (value, raw) => {
+                this.#noteSession(value);
+                // (A listener gone meanwhile gets none of what was held for it.)
+                if (this.#held) this.#held.push(() => live && listener(value, raw));
+                else listener(value, raw);
+              }
+            : listener;
+        const unsubscribe = client.on(type as 'message', through as never);
+        const stop = () => {
+          live = false;
+          unsubscribe();
+        };
         if (type === 'error') {
           // The store shows the storage's problems as it shows the connection's.
           this.#errorListeners.add(listener);
@@ -111,7 +135,14 @@ class DurableOutbox {
           if (--this.#listeners === 0) this.#deactivate();
         };
       }) as ChatConnection['on'],
-      sendJson: (packet) => client.sendJson(packet),
+      sendJson: (packet) => {
+        if (packet.type === 'username' && this.#rejoin && this.#extension) {
+          // In place, as the edits do: the store recognises its queued frames by their JSON, made after this.
+          (packet as { session?: string }).session ??= this.#rejoin;
+          this.#rejoin = undefined;
+        }
+        return client.sendJson(packet);
+      },
       ...(client.discardQueued && { discardQueued: (filter) => client.discardQueued?.(filter) ?? [] }),
     };
   }
@@ -155,6 +186,44 @@ class DurableOutbox {
     }
     return false;
   };
+
+  /** The edits' channel (see `ChatOutbox`): from now on the frames wait for the records to be restored. */
+  changes = (restore: (changes: readonly OutboxChange[]) => void) => {
+    this.#restoreChanges = restore;
+    this.#held ??= [];
+    return this.#keepChange;
+  };
+
+  #keepChange = (change: OutboxChange, kept: boolean): void => {
+    if (!kept) {
+      if (this.#changes.delete(change.id)) this.#write((storage, room) => storage.delete(room, change.id));
+      return;
+    }
+    const { id, nonce, name, kind, text } = change;
+    const record = { ...this.#record({ nonce: id, text, date: this.#now() }), kind, target: nonce, name };
+    this.#changes.set(id, record);
+    this.#write((storage) => storage.put(record));
+  };
+
+  /** Keep the session of each `id` (a server with the extension) for the next page, which rejoins with it if it restores this page's changes. */
+  #noteSession(value: unknown): void {
+    const { type, ext, session } = (value ?? {}) as { type?: unknown; ext?: unknown; session?: unknown };
+    if (type !== 'id') return;
+    // (Only a server with the extension gets a session back, as from the store.)
+    this.#extension = ext !== undefined;
+    if (!this.#extension || typeof session !== 'string' || session === this.#session) return;
+    this.#session = session;
+    const record: OutboxRecord = { ...this.#record({ nonce: `\n${this.#owner}`, text: session, date: this.#now() }), kind: 'session' };
+    this.#changes.set(record.nonce, record);
+    this.#write((storage) => storage.put(record));
+  }
+
+  /** Let the frames held back go, in order. */
+  #letGo(): void {
+    const held = this.#held;
+    this.#held = null;
+    for (const deliver of held ?? []) deliver();
+  }
 
   #record({ nonce, text, date }: OutboxMessage): OutboxRecord {
     // Increasing across pages too (a clock reading), so that restored messages keep their order.
@@ -223,12 +292,18 @@ class DurableOutbox {
       entry.record = { ...entry.record, room };
       this.#write((storage) => storage.put(entry.record));
     }
+    for (const [id, record] of this.#changes) {
+      this.#changes.set(id, { ...record, room });
+      this.#write((storage) => storage.put({ ...record, room }));
+    }
     const restore = async () => {
       const alive = locks ? new Set((await locks.query()).held?.map((lock) => lock.name)) : new Set<string>();
       const storage = this.#storage;
       if (!storage) return [];
+      // (Without edits, their records are left to a page that has them.)
       const records = (await storage.load(room)).filter(
-        (record) => record.owner !== this.#owner && !alive.has(OUTBOX_LOCK_PREFIX + record.owner),
+        (record) =>
+          record.owner !== this.#owner && !alive.has(OUTBOX_LOCK_PREFIX + record.owner) && (!record.kind || !!this.#restoreChanges),
       );
       // Claimed: this page keeps them now.
       const claimed = records.map((record) => ({ ...record, owner: this.#owner })).sort((a, b) => a.order - b.order);
@@ -238,13 +313,30 @@ class DurableOutbox {
     try {
       // One page at a time claims a room's records: two pages opened together never both take them.
       const claimed = locks ? await locks.request(`${OUTBOX_LOCK_PREFIX}claim ${room}`, restore) : await restore();
+      const messages = [];
+      const changes: OutboxChange[] = [];
+      let session: string | undefined;
       for (const record of claimed) {
         this.#order = Math.max(this.#order, record.order);
-        this.#kept.set(record.nonce, { record });
+        if (!record.kind) {
+          this.#kept.set(record.nonce, { record });
+          messages.push(record);
+        } else if (record.kind === 'session') {
+          // Used once, by this page's sign-in (the latest, in order), when changes came with it.
+          session = record.text;
+          this.#write((storage) => storage.delete(room, record.nonce));
+        } else {
+          this.#changes.set(record.nonce, record);
+          changes.push({ id: record.nonce, nonce: record.target ?? '', name: record.name ?? '', kind: record.kind, text: record.text });
+        }
       }
-      this.#host.restore(claimed);
+      if (changes[0]) this.#rejoin = session;
+      this.#host.restore(messages);
+      this.#restoreChanges?.(changes);
     } catch (cause) {
       this.#fail(cause);
+    } finally {
+      this.#letGo();
     }
   }
 
