@@ -1,24 +1,20 @@
 import { assertValidCloseArguments } from './closeCodes.js';
-import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
+import type { CloseInfo } from './CloseInfo.js';
 import { decodeFrame } from './decodeFrame.js';
 import { Subscribable, callSafely, type Unsubscribe } from './Subscribable.js';
 import type { SharedSnapshot, SharedTabsOptions } from './SharedTabsOptions.js';
-import { newTabId, openTabLink, type LeaderMessage, type LinkMessage, type TabLink } from './tabLink.js';
-import { TabLeader, type LeaderHost } from './TabLeader.js';
+import { newTabId, openTabLink, type LinkMessage, type TabLink } from './tabLink.js';
+import { TabFollower, type TabHost } from './TabFollower.js';
+import { TabLeader } from './TabLeader.js';
 import { TabLock } from './TabLock.js';
-import { TabOutbox } from './TabOutbox.js';
 import type { IncomingData, OutgoingData, SendResult, SnapshotListener, WebSocketClientEvents, WebSocketClientOptions } from './types.js';
 import { createInitialSnapshot, type WebSocketClient } from './WebSocketClient.js';
 import { createWebSocketError, describeCause, type WebSocketError } from './WebSocketError.js';
 
 type EventSets<In> = { [K in keyof WebSocketClientEvents<In>]?: Set<WebSocketClientEvents<In>[K]> };
-type Ack = Extract<LeaderMessage, { t: 'ack' }>;
 
 /** Whether leader `tab` of `term` came after leader `than` of `thanTerm` (a tie: two tabs stole at once). */
 const later = (term: number, tab: string, thanTerm: number, than: string) => term > thanTerm || (term === thanTerm && tab > than);
-
-/** How long a silent leader has to answer a follower's question before the follower takes its place, in ms. */
-const PROBE_WINDOW = 500;
 
 /**
  * A {@link WebSocketClient} whose connection the tabs of one origin share: one tab (the leader,
@@ -46,43 +42,31 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   #events: EventSets<In> = {};
   /** The real client's holder: this tab leads (or sharing is off). */
   #leading: TabLeader<In, Out> | null = null;
+  /** What this tab keeps and does while another leads (and keeps while it leads). */
+  readonly #following: TabFollower<In>;
   #refs = 0;
-  /** A follower: whether the connection is wanted, as the leader last said (a new leader connects if so). */
-  #active = false;
-  /** A follower: the leader, the open connection it posts for (null: none open), the leader's queue. */
-  #leader: string | null = null;
-  #epoch: string | null = null;
-  #leaderQueued = 0;
-  /** The greatest leader's term this tab heard of. */
-  #term = 0;
-  /** A follower: its sends the leader has not answered. */
-  readonly #outbox = new TabOutbox();
-  #lastWord = Date.now();
-  /** When this tab last asked a silent leader whether it is there (0: never). */
-  #probedAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
-  #closeWaiters: ((info: CloseInfo) => void)[] = [];
-  /** A follower's `close()` that no leader answered yet: posted again to the next leader. */
-  #closing: { code?: number; reason?: string } | null = null;
   #disposed = false;
-  #replayAsked = false;
-  /** A follower waits for its replay (see `replay`): the frames before it are not passed on. */
-  #awaitingReplay = false;
 
-  /** What the leader does in this tab. */
-  readonly #host: LeaderHost<In> = {
+  /** What the leader, and the follower, do in this tab. */
+  readonly #host: TabHost<In> = {
     state: (state, clearError) => this.#update({ ...state, ...(clearError && this.#snapshot.error !== null && { error: null }) }),
     message: (message, raw) => this.#deliver(message, raw),
     error: (error) => this.#report(error),
     open: (info) => this.#emitEvent('open', info),
     close: (info) => this.#emitEvent('close', info),
     refs: () => this.#refs,
+    post: (message) => this.#post(message),
+    frame: (raw) => this.#decode(raw),
+    replayed: (frames) => this.replayed(frames),
+    readyState: () => this.#snapshot.readyState,
   };
 
   constructor(options: WebSocketClientOptions<In>, share: SharedTabsOptions) {
     super();
     this.#options = { ...options };
     this.#share = share;
+    this.#following = new TabFollower(this.#tab, this.#host, !!share.replay);
     this.#link = openTabLink(share.name, share);
     this.#snapshot = Object.freeze({ ...createInitialSnapshot<In>(0), shared: this.#link ? 'follower' : 'off' });
     if (!this.#link) {
@@ -133,24 +117,12 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
 
   send = (data: OutgoingData): SendResult => {
     if (this.#leading) return this.#leading.client.send(data);
-    const max = this.#options.maxQueue ?? 1000;
-    if (this.#outbox.size >= max) {
-      this.#report(createWebSocketError('overflow', `The outbox is full (${max} messages): message rejected.`, { data }));
-      return 'rejected';
-    }
-    // Posted at once while the connection is open and nothing waits before it: the leader sends it.
-    const sentNow = this.#epoch !== null && !this.#outbox.waiting;
-    this.#outbox.add(data);
-    if (sentNow) this.#postWaiting();
-    this.#updateQueued();
-    return sentNow ? 'sent' : 'queued';
+    return this.#following.send(data, this.#options.maxQueue ?? 1000);
   };
 
   discardQueued = (filter?: (data: OutgoingData) => boolean): OutgoingData[] => {
     if (this.#leading) return this.#leading.client.discardQueued(filter);
-    const taken = this.#outbox.discard(filter);
-    this.#updateQueued();
-    return taken;
+    return this.#following.discardQueued(filter);
   };
 
   sendJson = (value: Out): SendResult => {
@@ -173,11 +145,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
       this.#leading.active = false;
       return this.#leading.client.close(code, reason);
     }
-    this.#active = false;
-    if (this.#snapshot.readyState === 3) return Promise.resolve(createCloseInfo(code ?? 1005, reason, true));
-    this.#closing = { code, reason };
-    this.#post({ t: 'call', tab: this.#tab, method: 'close', code, reason });
-    return new Promise((resolve) => this.#closeWaiters.push(resolve));
+    return this.#following.close(code, reason);
   };
 
   /** Leave: a leader closes its socket and another tab takes over; the client is done. */
@@ -246,25 +214,9 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     this.#emitEvent('message', message, raw);
   }
 
-  /** A follower: the leader's outbox and this tab's sends not answered yet. */
-  #updateQueued(): void {
-    if (!this.#leading) this.#update({ queued: this.#leaderQueued + this.#outbox.size });
-  }
-
   #use(on: boolean): void {
     if (this.#leading) return this.#leading.syncUse();
-    this.#post({ t: 'use', tab: this.#tab, on });
-    this.#askReplay();
-  }
-
-  /**
-   * A follower that starts using the connection gets what a new tab must see first (`replay`):
-   * asked once, when used rather than when made, so that the listeners are there.
-   */
-  #askReplay(): void {
-    if (this.#replayAsked || !this.#share.replay) return;
-    this.#replayAsked = this.#awaitingReplay = true;
-    this.#post({ t: 'hello', tab: this.#tab, fresh: true });
+    this.#following.use(on);
   }
 
   #call(method: 'connect' | 'reconnect'): void {
@@ -272,37 +224,26 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     if (this.#leading) {
       this.#leading.active = true;
       this.#leading.client[method]();
-    } else {
-      this.#active = true;
-      this.#closing = null;
-      this.#post({ t: 'call', tab: this.#tab, method });
-      this.#askReplay();
-    }
+    } else this.#following.call(method);
   }
 
   // ---- leadership -------------------------------------------------------------------------------
 
   /** This tab got the leader's lock: it connects, and sends what waited in its outbox. */
   #lead(): void {
-    const waiting = this.#outbox.drain();
-    this.#term++;
+    const following = this.#following;
+    const waiting = following.drain();
     const leading = new TabLeader<In, Out>(
       this.#tab,
-      this.#term,
+      ++following.term,
       this.#options,
       this.#host,
       (message) => this.#post(message),
-      this.#active,
+      following.active,
       this.#share.replay,
     );
     this.#leading = leading;
-    this.#leader = this.#tab;
-    this.#epoch = null;
-    // This tab's own connection now: nothing to wait for; a close asked of the last leader is done
-    // (its connection went with it; this one is not wanted: `#active` is false).
-    this.#awaitingReplay = false;
-    this.#closed(createCloseInfo(1006));
-    this.#update({ shared: 'leader' });
+    following.led();
     for (const data of waiting) leading.client.send(data);
     leading.start();
     void this.#findTabs(leading);
@@ -313,13 +254,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     const leading = this.#leading;
     if (!leading) return;
     this.#leading = null;
-    this.#active = leading.active;
-    for (const data of leading.dispose()) this.#outbox.add(data);
+    this.#following.follow(leading);
     this.#lock?.release();
-    this.#leader = null;
-    this.#lastWord = Date.now();
-    this.#update({ shared: 'follower' });
-    this.#updateQueued();
     if (requeue) this.#lock?.request(false);
   }
 
@@ -330,8 +266,8 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
   };
 
   #onResume = (): void => {
-    this.#lastWord = Date.now();
     if (this.#leading) return;
+    this.#following.resumed();
     this.#lock?.request(false);
     this.#post({ t: 'hello', tab: this.#tab, fresh: false });
   };
@@ -341,22 +277,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     if (leading) {
       leading.beat();
       if (leading.hasTabs) void this.#findTabs(leading);
-    } else if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 1000)) {
-      // The leader is silent. A hidden tab's timers may only be throttled (its beats then come once a
-      // second, or once a minute in Chrome after minutes hidden) while its messages are not: ask it
-      // (a `hello` is answered with its state at once), and take its place only if it does not answer
-      // either within PROBE_WINDOW (hung, or frozen without warning).
-      if (this.#probedAt <= this.#lastWord) {
-        this.#probedAt = Date.now();
-        this.#post({ t: 'hello', tab: this.#tab, fresh: false });
-      } else if (Date.now() - this.#probedAt > PROBE_WINDOW) {
-        // A close it did not answer resolves now (whether or not the lock comes: its connection is
-        // as good as lost), and is still asked of the next leader.
-        this.#lastWord = Date.now();
-        this.#closed(createCloseInfo(1006), false);
-        this.#lock?.request(true);
-      }
-    }
+    } else if (this.#following.silent(this.#share.takeoverAfter ?? 1000)) this.#lock?.request(true);
   }
 
   /** Tell the leader which tabs are alive (their presence lock held): those there before it led, those gone without `bye`. */
@@ -384,91 +305,6 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     // that wakes up and talks before it knows has an earlier term: ignored.
     const leading = this.#leading;
     if (leading && 'term' in message && later(message.term, message.leader, leading.term, this.#tab)) this.#follow(true);
-    if (!this.#leading) this.#fromLeader(message);
-  }
-
-  /** A follower: what the leader says. */
-  #fromLeader(message: LeaderMessage): void {
-    if (message.leader !== this.#leader) {
-      // A new leader (or the first this tab hears): it wants to hear who uses the connection, and
-      // gets what the last one did not answer. Its state follows; until then, nothing is posted.
-      if (message.t !== 'state' && message.t !== 'beat') return;
-      if (this.#leader && message.term < this.#term) return;
-      this.#term = Math.max(this.#term, message.term);
-      this.#leader = message.leader;
-      this.#epoch = null;
-      this.#outbox.rewindAll();
-      if (this.#refs > 0) this.#post({ t: 'use', tab: this.#tab, on: true });
-      // Heard of by the leader (which passes frames on only to tabs it heard of), and its state
-      // asked for; the replay too, if the last leader went before giving it.
-      this.#post({ t: 'hello', tab: this.#tab, fresh: this.#awaitingReplay });
-      // A close the last leader did not answer: this one closes instead.
-      if (this.#closing) this.#post({ t: 'call', tab: this.#tab, method: 'close', ...this.#closing });
-    }
-    this.#lastWord = Date.now();
-    switch (message.t) {
-      case 'state':
-        return this.#followState(message);
-      case 'frames':
-        // Those before the replay: it stands for them.
-        if (!this.#awaitingReplay) for (const raw of message.frames) this.#decode(raw);
-        return;
-      case 'replay':
-        // One only: a tab that asked before it heard of the leader asked again when it did.
-        if (message.to !== this.#tab || !this.#awaitingReplay) return;
-        this.#awaitingReplay = false;
-        return this.replayed(message.frames);
-      case 'open':
-        return this.#emitEvent('open', message.info);
-      case 'close':
-        this.#emitEvent('close', message.info);
-        return this.#closed(message.info);
-      case 'error':
-        return this.#report(createWebSocketError(message.error.kind, message.error.message, { timestamp: message.error.timestamp }));
-      case 'ack':
-        if (message.to === this.#tab) this.#answered(message);
-        return;
-    }
-  }
-
-  #followState(message: Extract<LeaderMessage, { t: 'state' }>): void {
-    const { state } = message;
-    this.#active = message.active;
-    this.#leaderQueued = state.queued;
-    // Open clears the error, as the core's snapshot does.
-    const cleared = state.readyState === 1 && this.#snapshot.readyState !== 1;
-    this.#update({ ...state, queued: state.queued + this.#outbox.size, ...(cleared && { error: null }) });
-    this.#epoch = state.readyState === 1 ? message.epoch : null;
-    this.#postWaiting();
-    // Closed with no socket to close (between retries): no close event comes.
-    if (state.readyState === 3) this.#closed(state.closeInfo ?? createCloseInfo(1005));
-  }
-
-  /** The connection a follower's `close()` was for ended (`info`): its promises resolve; `done`: nothing more to ask. */
-  #closed(info: CloseInfo, done = true): void {
-    if (done) this.#closing = null;
-    for (const resolve of this.#closeWaiters.splice(0)) resolve(info);
-  }
-
-  /** Post the sends that wait, for the open connection. */
-  #postWaiting(): void {
-    const epoch = this.#epoch;
-    const leader = this.#leader;
-    if (!epoch || !leader) return;
-    for (const item of this.#outbox.post(epoch)) {
-      this.#post({ t: 'send', tab: this.#tab, to: leader, id: item.id, epoch, data: item.data });
-    }
-  }
-
-  #answered(message: Ack): void {
-    if (message.result === 'wait') {
-      this.#outbox.rewind(message.id);
-      // Open again meanwhile: post them for the new connection.
-      return this.#postWaiting();
-    }
-    const item = this.#outbox.settle(message.id);
-    this.#updateQueued();
-    const { error } = message;
-    if (error) this.#report(createWebSocketError(error.kind, error.message, { data: item?.data, timestamp: error.timestamp }));
+    if (!this.#leading) this.#following.receive(message);
   }
 }

@@ -1,5 +1,6 @@
 import { connectionState, stateChanged, type ConnectionState, type LeaderMessage, type PostedError, type TabMessage } from './tabLink.js';
 import type { IncomingData, OpenInfo, OutgoingData, SendResult, WebSocketClientOptions, WebSocketSnapshot } from './types.js';
+import type { SharedRole } from './SharedTabsOptions.js';
 import type { Unsubscribe } from './Subscribable.js';
 import type { CloseInfo } from './CloseInfo.js';
 import { WebSocketClient } from './WebSocketClient.js';
@@ -7,8 +8,8 @@ import type { WebSocketError } from './WebSocketError.js';
 
 /** What the leader does in the tab it runs in (the shared client's own state and listeners). */
 export interface LeaderHost<In> {
-  /** The connection's state changed (and, on open, the error is cleared). */
-  state(state: ConnectionState, clearError: boolean): void;
+  /** The connection's state changed (or part of it, or this tab's part: `shared`); `clearError`: the error is cleared. */
+  state(state: Partial<ConnectionState> & { shared?: SharedRole }, clearError: boolean): void;
   message(message: In, raw: IncomingData): void;
   error(error: WebSocketError): void;
   open(info: OpenInfo): void;

@@ -218,6 +218,64 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     follower.dispose();
     server.stop();
   });
+
+  it("a follower's sends: queued while no connection is open (counted with the leader's), refused past maxQueue, posted when it opens; open clears the error once", async () => {
+    const server = createMockServer();
+    const { WebSocket } = createSocketFactory();
+    const locks = new FakeLocks();
+    const name = `unit-${Math.random().toString(36).slice(2)}`;
+    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+    // A leader played by hand: it holds the lock and hears what the tab posts.
+    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    const lead = new Channel(`rwc-tabs:${name}`);
+    const heard: { t: string; tab: string; id?: number; epoch?: string; data?: unknown }[] = [];
+    lead.onmessage = (event: MessageEvent) => heard.push(event.data);
+    const follower = sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, takeoverAfter: 60_000 }).create({
+      url: server.url,
+      WebSocket,
+      maxQueue: 2,
+    });
+    const errors: unknown[] = [];
+    follower.on('error', (error) => errors.push(error));
+    const state = (readyState: number, queued: number) => ({
+      readyState,
+      url: server.url,
+      protocol: '',
+      extensions: '',
+      bufferedAmount: 0,
+      queued,
+      closeInfo: null,
+      reconnectAttempt: 0,
+      nextReconnectAt: null,
+      online: true,
+    });
+    lead.postMessage({ t: 'state', leader: 'lead', term: 1, epoch: null, active: true, state: state(0, 2) });
+    await expect.poll(() => follower.getSnapshot()).toMatchObject({ shared: 'follower', readyState: 0, queued: 2 });
+    expect([follower.send('a'), follower.send('b'), follower.send('c')]).toEqual(['queued', 'queued', 'rejected']);
+    expect(follower.getSnapshot()).toMatchObject({ queued: 4, error: { kind: 'overflow', data: 'c' } });
+    expect(errors).toHaveLength(1);
+    expect(follower.discardQueued((data) => data === 'a')).toEqual(['a']);
+    expect(follower.getSnapshot().queued).toBe(3);
+    // It opens: the error is cleared, and what waits is posted for that connection.
+    lead.postMessage({ t: 'state', leader: 'lead', term: 1, epoch: 'lead:1', active: true, state: state(1, 2) });
+    await expect.poll(() => heard.filter((message) => message.t === 'send')).toMatchObject([{ to: 'lead', epoch: 'lead:1', data: 'b' }]);
+    expect(follower.getSnapshot()).toMatchObject({ readyState: 1, queued: 3, error: null });
+    // The leader met an error sending it: this tab reports it, with its data; it is answered.
+    const send = heard.find((message) => message.t === 'send');
+    const ack = { t: 'ack', leader: 'lead', to: send?.tab, id: send?.id, result: 'sent' };
+    lead.postMessage({ ...ack, error: { kind: 'send', message: 'boom', timestamp: 5 } });
+    await expect
+      .poll(() => follower.getSnapshot())
+      .toMatchObject({ queued: 2, error: { kind: 'send', message: 'boom', data: 'b', timestamp: 5 } });
+    // A state of the same open connection does not clear it (only opening does).
+    lead.postMessage({ t: 'state', leader: 'lead', term: 1, epoch: 'lead:1', active: true, state: state(1, 0) });
+    await expect.poll(() => follower.getSnapshot().queued).toBe(0);
+    expect(follower.getSnapshot().error).toMatchObject({ message: 'boom' });
+    expect(errors).toHaveLength(2);
+    lead.close();
+    follower.dispose();
+    server.stop();
+  });
 });
 
 describe('sharedTabs(): a silent leader', () => {
