@@ -66,7 +66,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     super();
     this.#options = { ...options };
     this.#share = share;
-    this.#following = new TabFollower(this.#tab, this.#host, !!share.replay);
+    this.#following = new TabFollower(this.#tab, this.#host, share);
     this.#link = openTabLink(share.name, share);
     this.#snapshot = Object.freeze({ ...createInitialSnapshot<In>(0), shared: this.#link ? 'follower' : 'off' });
     if (!this.#link) {
@@ -277,7 +277,7 @@ export class SharedWebSocketClient<In = unknown, Out = unknown>
     if (leading) {
       leading.beat();
       if (leading.hasTabs) void this.#findTabs(leading);
-    } else if (this.#following.silent(this.#share.takeoverAfter ?? 1000)) this.#lock?.request(true);
+    } else if (this.#following.silent()) this.#lock?.request(true);
   }
 
   /** Tell the leader which tabs are alive (their presence lock held): those there before it led, those gone without `bye`. */

@@ -1,4 +1,5 @@
 import { createCloseInfo, type CloseInfo } from './CloseInfo.js';
+import type { SharedTabsOptions } from './SharedTabsOptions.js';
 import type { LeaderMessage, LinkMessage } from './tabLink.js';
 import type { LeaderHost, TabLeader } from './TabLeader.js';
 import { TabOutbox } from './TabOutbox.js';
@@ -33,8 +34,7 @@ export class TabFollower<In> {
   term = 0;
   readonly #tab: string;
   readonly #host: TabHost<In>;
-  /** Whether the leader gives a tab that starts using the connection what it must see first. */
-  readonly #replay: boolean;
+  readonly #share: SharedTabsOptions;
   /** The leader, the open connection it posts for (null: none open), the leader's queue. */
   #leader: string | null = null;
   #epoch: string | null = null;
@@ -51,10 +51,10 @@ export class TabFollower<In> {
   /** Waiting for the replay (see `replay`): the frames before it are not passed on. */
   #awaitingReplay = false;
 
-  constructor(tab: string, host: TabHost<In>, replay: boolean) {
+  constructor(tab: string, host: TabHost<In>, share: SharedTabsOptions) {
     this.#tab = tab;
     this.#host = host;
-    this.#replay = replay;
+    this.#share = share;
   }
 
   /** Send `data` through the leader: posted at once for the open connection, else kept until one opens. */
@@ -137,14 +137,14 @@ export class TabFollower<In> {
   }
 
   /**
-   * Whether to take the leader's place: silent for `after` ms, and it did not answer when asked.
+   * Whether to take the leader's place: silent for `takeoverAfter` ms, and it did not answer when asked.
    * A hidden tab's timers may only be throttled (its beats then come once a second, or once a
    * minute in Chrome after minutes hidden) while its messages are not: it is asked (a `hello` is
    * answered with its state at once), and replaced only if it does not answer either within
    * PROBE_WINDOW (hung, or frozen without warning).
    */
-  silent(after: number): boolean {
-    if (Date.now() - this.#lastWord > after) {
+  silent(): boolean {
+    if (Date.now() - this.#lastWord > (this.#share.takeoverAfter ?? 1000)) {
       if (this.#probedAt <= this.#lastWord) {
         this.#probedAt = Date.now();
         this.#host.post({ t: 'hello', tab: this.#tab, fresh: false });
@@ -208,7 +208,7 @@ export class TabFollower<In> {
    * once, when used rather than when made, so that the listeners are there.
    */
   #askReplay(): void {
-    if (this.#replayAsked || !this.#replay) return;
+    if (this.#replayAsked || !this.#share.replay) return;
     this.#replayAsked = this.#awaitingReplay = true;
     this.#host.post({ t: 'hello', tab: this.#tab, fresh: true });
   }
