@@ -127,10 +127,15 @@ describe('sharedTabs() in Chromium', () => {
     // The same log, in the room's order, in both; the bot's in the order it wrote them.
     expect(second).toEqual(first);
     expect(first?.filter((text) => text.startsWith('live '))).toEqual(said);
-    expect(server.stats()).toMatchObject({ connections: 2, totalConnections: 3, duplicateMessages: 0 });
+    // A send the closed leader made but could not confirm is sent again (at least once across a
+    // takeover); the page rejoined as the same user, so the server knew it by its nonce: once in every log.
+    const { duplicateMessages } = server.stats();
+    expect(server.stats()).toMatchObject({ connections: 2, totalConnections: 3 });
     expect(takeoverMs).toBeGreaterThan(0);
     expect(takeoverMs).toBeLessThan(1000);
-    console.info(`takeover after the leader page closed: ${takeoverMs} ms (from page.close() to the new connection open)`);
+    console.info(
+      `takeover after the leader page closed: ${takeoverMs} ms (from page.close() to the new connection open); sent again and known by nonce: ${duplicateMessages}`,
+    );
     for (const tab of followers) expect(tab.errors).toEqual([]);
     await context.close();
   });

@@ -6,9 +6,9 @@
  *   &share=NAME                   the name the tabs share by (default "e2e")
  *   &takeoverAfter=MS             `sharedTabs({ takeoverAfter })` (default: the kit's)
  *
- * It keeps the room's packets by `seq` and, in the tab that holds the socket, resumes after the last
- * one it has on every new connection (the server's history: README "History and resume"), as a
- * chat does. `window.__tabs` lets the test read and write.
+ * It keeps the room's packets by `seq` and, in the tab that holds the socket, signs in (rejoining
+ * as the last connection's user) and resumes after the last packet it has on every new connection
+ * (the server's history: README "History and resume"), as a chat does. `window.__tabs` lets the test read and write.
  */
 import { autoReconnect, sharedTabs, type SharedWebSocketClient } from '../../../src/core/index.ts';
 
@@ -17,6 +17,7 @@ interface Packet {
   readonly seq?: number;
   readonly id?: number;
   readonly epoch?: string;
+  readonly session?: string;
   readonly text?: string;
   readonly packets?: readonly Packet[];
 }
@@ -51,6 +52,8 @@ const room = new Map<number, Packet>();
 let lastSeq = 0;
 let epoch: string | undefined;
 let connectionId = 0;
+/** The last connection's `session` (every tab sees the `id` packets): the user this page rejoins as. */
+let session: string | undefined;
 
 const keep = (packet: Packet) => {
   if (typeof packet.seq !== 'number') return;
@@ -58,9 +61,18 @@ const keep = (packet: Packet) => {
   lastSeq = Math.max(lastSeq, packet.seq);
 };
 
+// The tab that holds the socket signs in first, as the user of the last connection (its session),
+// as a chat does: the server then knows a message sent again on the new connection by its nonce
+// (a send the last leader made but could not confirm before it went: sends are at least once
+// across a takeover, README "One connection for all tabs").
+client.on('open', () => {
+  if (client.getSnapshot().shared !== 'follower') client.sendJson({ type: 'username', name: 'tabs', ...(session && { session }) });
+});
+
 client.on('message', (packet) => {
   if (packet.type === 'id') {
     connectionId = packet.id ?? 0;
+    session = packet.session;
     // The tab that holds the socket asks for what the room said since the last packet it has.
     if (client.getSnapshot().shared !== 'follower') {
       client.sendJson({ type: 'history', after: epoch === packet.epoch ? lastSeq : 0, epoch: packet.epoch });
