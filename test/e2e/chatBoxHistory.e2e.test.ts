@@ -57,6 +57,23 @@ async function settled(page: Page) {
     .toBe(true);
 }
 
+/**
+ * Wait until the log shows what the store published: ChatBox renders a publication as a transition,
+ * after it (a loaded machine: well after), so `history().loadingOlder` false alone does not mean the
+ * page is in the log yet. Each row's `aria-setsize` is the log's length as rendered.
+ */
+async function rendered(page: Page) {
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const size = String(window.__rwcE2E!.chat().entries.length);
+        const rows = [...document.querySelectorAll('[role="log"] .rwc-chatbox__row')];
+        return rows.length > 0 && rows.every((row) => row.getAttribute('aria-setsize') === size);
+      }),
+    )
+    .toBe(true);
+}
+
 const rowCount = (page: Page) => page.evaluate(() => window.__rwcE2E?.chat().entries.length ?? 0);
 const history = (page: Page) =>
   page.evaluate(() => {
@@ -104,10 +121,13 @@ describe('ChatBox with the history of the reference server', () => {
       await settled(ada.page);
       await expect.poll(async () => (await history(ada.page))?.loadingOlder).toBe(false);
       if (!(await history(ada.page))?.more) break;
+      await rendered(ada.page);
+      await settled(ada.page);
       const count = await rowCount(ada.page);
       const before = await topRow(ada.page);
       await button.click();
       await expect.poll(async () => (await history(ada.page))?.loadingOlder).toBe(false);
+      await rendered(ada.page);
       await settled(ada.page);
       const after = await topRow(ada.page);
       if ((await rowCount(ada.page)) > count) measured++;

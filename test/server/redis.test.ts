@@ -285,13 +285,18 @@ describe('typing across nodes', () => {
 });
 
 describe('Redis restarted under traffic', () => {
-  /** Re-subscribed: a client on each node, each sends one message, each gets all of them. */
-  async function everyNodeHearsEveryOther(servers: readonly ChatServer[]) {
+  /**
+   * Re-subscribed: a client on each node, each sends one message, each gets all of them; and so do
+   * `clients` (then the room is quiet: the test reads where each of them ended).
+   */
+  async function everyNodeHearsEveryOther(servers: readonly ChatServer[], clients: readonly ResumingClient[]) {
     const probes = await Promise.all(servers.map((s) => TestClient.connect(s.url)));
     for (const [i, probe] of probes.entries()) probe.sendMessage(`probe ${i}`, { nonce: `probe-${i}` });
     for (const probe of probes) {
       for (let i = 0; i < servers.length; i++) await probe.waitFor((p) => p.nonce === `probe-${i}`, `probe ${i}`);
     }
+    const nonces = probes.map((_, i) => `probe-${i}`);
+    await Promise.all(clients.map((c) => c.until(() => nonces.every((n) => messagesOf(c).includes(n)), 'every probe')));
   }
 
   /**
@@ -323,7 +328,7 @@ describe('Redis restarted under traffic', () => {
     await Promise.all(clients.map((c) => c.until(() => c.pending === 0, 'all confirmed', 15_000)));
     const after = said.slice(-clients.length);
     await Promise.all(clients.map((c) => c.until(() => after.every((n) => messagesOf(c).includes(n)), 'every message after')));
-    await everyNodeHearsEveryOther(servers);
+    await everyNodeHearsEveryOther(servers, clients);
     return { clients, events, said };
   }
 

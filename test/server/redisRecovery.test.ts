@@ -1,12 +1,13 @@
 // @vitest-environment node
 // A node that loses its Redis connections while it is behind (other nodes published what it has not
 // read yet) reads on from where it stopped once they are back: it delivers every packet, none skipped.
+// A node that was ahead when Redis lost its data takes the new epoch a node behind it began.
 import { Socket } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
 import { createChatServer } from '../../src/server/index.ts';
-import { PUBLISH_SCRIPT } from '../../src/server/redis/redisScripts.ts';
+import { POSITION_SCRIPT, PUBLISH_SCRIPT } from '../../src/server/redis/redisScripts.ts';
 import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
@@ -74,5 +75,45 @@ describe('a node behind when it loses Redis', () => {
     expect(done.gap).toBeUndefined();
     const caught = reader.ofType('history').flatMap((f) => f.packets as { text?: string }[]);
     expect(caught.map((p) => p.text)).toEqual(['while away 1', 'while away 2', 'while away 3']);
+  }, 10_000);
+});
+
+describe('a node ahead when Redis lost its data', () => {
+  it('takes the new epoch another node began below its position, and begins none of its own: what was said in it stays', async () => {
+    const key = 'recovery:ahead';
+    const node = await createChatServer({
+      port: 0,
+      rateLimit: false,
+      heartbeatInterval: 0,
+      redis: { url: redisFile.redis.url, key, lease: 3000 },
+    });
+    nodes.add(node);
+    const ada = await TestClient.connect(node.url);
+    await ada.register('ada'); // seq 1, and the user list 2: delivered, so the node stands at 2
+    const { epoch } = ada.received[0] as { epoch: string };
+    // Redis loses the room while the node is cut off; another node, which had read none of it yet
+    // (nodes read the Stream at their own pace), is back first: it begins epoch "next" at 0, and one
+    // of its clients is told its message went out there, as seq 1.
+    const keys = ['3', `${key}:epoch`, `${key}:seq`, `${key}:log`];
+    const said = JSON.stringify({ type: 'message', id: 9, name: 'bob', text: 'said in the new epoch', date: 1 });
+    const replies = await pipeline(
+      redisFile.redis.port,
+      [
+        ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'],
+        ['FLUSHALL'],
+        ['EVAL', POSITION_SCRIPT, ...keys, 'next', '0', epoch],
+        ['EVAL', PUBLISH_SCRIPT, ...keys, 'next', said, String(Date.now()), '1000', '0'],
+      ],
+      5,
+    );
+    expect(replies.endsWith(':1\r\n')).toBe(true);
+    expect((await ada.closed).code).toBe(1013);
+    await expect.poll(async () => (await fetch(`${node.url.replace('ws:', 'http:')}/ready`)).status, { timeout: 4000 }).toBe(200);
+    // The node serves the epoch the other began (one sequence for the room), from where it stands.
+    const joiner = await TestClient.connect(node.url);
+    expect(joiner.received[0]).toMatchObject({ epoch: 'next', seq: 1 });
+    joiner.send({ type: 'history' });
+    const join = await joiner.waitFor((p) => p.type === 'history' && p.done === true, 'the join history');
+    expect((join.packets as { text?: string }[]).map((p) => p.text)).toEqual(['said in the new epoch']);
   }, 10_000);
 });

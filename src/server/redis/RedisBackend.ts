@@ -244,7 +244,9 @@ export class RedisBackend implements RoomBroker {
   async #readPosition(): Promise<boolean> {
     const { epoch, seq, log } = this.#keys;
     const fresh = randomBytes(9).toString('base64url');
-    const reply = (await runScript(this.#commands, POSITION_SCRIPT, [epoch, seq, log], [fresh, String(this.#last)])) as [string, number];
+    // With this node's epoch: a new sequence another node began is taken as it is, wherever it stands.
+    const args = [fresh, String(this.#last), this.#epoch];
+    const reply = (await runScript(this.#commands, POSITION_SCRIPT, [epoch, seq, log], args)) as [string, number];
     const changed = reply[0] !== this.#epoch;
     this.#epoch = reply[0];
     // The same sequence: read on from the last packet delivered (what others published meanwhile

@@ -43,18 +43,21 @@ export function roomKeys(key: string): {
 }
 
 /**
- * KEYS epoch, seq, log; ARGV a new epoch, the caller's last `seq` (0: none). Answers `{epoch, seq}`: where
- * the room stands. When nothing names the sequence (a new room, or a Redis that lost its data) or it
- * stands below what the caller already served (a Redis restored from an older copy), a new epoch
- * begins there, never below the caller's position: every node that comes after finds it at or above
- * its own and takes it as it is, so the nodes agree after at most one new epoch each. What the log
+ * KEYS epoch, seq, log; ARGV a new epoch, the caller's last `seq` (0: none), the caller's epoch ('':
+ * none). Answers `{epoch, seq}`: where the room stands. When nothing names the sequence (a new room,
+ * or a Redis that lost its data) or the caller's own sequence stands below what the caller already
+ * served (a Redis restored from an older copy), a new epoch begins there, never below the caller's
+ * position. A sequence other than the caller's is taken as it is, wherever it stands: another node
+ * began it (its clients may have been served from it already), and the caller's positions mean
+ * nothing in it. So one new epoch, not one per node that comes back further on than the first (nodes
+ * read the Stream at their own pace: they stand a few packets apart when Redis goes). What the log
  * still held belongs to the old epoch: dropped.
  */
 export const POSITION_SCRIPT = `
 local epoch = redis.call('GET', KEYS[1])
 local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
 local last = tonumber(ARGV[2])
-if not epoch or seq < last then
+if not epoch or (epoch == ARGV[3] and seq < last) then
   epoch = ARGV[1]
   seq = math.max(seq, last)
   redis.call('SET', KEYS[1], epoch)
