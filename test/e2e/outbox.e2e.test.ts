@@ -8,6 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { RawClient, openChatPage, readLog, say, waitForStatus } from './helpers.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
+import { storedOutbox } from './storedOutbox.ts';
 
 const suite = chromiumSuite();
 const { servers, clients } = suite;
@@ -37,26 +38,8 @@ const untilNextAttempt = (page: Page) =>
     return at === null ? null : at - Date.now();
   });
 
-/** The texts the page's outbox keeps in IndexedDB, in order (without creating the database). */
-const storedTexts = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const request = indexedDB.open('react-ws-chat', 1);
-        // Not there yet: leave its creation to the app.
-        request.onupgradeneeded = () => request.transaction?.abort();
-        request.onerror = () => resolve([]);
-        request.onsuccess = () => {
-          const db = request.result;
-          const all = db.transaction('outbox').objectStore('outbox').getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve((all.result as { text: string; order: number }[]).sort((a, b) => a.order - b.order).map((record) => record.text));
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+/** The texts the page's outbox keeps in IndexedDB, in order. */
+const storedTexts = async (page: Page) => (await storedOutbox(page)).sort((a, b) => a.order - b.order).map((record) => record.text);
 
 /**
  * Put `record` in the outbox's IndexedDB of `context` (its profile), from a page of the fixture app

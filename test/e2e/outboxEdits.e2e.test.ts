@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createChatServer } from '../../src/server/index.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
+import { storedOutbox } from './storedOutbox.ts';
 import { RawClient, openChatPage, say, waitForStatus, type Packet } from './helpers.ts';
 
 const suite = chromiumSuite();
@@ -71,24 +72,7 @@ const bubbles = (page: Page) =>
     );
 
 /** The kinds of the records the outbox keeps in IndexedDB ('message' for a message), sorted. */
-const storedKinds = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const request = indexedDB.open('react-ws-chat', 1);
-        request.onupgradeneeded = () => request.transaction?.abort();
-        request.onerror = () => resolve([]);
-        request.onsuccess = () => {
-          const db = request.result;
-          const all = db.transaction('outbox').objectStore('outbox').getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve((all.result as { kind?: string }[]).map((record) => record.kind ?? 'message').sort());
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
+const storedKinds = async (page: Page) => (await storedOutbox(page)).map((record) => record.kind ?? 'message').sort();
 
 const ownRow = (page: Page, text: string) => page.locator(`article[aria-label$=": ${text}"]`);
 

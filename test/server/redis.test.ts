@@ -12,7 +12,6 @@ import { type LogEntry, ResumingClient } from '../helpers/resumingClient.ts';
 
 let rooms = 0;
 const redisFile = redisNodesPerFile();
-const { nodes } = redisFile;
 const resuming = new Set<ResumingClient>();
 
 afterEach(async () => {
@@ -21,22 +20,7 @@ afterEach(async () => {
 });
 
 /** `count` nodes of one new room (a key of its own) on the test's Redis. */
-async function startNodes(count: number, options: ChatServerOptions = {}): Promise<ChatServer[]> {
-  const key = `test:room${++rooms}`;
-  const started: ChatServer[] = [];
-  for (let i = 0; i < count; i++) {
-    const node = await createChatServer({
-      port: 0,
-      rateLimit: false,
-      heartbeatInterval: 0,
-      ...options,
-      redis: { url: redisFile.redis.url, key },
-    });
-    nodes.add(node);
-    started.push(node);
-  }
-  return started;
-}
+const startNodes = (count: number, options: ChatServerOptions = {}) => redisFile.start(count, `test:room${++rooms}`, options);
 
 function client(urls: readonly string[], name: string, first: number): ResumingClient {
   const created = new ResumingClient(urls, name, first);

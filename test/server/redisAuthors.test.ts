@@ -8,14 +8,13 @@
 import { createClient } from '@redis/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import type { ChatServer } from '../../src/server/index.ts';
 import { type ServerProcess, startServerProcess } from '../reliability/slow/lib/serverProcess.ts';
 import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient, barrier, type Packet } from '../helpers/referenceServer.ts';
 
 let rooms = 0;
 const redisFile = redisNodesPerFile();
-const { nodes } = redisFile;
 const processes = new Set<ServerProcess>();
 
 afterEach(async () => {
@@ -23,16 +22,7 @@ afterEach(async () => {
   processes.clear();
 });
 
-async function startNodes(count: number, key: string, rejoinWindow?: number): Promise<ChatServer[]> {
-  const started: ChatServer[] = [];
-  for (let i = 0; i < count; i++) {
-    const redisOptions = { url: redisFile.redis.url, key, lease: 3000 };
-    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, rejoinWindow, redis: redisOptions });
-    nodes.add(node);
-    started.push(node);
-  }
-  return started;
-}
+const startNodes = (count: number, key: string, rejoinWindow?: number) => redisFile.start(count, key, { rejoinWindow }, 3000);
 
 /** A node in a process of its own (so that it can be SIGKILLed) of room `key`. */
 async function startProcess(key: string): Promise<ServerProcess> {

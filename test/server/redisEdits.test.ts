@@ -9,23 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { RedisHistory } from '../../src/server/redis/RedisHistory.ts';
 import { roomKeys } from '../../src/server/redis/redisScripts.ts';
 import type { RedisClient } from '../../src/server/redis/runScript.ts';
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import type { ChatServer } from '../../src/server/index.ts';
 import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient, barrier, type Packet } from '../helpers/referenceServer.ts';
 
 const redisFile = redisNodesPerFile();
-const { nodes } = redisFile;
 
 /** `count` nodes of the room `key` (a room of its own per test: the Stream outlives the nodes). */
-async function startNodes(count: number, key = 'test:edits'): Promise<ChatServer[]> {
-  const started: ChatServer[] = [];
-  for (let i = 0; i < count; i++) {
-    const node = await createChatServer({ port: 0, rateLimit: false, heartbeatInterval: 0, redis: { url: redisFile.redis.url, key } });
-    nodes.add(node);
-    started.push(node);
-  }
-  return started;
-}
+const startNodes = (count: number, key = 'test:edits') => redisFile.start(count, key);
 
 /** A client that says, as the kit does, that it understands edits. */
 async function editor(url: string, name: string): Promise<TestClient> {

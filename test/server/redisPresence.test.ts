@@ -5,7 +5,7 @@
 import { createClient } from '@redis/client';
 import { describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import type { ChatServer } from '../../src/server/index.ts';
 import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
@@ -13,20 +13,7 @@ let rooms = 0;
 const redisFile = redisNodesPerFile();
 const { nodes } = redisFile;
 
-async function startNodes(count: number, key = `presence:room${++rooms}`): Promise<ChatServer[]> {
-  const started: ChatServer[] = [];
-  for (let i = 0; i < count; i++) {
-    const node = await createChatServer({
-      port: 0,
-      rateLimit: false,
-      heartbeatInterval: 0,
-      redis: { url: redisFile.redis.url, key, lease: 3000 },
-    });
-    nodes.add(node);
-    started.push(node);
-  }
-  return started;
-}
+const startNodes = (count: number, key = `presence:room${++rooms}`) => redisFile.start(count, key, {}, 3000);
 
 const lists = (c: TestClient) => c.received.filter((p) => p.type === 'userlist');
 

@@ -6,13 +6,12 @@ import { Socket } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
-import { createChatServer } from '../../src/server/index.ts';
+import type { ChatServer } from '../../src/server/index.ts';
 import { POSITION_SCRIPT, PUBLISH_SCRIPT } from '../../src/server/redis/redisScripts.ts';
 import { redisNodesPerFile } from '../helpers/redisNodes.ts';
 import { TestClient } from '../helpers/referenceServer.ts';
 
 const redisFile = redisNodesPerFile();
-const { nodes } = redisFile;
 
 /** One RESP command (an array of bulk strings). */
 const resp = (args: readonly string[]) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
@@ -37,13 +36,7 @@ function pipeline(port: number, commands: readonly (readonly string[])[], replie
 describe('a node behind when it loses Redis', () => {
   it('delivers what it had not read yet once its connections are back (nothing skipped)', async () => {
     const key = 'recovery:room';
-    const node = await createChatServer({
-      port: 0,
-      rateLimit: false,
-      heartbeatInterval: 0,
-      redis: { url: redisFile.redis.url, key, lease: 3000 },
-    });
-    nodes.add(node);
+    const [node] = (await redisFile.start(1, key, {}, 3000)) as [ChatServer];
     const watcher = await TestClient.connect(node.url);
     const { epoch } = watcher.received[0] as { epoch: string };
     // The node's connections are cut, and in the same breath (before it can reconnect) another
@@ -81,13 +74,7 @@ describe('a node behind when it loses Redis', () => {
 describe('a node ahead when Redis lost its data', () => {
   it('takes the new epoch another node began below its position, and begins none of its own: what was said in it stays', async () => {
     const key = 'recovery:ahead';
-    const node = await createChatServer({
-      port: 0,
-      rateLimit: false,
-      heartbeatInterval: 0,
-      redis: { url: redisFile.redis.url, key, lease: 3000 },
-    });
-    nodes.add(node);
+    const [node] = (await redisFile.start(1, key, {}, 3000)) as [ChatServer];
     const ada = await TestClient.connect(node.url);
     await ada.register('ada'); // seq 1, and the user list 2: delivered, so the node stands at 2
     const { epoch } = ada.received[0] as { epoch: string };
