@@ -8,6 +8,20 @@ import { useWebSocketState } from '../../src/react/index.ts';
 import { FakeLocks } from '../helpers/fakeLocks.ts';
 import { createMockServer, createSocketFactory } from '../helpers/mockServer.ts';
 
+/**
+ * A mock server, and the lock of the shared name held for good by a leader the test plays by hand
+ * (over a channel of its own, `Channel`): the tabs made on `locks` follow it.
+ */
+function leaderByHand() {
+  const server = createMockServer();
+  const { WebSocket, created } = createSocketFactory();
+  const locks = new FakeLocks();
+  const name = `unit-${Math.random().toString(36).slice(2)}`;
+  const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
+  locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+  return { server, WebSocket, created, locks, name, Channel };
+}
+
 describe('sharedTabs() without Web Locks or BroadcastChannel (each tab its own connection)', () => {
   it.each([
     ['no Web Locks', { locks: null }],
@@ -143,14 +157,9 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     server.stop();
   });
   it("a follower's close() resolves (1006, not clean) when no leader answers it: the leader went silent", async () => {
-    const server = createMockServer();
-    const { WebSocket, created } = createSocketFactory();
-    const locks = new FakeLocks();
-    const name = `unit-${Math.random().toString(36).slice(2)}`;
-    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
     // A leader that holds the lock, says the connection is open, and is never heard of again.
     // (Its lock is taken from it: that rejects its request.)
-    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    const { server, WebSocket, created, locks, name, Channel } = leaderByHand();
     const gone = new Channel(`rwc-tabs:${name}`);
     const follower = sharedTabs({ name, locks: locks.manager, BroadcastChannel: Channel, beatInterval: 50, takeoverAfter: 300 }).create({
       url: server.url,
@@ -179,12 +188,7 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
     server.stop();
   });
   it('a close the leader did not answer before it went is asked of the next leader', async () => {
-    const server = createMockServer();
-    const { WebSocket } = createSocketFactory();
-    const locks = new FakeLocks();
-    const name = `unit-${Math.random().toString(36).slice(2)}`;
-    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
-    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    const { server, WebSocket, locks, name, Channel } = leaderByHand();
     // Two leaders in turn, played by hand: the first never answers; the second hears what the tab asks.
     const gone = new Channel(`rwc-tabs:${name}`);
     const next = new Channel(`rwc-tabs:${name}`);
@@ -220,13 +224,8 @@ describe("sharedTabs(): the protocol between tabs (a stand-in for Web Locks, Nod
   });
 
   it("a follower's sends: queued while no connection is open (counted with the leader's), refused past maxQueue, posted when it opens; open clears the error once", async () => {
-    const server = createMockServer();
-    const { WebSocket } = createSocketFactory();
-    const locks = new FakeLocks();
-    const name = `unit-${Math.random().toString(36).slice(2)}`;
-    const Channel = NodeBroadcastChannel as unknown as typeof BroadcastChannel;
     // A leader played by hand: it holds the lock and hears what the tab posts.
-    locks.manager.request(`rwc-tabs:${name}`, () => new Promise(() => {})).catch(() => {});
+    const { server, WebSocket, locks, name, Channel } = leaderByHand();
     const lead = new Channel(`rwc-tabs:${name}`);
     const heard: { t: string; tab: string; id?: number; epoch?: string; data?: unknown }[] = [];
     lead.onmessage = (event: MessageEvent) => heard.push(event.data);
