@@ -64,8 +64,9 @@ function attachLiveness(client: FeatureContext, latest: () => LivenessOptions): 
   let watching: (() => void)[] = [];
   let checkTimer: ReturnType<typeof setTimeout> | undefined;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The socket a check waits on, if any. */
+  /** The socket a check waits on, if any; `pinged`: its ping went out (only a frame after it answers). */
   let checking: WebSocket | null = null;
+  let pinged = false;
   let lastPongAt = Number.NEGATIVE_INFINITY;
   /** Set while this feature drops a socket, so that its `lost` knows the loss is its own. */
   let dropping = false;
@@ -95,6 +96,7 @@ function attachLiveness(client: FeatureContext, latest: () => LivenessOptions): 
     // An open connection is checked with a ping: only on a server known to answer pings.
     if (phase !== 'open' || !socket || checking === socket || client.options().pings === false) return;
     checking = socket;
+    pinged = false;
     // The reference server answers one ping per PING_SPACING ms: one sent sooner after the last pong
     // would go unanswered, and look like a dead link.
     checkTimer = setTimeout(ping, lastPongAt + PING_SPACING - Date.now(), socket);
@@ -105,6 +107,7 @@ function attachLiveness(client: FeatureContext, latest: () => LivenessOptions): 
     const { message = 'ping', checkTimeout = 750, timeout = 10_000 } = latest();
     const rtt = (globalThis as { navigator?: { connection?: { rtt?: number } } }).navigator?.connection?.rtt ?? 0;
     const wait = Math.min(Math.max(checkTimeout, 3 * rtt), timeout);
+    pinged = true;
     try {
       socket.send(typeof message === 'function' ? message() : message);
     } catch {
@@ -191,8 +194,9 @@ function attachLiveness(client: FeatureContext, latest: () => LivenessOptions): 
       tickWake(Date.now());
     },
     frame(data) {
-      // Any frame answers a check: the link is alive.
-      if (checking) endCheck();
+      // Any frame after the check's ping answers it: the link is alive. (One before it does not end
+      // the check: every check pings once, whatever else arrives.)
+      if (checking && pinged) endCheck();
       const pong = beat.frame?.(data) ?? false;
       if (pong) lastPongAt = Date.now();
       return pong;

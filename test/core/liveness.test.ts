@@ -74,6 +74,25 @@ describe('liveness: a check at once when the host says the connection may have d
     expect(closes).toEqual([]);
   });
 
+  it("a frame that comes before the check's ping went out does not cancel it: every check pings once", async () => {
+    const { client, mock, network, closes, messages } = setup({ heartbeat: liveness() });
+    client.connect();
+    await tick(600);
+    answerPings(mock.socket);
+    network.set(true);
+    await tick(100);
+    expect(mock.received).toEqual(['ping']);
+    // Right after a pong the ping waits (400 ms); a frame meanwhile proves nothing about the check's own ping.
+    network.set(true);
+    await tick(100);
+    mock.send('"hello"');
+    await tick(400);
+    expect(messages).toEqual(['hello']);
+    expect(mock.received).toEqual(['ping', 'ping']);
+    await tick(1000);
+    expect(closes).toEqual([]);
+  });
+
   it('any frame after the event answers the check, not only a pong', async () => {
     const { client, mock, network, closes, messages } = setup({ heartbeat: liveness() });
     client.connect();
