@@ -6,19 +6,13 @@
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { messageTexts, openChatPage, waitForStatus } from './helpers.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
 
 const suite = chromiumSuite();
-const { servers } = suite;
 
-async function startServer(): Promise<ChatServer> {
-  // Rate limits off: the bots write fast. 40 packets on joining, pages of 50.
-  const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: false, historyOnJoin: 40, historyPageSize: 50 });
-  servers.push(server);
-  return server;
-}
+// Rate limits off: the bots write fast. 40 packets on joining, pages of 50.
+const startServer = () => suite.startServer({ rateLimit: false, historyOnJoin: 40, historyPageSize: 50 });
 
 /** The text of the first row whose top is inside the log's view, and its distance from the log's top. */
 const topRow = (page: Page) =>

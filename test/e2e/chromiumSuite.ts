@@ -4,6 +4,7 @@
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll } from 'vitest';
 
+import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.ts';
 import { RawClient, launchChromium } from './helpers.ts';
 
 /** What a test file starts and {@link chromiumSuite} closes after its tests. */
@@ -14,6 +15,8 @@ export interface ChromiumSuite {
   readonly servers: { close(): Promise<void> }[];
   /** Raw clients the tests open: push each, to have it closed. */
   readonly clients: RawClient[];
+  /** A reference server on 127.0.0.1 and a free port with `options`, closed with the others. */
+  startServer(options?: ChatServerOptions): Promise<ChatServer>;
   /**
    * A raw client (closed with the others) signed in on `url` as `name` that has said `count`
    * messages, `${prefix}${i}`, each echoed before the next.
@@ -31,6 +34,11 @@ export function chromiumSuite(): ChromiumSuite {
     },
     servers: [],
     clients: [],
+    async startServer(options = {}) {
+      const server = await createChatServer({ host: '127.0.0.1', port: 0, ...options });
+      suite.servers.push(server);
+      return server;
+    },
     async bot(url, name, prefix, count) {
       const client = await RawClient.connect(url);
       suite.clients.push(client);

@@ -4,7 +4,6 @@
 // that is not JSON and relays every JSON object to everyone, the chat never pings at all.
 import { describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer, type MdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { installRecorder, recorded } from '../reliability/slow/lib/pageRecorder.ts';
 import { RawClient, messageTexts, notices, openChatPage, say, userListItems, waitForStatus, type ChatPage } from './helpers.ts';
@@ -15,11 +14,7 @@ const { servers, clients } = suite;
 
 const pages: ChatPage[] = [];
 
-async function referenceServer(): Promise<ChatServer> {
-  const server = await createChatServer({ host: '127.0.0.1', port: 0 });
-  servers.push(server);
-  return server;
-}
+const referenceServer = () => suite.startServer();
 
 /** ada (no heartbeat) then bob (heartbeat `beat` ms), both signed in, bob's closes and errors recorded. */
 async function adaAndBob(url: string, beat: number): Promise<{ ada: ChatPage; bob: ChatPage }> {

@@ -14,7 +14,7 @@
 import type { Page } from 'playwright';
 import { describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import type { ChatServer } from '../../src/server/index.ts';
 import { startMdnSampleServer } from '../helpers/mdnSampleServer.ts';
 import { installRecorder, recorded } from '../reliability/slow/lib/pageRecorder.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
@@ -30,11 +30,7 @@ const HEARTBEAT = 10_000;
 /** What "within about a second" allows on this shared machine (the check waits 750 ms). */
 const WITHIN_MS = 1500;
 
-async function referenceServer(): Promise<ChatServer> {
-  const server = await createChatServer({ host: '127.0.0.1', port: 0 });
-  servers.push(server);
-  return server;
-}
+const referenceServer = () => suite.startServer();
 
 /** ada, signed in through a proxy that can go silent, with liveness on; her closes and errors recorded. */
 async function adaBehindProxy(

@@ -7,24 +7,19 @@ import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { Page } from 'playwright';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.ts';
+import type { ChatServer, ChatServerOptions } from '../../src/server/index.ts';
 import { type RedisServer, startRedis } from '../helpers/redisServer.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
 import { messageTexts, openChatPage, waitForStatus } from './helpers.ts';
 
 const suite = chromiumSuite();
-const { servers } = suite;
 const MISSED = 500;
 
 // The rate raised from 20 per 10 s (500 messages would take 250 s) to 100 per 250 ms: page B's store
 // paces itself by the rate the server announces, so its 500 take about a second and none is cut.
 const RATE = { messages: 100, interval: 250 };
 
-async function startServer(options: ChatServerOptions = {}): Promise<ChatServer> {
-  const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: RATE, historyOnJoin: 40, ...options });
-  servers.push(server);
-  return server;
-}
+const startServer = (options: ChatServerOptions = {}) => suite.startServer({ rateLimit: RATE, historyOnJoin: 40, ...options });
 
 /** Page B, signed in as `name` on `url`, writes `missed 0` … `missed 499` through its store (as `<MessageInput>` does); resolves once all are delivered. */
 async function pageSends(url: string, name: string): Promise<void> {

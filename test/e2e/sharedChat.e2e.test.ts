@@ -23,11 +23,7 @@ import {
 const suite = chromiumSuite();
 const { servers, clients } = suite;
 
-async function startServer(): Promise<ChatServer> {
-  const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: false });
-  servers.push(server);
-  return server;
-}
+const startServer = () => suite.startServer({ rateLimit: false });
 
 /** ada's pages: `count` pages of one context sharing one connection, each signed in. */
 async function adaTabs(server: ChatServer, context: BrowserContext, count: number): Promise<ChatPage[]> {

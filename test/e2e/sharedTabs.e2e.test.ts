@@ -4,19 +4,15 @@
 import type { BrowserContext, Page } from 'playwright';
 import { describe, expect, inject, it } from 'vitest';
 
-import { createChatServer, type ChatServer } from '../../src/server/index.ts';
+import type { ChatServer } from '../../src/server/index.ts';
 import { chromiumSuite } from './chromiumSuite.ts';
 import { RawClient } from './helpers.ts';
 
 const suite = chromiumSuite();
-const { servers, clients } = suite;
+const { clients } = suite;
 
-async function startServer(): Promise<ChatServer> {
-  // No rate limit: the bot writes as fast as the server echoes.
-  const server = await createChatServer({ host: '127.0.0.1', port: 0, rateLimit: false });
-  servers.push(server);
-  return server;
-}
+// No rate limit: the bot writes as fast as the server echoes.
+const startServer = () => suite.startServer({ rateLimit: false });
 
 interface TabsPage {
   readonly page: Page;
@@ -121,20 +117,26 @@ describe('sharedTabs() in Chromium', () => {
     const expected = [...said].sort();
     for (const tab of followers) {
       await expect.poll(async () => sorted((await texts(tab.page)).filter((text) => text.startsWith('live ')))).toEqual(expected);
-      await expect.poll(async () => sorted((await texts(tab.page)).filter((text) => text.startsWith('tab ')))).toEqual(sorted(own));
+      // Each own message at least once: sends are at least once across a takeover in the core (one the
+      // closed leader sent but could not confirm goes out again; README "One connection for all tabs").
+      // The page rejoins as the same user, so the server knows most such resends by their nonce; the
+      // new leader's own go out on open, before any sign-in. The chat's are once: sharedChat.e2e.
+      await expect
+        .poll(async () => [...new Set((await texts(tab.page)).filter((text) => text.startsWith('tab ')))].sort())
+        .toEqual(sorted(own));
     }
-    const [first, second] = await Promise.all(followers.map((tab) => texts(tab.page)));
-    // The same log, in the room's order, in both; the bot's in the order it wrote them.
-    expect(second).toEqual(first);
+    // The same log, in the room's order, in both; the bot's once each, in the order it wrote them.
+    const logs = () => Promise.all(followers.map((tab) => texts(tab.page)));
+    await expect.poll(async () => new Set((await logs()).map((log) => JSON.stringify(log))).size).toBe(1);
+    const [first] = await logs();
     expect(first?.filter((text) => text.startsWith('live '))).toEqual(said);
-    // A send the closed leader made but could not confirm is sent again (at least once across a
-    // takeover); the page rejoined as the same user, so the server knew it by its nonce: once in every log.
+    const sentTwice = (first?.filter((text) => text.startsWith('tab ')).length ?? 0) - own.length;
     const { duplicateMessages } = server.stats();
     expect(server.stats()).toMatchObject({ connections: 2, totalConnections: 3 });
     expect(takeoverMs).toBeGreaterThan(0);
     expect(takeoverMs).toBeLessThan(1000);
     console.info(
-      `takeover after the leader page closed: ${takeoverMs} ms (from page.close() to the new connection open); sent again and known by nonce: ${duplicateMessages}`,
+      `takeover after the leader page closed: ${takeoverMs} ms (from page.close() to the new connection open); sent again: known by nonce ${duplicateMessages}, shown twice ${sentTwice}`,
     );
     for (const tab of followers) expect(tab.errors).toEqual([]);
     await context.close();
